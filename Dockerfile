@@ -1,0 +1,23 @@
+# One image for the worker, the bridge and the operator CLI. Not built on the project's own machines
+# (no Docker engine there); `node bin/kafka-pipeline.js <worker|bridge|...>` runs the same entry points locally.
+FROM node:20.20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY tsconfig.json ./
+COPY src ./src
+COPY scripts ./scripts
+COPY test ./test
+RUN npx tsc -p tsconfig.json && npm prune --omit=dev
+
+FROM node:20.20-bookworm-slim
+ENV NODE_ENV=production
+WORKDIR /app
+COPY --from=build /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json ./
+COPY bin ./bin
+USER node
+EXPOSE 8000
+ENTRYPOINT ["node", "bin/kafka-pipeline.js"]
+CMD ["--help"]

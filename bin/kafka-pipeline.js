@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+// Launcher of the `kafka-pipeline` CLI: runs the TypeScript sources through tsx in a checkout,
+// or the compiled dist/ where dev dependencies are not installed (container image).
+'use strict';
+const path = require('node:path');
+
+function loadCli() {
+  try {
+    require.resolve('tsx/cjs');
+    require('tsx/cjs');
+    // Dynamic import() goes through the ESM loader, which tsx hooks separately.
+    require('tsx/esm/api').register();
+    return require(path.join(__dirname, '..', 'src', 'cli', 'main.ts'));
+  } catch (err) {
+    if (err && err.code === 'MODULE_NOT_FOUND' && String(err.message).includes('tsx')) {
+      return require(path.join(__dirname, '..', 'dist', 'src', 'cli', 'main.js'));
+    }
+    throw err;
+  }
+}
+
+loadCli()
+  .run(process.argv)
+  .then((code) => {
+    process.exitCode = code;
+  });

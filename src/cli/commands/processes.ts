@@ -1,0 +1,17 @@
+import type { Command } from 'commander';
+
+/** `kafka-pipeline worker` and `kafka-pipeline bridge`: the two long-running processes of the pipeline. */
+export function registerProcessCommands(program: Command): void {
+  program
+    .command('worker')
+    .description('Run a Temporal worker for the pipeline workflows and activities (until SIGINT/SIGTERM)')
+    .action(async () => {
+      await (await import('../../worker/main')).main();
+    });
+  program
+    .command('bridge')
+    .description('Run the Kafka-to-Temporal bridge (until SIGINT/SIGTERM)')
+    .action(async () => {
+      await (await import('../../bridge/main')).main();
+    });
+}

@@ -1,0 +1,33 @@
+import { Command, CommanderError } from 'commander';
+import { ConfigError } from '../config/config';
+import { registerConfigCommand } from './commands/config';
+import { registerProcessCommands } from './commands/processes';
+import { registerStartCommand } from './commands/start';
+
+/** The operator CLI. Subcommands live one per file under ./commands; their logic is in plain functions. */
+export function buildProgram(): Command {
+  const program = new Command('kafka-pipeline')
+    .description('Moves claim events from Kafka into the lakehouse, orchestrated by Temporal')
+    .showHelpAfterError()
+    .exitOverride();
+  registerStartCommand(program);
+  registerProcessCommands(program);
+  registerConfigCommand(program);
+  return program;
+}
+
+/** Runs the CLI and returns the process exit code; never calls process.exit itself. */
+export async function run(argv: readonly string[]): Promise<number> {
+  try {
+    await buildProgram().parseAsync([...argv]);
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (err) {
+    if (err instanceof CommanderError) return err.exitCode;
+    if (err instanceof ConfigError) {
+      for (const p of err.problems) console.error(`config: ${p}`);
+      return 2;
+    }
+    console.error(`kafka-pipeline: ${err instanceof Error ? err.message : String(err)}`);
+    return 1;
+  }
+}

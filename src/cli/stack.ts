@@ -1,0 +1,26 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+const STATE_DIR = process.env.KP_STATE_DIR ?? path.join(PROJECT_ROOT, '.state');
+
+/** Runs `scripts/stack.sh <action>` with inherited output; rejects on a non-zero exit. */
+export function runStackScript(action: 'up' | 'down' | 'status'): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('bash', [path.join(PROJECT_ROOT, 'scripts', 'stack.sh'), action], { stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`stack.sh ${action} exited with ${code}`))));
+  });
+}
+
+/** Whether a server recorded by stack.sh (temporal | kafka) is alive. */
+export function stackServerRunning(server: 'temporal' | 'kafka'): boolean {
+  try {
+    const pid = Number(fs.readFileSync(path.join(STATE_DIR, server, 'pid'), 'utf8').trim());
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}

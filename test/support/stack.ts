@@ -1,0 +1,48 @@
+import { execFile } from 'node:child_process';
+import net from 'node:net';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const STACK_SCRIPT = path.join(ROOT, 'scripts', 'stack.sh');
+export const TEMPORAL_ADDRESS = '127.0.0.1:7233';
+export const KAFKA_BROKER = '127.0.0.1:9092';
+export const execFileAsync = promisify(execFile);
+
+let ensured: Promise<void> | undefined;
+let startedByTests = false;
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: '127.0.0.1', port }, () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}
+
+/**
+ * Integration tests call this in `before`: it starts the real local stack through the project's own script
+ * when Temporal or Kafka is not answering. A stack the tests started is stopped after the run
+ * (unless KP_KEEP_STACK=1); a stack that was already up is left alone.
+ */
+export function ensureStack(): Promise<void> {
+  ensured ??= (async () => {
+    const [temporal, kafka] = await Promise.all([portOpen(7233), portOpen(9092)]);
+    if (temporal && kafka) {
+      // Still run `up` so topics and search attributes are in place; it is idempotent and fast when running.
+      await execFileAsync('bash', [STACK_SCRIPT, 'up'], { timeout: 180_000 });
+      return;
+    }
+    startedByTests = true;
+    await execFileAsync('bash', [STACK_SCRIPT, 'up'], { timeout: 300_000 });
+  })();
+  return ensured;
+}
+
+export async function stopStackIfStartedByTests(): Promise<void> {
+  if (startedByTests && process.env.KP_KEEP_STACK !== '1') {
+    await execFileAsync('bash', [STACK_SCRIPT, 'down'], { timeout: 120_000 });
+  }
+}

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const CLI = path.resolve(__dirname, '..', '..', 'bin', 'kafka-pipeline.js');
+const run = promisify(execFile);
+
+async function cli(args: string[], env: Record<string, string> = {}) {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('kafka-pipeline CLI', function () {
+  this.timeout(60_000);
+
+  it('config check prints the effective configuration as JSON', async () => {
+    const { code, stdout } = await cli(['config', 'check'], { XACT_CONSUMER_GROUP: 'other-group' });
+    assert.equal(code, 0);
+    assert.equal(JSON.parse(stdout).consumerGroup, 'other-group');
+  });
+
+  it('config check names a wrong broker address in one clear line and exits 2', async () => {
+    const { code, stderr } = await cli(['config', 'check'], { KAFKA_BROKERS: 'kafka.internal' });
+    assert.equal(code, 2);
+    const lines = stderr.trim().split('\n');
+    assert.equal(lines.length, 1);
+    assert.match(lines[0], /^config: KAFKA_BROKERS="kafka\.internal": expected host:port$/);
+  });
+
+  it('an unknown command exits non-zero with help', async () => {
+    const { code, stderr } = await cli(['no-such-command']);
+    assert.notEqual(code, 0);
+    assert.match(stderr, /unknown command/);
+  });
+});

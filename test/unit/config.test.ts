@@ -1,0 +1,53 @@
+import assert from 'node:assert/strict';
+import { CONFIG_KEYS, ConfigError, configHelp, loadConfig } from '../../src/config/config';
+
+describe('loadConfig', () => {
+  it('gives the local stack defaults when the environment is empty', () => {
+    const config = loadConfig({});
+    assert.deepEqual(config.kafkaBrokers, ['127.0.0.1:9092']);
+    assert.equal(config.temporalAddress, '127.0.0.1:7233');
+    assert.equal(config.eventsTopic, 'xact.events.raw');
+    assert.equal(config.consumerGroup, 'xact-event-ingester');
+    assert.equal(config.metricsPort, 8000);
+  });
+
+  it('splits and trims a comma-separated broker list', () => {
+    assert.deepEqual(loadConfig({ KAFKA_BROKERS: ' a:9092, b:9093 ,' }).kafkaBrokers, ['a:9092', 'b:9093']);
+  });
+
+  it('reports every bad key on its own line, naming the variable', () => {
+    let error: unknown;
+    try {
+      loadConfig({ KAFKA_BROKERS: 'broker-without-port', METRICS_PORT: 'eighty', LOG_LEVEL: 'loud' });
+    } catch (err) {
+      error = err;
+    }
+    assert.ok(error instanceof ConfigError);
+    assert.equal(error.problems.length, 3);
+    assert.match(error.problems[0], /^KAFKA_BROKERS="broker-without-port": .*host:port/);
+    assert.match(error.problems[1], /^METRICS_PORT="eighty": /);
+    assert.match(error.problems[2], /^LOG_LEVEL="loud": /);
+  });
+
+  it('does not read process.env at import time', () => {
+    const before = process.env.TEMPORAL_NAMESPACE;
+    process.env.TEMPORAL_NAMESPACE = 'changed-after-import';
+    try {
+      assert.equal(loadConfig().temporalNamespace, 'changed-after-import');
+    } finally {
+      if (before === undefined) delete process.env.TEMPORAL_NAMESPACE;
+      else process.env.TEMPORAL_NAMESPACE = before;
+    }
+  });
+
+  it('has one help line per key, each with its default', () => {
+    const lines = configHelp();
+    assert.equal(lines.length, Object.keys(CONFIG_KEYS).length);
+    for (const spec of Object.values(CONFIG_KEYS)) {
+      assert.ok(
+        lines.some((l) => l.startsWith(`${spec.env} (default ${JSON.stringify(spec.default)})`)),
+        spec.env,
+      );
+    }
+  });
+});

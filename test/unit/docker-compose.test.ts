@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
+import { CONFIG_KEYS, loadConfig } from '../../src/config/config';
+import { SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
+import { PIPELINE_TOPICS } from '../../src/shared/topics';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'));
+const versions = Object.fromEntries(
+  [...fs.readFileSync(path.join(ROOT, 'tools', 'versions.env'), 'utf8').matchAll(/^([A-Z_]+)=(.*)$/gm)].map((m) => [
+    m[1],
+    m[2],
+  ]),
+);
+const services = compose.services as Record<
+  string,
+  { image?: string; ports?: string[]; command?: string[]; environment?: Record<string, string> }
+>;
+const hostPorts = (name: string): string[] => (services[name].ports ?? []).map((p) => p.split(':')[0]);
+const envNames = new Set(Object.values(CONFIG_KEYS).map((k) => k.env));
+const defaults = loadConfig({});
+
+describe('docker-compose.yml', () => {
+  it('has Kafka, Temporal (server + UI), Prometheus, Grafana and the worker and bridge', () => {
+    for (const name of ['kafka', 'kafka-init', 'temporal', 'prometheus', 'grafana', 'worker', 'bridge']) {
+      assert.ok(services[name], `service ${name} missing`);
+    }
+  });
+
+  it('publishes the same host ports as the local stack and npm start', () => {
+    assert.deepEqual(hostPorts('kafka'), ['9092']);
+    assert.deepEqual(hostPorts('temporal'), ['7233', '8233']);
+    assert.deepEqual(hostPorts('bridge'), [String(defaults.metricsPort)]);
+    assert.deepEqual(hostPorts('worker'), [String(defaults.metricsPort + 1)]);
+  });
+
+  it('runs the pinned Kafka and Temporal CLI versions', () => {
+    assert.equal(services.kafka.image, `apache/kafka:${versions.KAFKA_VERSION}`);
+    assert.equal(services.temporal.image, `temporalio/temporal:${versions.TEMPORAL_BIN_VERSION}`);
+  });
+
+  for (const name of ['worker', 'bridge']) {
+    it(`gives the ${name} only configuration keys that exist, with valid values`, () => {
+      const env = services[name].environment ?? {};
+      for (const key of Object.keys(env)) assert.ok(envNames.has(key), `${key} is not a config key`);
+      const config = loadConfig(env);
+      for (const same of ['eventsTopic', 'consumerGroup', 'temporalNamespace', 'taskQueue', 'metricsPort'] as const) {
+        assert.deepEqual(config[same], defaults[same], `${same} differs from the default`);
+      }
+    });
+  }
+
+  it('creates every pipeline topic up front with its partition count', () => {
+    const command = (services['kafka-init'].command ?? []).join(' ');
+    for (const topic of PIPELINE_TOPICS) {
+      assert.match(
+        command,
+        new RegExp(`--topic ${topic.name.replace(/\./g, '\\.')} --partitions ${topic.partitions}\\b`),
+      );
+    }
+  });
+
+  it('registers the same search attributes as the local stack script', () => {
+    const registered = (services.temporal.command ?? [])
+      .filter((a) => a.startsWith('--search-attribute='))
+      .map((a) => a.slice('--search-attribute='.length));
+    const script = fs.readFileSync(path.join(ROOT, 'scripts', 'stack.sh'), 'utf8');
+    const fromScript = /^SEARCH_ATTRIBUTES=\(([^)]*)\)/m.exec(script)?.[1].split(/\s+/).filter(Boolean);
+    const expected = Object.values(SEARCH_ATTRIBUTES).map((k) => `${k.name}=Keyword`);
+    assert.deepEqual(registered, expected);
+    assert.deepEqual(fromScript, expected);
+  });
+});

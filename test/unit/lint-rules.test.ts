@@ -1,0 +1,43 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { ESLint } from 'eslint';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+
+async function restrictedImportErrors(file: string, code: string): Promise<string[]> {
+  const eslint = new ESLint({ cwd: ROOT });
+  const [result] = await eslint.lintText(code, { filePath: path.join(ROOT, file) });
+  return result.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+}
+
+describe('lint override for deterministic code', function () {
+  this.timeout(60_000);
+
+  for (const dir of ['src/workflows', 'src/shared']) {
+    it(`bans Node built-ins in ${dir}`, async () => {
+      const errors = await restrictedImportErrors(`${dir}/x.ts`, "import fs from 'node:fs';\nexport const f = fs;\n");
+      assert.equal(errors.length, 1);
+    });
+
+    it(`bans I/O packages in ${dir} but allows type-only imports`, async () => {
+      const value = await restrictedImportErrors(
+        `${dir}/x.ts`,
+        "import { Kafka } from 'kafkajs';\nexport const k = Kafka;\n",
+      );
+      assert.equal(value.length, 1);
+      const typeOnly = await restrictedImportErrors(
+        `${dir}/x.ts`,
+        "import type { Kafka } from 'kafkajs';\nexport type K = Kafka;\n",
+      );
+      assert.deepEqual(typeOnly, []);
+    });
+  }
+
+  it('lets activities use Node built-ins and I/O packages', async () => {
+    const errors = await restrictedImportErrors(
+      'src/activities/x.ts',
+      "import fs from 'node:fs';\nimport { Kafka } from 'kafkajs';\nexport const f = [fs, Kafka];\n",
+    );
+    assert.deepEqual(errors, []);
+  });
+});
