@@ -38,7 +38,7 @@ install_kafka() {
   if [ ! -f "$KAFKA_LIBS/kafka_2.13-$KAFKA_VERSION.jar" ]; then
     echo "install-tools: resolving Kafka $KAFKA_VERSION jars from Maven Central"
     mkdir -p "$KAFKA_LIBS"
-    mvn -q -B -f "$ROOT/tools/kafka/pom.xml" -Dkafka.version="$KAFKA_VERSION" \
+    mvn -q -B -Dstyle.color=never -f "$ROOT/tools/kafka/pom.xml" -Dkafka.version="$KAFKA_VERSION" \
       dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$KAFKA_LIBS" \
       || die "mvn could not resolve org.apache.kafka:kafka_2.13:$KAFKA_VERSION"
   fi

@@ -1,0 +1,155 @@
+import type { ObjectStore } from '../storage/object-store';
+import { readCheckpoint } from './checkpoint';
+
+/** Delta log actions (delta-io/delta PROTOCOL.md), the subset a reader-1 / writer-2 table uses. */
+export interface Protocol {
+  minReaderVersion: number;
+  minWriterVersion: number;
+}
+export interface MetaData {
+  id: string;
+  name?: string | null;
+  description?: string | null;
+  format: { provider: string; options: Record<string, string> };
+  schemaString: string;
+  partitionColumns: string[];
+  configuration: Record<string, string>;
+  createdTime?: number | null;
+}
+export interface AddAction {
+  path: string;
+  partitionValues: Record<string, string | null>;
+  size: number;
+  modificationTime: number;
+  dataChange: boolean;
+  stats?: string | null;
+  tags?: Record<string, string> | null;
+}
+export interface RemoveAction {
+  path: string;
+  deletionTimestamp?: number | null;
+  dataChange: boolean;
+  extendedFileMetadata?: boolean | null;
+  partitionValues?: Record<string, string | null> | null;
+  size?: number | null;
+}
+export interface Txn {
+  appId: string;
+  version: number;
+  lastUpdated?: number | null;
+}
+export type CommitInfo = Record<string, unknown>;
+
+export type Action =
+  | { protocol: Protocol }
+  | { metaData: MetaData }
+  | { add: AddAction }
+  | { remove: RemoveAction }
+  | { txn: Txn }
+  | { commitInfo: CommitInfo };
+
+export const LOG_DIR = '_delta_log';
+export const commitPath = (table: string, version: number): string =>
+  `${table}/${LOG_DIR}/${String(version).padStart(20, '0')}.json`;
+export const checkpointPath = (table: string, version: number): string =>
+  `${table}/${LOG_DIR}/${String(version).padStart(20, '0')}.checkpoint.parquet`;
+export const lastCheckpointPath = (table: string): string => `${table}/${LOG_DIR}/_last_checkpoint`;
+
+/** The table state at one version: what a reader sees. */
+export class Snapshot {
+  version = -1;
+  protocol: Protocol | undefined;
+  metaData: MetaData | undefined;
+  readonly files = new Map<string, AddAction>();
+  readonly tombstones = new Map<string, RemoveAction>();
+  readonly txns = new Map<string, Txn>();
+
+  /** Applies one commit's actions; returns them for callers that track changes (e.g. the key index). */
+  apply(version: number, actions: readonly Action[]): readonly Action[] {
+    for (const a of actions) {
+      if ('protocol' in a) this.protocol = a.protocol;
+      else if ('metaData' in a) this.metaData = a.metaData;
+      else if ('add' in a) {
+        this.files.set(a.add.path, a.add);
+        this.tombstones.delete(a.add.path);
+      } else if ('remove' in a) {
+        this.files.delete(a.remove.path);
+        this.tombstones.set(a.remove.path, a.remove);
+      } else if ('txn' in a) this.txns.set(a.txn.appId, a.txn);
+    }
+    this.version = version;
+    return actions;
+  }
+}
+
+export function parseCommit(text: string): Action[] {
+  return text
+    .split('\n')
+    .filter((l) => l.trim().length > 0)
+    .map((l) => JSON.parse(l) as Action);
+}
+
+export function serialiseCommit(actions: readonly Action[]): Buffer {
+  return Buffer.from(actions.map((a) => JSON.stringify(a)).join('\n') + '\n');
+}
+
+const COMMIT_RE = /^(\d{20})\.json$/;
+const CHECKPOINT_RE = /^(\d{20})\.checkpoint\.parquet$/;
+
+/** Loads the latest snapshot: newest checkpoint (via _last_checkpoint or the listing) plus later commits. */
+export async function loadSnapshot(store: ObjectStore, table: string): Promise<Snapshot> {
+  const names = await store.list(`${table}/${LOG_DIR}`);
+  const commits = names
+    .map((n) => COMMIT_RE.exec(n))
+    .filter((m) => m !== null)
+    .map((m) => Number(m[1]));
+  const checkpoints = names
+    .map((n) => CHECKPOINT_RE.exec(n))
+    .filter((m) => m !== null)
+    .map((m) => Number(m[1]));
+  const snapshot = new Snapshot();
+  let from = 0;
+  const cp = await latestCheckpoint(store, table, checkpoints);
+  if (cp !== undefined) {
+    const bytes = await store.get(checkpointPath(table, cp));
+    if (bytes) {
+      snapshot.apply(cp, readCheckpoint(bytes));
+      from = cp + 1;
+    }
+  }
+  const latest = commits.length > 0 ? Math.max(...commits) : -1;
+  for (let v = from; v <= latest; v++) {
+    const text = await store.get(commitPath(table, v));
+    if (text === undefined) throw new Error(`${table}: delta log is missing commit ${v} (latest is ${latest})`);
+    snapshot.apply(v, parseCommit(text.toString('utf8')));
+  }
+  await advance(store, table, snapshot); // commits that landed while we listed
+  return snapshot;
+}
+
+async function latestCheckpoint(store: ObjectStore, table: string, listed: number[]): Promise<number | undefined> {
+  const hint = await store.get(lastCheckpointPath(table));
+  if (hint) {
+    const version = Number((JSON.parse(hint.toString('utf8')) as { version: number }).version);
+    if (Number.isInteger(version) && listed.includes(version)) return version;
+  }
+  return listed.length > 0 ? Math.max(...listed) : undefined;
+}
+
+/** Applies every commit after the snapshot's version; calls onCommit for each. Returns how many were read. */
+export async function advance(
+  store: ObjectStore,
+  table: string,
+  snapshot: Snapshot,
+  onCommit?: (version: number, actions: readonly Action[]) => void,
+): Promise<number> {
+  let read = 0;
+  for (;;) {
+    const next = snapshot.version + 1;
+    const text = await store.get(commitPath(table, next));
+    if (text === undefined) return read;
+    const actions = snapshot.apply(next, parseCommit(text.toString('utf8')));
+    onCommit?.(next, actions);
+    read++;
+  }
+}

@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ObjectStore } from './object-store';
+
+/** The local lakehouse folder (default `./lakehouse`), laid out like a OneLake lakehouse (Files/, Tables/). */
+export class LocalObjectStore implements ObjectStore {
+  readonly location: string;
+
+  constructor(private readonly root: string) {
+    this.location = path.resolve(root);
+  }
+
+  private resolve(p: string): string {
+    const full = path.resolve(this.location, p);
+    if (full !== this.location && !full.startsWith(this.location + path.sep)) {
+      throw new Error(`path escapes the store root: ${p}`);
+    }
+    return full;
+  }
+
+  async get(p: string): Promise<Buffer | undefined> {
+    try {
+      return await fs.readFile(this.resolve(p));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw err;
+    }
+  }
+
+  async put(p: string, data: Uint8Array | Readable): Promise<number> {
+    const tmp = await this.writeTemp(p, data);
+    try {
+      const { size } = await fs.stat(tmp);
+      await fs.rename(tmp, this.resolve(p));
+      return size;
+    } catch (err) {
+      await fs.rm(tmp, { force: true });
+      throw err;
+    }
+  }
+
+  async putIfAbsent(p: string, data: Uint8Array): Promise<boolean> {
+    // link(2) fails with EEXIST when the target exists and never exposes a partially written file,
+    // unlike open(O_EXCL) followed by write.
+    const tmp = await this.writeTemp(p, data);
+    try {
+      await fs.link(tmp, this.resolve(p));
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+      throw err;
+    } finally {
+      await fs.rm(tmp, { force: true });
+    }
+  }
+
+  async list(dir: string): Promise<string[]> {
+    try {
+      const entries = await fs.readdir(this.resolve(dir), { withFileTypes: true });
+      return entries.filter((e) => e.isFile() && !e.name.startsWith('.tmp-')).map((e) => e.name);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+  }
+
+  async delete(p: string): Promise<void> {
+    await fs.rm(this.resolve(p), { force: true });
+  }
+
+  /** Writes and fsyncs a temp file next to the target (same filesystem, so link/rename are atomic). */
+  private async writeTemp(p: string, data: Uint8Array | Readable): Promise<string> {
+    const target = this.resolve(p);
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    const tmp = path.join(path.dirname(target), `.tmp-${randomUUID()}`);
+    const handle = await fs.open(tmp, 'wx');
+    try {
+      if (data instanceof Readable) await pipeline(data, handle.createWriteStream({ autoClose: false }));
+      else await handle.writeFile(data);
+      await handle.sync();
+    } catch (err) {
+      await handle.close();
+      await fs.rm(tmp, { force: true });
+      throw err;
+    }
+    await handle.close();
+    return tmp;
+  }
+}
