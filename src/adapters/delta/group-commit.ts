@@ -66,10 +66,18 @@ export class GroupCommitter {
   }
 
   private async commitBatch(): Promise<void> {
-    const batch = this.waiting;
-    if (batch.length === 0) return;
-    this.waiting = [];
-    this.waitingRows = 0;
+    if (this.waiting.length === 0) return;
+    // At most maxRows per commit (a single caller with more rows than that goes alone).
+    let take = 0;
+    let rows = 0;
+    while (take < this.waiting.length && (take === 0 || rows + this.waiting[take].rows.length <= this.opts.maxRows)) {
+      rows += this.waiting[take].rows.length;
+      take++;
+    }
+    const batch = this.waiting.splice(0, take);
+    this.waitingRows -= rows;
+    if (this.waitingRows >= this.opts.maxRows) this.flushSoon(0);
+    else if (this.waiting.length > 0) this.flushSoon(this.opts.maxDelayMs);
     let result: AppendResult;
     try {
       result = await this.table.append(batch.flatMap((w) => w.rows));
