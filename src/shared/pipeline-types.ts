@@ -1,0 +1,88 @@
+import type { ErrorCategory, FailedStage } from './errors';
+import type { XactEvent } from './xact-event';
+
+/** Where a Kafka message came from: kept with every run and DLQ entry. */
+export interface KafkaSource {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  /** Broker timestamp of the message, ms since epoch as a string (Kafka's own representation). */
+  readonly timestamp: string;
+}
+
+/** Retry schedule of transient attachment failures (default: the original 5/10/20/40-minute ladder). */
+export interface RetrySchedule {
+  readonly initialIntervalMs: number;
+  readonly backoffCoefficient: number;
+  readonly maximumIntervalMs: number;
+  readonly maximumAttempts: number;
+}
+
+/** Input of ingestXactEvent, built by the bridge. */
+export interface IngestXactInput {
+  readonly event: XactEvent;
+  /** The message exactly as decoded (the original row), kept for the Delta raw_json column and the DLQ view. */
+  readonly rawJson: string;
+  readonly source: KafkaSource;
+  readonly retry: RetrySchedule;
+  readonly maxParallelAttachments: number;
+}
+
+/** Input of quarantineInvalidMessage: a message that is not a valid event becomes a visible failed run. */
+export interface InvalidMessageInput {
+  readonly reason: string;
+  readonly source: KafkaSource;
+  readonly key: string | null;
+  /** The raw value as UTF-8 text, or base64 when it is not valid UTF-8. */
+  readonly payload: string;
+  readonly payloadEncoding: 'utf8' | 'base64';
+  readonly payloadBytes: number;
+  /** Set when the payload was too large for a workflow input: where the full bytes were stored. */
+  readonly storedAt?: string;
+}
+
+/** One attachment as planned: ids, destination and, if it cannot be transferred, why. */
+export interface AttachmentPlan {
+  readonly url: string;
+  /** The URL with credentials redacted, for summaries, logs and the DLQ. */
+  readonly displayUrl: string;
+  readonly mediaId: string;
+  readonly blobPath: string;
+  readonly fileType: string;
+  readonly ext: string;
+  readonly problem?: { readonly type: string; readonly message: string };
+}
+
+export interface TransferResult {
+  readonly mediaId: string;
+  readonly blobPath: string;
+  readonly bytes: number;
+  readonly contentType: string | null;
+  readonly downloadedAt: string;
+}
+
+export interface AttachmentOutcome {
+  readonly mediaId: string;
+  readonly displayUrl: string;
+  readonly blobPath: string;
+  readonly status: 'transferred' | 'failed';
+  readonly bytes?: number;
+  readonly errorType?: string;
+  readonly errorCategory?: ErrorCategory;
+  readonly failedStage?: FailedStage;
+  readonly message?: string;
+  readonly attempts?: number;
+}
+
+export interface IngestSummary {
+  readonly traceId: string;
+  readonly eventId: string;
+  readonly attachments: readonly AttachmentOutcome[];
+}
+
+export const XACT_DOMAIN = 'xact';
+/** Workflow id of an event: domain + trace id, so a redelivered event maps to the same run. */
+export const xactWorkflowId = (traceId: string): string => `${XACT_DOMAIN}-${traceId}`;
+/** Workflow id of an invalid message: its Kafka coordinates, so a redelivery maps to the same DLQ entry. */
+export const invalidMessageWorkflowId = (s: KafkaSource): string =>
+  `${XACT_DOMAIN}-invalid-${s.topic}-${s.partition}-${s.offset}`;

@@ -1,0 +1,94 @@
+/**
+ * The xact event as it arrives on `xact.events.raw` (spec §1.1), decoded and validated. Pure: used by the
+ * bridge (to decide between a pipeline run and a DLQ entry) and by tests.
+ */
+export type JsonObject = { [key: string]: unknown };
+
+export interface XactEvent {
+  readonly type: string;
+  /** Text after the last '.' of `type`, e.g. documentsReceived. */
+  readonly statusSubtype: string;
+  /** As sent; numeric strings are coerced to numbers like the original system did. */
+  readonly version: number | string | null;
+  /** Event time, normalised to ISO-8601 UTC. */
+  readonly utcDateTime: string;
+  readonly traceId: string;
+  /** The nested payload, parsed when it arrived as a JSON string. */
+  readonly data: JsonObject;
+}
+
+export type DecodeResult = { ok: true; event: XactEvent; raw: JsonObject } | { ok: false; reason: string };
+
+const fail = (reason: string): DecodeResult => ({ ok: false, reason });
+
+/** Decodes a message value (UTF-8 text) into an xact event, or says precisely why it is not one. */
+export function decodeXactEvent(text: string): DecodeResult {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    return fail(`not JSON: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return fail('not a JSON object');
+  const raw = parsed as JsonObject;
+
+  const traceId = raw.traceId ?? raw.trace_id;
+  if (typeof traceId !== 'string' || traceId.trim() === '')
+    return fail('missing traceId (or trace_id): a non-blank string is required');
+  if (typeof raw.type !== 'string' || raw.type.trim() === '')
+    return fail('missing type: a non-blank string is required');
+  if (typeof raw.utcDateTime !== 'string' || Number.isNaN(Date.parse(raw.utcDateTime))) {
+    return fail(`utcDateTime ${JSON.stringify(raw.utcDateTime ?? null)} is not an ISO-8601 time`);
+  }
+  let version: number | string | null = null;
+  if (typeof raw.version === 'number') version = raw.version;
+  else if (typeof raw.version === 'string')
+    version = /^-?\d+$/.test(raw.version.trim()) ? Number(raw.version) : raw.version;
+  else if (raw.version !== undefined && raw.version !== null) return fail('version must be a number or a string');
+
+  let data: unknown = raw.data ?? {};
+  if (typeof data === 'string') {
+    try {
+      data = JSON.parse(data);
+    } catch {
+      return fail('data is a string but not valid JSON');
+    }
+  }
+  if (data === null || typeof data !== 'object' || Array.isArray(data))
+    return fail('data must be a JSON object (or a JSON string of one)');
+
+  const type = raw.type.trim();
+  return {
+    ok: true,
+    raw,
+    event: {
+      type,
+      statusSubtype: type.slice(type.lastIndexOf('.') + 1),
+      version,
+      utcDateTime: new Date(Date.parse(raw.utcDateTime)).toISOString(),
+      traceId: traceId.trim(),
+      data: data as JsonObject,
+    },
+  };
+}
+
+/** Attachment URLs of an event: strings only, trimmed, empty ones dropped, first occurrence of each kept. */
+export function attachmentUrls(event: XactEvent): string[] {
+  const list = Array.isArray(event.data.attachments) ? event.data.attachments : [];
+  const urls = list
+    .filter((u): u is string => typeof u === 'string')
+    .map((u) => u.trim())
+    .filter((u) => u.length > 0);
+  return [...new Set(urls)];
+}
+
+/** A string field of `data` at a dotted path, or null. */
+export function dataString(event: XactEvent, path: string): string | null {
+  let cur: unknown = event.data;
+  for (const key of path.split('.')) {
+    if (cur === null || typeof cur !== 'object') return null;
+    cur = (cur as JsonObject)[key];
+  }
+  if (cur === null || cur === undefined) return null;
+  return typeof cur === 'string' ? cur : typeof cur === 'number' || typeof cur === 'boolean' ? String(cur) : null;
+}
