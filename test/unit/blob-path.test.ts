@@ -88,7 +88,13 @@ describe('URL helpers', () => {
       expiresAt: '2026-01-03T14:05:11.000Z',
       expired: true,
     });
-    assert.equal(presignedExpiry(s3.replace('X-Amz-Date', 'x-amz-date').replace('X-Amz-Expires', 'X-AMZ-EXPIRES'), new Date('2025-12-28T00:00:00Z'))?.expired, false);
+    assert.equal(
+      presignedExpiry(
+        s3.replace('X-Amz-Date', 'x-amz-date').replace('X-Amz-Expires', 'X-AMZ-EXPIRES'),
+        new Date('2025-12-28T00:00:00Z'),
+      )?.expired,
+      false,
+    );
     assert.equal(
       presignedExpiry(
         'https://www.claimxperience.com/f?systemDate=1735308311000&expires=3600000',

@@ -1,0 +1,79 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Readable } from 'node:stream';
+import { sampleBody, sampleContentType } from './sample-files';
+
+/**
+ * A local file server for sample traffic and tests (`kafka-pipeline sample-server`). The URL path says how it
+ * answers; the last segment is the file name:
+ *   /files/<...>/<name>.<ext>                 200 with a deterministic body (?bytes=N, default 102400)
+ *   /status/<code>/<...>/<name>.<ext>         that HTTP status
+ *   /flaky/<n>/<...>/<name>.<ext>             503 for the first n requests of this exact path, then 200
+ *   /slow/<ms>/<...>/<name>.<ext>             waits ms before answering 200
+ *   /type/<mime with ~ for />/<...>/<name>    200 with that Content-Type
+ *   /redirect/<...>?to=<url>                  302 to the given URL
+ *   /_stats                                   JSON: requests per path (tests assert what was fetched)
+ */
+export interface SampleServer {
+  readonly url: string;
+  readonly port: number;
+  requests(path?: string): number;
+  close(): Promise<void>;
+}
+
+const DEFAULT_BYTES = 100 * 1024;
+
+export async function startSampleServer(opts: { port?: number; host?: string } = {}): Promise<SampleServer> {
+  const counts = new Map<string, number>();
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://sample');
+    const path = url.pathname;
+    if (path === '/_stats') {
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(Object.fromEntries(counts)));
+      return;
+    }
+    const seen = (counts.get(path) ?? 0) + 1;
+    counts.set(path, seen);
+    const [, route, arg] = path.split('/');
+    const name = path.split('/').pop() ?? '';
+    const ext = name.includes('.') ? name.slice(name.lastIndexOf('.') + 1).toLowerCase() : '';
+    const bytes = Number(url.searchParams.get('bytes') ?? DEFAULT_BYTES);
+    const ok = (contentType = sampleContentType(ext)) => {
+      res.writeHead(200, { 'content-type': contentType, 'content-length': String(bytes) });
+      Readable.from(sampleBody(path, ext, bytes)).pipe(res);
+    };
+    switch (route) {
+      case 'files':
+        return ok();
+      case 'status':
+        return void res.writeHead(Number(arg) || 500, { 'content-type': 'text/plain' }).end(`sample status ${arg}\n`);
+      case 'flaky':
+        if (seen <= Number(arg)) return void res.writeHead(503, { 'retry-after': '1' }).end('sample: try again\n');
+        return ok();
+      case 'slow':
+        return void setTimeout(() => ok(), Number(arg) || 0);
+      case 'type':
+        return ok(decodeURIComponent(arg ?? '').replace(/~/g, '/'));
+      case 'redirect':
+        return void res.writeHead(302, { location: url.searchParams.get('to') ?? '/' }).end();
+      default:
+        return void res.writeHead(404, { 'content-type': 'text/plain' }).end('sample: unknown route\n');
+    }
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port, address } = server.address() as AddressInfo;
+  return {
+    url: `http://${address}:${port}`,
+    port,
+    requests: (p?: string) =>
+      p === undefined ? [...counts.values()].reduce((a, b) => a + b, 0) : (counts.get(p) ?? 0),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
