@@ -1,20 +1,132 @@
+import { pipeline, Transform } from 'node:stream';
+import { Context } from '@temporalio/activity';
+import type { GroupCommitter } from '../adapters/delta/group-commit';
+import type { Downloader } from '../adapters/http/downloader';
+import { DownloadError } from '../adapters/http/download-error';
+import { checkUrl, type UrlPolicy } from '../adapters/http/url-policy';
+import type { ObjectStore } from '../adapters/storage/object-store';
+import { disambiguate, generateBlobPath } from '../shared/blob-path';
 import type { WorkerHealth } from '../shared/health';
+import type { AttachmentPlan, TransferResult } from '../shared/pipeline-types';
+import { sanitizeUrl } from '../shared/urls';
+import { xactMediaId } from '../shared/uuid5';
+import { attachmentUrls, dataString, type XactEvent } from '../shared/xact-event';
+import { toFailure } from './failures';
+import { xactAttachmentRow, xactEventRow } from './rows';
 
 export interface ActivityDeps {
   readonly workerId: string;
   readonly taskQueue: string;
+  readonly store: ObjectStore;
+  readonly filesPrefix: string;
+  readonly eventsTable: GroupCommitter;
+  readonly attachmentsTable: GroupCommitter;
+  readonly downloader: Downloader;
+  readonly urlPolicy: UrlPolicy;
+  readonly transferTimeoutMs: number;
+  readonly now?: () => Date;
+}
+
+export interface RecordResult {
+  readonly written: number;
+  readonly duplicates: number;
 }
 
 /** Activities are built from their dependencies, so tests and the worker wire in different adapters. */
 export function createActivities(deps: ActivityDeps) {
+  const now = deps.now ?? (() => new Date());
   return {
     async describeWorker(): Promise<WorkerHealth> {
+      return { workerId: deps.workerId, pid: process.pid, taskQueue: deps.taskQueue, checkedAt: now().toISOString() };
+    },
+
+    /** Writes the event's xact_events row (exactly once per event_id, also across retries and replays). */
+    async recordEvent(event: XactEvent, rawJson: string): Promise<RecordResult> {
+      try {
+        return await deps.eventsTable.append([xactEventRow(event, rawJson, now())]);
+      } catch (err) {
+        throw toFailure(err, 'delta');
+      }
+    },
+
+    /** Ids, destinations and static checks of every attachment; computed now, so a reset uses current rules. */
+    async planAttachments(event: XactEvent): Promise<AttachmentPlan[]> {
+      return planAttachments(event, deps.urlPolicy, now());
+    },
+
+    /** Streams one attachment from its URL straight into the object store, heartbeating the bytes moved. */
+    async transferAttachment(plan: AttachmentPlan): Promise<TransferResult> {
+      const ctx = Context.current();
+      const signal = AbortSignal.any([ctx.cancellationSignal, AbortSignal.timeout(deps.transferTimeoutMs)]);
+      let opened;
+      try {
+        opened = await deps.downloader.open(plan.url, signal);
+      } catch (err) {
+        throw toFailure(err, 'download');
+      }
+      let bytes = 0;
+      // A Transform (not a 'data' listener): nothing flows until the store reads, so no byte is lost.
+      const counted = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          bytes += chunk.length;
+          ctx.heartbeat({ bytes });
+          done(null, chunk);
+        },
+      });
+      pipeline(opened.body, counted, () => undefined);
+      try {
+        await deps.store.put(`${deps.filesPrefix}/${plan.blobPath}`, counted);
+      } catch (err) {
+        opened.body.destroy();
+        throw toFailure(err, err instanceof DownloadError ? 'download' : 'upload');
+      }
       return {
-        workerId: deps.workerId,
-        pid: process.pid,
-        taskQueue: deps.taskQueue,
-        checkedAt: new Date().toISOString(),
+        mediaId: plan.mediaId,
+        blobPath: plan.blobPath,
+        bytes,
+        contentType: opened.contentType,
+        downloadedAt: now().toISOString(),
       };
     },
+
+    /** Writes one xact_attachments row per transferred attachment (exactly once per media_id). */
+    async recordAttachments(
+      event: XactEvent,
+      items: { plan: AttachmentPlan; result: TransferResult }[],
+    ): Promise<RecordResult> {
+      try {
+        return await deps.attachmentsTable.append(
+          items.map(({ plan, result }) => xactAttachmentRow(event, plan, result, now())),
+        );
+      } catch (err) {
+        throw toFailure(err, 'delta');
+      }
+    },
   };
+}
+
+export function planAttachments(event: XactEvent, policy: UrlPolicy, at: Date): AttachmentPlan[] {
+  const assignmentId = dataString(event, 'assignmentId');
+  const plans = attachmentUrls(event).map((url) => {
+    const mediaId = xactMediaId(event.traceId, url);
+    let problem: AttachmentPlan['problem'];
+    let path = { blobPath: '', fileType: 'UNKNOWN', ext: '' };
+    try {
+      path = generateBlobPath({
+        statusSubtype: event.statusSubtype,
+        traceId: event.traceId,
+        assignmentId: assignmentId ?? '',
+        url,
+        estimateVersion: dataString(event, 'estimateVersion'),
+      });
+      checkUrl(url, policy, at);
+      if (!assignmentId)
+        problem = { type: 'InvalidEventContent', message: 'the event has attachments but no data.assignmentId' };
+    } catch (err) {
+      const type = err instanceof DownloadError ? err.type : 'UrlNotAllowed';
+      problem = { type, message: err instanceof Error ? err.message : String(err) };
+    }
+    return { url, displayUrl: sanitizeUrl(url), mediaId, ...path, ...(problem ? { problem } : {}) };
+  });
+  return disambiguate(plans);
 }

@@ -1,24 +1,32 @@
 import { Kafka, logLevel } from 'kafkajs';
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
+import { LocalObjectStore } from '../adapters/storage/local-store';
 import type { Config } from '../config/config';
 import type { Logger } from '../observability/logger';
 import { startOpsServer } from '../observability/http-server';
 import { createRegistry } from '../observability/registry';
+import { BridgeMetrics } from './bridge-metrics';
+import { KafkaBridge } from './kafka-bridge';
 
-/**
- * The bridge process. At this stage it only proves its connections: the events topic exists on the broker and
- * the Temporal frontend answers. Consuming events and starting workflows is the pipeline issue's work.
- * Resolves after `stop` is aborted (SIGINT/SIGTERM in main).
- */
+/** Runs the bridge until `stop` aborts: then stops fetching, finishes in-flight starts, commits, disconnects. */
 export async function runBridge(config: Config, log: Logger, stop: AbortSignal): Promise<void> {
+  const registry = createRegistry('bridge');
+  const connection = await Connection.connect({ address: config.temporalAddress });
   const admin = new Kafka({
     clientId: config.kafkaClientId,
     brokers: config.kafkaBrokers,
     logLevel: logLevel.NOTHING,
   }).admin();
   await admin.connect();
-  const connection = await Connection.connect({ address: config.temporalAddress });
-  const ops = await startOpsServer(config.metricsPort, createRegistry('bridge'), async () => {
+  const client = new Client({ connection, namespace: config.temporalNamespace });
+  const bridge = new KafkaBridge({
+    config,
+    client,
+    store: new LocalObjectStore(config.lakehouseDir),
+    log,
+    metrics: new BridgeMetrics(registry, config.eventsTopic),
+  });
+  const ops = await startOpsServer(config.metricsPort, registry, async () => {
     const [kafka, temporal] = await Promise.allSettled([admin.describeCluster(), connection.healthService.check({})]);
     const problems: string[] = [];
     if (kafka.status === 'rejected') problems.push(`kafka: ${String(kafka.reason)}`);
@@ -26,14 +34,8 @@ export async function runBridge(config: Config, log: Logger, stop: AbortSignal):
     return problems;
   });
   try {
-    const topics = await admin.listTopics();
-    if (!topics.includes(config.eventsTopic)) {
-      throw new Error(
-        `topic ${config.eventsTopic} does not exist on ${config.kafkaBrokers.join(',')} (npm run stack:up creates it)`,
-      );
-    }
-    await connection.healthService.check({});
-    log.info('bridge connected; event consumption is not implemented yet, idling until stopped', {
+    await bridge.start();
+    log.info('bridge consuming', {
       topic: config.eventsTopic,
       group: config.consumerGroup,
       temporal: config.temporalAddress,
@@ -41,6 +43,8 @@ export async function runBridge(config: Config, log: Logger, stop: AbortSignal):
     });
     if (!stop.aborted)
       await new Promise<void>((resolve) => stop.addEventListener('abort', () => resolve(), { once: true }));
+    log.info('bridge stopping: finishing in-flight starts and committing');
+    await bridge.stop();
   } finally {
     await Promise.allSettled([admin.disconnect(), connection.close(), ops.close()]);
     log.info('bridge stopped');

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config';
 import { registerConfigCommand } from './commands/config';
 import { registerProcessCommands } from './commands/processes';
+import { registerSampleCommands } from './commands/sample';
 import { registerStartCommand } from './commands/start';
 
 /** The operator CLI. Subcommands live one per file under ./commands; their logic is in plain functions. */
@@ -13,6 +14,7 @@ export function buildProgram(): Command {
   registerStartCommand(program);
   registerProcessCommands(program);
   registerConfigCommand(program);
+  registerSampleCommands(program);
   return program;
 }
 

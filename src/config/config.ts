@@ -23,6 +23,22 @@ const hostPortList = z
   )
   .pipe(z.array(hostPort).min(1, 'expected at least one host:port'));
 const port = z.coerce.number().int().min(0).max(65535);
+const positiveInt = z.coerce.number().int().min(1);
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const hostList = z.string().transform((s) =>
+  s
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter((h) => h.length > 0),
+);
+const ORIGINAL_ALLOWED_HOSTS = [
+  'usw2-prod-xn-exportreceiver-publish.s3.us-west-2.amazonaws.com',
+  'claimxperience.s3.amazonaws.com',
+  'claimxperience.s3.us-east-1.amazonaws.com',
+  'www.claimxperience.com',
+  'claimxperience.com',
+  'xactware-claimx-us-prod.s3.us-west-1.amazonaws.com',
+].join(',');
 const nonEmpty = z.string().trim().min(1, 'must not be empty');
 
 function key<T>(env: string, def: string, help: string, schema: z.ZodType<T>): KeySpec<T> {
@@ -54,6 +70,106 @@ export const CONFIG_KEYS = {
     './lakehouse',
     'Local lakehouse folder (Files/ and Tables/) when OneLake is not configured',
     nonEmpty,
+  ),
+  xactFilesPrefix: key(
+    'XACT_FILES_PREFIX',
+    'Files/veriskPipeline/xact',
+    'Folder of xact attachment files inside the lakehouse',
+    nonEmpty,
+  ),
+  xactEventsTable: key(
+    'XACT_EVENTS_TABLE',
+    'Tables/xact_events',
+    'Delta table of xact events, inside the lakehouse',
+    nonEmpty,
+  ),
+  xactAttachmentsTable: key(
+    'XACT_ATTACHMENTS_TABLE',
+    'Tables/xact_attachments',
+    'Delta table of transferred attachments',
+    nonEmpty,
+  ),
+  deltaFlushRows: key('DELTA_FLUSH_ROWS', '1000', 'Group commit: commit as soon as this many rows wait', positiveInt),
+  deltaFlushMs: key(
+    'DELTA_FLUSH_MS',
+    '1000',
+    'Group commit: commit at the latest this many ms after the first waiting row',
+    positiveInt,
+  ),
+  allowedAttachmentDomains: key(
+    'ALLOWED_ATTACHMENT_DOMAINS',
+    ORIGINAL_ALLOWED_HOSTS,
+    'Exact host names attachments may be downloaded from, comma-separated',
+    hostList,
+  ),
+  downloadHttpHosts: key(
+    'DOWNLOAD_HTTP_HOSTS',
+    '',
+    'Hosts that may be fetched over plain http (local testing only), comma-separated',
+    hostList,
+  ),
+  downloadAllowLoopback: key(
+    'DOWNLOAD_ALLOW_LOOPBACK',
+    'false',
+    'Allow downloads from loopback addresses (local sample server only); other private ranges are always refused',
+    bool,
+  ),
+  downloadMaxBytes: key(
+    'DOWNLOAD_MAX_BYTES',
+    String(2 * 1024 ** 3),
+    'Largest attachment accepted, in bytes',
+    positiveInt,
+  ),
+  downloadTimeoutS: key('DOWNLOAD_TIMEOUT_S', '1800', 'Time limit of one transfer attempt, in seconds', positiveInt),
+  downloadIdleTimeoutS: key(
+    'DOWNLOAD_IDLE_TIMEOUT_S',
+    '60',
+    'A transfer attempt fails when no byte arrives for this many seconds',
+    positiveInt,
+  ),
+  downloadMaxRedirects: key(
+    'DOWNLOAD_MAX_REDIRECTS',
+    '5',
+    'Redirect hops followed (each one re-validated)',
+    z.coerce.number().int().min(0).max(20),
+  ),
+  retryInitialIntervalS: key(
+    'RETRY_INITIAL_INTERVAL_S',
+    '300',
+    'First retry delay of a transient attachment failure (5/10/20/40-minute ladder by default)',
+    positiveInt,
+  ),
+  retryBackoff: key('RETRY_BACKOFF', '2', 'Multiplier between retry delays', z.coerce.number().min(1)),
+  retryMaxIntervalS: key('RETRY_MAX_INTERVAL_S', '2400', 'Longest retry delay, in seconds', positiveInt),
+  retryMaxAttempts: key(
+    'RETRY_MAX_ATTEMPTS',
+    '5',
+    'Attempts of a transfer before its event goes to the DLQ (first try included)',
+    positiveInt,
+  ),
+  maxParallelAttachments: key(
+    'MAX_PARALLEL_ATTACHMENTS',
+    '4',
+    'Attachments of one event transferred at the same time',
+    positiveInt,
+  ),
+  bridgeMaxInFlight: key(
+    'BRIDGE_MAX_IN_FLIGHT',
+    '64',
+    'Workflow starts the bridge has outstanding at once',
+    positiveInt,
+  ),
+  bridgePartitionsConcurrently: key(
+    'BRIDGE_PARTITIONS_CONCURRENTLY',
+    '6',
+    'Partitions the bridge handles in parallel',
+    positiveInt,
+  ),
+  workerMaxConcurrentActivities: key(
+    'WORKER_MAX_CONCURRENT_ACTIVITIES',
+    '32',
+    'Activities one worker runs at once',
+    positiveInt,
   ),
   logLevel: key('LOG_LEVEL', 'info', 'Log level: debug, info, warn, error', z.enum(['debug', 'info', 'warn', 'error'])),
 } as const;

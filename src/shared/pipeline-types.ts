@@ -26,6 +26,8 @@ export interface IngestXactInput {
   readonly source: KafkaSource;
   readonly retry: RetrySchedule;
   readonly maxParallelAttachments: number;
+  /** Time limit of one transfer attempt. */
+  readonly transferTimeoutMs: number;
 }
 
 /** Input of quarantineInvalidMessage: a message that is not a valid event becomes a visible failed run. */

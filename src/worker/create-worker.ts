@@ -1,31 +1,31 @@
-import os from 'node:os';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities, type ActivityDeps } from '../activities';
 import type { Config } from '../config/config';
-import { createActivities } from '../activities';
+import { buildActivityDeps } from './build-deps';
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 
 export interface PipelineWorker {
   readonly worker: Worker;
   readonly connection: NativeConnection;
+  readonly deps: ActivityDeps;
 }
 
 /** Connects to Temporal and builds the pipeline worker (not yet running). */
-export async function createPipelineWorker(
-  config: Pick<Config, 'temporalAddress' | 'temporalNamespace' | 'taskQueue'>,
-): Promise<PipelineWorker> {
+export async function createPipelineWorker(config: Config, deps?: ActivityDeps): Promise<PipelineWorker> {
+  const activityDeps = deps ?? (await buildActivityDeps(config));
   const connection = await NativeConnection.connect({ address: config.temporalAddress });
-  const workerId = `${os.hostname()}:${process.pid}`;
   try {
     const worker = await Worker.create({
       connection,
       namespace: config.temporalNamespace,
       taskQueue: config.taskQueue,
-      identity: workerId,
+      identity: activityDeps.workerId,
       workflowsPath: WORKFLOWS_PATH,
-      activities: createActivities({ workerId, taskQueue: config.taskQueue }),
+      activities: createActivities(activityDeps),
+      maxConcurrentActivityTaskExecutions: config.workerMaxConcurrentActivities,
     });
-    return { worker, connection };
+    return { worker, connection, deps: activityDeps };
   } catch (err) {
     await connection.close();
     throw err;

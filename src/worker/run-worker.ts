@@ -17,7 +17,7 @@ export function installTemporalRuntime(log: Logger): void {
 
 /** Runs the worker until SIGINT/SIGTERM (the SDK's shutdown signals): in-flight tasks finish or return to Temporal. */
 export async function runWorker(config: Config, log: Logger): Promise<void> {
-  const { worker, connection } = await createPipelineWorker(config);
+  const { worker, connection, deps } = await createPipelineWorker(config);
   const ops = await startOpsServer(config.metricsPort, createRegistry('worker'), async () =>
     worker.getState() === 'RUNNING' ? [] : [`worker state is ${worker.getState()}`],
   );
@@ -28,6 +28,8 @@ export async function runWorker(config: Config, log: Logger): Promise<void> {
   });
   try {
     await worker.run();
+    // Rows of activities that completed while shutting down are committed before the process exits.
+    await Promise.all([deps.eventsTable.flush(), deps.attachmentsTable.flush()]);
   } finally {
     await Promise.allSettled([connection.close(), ops.close()]);
     log.info('worker stopped');

@@ -1,2 +1,4 @@
 // Every workflow the worker registers. This file is the entry point of the workflow bundle.
 export { healthCheck } from './health-check';
+export { ingestXactEvent } from './ingest-xact-event';
+export { quarantineInvalidMessage } from './quarantine-invalid-message';

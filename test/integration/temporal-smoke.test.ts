@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { createActivities } from '../../src/activities';
+import { loadConfig } from '../../src/config/config';
+import { buildActivityDeps } from '../../src/worker/build-deps';
 import { SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
 import { WORKFLOWS_PATH } from '../../src/worker/create-worker';
 import { healthCheck } from '../../src/workflows';
@@ -31,12 +36,14 @@ describe('real Temporal server (smoke)', function () {
   it('runs the health-check workflow on a worker, which executes its activity', async () => {
     const taskQueue = `smoke-${randomUUID()}`;
     const workerConnection = await NativeConnection.connect({ address: TEMPORAL_ADDRESS });
+    const lakehouse = fs.mkdtempSync(path.join(os.tmpdir(), 'smoke-'));
     try {
+      const deps = await buildActivityDeps(loadConfig({ LAKEHOUSE_DIR: lakehouse, TEMPORAL_TASK_QUEUE: taskQueue }));
       const worker = await Worker.create({
         connection: workerConnection,
         taskQueue,
         workflowsPath: WORKFLOWS_PATH,
-        activities: createActivities({ workerId: 'smoke-worker', taskQueue }),
+        activities: createActivities({ ...deps, workerId: 'smoke-worker' }),
       });
       const result = await worker.runUntil(
         client.workflow.execute(healthCheck, { taskQueue, workflowId: `smoke-health-${randomUUID()}` }),
@@ -46,6 +53,7 @@ describe('real Temporal server (smoke)', function () {
       assert.equal(result.pid, process.pid);
     } finally {
       await workerConnection.close();
+      fs.rmSync(lakehouse, { recursive: true, force: true });
     }
   });
 });

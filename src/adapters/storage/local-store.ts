@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { ObjectStore } from './object-store';
 
 /** The local lakehouse folder (default `./lakehouse`), laid out like a OneLake lakehouse (Files/, Tables/). */
@@ -78,8 +77,13 @@ export class LocalObjectStore implements ObjectStore {
     const tmp = path.join(path.dirname(target), `.tmp-${randomUUID()}`);
     const handle = await fs.open(tmp, 'wx');
     try {
-      if (data instanceof Readable) await pipeline(data, handle.createWriteStream({ autoClose: false }));
-      else await handle.writeFile(data);
+      if (data instanceof Readable) {
+        // Writing chunk by chunk keeps memory flat and lets the handle close normally (a stream made from the
+        // handle with autoClose off would keep it referenced and make close() wait forever).
+        for await (const chunk of data) await handle.write(chunk as Buffer);
+      } else {
+        await handle.writeFile(data);
+      }
       await handle.sync();
     } catch (err) {
       await handle.close();

@@ -1,0 +1,186 @@
+import { Kafka, logLevel, type Consumer, type EachBatchPayload, type KafkaMessage } from 'kafkajs';
+import type { Client } from '@temporalio/client';
+import type { ObjectStore } from '../adapters/storage/object-store';
+import type { Config } from '../config/config';
+import type { Logger } from '../observability/logger';
+import type { BridgeMetrics } from './bridge-metrics';
+import { invalid, MAX_INLINE_PAYLOAD_BYTES, toStartRequest, type StartRequest } from './start-request';
+import { startWorkflow, StartRejectedError, type StartOutcome } from './workflow-starter';
+
+export interface BridgeDeps {
+  readonly config: Config;
+  readonly client: Client;
+  readonly store: ObjectStore;
+  readonly log: Logger;
+  readonly metrics: BridgeMetrics;
+}
+
+const RETRY_MIN_MS = 250;
+const RETRY_MAX_MS = 10_000;
+
+/**
+ * Kafka → Temporal: one workflow start per message, offsets committed only after every earlier message of the
+ * partition was handed to Temporal (started, or recognised as a duplicate). While Temporal is unavailable the
+ * partition is paused and the start retried with backoff; nothing is skipped. Lifecycle: start / stop.
+ */
+export class KafkaBridge {
+  private readonly consumer: Consumer;
+  private stopping = false;
+  private pausedPartitions = new Set<string>();
+
+  constructor(private readonly deps: BridgeDeps) {
+    const { config } = deps;
+    const kafka = new Kafka({
+      clientId: config.kafkaClientId,
+      brokers: config.kafkaBrokers,
+      logLevel: logLevel.WARN,
+      logCreator: kafkaLogCreator(deps.log),
+    });
+    this.consumer = kafka.consumer({
+      groupId: config.consumerGroup,
+      allowAutoTopicCreation: false,
+      sessionTimeout: 30_000,
+      heartbeatInterval: 3_000,
+    });
+  }
+
+  async start(): Promise<void> {
+    const { config, metrics } = this.deps;
+    this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
+      const assigned = e.payload.memberAssignment[config.eventsTopic]?.length ?? 0;
+      metrics.assignedPartitions(config.eventsTopic, assigned);
+      this.deps.log.info('joined consumer group', { group: config.consumerGroup, assigned_partitions: assigned });
+    });
+    this.consumer.on(this.consumer.events.CONNECT, () => metrics.connected(true));
+    this.consumer.on(this.consumer.events.DISCONNECT, () => metrics.connected(false));
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topic: config.eventsTopic, fromBeginning: true });
+    // autoCommit commits only offsets we resolved (eachBatchAutoResolve is off): those handed to Temporal.
+    // It commits after every batch and at least every second during a long one.
+    await this.consumer.run({
+      autoCommit: true,
+      autoCommitInterval: 1_000,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: config.bridgePartitionsConcurrently,
+      eachBatch: (payload) => this.handleBatch(payload),
+    });
+  }
+
+  /** Stops fetching, lets in-flight starts finish, commits what was handed over, leaves the group. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.consumer.disconnect();
+    this.deps.metrics.connected(false);
+  }
+
+  private async handleBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
+    const chunkSize = Math.max(
+      1,
+      Math.floor(this.deps.config.bridgeMaxInFlight / this.deps.config.bridgePartitionsConcurrently),
+    );
+    for (let i = 0; i < batch.messages.length; i += chunkSize) {
+      if (this.stopping || !isRunning() || isStale()) break;
+      const chunk = batch.messages.slice(i, i + chunkSize);
+      const outcomes = await Promise.allSettled(
+        chunk.map((m) => this.handOver(batch.topic, batch.partition, m, payload)),
+      );
+      // Offsets advance only over the prefix of the chunk that was handed over; the rest is fetched again.
+      let handed = 0;
+      while (handed < outcomes.length && outcomes[handed].status === 'fulfilled') handed++;
+      if (handed > 0) resolveOffset(chunk[handed - 1].offset);
+      await commitOffsetsIfNecessary();
+      await heartbeat();
+      if (handed < outcomes.length) break;
+    }
+  }
+
+  /** Hands one message to Temporal, retrying (partition paused) until it is accepted or the bridge stops. */
+  private async handOver(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    payload: EachBatchPayload,
+  ): Promise<StartOutcome> {
+    const { config, metrics, log } = this.deps;
+    let req = toStartRequest(config, topic, partition, message);
+    if (req.kind === 'invalid') req = await this.storeLargePayload(req, message);
+    let delay = RETRY_MIN_MS;
+    for (;;) {
+      try {
+        const started = Date.now();
+        const outcome = await startWorkflow(this.deps.client, config.taskQueue, req);
+        metrics.workflowStart(outcome, req.kind, (Date.now() - started) / 1000);
+        this.resumeIfPaused(topic, partition);
+        if (outcome === 'duplicate')
+          log.info('duplicate delivery: workflow already exists, nothing started', logFields(req, partition, message));
+        else if (req.kind === 'invalid')
+          log.warn('invalid message sent to the DLQ', logFields(req, partition, message));
+        return outcome;
+      } catch (err) {
+        if (err instanceof StartRejectedError && req.kind === 'event') {
+          // Temporal will never accept this input (e.g. too large): it becomes a visible DLQ entry instead.
+          req = await this.storeLargePayload(
+            invalid(req.args[0].source, message, `Temporal rejected the start: ${err.message}`),
+            message,
+          );
+          continue;
+        }
+        metrics.workflowStart('error', req.kind, 0);
+        if (this.stopping || !payload.isRunning() || payload.isStale()) throw err;
+        this.pause(topic, partition, payload, err);
+        await sleep(delay);
+        delay = Math.min(delay * 2, RETRY_MAX_MS);
+        await payload.heartbeat();
+      }
+    }
+  }
+
+  private pause(topic: string, partition: number, payload: EachBatchPayload, err: unknown): void {
+    const id = `${topic}/${partition}`;
+    if (!this.pausedPartitions.has(id)) {
+      this.pausedPartitions.add(id);
+      payload.pause();
+      this.deps.metrics.paused(this.pausedPartitions.size);
+      this.deps.log.warn('Temporal did not accept a start; partition paused, retrying', {
+        topic,
+        partition,
+        error: String(err),
+      });
+    }
+  }
+
+  private resumeIfPaused(topic: string, partition: number): void {
+    const id = `${topic}/${partition}`;
+    if (this.pausedPartitions.delete(id)) {
+      this.consumer.resume([{ topic, partitions: [partition] }]);
+      this.deps.metrics.paused(this.pausedPartitions.size);
+      this.deps.log.info('Temporal accepts starts again; partition resumed', { topic, partition });
+    }
+  }
+
+  /** An invalid payload too large for a workflow input is kept whole in the lakehouse; the input points to it. */
+  private async storeLargePayload(req: StartRequest, message: KafkaMessage): Promise<StartRequest> {
+    const [input] = req.args as [import('../shared/pipeline-types').InvalidMessageInput];
+    if (input.payloadBytes <= MAX_INLINE_PAYLOAD_BYTES) return req;
+    const path = `Files/quarantine/${input.source.topic}/${input.source.partition}/${input.source.offset}.bin`;
+    await this.deps.store.put(path, message.value ?? Buffer.alloc(0));
+    const head = input.payload.slice(0, 4096);
+    return { ...req, args: [{ ...input, payload: head, storedAt: path }] };
+  }
+}
+
+function logFields(req: StartRequest, partition: number, message: KafkaMessage): Record<string, unknown> {
+  return { workflow_id: req.workflowId, trace_id: req.traceId, partition, offset: message.offset };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function kafkaLogCreator(log: Logger) {
+  return () =>
+    ({ level, log: entry }: { level: number; log: { message: string } & Record<string, unknown> }) => {
+      const { message, ...rest } = entry;
+      if (level <= logLevel.ERROR) log.error(`kafkajs: ${message}`, rest);
+      else if (level === logLevel.WARN) log.warn(`kafkajs: ${message}`, rest);
+    };
+}

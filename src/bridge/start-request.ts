@@ -1,0 +1,110 @@
+import { TypedSearchAttributes, type SearchAttributePair } from '@temporalio/common';
+import type { Config } from '../config/config';
+import {
+  invalidMessageWorkflowId,
+  XACT_DOMAIN,
+  xactWorkflowId,
+  type IngestXactInput,
+  type InvalidMessageInput,
+  type KafkaSource,
+} from '../shared/pipeline-types';
+import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
+import { decodeXactEvent } from '../shared/xact-event';
+
+/** What the bridge asks Temporal to start for one Kafka message. */
+export interface StartRequest {
+  readonly kind: 'event' | 'invalid';
+  readonly workflowType: 'ingestXactEvent' | 'quarantineInvalidMessage';
+  readonly workflowId: string;
+  readonly args: [IngestXactInput] | [InvalidMessageInput];
+  readonly searchAttributes: TypedSearchAttributes;
+  readonly summary: string;
+  readonly traceId: string | null;
+}
+
+export interface RawMessage {
+  readonly key: Buffer | null;
+  readonly value: Buffer | null;
+  readonly offset: string;
+  readonly timestamp: string;
+}
+
+/** Largest raw payload kept inside a workflow input; larger ones are stored in the lakehouse (see bridge). */
+export const MAX_INLINE_PAYLOAD_BYTES = 512 * 1024;
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Decides, without I/O, whether a message becomes a pipeline run or a DLQ entry, and with which ids. */
+export function toStartRequest(config: Config, topic: string, partition: number, message: RawMessage): StartRequest {
+  const source: KafkaSource = { topic, partition, offset: message.offset, timestamp: message.timestamp };
+  const value = message.value ?? Buffer.alloc(0);
+  let text: string | undefined;
+  try {
+    text = utf8.decode(value);
+  } catch {
+    return invalid(source, message, 'message value is not valid UTF-8');
+  }
+  if (value.length === 0) return invalid(source, message, 'message value is empty');
+  const decoded = decodeXactEvent(text);
+  if (!decoded.ok) return invalid(source, message, decoded.reason);
+  const { event } = decoded;
+  const input: IngestXactInput = {
+    event,
+    rawJson: text,
+    source,
+    retry: {
+      initialIntervalMs: config.retryInitialIntervalS * 1000,
+      backoffCoefficient: config.retryBackoff,
+      maximumIntervalMs: config.retryMaxIntervalS * 1000,
+      maximumAttempts: config.retryMaxAttempts,
+    },
+    maxParallelAttachments: config.maxParallelAttachments,
+    transferTimeoutMs: config.downloadTimeoutS * 1000,
+  };
+  return {
+    kind: 'event',
+    workflowType: 'ingestXactEvent',
+    workflowId: xactWorkflowId(event.traceId),
+    args: [input],
+    searchAttributes: attributes([
+      { key: SEARCH_ATTRIBUTES.traceId, value: event.traceId },
+      { key: SEARCH_ATTRIBUTES.eventType, value: event.statusSubtype },
+    ]),
+    summary: `${event.statusSubtype} trace ${event.traceId} from ${topic}/${partition}@${message.offset}`,
+    traceId: event.traceId,
+  };
+}
+
+/** Builds the DLQ entry of a message that is not a valid event. */
+export function invalid(source: KafkaSource, message: RawMessage, reason: string): StartRequest {
+  const value = message.value ?? Buffer.alloc(0);
+  let payload: string;
+  let payloadEncoding: 'utf8' | 'base64' = 'utf8';
+  try {
+    payload = utf8.decode(value);
+  } catch {
+    payload = value.toString('base64');
+    payloadEncoding = 'base64';
+  }
+  const input: InvalidMessageInput = {
+    reason,
+    source,
+    key: message.key ? message.key.toString('utf8') : null,
+    payload,
+    payloadEncoding,
+    payloadBytes: value.length,
+  };
+  return {
+    kind: 'invalid',
+    workflowType: 'quarantineInvalidMessage',
+    workflowId: invalidMessageWorkflowId(source),
+    args: [input],
+    searchAttributes: attributes([]),
+    summary: `invalid message ${source.topic}/${source.partition}@${source.offset}: ${reason}`.slice(0, 200),
+    traceId: null,
+  };
+}
+
+function attributes(extra: SearchAttributePair[]): TypedSearchAttributes {
+  return new TypedSearchAttributes([{ key: SEARCH_ATTRIBUTES.domain, value: XACT_DOMAIN }, ...extra]);
+}

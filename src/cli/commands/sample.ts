@@ -1,0 +1,85 @@
+import type { Command } from 'commander';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { loadConfig } from '../../config/config';
+import { attachmentCounts, sampleEvent } from '../../sample/sample-events';
+import { startSampleServer } from '../../sample/sample-server';
+
+/** `kafka-pipeline produce` and `kafka-pipeline sample-server`: sample traffic for demos, tests and the bench. */
+export function registerSampleCommands(program: Command): void {
+  program
+    .command('produce')
+    .description('Publish realistic sample xact events whose attachments point at the sample file server')
+    .option('--count <n>', 'number of events', '10')
+    .option('--attachments <k>', 'attachments per event: a number or a range such as 1-3', '1-3')
+    .option('--fail-rate <r>', 'fraction of attachments that answer 404 (0..1)', '0')
+    .option('--bytes <n>', 'size of each attachment body', '20000')
+    .option('--sample-url <url>', 'base URL of the sample file server', 'http://127.0.0.1:8765')
+    .action(
+      async (opts: { count: string; attachments: string; failRate: string; bytes: string; sampleUrl: string }) => {
+        const count = Number(opts.count);
+        const failRate = Number(opts.failRate);
+        if (!Number.isInteger(count) || count < 1)
+          throw new Error(`--count must be a positive integer, got ${opts.count}`);
+        if (!(failRate >= 0 && failRate <= 1))
+          throw new Error(`--fail-rate must be between 0 and 1, got ${opts.failRate}`);
+        const produced = await produceSampleEvents({
+          count,
+          attachments: opts.attachments,
+          failRate,
+          bytes: Number(opts.bytes),
+          sampleUrl: opts.sampleUrl,
+        });
+        console.log(`produced ${produced} events to ${loadConfig().eventsTopic}`);
+      },
+    );
+  program
+    .command('sample-server')
+    .description('Serve deterministic sample attachments (see src/sample/sample-server.ts for the routes)')
+    .option('--port <port>', 'port to listen on', '8765')
+    .option('--host <host>', 'address to bind', '127.0.0.1')
+    .action(async (opts: { port: string; host: string }) => {
+      const server = await startSampleServer({ port: Number(opts.port), host: opts.host });
+      console.log(`sample file server on ${server.url} (Ctrl-C stops it)`);
+      await new Promise<void>((resolve) => {
+        process.once('SIGINT', resolve);
+        process.once('SIGTERM', resolve);
+      });
+      await server.close();
+    });
+}
+
+export async function produceSampleEvents(opts: {
+  count: number;
+  attachments: string;
+  failRate: number;
+  bytes: number;
+  sampleUrl: string;
+}): Promise<number> {
+  const config = loadConfig();
+  const pick = attachmentCounts(opts.attachments);
+  const kafka = new Kafka({ clientId: config.kafkaClientId, brokers: config.kafkaBrokers, logLevel: logLevel.NOTHING });
+  const producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+  });
+  await producer.connect();
+  try {
+    for (let start = 0; start < opts.count; start += 500) {
+      const events = Array.from({ length: Math.min(500, opts.count - start) }, (_, k) =>
+        sampleEvent(start + k, {
+          sampleUrl: opts.sampleUrl,
+          attachments: pick(),
+          failRate: opts.failRate,
+          bytes: opts.bytes,
+        }),
+      );
+      await producer.send({
+        topic: config.eventsTopic,
+        messages: events.map((e) => ({ key: String(e.traceId), value: JSON.stringify(e) })),
+      });
+    }
+  } finally {
+    await producer.disconnect();
+  }
+  return opts.count;
+}

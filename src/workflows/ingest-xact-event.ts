@@ -1,0 +1,158 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  proxyActivities,
+  setCurrentDetails,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import { ATTACHMENTS_FAILED, classify, NON_RETRYABLE_ERROR_TYPES, type FailedStage } from '../shared/errors';
+import type {
+  AttachmentOutcome,
+  AttachmentPlan,
+  IngestSummary,
+  IngestXactInput,
+  TransferResult,
+} from '../shared/pipeline-types';
+import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
+import { xactEventId } from '../shared/uuid5';
+import type { createActivities } from '../activities';
+
+type Activities = ReturnType<typeof createActivities>;
+
+// Delta and planning activities are short; transient storage trouble is retried for about an hour.
+const quick = proxyActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '5 minutes',
+    maximumAttempts: 20,
+    nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
+  },
+});
+
+/**
+ * One xact event: record its xact_events row, transfer each attachment to the lakehouse (in parallel, bounded),
+ * then record one xact_attachments row per transferred attachment. Any attachment that fails permanently or
+ * exhausts its retries fails the run after what succeeded is recorded, so the event lands in the DLQ with a
+ * message naming each failed attachment; FailedStage / ErrorCategory say where and why.
+ */
+export async function ingestXactEvent(input: IngestXactInput): Promise<IngestSummary> {
+  const { event } = input;
+  const eventId = xactEventId(event.traceId);
+  const transfer = proxyActivities<Activities>({
+    startToCloseTimeout: input.transferTimeoutMs,
+    heartbeatTimeout: '1 minute',
+    retry: {
+      initialInterval: input.retry.initialIntervalMs,
+      backoffCoefficient: input.retry.backoffCoefficient,
+      maximumInterval: input.retry.maximumIntervalMs,
+      maximumAttempts: input.retry.maximumAttempts,
+      nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
+    },
+  }).transferAttachment;
+
+  await step('delta', () => quick.recordEvent(event, input.rawJson));
+  const plans = await step('validate', () => quick.planAttachments(event));
+
+  const outcomes: AttachmentOutcome[] = [];
+  const transferred: { plan: AttachmentPlan; result: TransferResult }[] = [];
+  await inParallel(plans, input.maxParallelAttachments, async (plan) => {
+    if (plan.problem) {
+      outcomes.push(failed(plan, plan.problem.type, plan.problem.message));
+      return;
+    }
+    try {
+      const result = await transfer(plan);
+      transferred.push({ plan, result });
+      outcomes.push({
+        mediaId: plan.mediaId,
+        displayUrl: plan.displayUrl,
+        blobPath: plan.blobPath,
+        status: 'transferred',
+        bytes: result.bytes,
+      });
+    } catch (err) {
+      const cause = rootCause(err);
+      outcomes.push(failed(plan, cause.type, cause.message));
+    }
+  });
+  if (transferred.length > 0) await step('delta', () => quick.recordAttachments(event, transferred));
+
+  const failures = outcomes.filter((o) => o.status === 'failed');
+  const ordered = plans.map((p) => outcomes.find((o) => o.mediaId === p.mediaId)!);
+  setCurrentDetails(detailsText(ordered));
+  if (failures.length > 0) {
+    markFailed(failures[0].errorCategory!, failures[0].failedStage!);
+    const lines = failures.map((f) => `${f.displayUrl} -> ${f.errorType}: ${f.message}`);
+    throw ApplicationFailure.create({
+      type: ATTACHMENTS_FAILED,
+      nonRetryable: true,
+      message: `${failures.length} of ${plans.length} attachment(s) failed (${transferred.length} transferred and recorded):\n${lines.join('\n')}`,
+      details: [{ traceId: event.traceId, eventId, outcomes: ordered }],
+    });
+  }
+  return { traceId: event.traceId, eventId, attachments: ordered };
+}
+
+function failed(plan: AttachmentPlan, type: string, message: string): AttachmentOutcome {
+  const { category, stage } = classify(type, 'download');
+  return {
+    mediaId: plan.mediaId,
+    displayUrl: plan.displayUrl,
+    blobPath: plan.blobPath,
+    status: 'failed',
+    errorType: type,
+    errorCategory: category,
+    failedStage: stage,
+    message,
+  };
+}
+
+/** Runs an activity step; if it ends in failure, the run fails with the cause's message and stage. */
+async function step<T>(stage: FailedStage, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    const cause = rootCause(err);
+    const { category } = classify(cause.type, stage);
+    markFailed(category, stage);
+    throw ApplicationFailure.create({
+      type: cause.type ?? 'Unknown',
+      nonRetryable: true,
+      message: `${stage} step failed: ${cause.message}`,
+    });
+  }
+}
+
+function rootCause(err: unknown): { type: string; message: string } {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof ApplicationFailure) return { type: cause.type ?? 'Unknown', message: cause.message };
+  return { type: 'Unknown', message: cause instanceof Error ? cause.message : String(cause) };
+}
+
+function markFailed(category: string, stage: string): void {
+  upsertSearchAttributes([
+    { key: SEARCH_ATTRIBUTES.errorCategory, value: category },
+    { key: SEARCH_ATTRIBUTES.failedStage, value: stage },
+  ]);
+}
+
+function detailsText(outcomes: readonly AttachmentOutcome[]): string {
+  if (outcomes.length === 0) return 'event recorded; no attachments';
+  const rows = outcomes.map((o) =>
+    o.status === 'transferred'
+      ? `- ok ${o.blobPath} (${o.bytes} bytes)`
+      : `- FAILED ${o.displayUrl}: ${o.errorType} ${o.message}`,
+  );
+  return `attachments:\n${rows.join('\n')}`;
+}
+
+/** Runs `fn` over `items` with at most `limit` at a time (deterministic: workflow promises only). */
+async function inParallel<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) await fn(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
+}

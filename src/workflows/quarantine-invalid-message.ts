@@ -1,0 +1,24 @@
+import { ApplicationFailure, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { ERROR_TYPES } from '../shared/errors';
+import type { InvalidMessageInput } from '../shared/pipeline-types';
+import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
+
+/**
+ * A Kafka message that is not a valid xact event becomes this failed run: a visible DLQ entry holding the raw
+ * payload, its topic/partition/offset and the reason, so the partition keeps flowing and nothing is dropped.
+ */
+export async function quarantineInvalidMessage(input: InvalidMessageInput): Promise<never> {
+  const { category, stage } = ERROR_TYPES.InvalidEvent;
+  upsertSearchAttributes([
+    { key: SEARCH_ATTRIBUTES.errorCategory, value: category },
+    { key: SEARCH_ATTRIBUTES.failedStage, value: stage },
+  ]);
+  const where = `${input.source.topic}/${input.source.partition}@${input.source.offset}`;
+  setCurrentDetails(`invalid message at ${where} (${input.payloadBytes} bytes): ${input.reason}`);
+  throw ApplicationFailure.create({
+    type: 'InvalidEvent',
+    nonRetryable: true,
+    message: `invalid message at ${where}: ${input.reason}`,
+    details: [input],
+  });
+}

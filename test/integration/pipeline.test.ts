@@ -1,0 +1,106 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { Kafka, logLevel } from 'kafkajs';
+import type { IngestSummary } from '../../src/shared/pipeline-types';
+import { xactWorkflowId } from '../../src/shared/pipeline-types';
+import { xactEventId } from '../../src/shared/uuid5';
+import { sampleEvent } from '../../src/sample/sample-events';
+import { sampleBody } from '../../src/sample/sample-files';
+import { readWithDeltaRs } from '../support/delta-rs';
+import { PipelineHarness } from '../support/pipeline-harness';
+import { ensureStack, KAFKA_BROKER } from '../support/stack';
+
+async function lagIsZero(h: PipelineHarness): Promise<boolean> {
+  const admin = new Kafka({ clientId: 'lag-check', brokers: [KAFKA_BROKER], logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    const [ends, committed] = await Promise.all([
+      admin.fetchTopicOffsets(h.topic),
+      admin.fetchOffsets({ groupId: h.config.consumerGroup, topics: [h.topic] }),
+    ]);
+    const done = new Map(committed[0].partitions.map((p) => [p.partition, Number(p.offset)]));
+    return ends.every((e) => Number(e.high) === 0 || done.get(e.partition) === Number(e.high));
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function until(
+  what: string,
+  check: () => Promise<boolean>,
+  describe?: () => Promise<string>,
+  timeoutMs = 120_000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting until ${what}${describe ? `: ${await describe()}` : ''}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+describe('xact pipeline end to end (real Kafka, Temporal, delta-rs)', function () {
+  this.timeout(600_000);
+  let h: PipelineHarness;
+
+  before(async () => {
+    await ensureStack();
+    h = await PipelineHarness.start();
+  });
+  after(() => h?.stop());
+
+  it('200 events with 1-3 attachments: one run, one event row, one file and one inventory row each; a second delivery adds nothing', async () => {
+    const events = Array.from({ length: 200 }, (_, i) =>
+      sampleEvent(i, { sampleUrl: h.sample.url, attachments: 1 + (i % 3), bytes: 5_000 + i }),
+    );
+    await h.produceEvents(events);
+    const ids = events.map((e) => xactWorkflowId(String(e.traceId)));
+    const runs = await h.waitFor(ids);
+    const summaries = ids.map((id) => runs.get(id)!);
+    assert.deepEqual(
+      summaries.filter((r) => r.status !== 'completed'),
+      [],
+    );
+
+    const attachments = summaries.flatMap((r) => (r.result as IngestSummary).attachments);
+    const expectedAttachments = events.reduce(
+      (n, e) => n + (e.data as { attachments: string[] }).attachments.length,
+      0,
+    );
+    assert.equal(attachments.length, expectedAttachments);
+    for (const a of attachments) {
+      assert.equal(a.status, 'transferred');
+      assert.equal(fs.statSync(h.filePath(a.blobPath)).size, a.bytes);
+    }
+    // Files hold exactly the bytes served.
+    const first = (summaries[0].result as IngestSummary).attachments[0];
+    const url = new URL(String((events[0].data as { attachments: string[] }).attachments[0]));
+    const expected = Buffer.concat([...sampleBody(url.pathname, 'pdf', Number(url.searchParams.get('bytes')))]);
+    assert.ok(fs.readFileSync(h.filePath(first.blobPath)).equals(expected));
+
+    const eventRows = (await readWithDeltaRs(h.tablePath('events'))).rows;
+    assert.equal(eventRows.length, 200);
+    assert.deepEqual(
+      new Set(eventRows.map((r) => r.event_id)),
+      new Set(events.map((e) => xactEventId(String(e.traceId)))),
+    );
+    const inventory = (await readWithDeltaRs(h.tablePath('attachments'))).rows;
+    assert.equal(inventory.length, expectedAttachments);
+    assert.equal(new Set(inventory.map((r) => r.media_id)).size, expectedAttachments);
+    assert.deepEqual(new Set(inventory.map((r) => r.blob_path)), new Set(attachments.map((a) => a.blobPath)));
+
+    // The same 200 events again: no second run, no new rows.
+    const startedBefore = await h.metric('pipeline_workflow_starts_total', { outcome: 'started' });
+    await h.produceEvents(events);
+    await until(
+      'the redelivered events are consumed and committed',
+      async () =>
+        (await h.metric('pipeline_workflow_starts_total', { outcome: 'duplicate' })) >= 200 && (await lagIsZero(h)),
+      async () =>
+        `duplicates ${await h.metric('pipeline_workflow_starts_total', { outcome: 'duplicate' })}, errors ${await h.metric('pipeline_workflow_starts_total', { outcome: 'error' })}, lag zero ${await lagIsZero(h)}; ${h.logs.slice(-3).join(' | ')}`,
+    );
+    assert.equal(await h.metric('pipeline_workflow_starts_total', { outcome: 'started' }), startedBefore);
+    assert.equal((await readWithDeltaRs(h.tablePath('events'))).rows.length, 200);
+    assert.equal((await readWithDeltaRs(h.tablePath('attachments'))).rows.length, expectedAttachments);
+  });
+});

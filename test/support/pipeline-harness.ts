@@ -1,0 +1,179 @@
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { Client, Connection, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
+import { Registry } from 'prom-client';
+import { LocalObjectStore } from '../../src/adapters/storage/local-store';
+import { BridgeMetrics } from '../../src/bridge/bridge-metrics';
+import { KafkaBridge } from '../../src/bridge/kafka-bridge';
+import { loadConfig, type Config } from '../../src/config/config';
+import { createLogger } from '../../src/observability/logger';
+import { startSampleServer, type SampleServer } from '../../src/sample/sample-server';
+import { createPipelineWorker, type PipelineWorker } from '../../src/worker/create-worker';
+import { KAFKA_BROKER, TEMPORAL_ADDRESS } from './stack';
+
+export interface RunOutcome {
+  readonly status: 'completed' | 'failed';
+  readonly result?: unknown;
+  readonly failureType?: string;
+  readonly message?: string;
+  readonly searchAttributes: Record<string, unknown>;
+}
+
+/**
+ * The real pipeline in-process against the real local stack, isolated per harness: its own topic, consumer
+ * group, task queue, lakehouse folder and sample file server.
+ */
+export class PipelineHarness {
+  readonly logs: string[] = [];
+  readonly registry = new Registry();
+  private producer!: Producer;
+  private pipelineWorker!: PipelineWorker;
+  private workerRun!: Promise<void>;
+  private connection!: Connection;
+  bridge!: KafkaBridge;
+  client!: Client;
+  config!: Config;
+  sample!: SampleServer;
+  lakehouse!: string;
+  topic!: string;
+
+  static async start(
+    overrides: Record<string, string> = {},
+    opts: { bridge?: boolean } = {},
+  ): Promise<PipelineHarness> {
+    const h = new PipelineHarness();
+    await h.init(overrides, opts.bridge ?? true);
+    return h;
+  }
+
+  private async init(overrides: Record<string, string>, withBridge: boolean): Promise<void> {
+    const id = randomUUID().slice(0, 8);
+    this.topic = `xact.events.test-${id}`;
+    this.lakehouse = fs.mkdtempSync(path.join(os.tmpdir(), 'lakehouse-'));
+    this.sample = await startSampleServer();
+    const kafka = new Kafka({ clientId: 'pipeline-test', brokers: [KAFKA_BROKER], logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic: this.topic, numPartitions: 6 }], waitForLeaders: true });
+    await admin.disconnect();
+    this.producer = kafka.producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+      allowAutoTopicCreation: false,
+    });
+    await this.producer.connect();
+    this.config = loadConfig({
+      KAFKA_BROKERS: KAFKA_BROKER,
+      TEMPORAL_ADDRESS,
+      XACT_EVENTS_TOPIC: this.topic,
+      XACT_CONSUMER_GROUP: `test-${id}`,
+      TEMPORAL_TASK_QUEUE: `test-${id}`,
+      LAKEHOUSE_DIR: this.lakehouse,
+      METRICS_PORT: '0',
+      ALLOWED_ATTACHMENT_DOMAINS: '127.0.0.1',
+      DOWNLOAD_HTTP_HOSTS: '127.0.0.1',
+      DOWNLOAD_ALLOW_LOOPBACK: 'true',
+      RETRY_INITIAL_INTERVAL_S: '1',
+      RETRY_BACKOFF: '1',
+      RETRY_MAX_INTERVAL_S: '1',
+      RETRY_MAX_ATTEMPTS: '4',
+      DELTA_FLUSH_MS: '100',
+      ...overrides,
+    });
+    this.connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
+    this.client = new Client({ connection: this.connection });
+    this.pipelineWorker = await createPipelineWorker(this.config);
+    this.workerRun = this.pipelineWorker.worker.run();
+    if (withBridge) {
+      const log = createLogger('bridge', { level: 'info', write: (l) => this.logs.push(l) });
+      this.bridge = new KafkaBridge({
+        config: this.config,
+        client: this.client,
+        store: new LocalObjectStore(this.lakehouse),
+        log,
+        metrics: new BridgeMetrics(this.registry, this.topic),
+      });
+      await this.bridge.start();
+    }
+  }
+
+  async produce(messages: { value: string | Buffer; key?: string; partition?: number }[]): Promise<void> {
+    for (let i = 0; i < messages.length; i += 500) {
+      await this.producer.send({ topic: this.topic, messages: messages.slice(i, i + 500) });
+    }
+  }
+
+  async produceEvents(events: Record<string, unknown>[]): Promise<void> {
+    await this.produce(events.map((e) => ({ key: String(e.traceId), value: JSON.stringify(e) })));
+  }
+
+  /** Waits for each workflow to exist and close; returns its outcome and search attributes. */
+  async waitFor(workflowIds: readonly string[], timeoutMs = 240_000): Promise<Map<string, RunOutcome>> {
+    const deadline = Date.now() + timeoutMs;
+    const out = new Map<string, RunOutcome>();
+    await Promise.all(
+      workflowIds.map(async (id) => {
+        const handle = this.client.workflow.getHandle(id);
+        for (;;) {
+          try {
+            await handle.describe();
+            break;
+          } catch (err) {
+            if (!(err instanceof WorkflowNotFoundError) || Date.now() > deadline)
+              throw new Error(`workflow ${id} never started: ${String(err)}`);
+            await new Promise((r) => setTimeout(r, 250));
+          }
+        }
+        let outcome: Omit<RunOutcome, 'searchAttributes'>;
+        try {
+          outcome = { status: 'completed', result: await handle.result() };
+        } catch (err) {
+          if (!(err instanceof WorkflowFailedError)) throw err;
+          const cause = err.cause as { type?: string; message: string } | undefined;
+          outcome = { status: 'failed', failureType: cause?.type, message: cause?.message };
+        }
+        const description = await handle.describe();
+        out.set(id, { ...outcome, searchAttributes: description.searchAttributes as Record<string, unknown> });
+      }),
+    );
+    return out;
+  }
+
+  filePath(blobPath: string): string {
+    return path.join(this.lakehouse, this.config.xactFilesPrefix, blobPath);
+  }
+
+  tablePath(which: 'events' | 'attachments'): string {
+    return path.join(
+      this.lakehouse,
+      which === 'events' ? this.config.xactEventsTable : this.config.xactAttachmentsTable,
+    );
+  }
+
+  async metric(name: string, labels: Record<string, string> = {}): Promise<number> {
+    const m = (await this.registry.getMetricsAsJSON()).find((x) => x.name === name);
+    const values = (m?.values ?? []) as { value: number; labels: Record<string, string> }[];
+    return values
+      .filter((v) => Object.entries(labels).every(([k, l]) => v.labels[k] === l))
+      .reduce((n, v) => n + v.value, 0);
+  }
+
+  async stop(): Promise<void> {
+    await this.bridge?.stop();
+    this.pipelineWorker.worker.shutdown();
+    await this.workerRun;
+    await Promise.allSettled([
+      this.producer.disconnect(),
+      this.pipelineWorker.connection.close(),
+      this.connection.close(),
+      this.sample.close(),
+    ]);
+    const admin = new Kafka({ clientId: 'pipeline-test', brokers: [KAFKA_BROKER], logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: [this.topic] }).catch(() => undefined);
+    await admin.disconnect();
+    fs.rmSync(this.lakehouse, { recursive: true, force: true });
+  }
+}
