@@ -2,6 +2,7 @@ import { Kafka, logLevel, type Consumer, type EachBatchPayload, type KafkaMessag
 import type { Client } from '@temporalio/client';
 import type { ObjectStore } from '../adapters/storage/object-store';
 import type { Config } from '../config/config';
+import type { InvalidMessageInput } from '../shared/pipeline-types';
 import type { Logger } from '../observability/logger';
 import type { BridgeMetrics } from './bridge-metrics';
 import { invalid, MAX_INLINE_PAYLOAD_BYTES, toStartRequest, type StartRequest } from './start-request';
@@ -161,7 +162,7 @@ export class KafkaBridge {
 
   /** An invalid payload too large for a workflow input is kept whole in the lakehouse; the input points to it. */
   private async storeLargePayload(req: StartRequest, message: KafkaMessage): Promise<StartRequest> {
-    const [input] = req.args as [import('../shared/pipeline-types').InvalidMessageInput];
+    const [input] = req.args as [InvalidMessageInput];
     if (input.payloadBytes <= MAX_INLINE_PAYLOAD_BYTES) return req;
     const path = `Files/quarantine/${input.source.topic}/${input.source.partition}/${input.source.offset}.bin`;
     await this.deps.store.put(path, message.value ?? Buffer.alloc(0));
