@@ -1,8 +1,9 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { stopStackIfStartedByTests } from './stack';
 
-// Keep the Temporal SDK's per-worker INFO lines out of the test report; warnings and errors still show.
-Runtime.install({ logger: new DefaultLogger('WARN') });
+// Keep the Temporal SDK's own lines out of the test report: many tests fail workflows on purpose, which the SDK
+// logs as warnings. Errors still show.
+Runtime.install({ logger: new DefaultLogger('ERROR') });
 
 // Mocha global fixture: runs once after all test files.
 export async function mochaGlobalTeardown(): Promise<void> {

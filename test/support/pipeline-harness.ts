@@ -19,6 +19,7 @@ export interface RunOutcome {
   readonly result?: unknown;
   readonly failureType?: string;
   readonly message?: string;
+  readonly details?: unknown[];
   readonly searchAttributes: Record<string, unknown>;
 }
 
@@ -99,10 +100,21 @@ export class PipelineHarness {
     }
   }
 
-  async produce(messages: { value: string | Buffer; key?: string; partition?: number }[]): Promise<void> {
+  /** Produces messages in order; returns the offset of each (messages sent one call at a time when partitioned). */
+  async produce(messages: { value: string | Buffer; key?: string; partition?: number }[]): Promise<string[]> {
+    const offsets: string[] = [];
     for (let i = 0; i < messages.length; i += 500) {
-      await this.producer.send({ topic: this.topic, messages: messages.slice(i, i + 500) });
+      const chunk = messages.slice(i, i + 500);
+      if (chunk.every((m) => m.partition !== undefined)) {
+        for (const m of chunk) {
+          const [meta] = await this.producer.send({ topic: this.topic, messages: [m] });
+          offsets.push(meta.baseOffset ?? '');
+        }
+      } else {
+        await this.producer.send({ topic: this.topic, messages: chunk });
+      }
     }
+    return offsets;
   }
 
   async produceEvents(events: Record<string, unknown>[]): Promise<void> {
@@ -131,8 +143,8 @@ export class PipelineHarness {
           outcome = { status: 'completed', result: await handle.result() };
         } catch (err) {
           if (!(err instanceof WorkflowFailedError)) throw err;
-          const cause = err.cause as { type?: string; message: string } | undefined;
-          outcome = { status: 'failed', failureType: cause?.type, message: cause?.message };
+          const cause = err.cause as { type?: string; message: string; details?: unknown[] } | undefined;
+          outcome = { status: 'failed', failureType: cause?.type, message: cause?.message, details: cause?.details };
         }
         const description = await handle.describe();
         out.set(id, { ...outcome, searchAttributes: description.searchAttributes as Record<string, unknown> });
