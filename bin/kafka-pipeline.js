@@ -1,10 +1,12 @@
 #!/usr/bin/env node
 // Launcher of the `kafka-pipeline` CLI: runs the TypeScript sources through tsx in a checkout,
-// or the compiled dist/ where dev dependencies are not installed (container image).
+// or the compiled dist/ (npm run build) where dev dependencies are not installed (container image) or when
+// KP_RUN_COMPILED=1.
 'use strict';
 const path = require('node:path');
 
 function loadCli() {
+  if (process.env.KP_RUN_COMPILED === '1') return require(path.join(__dirname, '..', 'dist', 'src', 'cli', 'main.js'));
   try {
     require.resolve('tsx/cjs');
     require('tsx/cjs');

@@ -28,13 +28,18 @@ const TAIL: Record<string, Buffer> = {
   xml: Buffer.from('\n</sample>\n'),
 };
 
-/** Chunk `index` (64 KiB) of the filler bytes of `path`: a SHA-256 counter stream, cheap and deterministic. */
+/** Chunk `index` of the filler bytes of `path`: xorshift128 seeded by SHA-256(path:index), cheap and deterministic. */
 function filler(path: string, index: number, length: number): Buffer {
-  const out = Buffer.alloc(length);
-  for (let off = 0, block = 0; off < length; off += 32, block++) {
-    createHash('sha256').update(`${path}:${index}:${block}`).digest().copy(out, off);
+  const seed = createHash('sha256').update(`${path}:${index}`).digest();
+  let [x, y, z, w] = [seed.readUInt32LE(0) | 1, seed.readUInt32LE(4), seed.readUInt32LE(8), seed.readUInt32LE(12)];
+  const words = new Uint32Array(Math.ceil(length / 4));
+  for (let i = 0; i < words.length; i++) {
+    const t = x ^ (x << 11);
+    [x, y, z] = [y, z, w];
+    w = (w ^ (w >>> 19) ^ (t ^ (t >>> 8))) >>> 0;
+    words[i] = w;
   }
-  return out;
+  return Buffer.from(words.buffer, 0, length);
 }
 
 export const CHUNK = 64 * 1024;

@@ -1,9 +1,22 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { createActivities, type ActivityDeps } from '../activities';
 import type { Config } from '../config/config';
 import { buildActivityDeps } from './build-deps';
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
+/**
+ * The compiled worker (dist/) uses the bundle `npm run build` made next to it; the TypeScript sources bundle at
+ * start instead, so a stale bundle can never be picked up while developing.
+ */
+const PREBUILT_BUNDLE = path.resolve(__dirname, '..', '..', 'workflow-bundle.js');
+function workflowSource(): { workflowsPath: string } | { workflowBundle: { codePath: string } } {
+  const compiled = __filename.endsWith('.js');
+  return compiled && fs.existsSync(PREBUILT_BUNDLE)
+    ? { workflowBundle: { codePath: PREBUILT_BUNDLE } }
+    : { workflowsPath: WORKFLOWS_PATH };
+}
 
 export interface PipelineWorker {
   readonly worker: Worker;
@@ -21,7 +34,7 @@ export async function createPipelineWorker(config: Config, deps?: ActivityDeps):
       namespace: config.temporalNamespace,
       taskQueue: config.taskQueue,
       identity: activityDeps.workerId,
-      workflowsPath: WORKFLOWS_PATH,
+      ...workflowSource(),
       activities: createActivities(activityDeps),
       maxConcurrentActivityTaskExecutions: config.workerMaxConcurrentActivities,
     });

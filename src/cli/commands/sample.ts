@@ -1,8 +1,5 @@
 import type { Command } from 'commander';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { loadConfig } from '../../config/config';
-import { attachmentCounts, sampleEvent } from '../../sample/sample-events';
-import { startSampleServer } from '../../sample/sample-server';
 
 /** `kafka-pipeline produce` and `kafka-pipeline sample-server`: sample traffic for demos, tests and the bench. */
 export function registerSampleCommands(program: Command): void {
@@ -22,6 +19,7 @@ export function registerSampleCommands(program: Command): void {
           throw new Error(`--count must be a positive integer, got ${opts.count}`);
         if (!(failRate >= 0 && failRate <= 1))
           throw new Error(`--fail-rate must be between 0 and 1, got ${opts.failRate}`);
+        const { produceSampleEvents } = await import('../../sample/produce');
         const produced = await produceSampleEvents({
           count,
           attachments: opts.attachments,
@@ -38,6 +36,7 @@ export function registerSampleCommands(program: Command): void {
     .option('--port <port>', 'port to listen on', '8765')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .action(async (opts: { port: string; host: string }) => {
+      const { startSampleServer } = await import('../../sample/sample-server');
       const server = await startSampleServer({ port: Number(opts.port), host: opts.host });
       console.log(`sample file server on ${server.url} (Ctrl-C stops it)`);
       await new Promise<void>((resolve) => {
@@ -46,40 +45,4 @@ export function registerSampleCommands(program: Command): void {
       });
       await server.close();
     });
-}
-
-export async function produceSampleEvents(opts: {
-  count: number;
-  attachments: string;
-  failRate: number;
-  bytes: number;
-  sampleUrl: string;
-}): Promise<number> {
-  const config = loadConfig();
-  const pick = attachmentCounts(opts.attachments);
-  const kafka = new Kafka({ clientId: config.kafkaClientId, brokers: config.kafkaBrokers, logLevel: logLevel.NOTHING });
-  const producer = kafka.producer({
-    createPartitioner: Partitioners.DefaultPartitioner,
-    allowAutoTopicCreation: false,
-  });
-  await producer.connect();
-  try {
-    for (let start = 0; start < opts.count; start += 500) {
-      const events = Array.from({ length: Math.min(500, opts.count - start) }, (_, k) =>
-        sampleEvent(start + k, {
-          sampleUrl: opts.sampleUrl,
-          attachments: pick(),
-          failRate: opts.failRate,
-          bytes: opts.bytes,
-        }),
-      );
-      await producer.send({
-        topic: config.eventsTopic,
-        messages: events.map((e) => ({ key: String(e.traceId), value: JSON.stringify(e) })),
-      });
-    }
-  } finally {
-    await producer.disconnect();
-  }
-  return opts.count;
 }

@@ -1,0 +1,40 @@
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { loadConfig } from '../config/config';
+import { attachmentCounts, sampleEvent } from './sample-events';
+
+/** Publishes sample events to the configured events topic, 500 per request. */
+export async function produceSampleEvents(opts: {
+  count: number;
+  attachments: string;
+  failRate: number;
+  bytes: number;
+  sampleUrl: string;
+}): Promise<number> {
+  const config = loadConfig();
+  const pick = attachmentCounts(opts.attachments);
+  const kafka = new Kafka({ clientId: config.kafkaClientId, brokers: config.kafkaBrokers, logLevel: logLevel.NOTHING });
+  const producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+  });
+  await producer.connect();
+  try {
+    for (let start = 0; start < opts.count; start += 500) {
+      const events = Array.from({ length: Math.min(500, opts.count - start) }, (_, k) =>
+        sampleEvent(start + k, {
+          sampleUrl: opts.sampleUrl,
+          attachments: pick(),
+          failRate: opts.failRate,
+          bytes: opts.bytes,
+        }),
+      );
+      await producer.send({
+        topic: config.eventsTopic,
+        messages: events.map((e) => ({ key: String(e.traceId), value: JSON.stringify(e) })),
+      });
+    }
+  } finally {
+    await producer.disconnect();
+  }
+  return opts.count;
+}

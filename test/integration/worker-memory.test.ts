@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { toStartRequest } from '../../src/bridge/start-request';
+import { loadConfig } from '../../src/config/config';
+import { sampleEvent } from '../../src/sample/sample-events';
+import { startSampleServer, type SampleServer } from '../../src/sample/sample-server';
+import type { IngestSummary } from '../../src/shared/pipeline-types';
+import { ensureStack, execFileAsync, ROOT, TEMPORAL_ADDRESS } from '../support/stack';
+
+const GIB = 1024 ** 3;
+
+function rssBytes(pid: number): number {
+  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
+}
+
+describe('worker memory while streaming a 1 GB attachment', function () {
+  this.timeout(600_000);
+  let sample: SampleServer;
+  let worker: ChildProcess;
+  let lakehouse: string;
+  let connection: Connection;
+
+  before(async () => {
+    await ensureStack();
+    sample = await startSampleServer();
+    lakehouse = fs.mkdtempSync(path.join(os.tmpdir(), 'lakehouse-1g-'));
+    connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
+    // Measured as it runs in production (and in the container image): compiled, with the prebuilt workflow bundle.
+    await execFileAsync('npm', ['run', '--silent', 'build'], { cwd: ROOT, timeout: 300_000 });
+  });
+  after(async () => {
+    worker?.kill('SIGTERM');
+    await connection?.close();
+    await sample?.close();
+    fs.rmSync(lakehouse, { recursive: true, force: true });
+  });
+
+  it('stays under 256 MB RSS (measured on the worker process, sampled every 50 ms)', async () => {
+    const env = {
+      TEMPORAL_TASK_QUEUE: `mem-${randomUUID().slice(0, 8)}`,
+      LAKEHOUSE_DIR: lakehouse,
+      METRICS_PORT: '0',
+      ALLOWED_ATTACHMENT_DOMAINS: '127.0.0.1',
+      DOWNLOAD_HTTP_HOSTS: '127.0.0.1',
+      DOWNLOAD_ALLOW_LOOPBACK: 'true',
+      LOG_LEVEL: 'info', // 'worker started' is an info line
+    };
+    const config = loadConfig(env);
+    worker = spawn(process.execPath, [path.join(ROOT, 'bin', 'kafka-pipeline.js'), 'worker'], {
+      env: { ...process.env, ...env, KP_RUN_COMPILED: '1' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      worker.stdout!.on('data', (d: Buffer) => String(d).includes('worker started') && resolve());
+      worker.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
+    });
+    const baseline = rssBytes(worker.pid!);
+
+    const event = sampleEvent(1, { sampleUrl: sample.url, attachments: 1, bytes: GIB });
+    const req = toStartRequest(config, 'memory-test', 0, {
+      key: null,
+      value: Buffer.from(JSON.stringify(event)),
+      offset: '0',
+      timestamp: '0',
+    });
+    const client = new Client({ connection });
+    const handle = await client.workflow.start(req.workflowType, {
+      taskQueue: config.taskQueue,
+      workflowId: `${req.workflowId}-mem`,
+      args: req.args,
+    });
+    let peak = 0;
+    const sampler = setInterval(() => (peak = Math.max(peak, rssBytes(worker.pid!))), 50);
+    let summary: IngestSummary;
+    try {
+      summary = (await handle.result()) as IngestSummary;
+    } finally {
+      clearInterval(sampler);
+    }
+    const file = path.join(lakehouse, config.xactFilesPrefix, summary.attachments[0].blobPath);
+    assert.equal(fs.statSync(file).size, GIB);
+    console.log(
+      `      worker RSS: ${(baseline / 2 ** 20).toFixed(0)} MB idle, ${(peak / 2 ** 20).toFixed(0)} MB peak while moving 1 GiB`,
+    );
+    assert.ok(peak < 256 * 2 ** 20, `peak RSS ${(peak / 2 ** 20).toFixed(0)} MB`);
+  });
+});

@@ -1,0 +1,52 @@
+// Records workflow histories of real runs as replay-test fixtures (test/fixtures/histories/*.json):
+//   npx tsx test/support/record-histories.ts        (needs the local stack: npm run stack:up)
+// Re-record only on purpose: the fixtures guard that today's workflow code still replays yesterday's runs.
+import fs from 'node:fs';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { invalidMessageWorkflowId, xactWorkflowId } from '../../src/shared/pipeline-types';
+import { sampleEvent } from '../../src/sample/sample-events';
+import { PipelineHarness } from './pipeline-harness';
+import { ROOT, TEMPORAL_ADDRESS } from './stack';
+
+const TEMPORAL = path.join(ROOT, '.tools', 'venv', 'bin', 'temporal');
+
+async function main(): Promise<void> {
+  const h = await PipelineHarness.start();
+  try {
+    const ok = sampleEvent(1, { sampleUrl: h.sample.url, attachments: 2 });
+    const failed = sampleEvent(2, { sampleUrl: h.sample.url, attachments: 2 });
+    (failed.data as { attachments: string[] }).attachments[1] = `${h.sample.url}/status/404/x/missing.pdf`;
+    await h.produceEvents([ok, failed]);
+    const [offset] = await h.produce([{ value: 'not json', partition: 0 }]);
+    const ids = {
+      'completed-two-attachments': xactWorkflowId(String(ok.traceId)),
+      'failed-one-of-two-attachments': xactWorkflowId(String(failed.traceId)),
+      'invalid-message': invalidMessageWorkflowId({ topic: h.topic, partition: 0, offset, timestamp: '' }),
+    };
+    await h.waitFor(Object.values(ids));
+    const dir = path.join(__dirname, '..', 'fixtures', 'histories');
+    for (const [name, id] of Object.entries(ids)) {
+      // The same JSON the Web UI's "download history" gives, via the temporal CLI.
+      const json = execFileSync(TEMPORAL, [
+        'workflow',
+        'show',
+        '-w',
+        id,
+        '--output',
+        'json',
+        '--address',
+        TEMPORAL_ADDRESS,
+      ]);
+      fs.writeFileSync(path.join(dir, `${name}.json`), json);
+      console.log(`recorded ${name} (${(JSON.parse(String(json)) as { events: unknown[] }).events.length} events)`);
+    }
+  } finally {
+    await h.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
