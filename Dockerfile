@@ -8,10 +8,13 @@ COPY tsconfig.json ./
 COPY src ./src
 COPY scripts ./scripts
 COPY test ./test
-RUN npx tsc -p tsconfig.json && npm prune --omit=dev
+RUN npm run build && npm prune --omit=dev
 
 FROM node:20.20-bookworm-slim
 ENV NODE_ENV=production
+# Worker memory: see src/worker/node-options.ts (harmless for the bridge and the CLI).
+ENV NODE_OPTIONS=--max-semi-space-size=1
+ENV KP_RUN_COMPILED=1
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

@@ -5,6 +5,7 @@ import { createLogger, type Logger } from '../observability/logger';
 import { sampleEvent } from '../sample/sample-events';
 import { startSampleServer } from '../sample/sample-server';
 import { runStackScript, stackServerRunning } from './stack';
+import { WORKER_NODE_OPTIONS } from '../worker/node-options';
 import { supervise } from './supervise';
 
 export interface StartOptions {

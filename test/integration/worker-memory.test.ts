@@ -10,6 +10,7 @@ import { loadConfig } from '../../src/config/config';
 import { sampleEvent } from '../../src/sample/sample-events';
 import { startSampleServer, type SampleServer } from '../../src/sample/sample-server';
 import type { IngestSummary } from '../../src/shared/pipeline-types';
+import { WORKER_NODE_OPTIONS } from '../../src/worker/node-options';
 import { ensureStack, execFileAsync, ROOT, TEMPORAL_ADDRESS } from '../support/stack';
 
 const GIB = 1024 ** 3;
@@ -53,7 +54,7 @@ describe('worker memory while streaming a 1 GB attachment', function () {
     };
     const config = loadConfig(env);
     worker = spawn(process.execPath, [path.join(ROOT, 'bin', 'kafka-pipeline.js'), 'worker'], {
-      env: { ...process.env, ...env, KP_RUN_COMPILED: '1' },
+      env: { ...process.env, ...env, KP_RUN_COMPILED: '1', NODE_OPTIONS: WORKER_NODE_OPTIONS },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     await new Promise<void>((resolve, reject) => {

@@ -3,13 +3,10 @@
 // Re-record only on purpose: the fixtures guard that today's workflow code still replays yesterday's runs.
 import fs from 'node:fs';
 import path from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { temporal } from '@temporalio/proto';
 import { invalidMessageWorkflowId, xactWorkflowId } from '../../src/shared/pipeline-types';
 import { sampleEvent } from '../../src/sample/sample-events';
 import { PipelineHarness } from './pipeline-harness';
-import { ROOT, TEMPORAL_ADDRESS } from './stack';
-
-const TEMPORAL = path.join(ROOT, '.tools', 'venv', 'bin', 'temporal');
 
 async function main(): Promise<void> {
   const h = await PipelineHarness.start();
@@ -27,19 +24,10 @@ async function main(): Promise<void> {
     await h.waitFor(Object.values(ids));
     const dir = path.join(__dirname, '..', 'fixtures', 'histories');
     for (const [name, id] of Object.entries(ids)) {
-      // The same JSON the Web UI's "download history" gives, via the temporal CLI.
-      const json = execFileSync(TEMPORAL, [
-        'workflow',
-        'show',
-        '-w',
-        id,
-        '--output',
-        'json',
-        '--address',
-        TEMPORAL_ADDRESS,
-      ]);
-      fs.writeFileSync(path.join(dir, `${name}.json`), json);
-      console.log(`recorded ${name} (${(JSON.parse(String(json)) as { events: unknown[] }).events.length} events)`);
+      // Binary protobuf (the JSON form needs a protobufjs copy that does not match @temporalio/proto's here).
+      const history = await h.client.workflow.getHandle(id).fetchHistory();
+      fs.writeFileSync(path.join(dir, `${name}.pb`), temporal.api.history.v1.History.encode(history).finish());
+      console.log(`recorded ${name} (${history.events?.length} events)`);
     }
   } finally {
     await h.stop();
