@@ -31,6 +31,7 @@ export async function startPipeline(opts: StartOptions): Promise<number> {
     // Both processes serve /metrics; on one machine the worker takes the port after the bridge's.
     const workerEnv: Record<string, string> = {
       METRICS_PORT: String(config.metricsPort === 0 ? 0 : config.metricsPort + 1),
+      NODE_OPTIONS: [process.env.NODE_OPTIONS, WORKER_NODE_OPTIONS].filter(Boolean).join(' '),
     };
     if (opts.demo) {
       stopDemo = await startDemo(config, log);
