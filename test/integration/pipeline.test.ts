@@ -8,6 +8,7 @@ import { sampleEvent } from '../../src/sample/sample-events';
 import { sampleBody } from '../../src/sample/sample-files';
 import { readWithDeltaRs } from '../support/delta-rs';
 import { PipelineHarness } from '../support/pipeline-harness';
+import { until } from '../support/poll';
 import { ensureStack, KAFKA_BROKER } from '../support/stack';
 
 async function lagIsZero(h: PipelineHarness): Promise<boolean> {
@@ -22,20 +23,6 @@ async function lagIsZero(h: PipelineHarness): Promise<boolean> {
     return ends.every((e) => Number(e.high) === 0 || done.get(e.partition) === Number(e.high));
   } finally {
     await admin.disconnect();
-  }
-}
-
-async function until(
-  what: string,
-  check: () => Promise<boolean>,
-  describe?: () => Promise<string>,
-  timeoutMs = 120_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting until ${what}${describe ? `: ${await describe()}` : ''}`);
-    await new Promise((r) => setTimeout(r, 250));
   }
 }
 

@@ -4,15 +4,8 @@ import { xactEventId } from '../../src/shared/uuid5';
 import { sampleEvent } from '../../src/sample/sample-events';
 import { readWithDeltaRs } from '../support/delta-rs';
 import { PipelineHarness } from '../support/pipeline-harness';
+import { until } from '../support/poll';
 import { ensureStack, execFileAsync, STACK_SCRIPT } from '../support/stack';
-
-async function until(what: string, check: () => Promise<boolean>, timeoutMs = 180_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('Temporal outage while events flow', function () {
   this.timeout(900_000);
