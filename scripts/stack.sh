@@ -24,7 +24,15 @@ SEARCH_ATTRIBUTES=(TraceId=Keyword Domain=Keyword ErrorCategory=Keyword FailedSt
 die() { echo "stack: $*" >&2; exit 1; }
 log() { echo "stack: $*"; }
 
-pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+# A recorded pid counts only while it is alive AND still our server (pids are reused after a reboot).
+pid_alive() {
+  [ -f "$1" ] || return 1
+  local pid marker
+  pid=$(cat "$1")
+  kill -0 "$pid" 2>/dev/null || return 1
+  case "$1" in */temporal/pid) marker=start-dev ;; */kafka/pid) marker=kafka.Kafka ;; *) return 0 ;; esac
+  tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q "$marker"
+}
 port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 
 # Polls "$@" until it succeeds, the process in pid file $1 dies, or the deadline passes.
