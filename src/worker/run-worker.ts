@@ -8,6 +8,9 @@ import { createPipelineWorker } from './create-worker';
 /** Routes the Temporal SDK's own log lines through our JSON logger. Call once per process, before any worker. */
 export function installTemporalRuntime(log: Logger): void {
   Runtime.install({
+    // Signals are handled in runWorker for the whole life of the process (the SDK's own handlers go away once
+    // shutdown starts, so a second signal, e.g. Ctrl-C plus the supervisor's SIGTERM, would kill the drain).
+    shutdownSignals: [],
     // Native (Rust core) log lines are forwarded to the same JSON logger instead of printed in their own format.
     telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
     logger: new DefaultLogger('WARN', (entry) => {
@@ -28,11 +31,21 @@ export async function runWorker(config: Config, log: Logger): Promise<void> {
     namespace: config.temporalNamespace,
     metrics_port: ops.port,
   });
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (worker.getState() === 'RUNNING') {
+      log.info('worker draining: in-flight tasks finish or go back to Temporal', { signal });
+      worker.shutdown();
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     await worker.run();
     // Rows of activities that completed while shutting down are committed before the process exits.
     await Promise.all([deps.eventsTable.flush(), deps.attachmentsTable.flush()]);
   } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     await Promise.allSettled([connection.close(), ops.close()]);
     log.info('worker stopped');
   }
