@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config';
 import { registerConfigCommand } from './commands/config';
+import { registerDeltaCommands } from './commands/delta';
 import { registerProcessCommands } from './commands/processes';
 import { registerSampleCommands } from './commands/sample';
 import { registerStartCommand } from './commands/start';
@@ -15,6 +16,7 @@ export function buildProgram(): Command {
   registerProcessCommands(program);
   registerConfigCommand(program);
   registerSampleCommands(program);
+  registerDeltaCommands(program);
   return program;
 }
 
