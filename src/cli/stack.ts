@@ -14,12 +14,15 @@ export function runStackScript(action: 'up' | 'down' | 'status'): Promise<void> 
   });
 }
 
-/** Whether a server recorded by stack.sh (temporal | kafka) is alive. */
+/** The command-line marker stack.sh's pid_alive checks, so a reused pid is not taken for our server. */
+const MARKER = { temporal: 'start-dev', kafka: 'kafka.Kafka' } as const;
+
+/** Whether a server recorded by stack.sh (temporal | kafka) is alive and still that server (as pid_alive decides). */
 export function stackServerRunning(server: 'temporal' | 'kafka'): boolean {
   try {
     const pid = Number(fs.readFileSync(path.join(STATE_DIR, server, 'pid'), 'utf8').trim());
     process.kill(pid, 0);
-    return true;
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').includes(MARKER[server]);
   } catch {
     return false;
   }

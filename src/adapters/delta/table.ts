@@ -148,8 +148,11 @@ export class DeltaTable {
         await this.refresh();
         const fresh: number[] = [];
         const duplicateKeys: string[] = [];
+        // Each partition's key set is looked up once per attempt, not once per row.
+        const keysOf = new Map<string, ReadonlySet<string>>();
+        for (const partition of new Set(partOf)) keysOf.set(partition, await this.partitionKeys(partition));
         for (const [key, i] of firstIndex) {
-          if ((await this.partitionKeys(partOf[i])).has(key)) duplicateKeys.push(key);
+          if (keysOf.get(partOf[i])!.has(key)) duplicateKeys.push(key);
           else fresh.push(i);
         }
         if (fresh.length === 0) return { version: null, writtenKeys: [], duplicateKeys, files: [] };
