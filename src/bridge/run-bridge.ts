@@ -1,6 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { Client, Connection } from '@temporalio/client';
-import { LocalObjectStore } from '../adapters/storage/local-store';
+import { createObjectStore } from '../adapters/storage/create-store';
 import type { Config } from '../config/config';
 import type { Logger } from '../observability/logger';
 import { startOpsServer } from '../observability/http-server';
@@ -22,7 +22,7 @@ export async function runBridge(config: Config, log: Logger, stop: AbortSignal):
   const bridge = new KafkaBridge({
     config,
     client,
-    store: new LocalObjectStore(config.lakehouseDir),
+    store: createObjectStore(config),
     log,
     metrics: new BridgeMetrics(registry, config.eventsTopic),
   });

@@ -1,6 +1,6 @@
 import { verifyTable } from '../adapters/delta/verify';
 import { XACT_ATTACHMENTS, XACT_EVENTS } from '../adapters/delta/xact-tables';
-import { LocalObjectStore } from '../adapters/storage/local-store';
+import { createObjectStore } from '../adapters/storage/create-store';
 import { loadConfig } from '../config/config';
 
 /** Runs `delta verify`; returns the exit code (0 clean, 1 problems found, 2 unknown table). */
@@ -15,7 +15,7 @@ export async function runVerify(table: string, json: boolean): Promise<number> {
     console.error(`delta verify: unknown table ${JSON.stringify(table)} (xact_events or xact_attachments)`);
     return 2;
   }
-  const report = await verifyTable(new LocalObjectStore(config.lakehouseDir), target.path, target.key);
+  const report = await verifyTable(createObjectStore(config), target.path, target.key);
   if (json) console.log(JSON.stringify(report, null, 2));
   else {
     console.log(`${report.table}: version ${report.version}, ${report.files} files, ${report.rows} rows`);

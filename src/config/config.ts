@@ -1,36 +1,11 @@
 import { z } from 'zod';
+import { bool, hostList, hostPort, hostPortList, key, type KeySpec, nonEmpty, port, positiveInt } from './schemas';
+import { STORAGE_KEYS, storageProblems } from './storage-keys';
 
 /**
  * One validated configuration object, built from the environment by a pure function.
  * Every key has a default that fits the local stack (`npm run stack:up`) and one line of help.
  */
-interface KeySpec<T> {
-  readonly env: string;
-  readonly default: string;
-  readonly help: string;
-  readonly schema: z.ZodType<T>;
-  readonly secret?: boolean;
-}
-
-const hostPort = z.string().regex(/^[^\s:,]+:\d{1,5}$/, 'expected host:port');
-const hostPortList = z
-  .string()
-  .transform((s) =>
-    s
-      .split(',')
-      .map((b) => b.trim())
-      .filter((b) => b.length > 0),
-  )
-  .pipe(z.array(hostPort).min(1, 'expected at least one host:port'));
-const port = z.coerce.number().int().min(0).max(65535);
-const positiveInt = z.coerce.number().int().min(1);
-const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
-const hostList = z.string().transform((s) =>
-  s
-    .split(',')
-    .map((h) => h.trim().toLowerCase())
-    .filter((h) => h.length > 0),
-);
 const ORIGINAL_ALLOWED_HOSTS = [
   'usw2-prod-xn-exportreceiver-publish.s3.us-west-2.amazonaws.com',
   'claimxperience.s3.amazonaws.com',
@@ -39,11 +14,6 @@ const ORIGINAL_ALLOWED_HOSTS = [
   'claimxperience.com',
   'xactware-claimx-us-prod.s3.us-west-1.amazonaws.com',
 ].join(',');
-const nonEmpty = z.string().trim().min(1, 'must not be empty');
-
-function key<T>(env: string, def: string, help: string, schema: z.ZodType<T>): KeySpec<T> {
-  return { env, default: def, help, schema };
-}
 
 export const CONFIG_KEYS = {
   kafkaBrokers: key(
@@ -65,37 +35,7 @@ export const CONFIG_KEYS = {
   ),
   temporalUiUrl: key('TEMPORAL_UI_URL', 'http://127.0.0.1:8233', 'Temporal Web UI base URL, used in links', z.url()),
   metricsPort: key('METRICS_PORT', '8000', 'Port of /metrics and /health/* (0 = pick a free port)', port),
-  lakehouseDir: key(
-    'LAKEHOUSE_DIR',
-    './lakehouse',
-    'Local lakehouse folder (Files/ and Tables/) when OneLake is not configured',
-    nonEmpty,
-  ),
-  xactFilesPrefix: key(
-    'XACT_FILES_PREFIX',
-    'Files/veriskPipeline/xact',
-    'Folder of xact attachment files inside the lakehouse',
-    nonEmpty,
-  ),
-  xactEventsTable: key(
-    'XACT_EVENTS_TABLE',
-    'Tables/xact_events',
-    'Delta table of xact events, inside the lakehouse',
-    nonEmpty,
-  ),
-  xactAttachmentsTable: key(
-    'XACT_ATTACHMENTS_TABLE',
-    'Tables/xact_attachments',
-    'Delta table of transferred attachments',
-    nonEmpty,
-  ),
-  deltaFlushRows: key('DELTA_FLUSH_ROWS', '1000', 'Group commit: commit as soon as this many rows wait', positiveInt),
-  deltaFlushMs: key(
-    'DELTA_FLUSH_MS',
-    '1000',
-    'Group commit: commit at the latest this many ms after the first waiting row',
-    positiveInt,
-  ),
+  ...STORAGE_KEYS,
   allowedAttachmentDomains: key(
     'ALLOWED_ATTACHMENT_DOMAINS',
     ORIGINAL_ALLOWED_HOSTS,
@@ -195,8 +135,19 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     if (parsed.success) out[name] = parsed.data;
     else problems.push(`${spec.env}=${JSON.stringify(value)}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   }
+  if (problems.length === 0) problems.push(...storageProblems(out as Config));
   if (problems.length > 0) throw new ConfigError(problems);
   return out as Config;
+}
+
+/** The configuration as `config check` prints it: secrets that are set are replaced by "***". */
+export function maskedConfig(config: Config): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, spec] of Object.entries(CONFIG_KEYS) as [keyof Config, KeySpec<unknown>][]) {
+    const value = config[name];
+    out[name] = spec.secret && value !== '' ? '***' : value;
+  }
+  return out;
 }
 
 /** One line per key: name, default, help. */

@@ -4,14 +4,14 @@ import { GroupCommitter } from '../adapters/delta/group-commit';
 import { DeltaTable } from '../adapters/delta/table';
 import { XACT_ATTACHMENTS, XACT_EVENTS } from '../adapters/delta/xact-tables';
 import { Downloader } from '../adapters/http/downloader';
-import { LocalObjectStore } from '../adapters/storage/local-store';
+import { createObjectStore } from '../adapters/storage/create-store';
 import type { ObjectStore } from '../adapters/storage/object-store';
 import type { Config } from '../config/config';
 
 /** Builds the adapters the activities use from the configuration. */
 export async function buildActivityDeps(
   config: Config,
-  store: ObjectStore = new LocalObjectStore(config.lakehouseDir),
+  store: ObjectStore = createObjectStore(config),
 ): Promise<ActivityDeps> {
   const flush = { maxRows: config.deltaFlushRows, maxDelayMs: config.deltaFlushMs };
   const [events, attachments] = await Promise.all([

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
-import { CONFIG_KEYS, ConfigError, configHelp, loadConfig } from '../../src/config/config';
+import { CONFIG_KEYS, ConfigError, configHelp, loadConfig, maskedConfig } from '../../src/config/config';
+import { LocalObjectStore } from '../../src/adapters/storage/local-store';
+import { createObjectStore } from '../../src/adapters/storage/create-store';
+import { OneLakeStore } from '../../src/adapters/storage/onelake-store';
 
 describe('loadConfig', () => {
   it('gives the local stack defaults when the environment is empty', () => {
@@ -27,6 +30,40 @@ describe('loadConfig', () => {
     assert.match(error.problems[0], /^KAFKA_BROKERS="broker-without-port": .*host:port/);
     assert.match(error.problems[1], /^METRICS_PORT="eighty": /);
     assert.match(error.problems[2], /^LOG_LEVEL="loud": /);
+  });
+
+  it('OneLake storage: names each missing setting in one line; the account key is masked', () => {
+    const problems = (env: Record<string, string>): string[] => {
+      try {
+        loadConfig(env);
+        return [];
+      } catch (err) {
+        return (err as ConfigError).problems as string[];
+      }
+    };
+    assert.deepEqual(problems({ STORAGE_BACKEND: 'onelake' }), [
+      'ONELAKE_WORKSPACE: must be set when STORAGE_BACKEND=onelake',
+    ]);
+    assert.deepEqual(problems({ STORAGE_BACKEND: 'onelake', ONELAKE_WORKSPACE: 'w', ONELAKE_AUTH: 'shared-key' }), [
+      'ONELAKE_ACCOUNT_NAME: must be set when ONELAKE_AUTH=shared-key',
+      'ONELAKE_ACCOUNT_KEY: must be set when ONELAKE_AUTH=shared-key',
+    ]);
+    assert.match(problems({ STORAGE_BACKEND: 's3' })[0], /^STORAGE_BACKEND="s3": /);
+    const config = loadConfig({
+      STORAGE_BACKEND: 'onelake',
+      ONELAKE_WORKSPACE: 'w',
+      ONELAKE_LAKEHOUSE: 'Claims.Lakehouse',
+      ONELAKE_AUTH: 'shared-key',
+      ONELAKE_ACCOUNT_NAME: 'acct',
+      ONELAKE_ACCOUNT_KEY: 'c2VjcmV0LWtleQ==',
+    });
+    assert.equal(maskedConfig(config).onelakeAccountKey, '***');
+    assert.doesNotMatch(JSON.stringify(maskedConfig(config)), /c2VjcmV0LWtleQ/);
+    assert.equal(maskedConfig(loadConfig({})).onelakeAccountKey, '', 'an unset secret prints as unset');
+    const store = createObjectStore(config);
+    assert.ok(store instanceof OneLakeStore);
+    assert.equal(store.location, 'https://onelake.dfs.fabric.microsoft.com/w/Claims.Lakehouse');
+    assert.ok(createObjectStore(loadConfig({})) instanceof LocalObjectStore);
   });
 
   it('does not read process.env at import time', () => {

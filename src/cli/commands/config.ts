@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { configHelp, loadConfig } from '../../config/config';
+import { configHelp, loadConfig, maskedConfig } from '../../config/config';
 
 /** `kafka-pipeline config check|help`. */
 export function registerConfigCommand(program: Command): void {
@@ -8,7 +8,7 @@ export function registerConfigCommand(program: Command): void {
     .command('check')
     .description('Print the effective configuration as JSON; exit 2 with one line per problem if it is invalid')
     .action(() => {
-      console.log(JSON.stringify(loadConfig(), null, 2));
+      console.log(JSON.stringify(maskedConfig(loadConfig()), null, 2));
     });
   config
     .command('help')

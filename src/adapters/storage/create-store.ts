@@ -1,0 +1,33 @@
+import { DefaultAzureCredential } from '@azure/identity';
+import type { Config } from '../../config/config';
+import { LocalObjectStore } from './local-store';
+import type { ObjectStore } from './object-store';
+import { OneLakeStore } from './onelake-store';
+
+type StorageConfig = Pick<
+  Config,
+  | 'storageBackend'
+  | 'lakehouseDir'
+  | 'onelakeDfsUrl'
+  | 'onelakeBlobUrl'
+  | 'onelakeWorkspace'
+  | 'onelakeLakehouse'
+  | 'onelakeAuth'
+  | 'onelakeAccountName'
+  | 'onelakeAccountKey'
+>;
+
+/** The object store STORAGE_BACKEND selects: the local lakehouse folder, or OneLake / ADLS Gen2. */
+export function createObjectStore(config: StorageConfig): ObjectStore {
+  if (config.storageBackend === 'local') return new LocalObjectStore(config.lakehouseDir);
+  return new OneLakeStore({
+    dfsUrl: config.onelakeDfsUrl,
+    blobUrl: config.onelakeBlobUrl || undefined,
+    workspace: config.onelakeWorkspace,
+    lakehouse: config.onelakeLakehouse,
+    credential:
+      config.onelakeAuth === 'shared-key'
+        ? { accountName: config.onelakeAccountName, accountKey: config.onelakeAccountKey }
+        : new DefaultAzureCredential(),
+  });
+}
