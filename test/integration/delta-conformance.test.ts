@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { loadSnapshot } from '../../src/adapters/delta/log';
 import { DeltaSchemaError } from '../../src/adapters/delta/schema';
+import { compactTable } from '../../src/adapters/delta/compact';
 import { DeltaTable } from '../../src/adapters/delta/table';
 import { XACT_EVENTS } from '../../src/adapters/delta/xact-tables';
 import { LocalObjectStore } from '../../src/adapters/storage/local-store';
@@ -135,6 +136,21 @@ write_deltalake(sys.argv[1], pa.Table.from_pylist([row], schema=schema), partiti
     await table.append([eventRow(1), eventRow(2)]);
     const view = await readWithDeltaRs(tablePath());
     assert.deepEqual(view.rows.map((r) => r.event_id).sort(), ['evt-1', 'evt-2', 'from-delta-rs']);
+
+    // Compaction merges delta-rs's file with ours (partition 2025-12-25); delta-rs reads the same rows after.
+    await table.append([eventRow(0)]);
+    await table.append([eventRow(3)]);
+    const before = await readWithDeltaRs(tablePath());
+    const report = await compactTable(store, table, { targetFileBytes: 1024 * 1024, minFiles: 2 });
+    assert.deepEqual(
+      report.partitions.map((p) => [p.partition.event_date, p.filesBefore, p.rows]),
+      [['2025-12-25', 3, 3]],
+    );
+    const after = await readWithDeltaRs(tablePath());
+    const byId = (rows: Record<string, unknown>[]) =>
+      [...rows].sort((a, b) => String(a.event_id).localeCompare(String(b.event_id)));
+    assert.deepEqual(byId(after.rows), byId(before.rows));
+    assert.equal(after.num_files, before.num_files - 2);
   });
 
   it('rejects a row that does not fit the schema with an error naming the column, and writes nothing', async () => {

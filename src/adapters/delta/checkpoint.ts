@@ -1,6 +1,7 @@
 import * as arrow from 'apache-arrow';
 import { buildVector, encodeArrowTable, readParquet } from './parquet';
-import type { Action, Snapshot } from './log';
+import type { ObjectStore } from '../storage/object-store';
+import { type Action, checkpointPath, lastCheckpointPath, type Snapshot } from './log';
 
 /**
  * Single-part Parquet checkpoints: one row per action of the reconciled state (protocol, metaData, live adds,
@@ -152,4 +153,16 @@ function plain(v: unknown): unknown {
     return plain(json);
   }
   return v;
+}
+
+/** Writes a checkpoint of the snapshot's version and points _last_checkpoint at it. */
+export async function writeTableCheckpoint(store: ObjectStore, table: string, snapshot: Snapshot): Promise<void> {
+  const actions = checkpointActions(snapshot);
+  const bytes = writeCheckpoint(actions);
+  await store.put(checkpointPath(table, snapshot.version), bytes);
+  const hint = { version: snapshot.version, size: actions.length, sizeInBytes: bytes.byteLength };
+  await store.put(
+    lastCheckpointPath(table),
+    Buffer.from(JSON.stringify({ ...hint, numOfAddFiles: snapshot.files.size })),
+  );
 }

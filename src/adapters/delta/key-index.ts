@@ -41,6 +41,22 @@ export class KeyIndex {
     for (const k of keys) entry.keys.add(k);
   }
 
+  /** The keys of a partition whose live data files are `files`, reading the key column of files not yet counted. */
+  async ensure(
+    partition: string,
+    files: readonly string[],
+    readKeys: (file: string) => Promise<string[]>,
+  ): Promise<ReadonlySet<string>> {
+    if (!this.has(partition)) {
+      const keys: string[] = [];
+      for (const f of files) keys.push(...(await readKeys(f)));
+      this.load(partition, files, keys);
+    } else {
+      for (const f of files) if (!this.knowsFile(partition, f)) this.addFile(partition, f, await readKeys(f));
+    }
+    return this.keys(partition)!;
+  }
+
   /** A data change removed rows from the partition: forget it, it is reloaded from its files when needed. */
   invalidate(partition: string): void {
     this.partitions.delete(partition);

@@ -1,5 +1,6 @@
 import type { ObjectStore } from '../storage/object-store';
 import { readCheckpoint } from './checkpoint';
+import { deltaSchemaString, type TableDef } from './schema';
 
 /** Delta log actions (delta-io/delta PROTOCOL.md), the subset a reader-1 / writer-2 table uses. */
 export interface Protocol {
@@ -152,4 +153,61 @@ export async function advance(
     onCommit?.(next, actions);
     read++;
   }
+}
+
+/** One string per partition (its values in column order), for grouping files and rows by partition. */
+export function partitionKeyOf(values: Readonly<Record<string, string | null>>): string {
+  return JSON.stringify(
+    Object.keys(values)
+      .sort()
+      .map((k) => [k, values[k]]),
+  );
+}
+
+export const ENGINE_INFO = 'kafka-pipeline-delta-writer/0.1';
+
+export function commitInfo(operation: string, operationParameters: Record<string, string>): CommitInfo {
+  return { timestamp: Date.now(), operation, operationParameters, engineInfo: ENGINE_INFO, isBlindAppend: true };
+}
+
+/** Version 0 of a new table: reader 1 / writer 2 protocol and the table's metaData. */
+export function createTableActions(def: TableDef, id: string): Action[] {
+  return [
+    { commitInfo: commitInfo('CREATE TABLE', { partitionBy: JSON.stringify(def.partitionColumns) }) },
+    { protocol: { minReaderVersion: 1, minWriterVersion: 2 } },
+    {
+      metaData: {
+        id,
+        name: def.name,
+        format: { provider: 'parquet', options: {} },
+        schemaString: deltaSchemaString(def),
+        partitionColumns: [...def.partitionColumns],
+        configuration: {},
+        createdTime: Date.now(),
+      },
+    },
+  ];
+}
+
+/** A compaction commit: the replaced files removed and the new ones added, neither a data change. */
+export function rewriteActions(
+  replaced: readonly AddAction[],
+  added: readonly AddAction[],
+  operationParameters: Record<string, string>,
+): Action[] {
+  const now = Date.now();
+  return [
+    { commitInfo: { ...commitInfo('OPTIMIZE', operationParameters), isBlindAppend: false } },
+    ...replaced.map((f) => ({
+      remove: {
+        path: f.path,
+        deletionTimestamp: now,
+        dataChange: false,
+        extendedFileMetadata: true,
+        partitionValues: f.partitionValues,
+        size: f.size,
+      },
+    })),
+    ...added.map((add) => ({ add: { ...add, dataChange: false } })),
+  ];
 }

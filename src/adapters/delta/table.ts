@@ -1,31 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { ObjectStore } from '../storage/object-store';
-import { checkpointActions, writeCheckpoint } from './checkpoint';
+import { writeTableCheckpoint } from './checkpoint';
 import { KeyIndex } from './key-index';
 import {
   advance,
-  checkpointPath,
+  commitInfo,
   commitPath,
-  lastCheckpointPath,
+  createTableActions,
+  rewriteActions,
   loadSnapshot,
+  partitionKeyOf,
   serialiseCommit,
   type Action,
   type AddAction,
   type Snapshot,
 } from './log';
-import { fileStats, readParquet, writeParquet } from './parquet';
-import {
-  assertCompatible,
-  deltaSchemaString,
-  parseSchemaString,
-  partitionValueString,
-  toColumns,
-  type NormalValue,
-  type Row,
-  type TableDef,
-} from './schema';
-
-export const ENGINE_INFO = 'kafka-pipeline-delta-writer/0.1';
+import { dataColumnsOf, partitionValuesAt, readKeyColumn, writeDataFile } from './data-files';
+import { assertCompatible, parseSchemaString, toColumns, type NormalValue, type Row, type TableDef } from './schema';
 
 export interface DeltaTableOptions {
   /** Write a Parquet checkpoint after every N-th commit (Delta's conventional default: 10). */
@@ -91,21 +82,7 @@ export class DeltaTable {
   ): Promise<DeltaTable> {
     let snapshot = await loadSnapshot(store, path);
     if (snapshot.version < 0) {
-      const actions: Action[] = [
-        { commitInfo: commitInfo('CREATE TABLE', { partitionBy: JSON.stringify(def.partitionColumns) }) },
-        { protocol: { minReaderVersion: 1, minWriterVersion: 2 } },
-        {
-          metaData: {
-            id: randomUUID(),
-            name: def.name,
-            format: { provider: 'parquet', options: {} },
-            schemaString: deltaSchemaString(def),
-            partitionColumns: [...def.partitionColumns],
-            configuration: {},
-            createdTime: Date.now(),
-          },
-        },
-      ];
+      const actions = createTableActions(def, randomUUID());
       await store.putIfAbsent(commitPath(path, 0), serialiseCommit(actions)); // false: another writer created it
       snapshot = await loadSnapshot(store, path);
     }
@@ -167,7 +144,15 @@ export class DeltaTable {
           },
           ...files.map((f) => ({ add: f.add })),
         ];
-        if (await this.store.putIfAbsent(commitPath(this.path, version), serialiseCommit(actions))) {
+        let committed: boolean;
+        try {
+          committed = await this.store.putIfAbsent(commitPath(this.path, version), serialiseCommit(actions));
+        } catch (err) {
+          // Unknown whether the commit landed (e.g. a timeout after the service stored it): keep the data files.
+          prepared.clear();
+          throw err;
+        }
+        if (committed) {
           this.snapshot.apply(version, actions);
           for (const f of files) this.index.addFile(f.partition, f.add.path, f.keys);
           for (const [sig, f] of prepared) if (files.includes(f)) prepared.delete(sig); // committed: not orphans
@@ -190,6 +175,37 @@ export class DeltaTable {
     }
   }
 
+  /**
+   * Commits a rewrite that changes no data (compaction): `replaced` files are removed and `added` files (holding
+   * exactly their rows) added, both with dataChange=false. After losing a race it retries while every replaced file
+   * is still live (appends never conflict); returns null, committing nothing, once another commit removed one.
+   */
+  rewrite(
+    replaced: readonly AddAction[],
+    added: readonly AddAction[],
+    operationParameters: Record<string, string>,
+  ): Promise<number | null> {
+    const run = this.lock.then(async () => {
+      const actions = rewriteActions(replaced, added, operationParameters);
+      for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
+        await this.refresh();
+        if (replaced.some((f) => !this.snapshot.files.has(f.path))) return null;
+        const version = this.snapshot.version + 1;
+        if (await this.store.putIfAbsent(commitPath(this.path, version), serialiseCommit(actions))) {
+          this.snapshot.apply(version, actions);
+          // Same rows, new files: a loaded partition already holds their keys.
+          for (const add of added) this.index.addFile(partitionKeyOf(add.partitionValues), add.path, []);
+          await this.maybeCheckpoint(version);
+          return version;
+        }
+        await sleep(Math.min(5 * attempt, 100) * Math.random());
+      }
+      throw new DeltaCommitConflictError(this.path, this.maxAttempts);
+    });
+    this.lock = run.catch(() => undefined);
+    return run;
+  }
+
   /** Reads commits made since our snapshot, keeping the key index in step. */
   async refresh(): Promise<void> {
     await advance(this.store, this.path, this.snapshot, (_version, actions) => {
@@ -202,22 +218,8 @@ export class DeltaTable {
   }
 
   /** Writes a checkpoint of the current version and points _last_checkpoint at it. */
-  async checkpoint(): Promise<void> {
-    const actions = checkpointActions(this.snapshot);
-    const version = this.snapshot.version;
-    const bytes = writeCheckpoint(actions);
-    await this.store.put(checkpointPath(this.path, version), bytes);
-    await this.store.put(
-      lastCheckpointPath(this.path),
-      Buffer.from(
-        JSON.stringify({
-          version,
-          size: actions.length,
-          sizeInBytes: bytes.byteLength,
-          numOfAddFiles: this.snapshot.files.size,
-        }),
-      ),
-    );
+  checkpoint(): Promise<void> {
+    return writeTableCheckpoint(this.store, this.path, this.snapshot);
   }
 
   private async maybeCheckpoint(version: number): Promise<void> {
@@ -225,47 +227,17 @@ export class DeltaTable {
   }
 
   private partitionKey(columns: ReadonlyMap<string, readonly NormalValue[]>, i: number): string {
-    return partitionKeyOf(this.partitionValues(columns, i));
-  }
-
-  private partitionValues(
-    columns: ReadonlyMap<string, readonly NormalValue[]>,
-    i: number,
-  ): Record<string, string | null> {
-    const out: Record<string, string | null> = {};
-    for (const name of this.def.partitionColumns) {
-      const col = this.def.columns.find((c) => c.name === name)!;
-      out[name] = partitionValueString(col.type, columns.get(name)![i]);
-    }
-    return out;
+    return partitionKeyOf(partitionValuesAt(this.def, columns, i));
   }
 
   /** The keys a partition holds, loading them from its data files (key column only) when not cached. */
-  private async partitionKeys(partition: string): Promise<ReadonlySet<string>> {
+  private partitionKeys(partition: string): Promise<ReadonlySet<string>> {
     const files = [...this.snapshot.files.values()].filter((f) => partitionKeyOf(f.partitionValues) === partition);
-    if (!this.index.has(partition)) {
-      const keys: string[] = [];
-      for (const f of files) keys.push(...(await this.readKeys(f.path)));
-      this.index.load(
-        partition,
-        files.map((f) => f.path),
-        keys,
-      );
-    } else {
-      for (const f of files) {
-        if (!this.index.knowsFile(partition, f.path))
-          this.index.addFile(partition, f.path, await this.readKeys(f.path));
-      }
-    }
-    return this.index.keys(partition)!;
-  }
-
-  private async readKeys(relPath: string): Promise<string[]> {
-    const bytes = await this.store.get(`${this.path}/${decodeURIComponent(relPath)}`);
-    if (!bytes) throw new Error(`${this.path}: data file ${relPath} is in the log but missing from storage`);
-    const column = readParquet(bytes, [this.def.keyColumn]).getChild(this.def.keyColumn);
-    if (!column) throw new Error(`${this.path}: data file ${relPath} has no key column ${this.def.keyColumn}`);
-    return [...column].map((k) => String(k));
+    return this.index.ensure(
+      partition,
+      files.map((f) => f.path),
+      (relPath) => readKeyColumn(this.store, this.path, relPath, this.def.keyColumn),
+    );
   }
 
   private async prepareFiles(
@@ -296,45 +268,11 @@ export class DeltaTable {
     partition: string,
     keyOf: readonly string[],
   ): Promise<PreparedFile> {
-    const dataColumns = this.def.columns.filter((c) => !this.def.partitionColumns.includes(c.name));
-    const subset = new Map(dataColumns.map((c) => [c.name, indexes.map((i) => columns.get(c.name)![i])]));
-    const bytes = writeParquet(dataColumns, subset);
-    const partitionValues = this.partitionValues(columns, indexes[0]);
-    const dir = this.def.partitionColumns.map((c) => `${c}=${hiveEscape(partitionValues[c])}`).join('/');
-    const name = `part-00000-${randomUUID()}-c000.snappy.parquet`;
-    const relPath = dir ? `${dir}/${name}` : name;
-    await this.store.put(`${this.path}/${relPath}`, bytes);
-    return {
-      partition,
-      keys: indexes.map((i) => keyOf[i]),
-      add: {
-        path: encodeURI(relPath),
-        partitionValues,
-        size: bytes.byteLength,
-        modificationTime: Date.now(),
-        dataChange: true,
-        stats: fileStats(dataColumns, subset, indexes.length),
-      },
-    };
+    const subset = new Map(dataColumnsOf(this.def).map((c) => [c.name, indexes.map((i) => columns.get(c.name)![i])]));
+    const partitionValues = partitionValuesAt(this.def, columns, indexes[0]);
+    const add = await writeDataFile(this.store, this.path, this.def, subset, partitionValues, indexes.length, true);
+    return { partition, keys: indexes.map((i) => keyOf[i]), add };
   }
-}
-
-function commitInfo(operation: string, operationParameters: Record<string, string>): Record<string, unknown> {
-  return { timestamp: Date.now(), operation, operationParameters, engineInfo: ENGINE_INFO, isBlindAppend: true };
-}
-
-export function partitionKeyOf(values: Readonly<Record<string, string | null>>): string {
-  return JSON.stringify(
-    Object.keys(values)
-      .sort()
-      .map((k) => [k, values[k]]),
-  );
-}
-
-/** Hive-style escaping of a partition value in a directory name; null is Hive's default partition. */
-function hiveEscape(v: string | null): string {
-  if (v === null) return '__HIVE_DEFAULT_PARTITION__';
-  return v.replace(/[^A-Za-z0-9_.-]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 
-/** `kafka-pipeline delta verify <table>`: checks a Delta table of the local lakehouse. */
+/** `kafka-pipeline delta verify|compact <table>`: maintenance of the lakehouse's Delta tables. */
 export function registerDeltaCommands(program: Command): void {
   const delta = program.command('delta').description('Inspect the Delta tables of the lakehouse');
   delta
@@ -9,7 +9,33 @@ export function registerDeltaCommands(program: Command): void {
     .argument('<table>', 'xact_events or xact_attachments')
     .option('--json', 'print the report as JSON')
     .action(async (table: string, opts: { json?: boolean }) => {
-      const { runVerify } = await import('../delta-verify');
+      const { runVerify } = await import('../delta-tools');
       process.exitCode = await runVerify(table, opts.json ?? false);
+    });
+  delta
+    .command('compact')
+    .description(
+      "Rewrite each partition's small files into larger ones (dataChange=false); safe next to running writers",
+    )
+    .argument('<table>', 'xact_events or xact_attachments')
+    .option('--target-mb <n>', 'size of the files written; files at least this large are left alone', '64')
+    .option('--min-files <n>', 'compact a partition only when it has at least this many small files', '2')
+    .option('--dry-run', 'show what would be rewritten, change nothing')
+    .option('--json', 'print the report as JSON')
+    .action(async (table: string, opts: { targetMb: string; minFiles: string; dryRun?: boolean; json?: boolean }) => {
+      const targetMb = Number(opts.targetMb);
+      const minFiles = Number(opts.minFiles);
+      if (!(targetMb > 0) || !Number.isInteger(minFiles) || minFiles < 2) {
+        console.error('delta compact: --target-mb must be a positive number and --min-files an integer of at least 2');
+        process.exitCode = 2;
+        return;
+      }
+      const { runCompact } = await import('../delta-tools');
+      process.exitCode = await runCompact(table, {
+        targetFileBytes: Math.round(targetMb * 1024 * 1024),
+        minFiles,
+        dryRun: opts.dryRun ?? false,
+        json: opts.json ?? false,
+      });
     });
 }

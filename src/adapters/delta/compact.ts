@@ -1,0 +1,142 @@
+import type { ObjectStore } from '../storage/object-store';
+import { dataColumnsOf, readDataFile, toNormalColumns, writeDataFile } from './data-files';
+import { type AddAction, partitionKeyOf } from './log';
+import type { NormalValue } from './schema';
+import type { DeltaTable } from './table';
+
+export interface CompactOptions {
+  /** Files at least this large are left alone; small files are packed into files of up to about this size. */
+  readonly targetFileBytes: number;
+  /** A partition is compacted only when it has at least this many small files. */
+  readonly minFiles: number;
+  /** Plan only: report what would be rewritten, write nothing. */
+  readonly dryRun?: boolean;
+}
+
+export const DEFAULT_COMPACT: CompactOptions = { targetFileBytes: 64 * 1024 * 1024, minFiles: 2 };
+
+export interface PartitionCompaction {
+  readonly partition: Record<string, string | null>;
+  readonly filesBefore: number;
+  readonly filesAfter: number;
+  readonly rows: number;
+  readonly bytesBefore: number;
+  readonly bytesAfter: number;
+  /** The commit that replaced the files; null in a dry run or when another commit removed one of them first. */
+  readonly version: number | null;
+  readonly skipped?: string;
+}
+
+export interface CompactReport {
+  readonly table: string;
+  readonly versionBefore: number;
+  readonly versionAfter: number;
+  readonly dryRun: boolean;
+  readonly partitions: readonly PartitionCompaction[];
+}
+
+/**
+ * Rewrites each partition's small files into fewer, larger ones (Delta OPTIMIZE, bin packing): one commit per
+ * partition that removes the small files and adds the new ones, all with dataChange=false, so streaming readers
+ * and the writers' exactly-once key check see no change of data. Runs safely next to live writers: appends never
+ * conflict, and a partition whose files another compaction removed meanwhile is skipped, its new files deleted.
+ * Memory: one bin (up to targetFileBytes of Parquet, several times that decoded) at a time.
+ */
+export async function compactTable(
+  store: ObjectStore,
+  table: DeltaTable,
+  opts: CompactOptions = DEFAULT_COMPACT,
+): Promise<CompactReport> {
+  await table.refresh();
+  const versionBefore = table.version;
+  const byPartition = new Map<string, AddAction[]>();
+  for (const f of table.files.values()) {
+    if (f.size >= opts.targetFileBytes) continue;
+    const key = partitionKeyOf(f.partitionValues);
+    byPartition.set(key, [...(byPartition.get(key) ?? []), f]);
+  }
+  const partitions: PartitionCompaction[] = [];
+  for (const files of byPartition.values()) {
+    if (files.length < opts.minFiles) continue;
+    const bins = binPack(files, opts.targetFileBytes).filter((b) => b.length > 1);
+    if (bins.length === 0) continue;
+    const parameters = { targetFileBytes: String(opts.targetFileBytes), minFiles: String(opts.minFiles) };
+    partitions.push(await compactPartition(store, table, bins, parameters, opts.dryRun ?? false));
+  }
+  return { table: table.path, versionBefore, versionAfter: table.version, dryRun: opts.dryRun ?? false, partitions };
+}
+
+/** Oldest first, so rows keep roughly the order they were written in. */
+function binPack(files: readonly AddAction[], target: number): AddAction[][] {
+  const bins: AddAction[][] = [];
+  let current: AddAction[] = [];
+  let size = 0;
+  for (const f of [...files].sort((a, b) => a.modificationTime - b.modificationTime || a.path.localeCompare(b.path))) {
+    if (current.length > 0 && size + f.size > target) {
+      bins.push(current);
+      current = [];
+      size = 0;
+    }
+    current.push(f);
+    size += f.size;
+  }
+  if (current.length > 0) bins.push(current);
+  return bins;
+}
+
+async function compactPartition(
+  store: ObjectStore,
+  table: DeltaTable,
+  bins: readonly AddAction[][],
+  parameters: Record<string, string>,
+  dryRun: boolean,
+): Promise<PartitionCompaction> {
+  const replaced = bins.flat();
+  const partition = replaced[0].partitionValues;
+  const bytesBefore = replaced.reduce((n, f) => n + f.size, 0);
+  const rowsOf = (f: AddAction) =>
+    f.stats ? Number((JSON.parse(f.stats) as { numRecords?: number }).numRecords) : NaN;
+  if (dryRun) {
+    const rows = replaced.reduce((n, f) => n + rowsOf(f), 0);
+    return {
+      partition,
+      filesBefore: replaced.length,
+      filesAfter: bins.length,
+      rows,
+      bytesBefore,
+      bytesAfter: 0,
+      version: null,
+    };
+  }
+  const columns = dataColumnsOf(table.def);
+  const added: AddAction[] = [];
+  let rows = 0;
+  try {
+    for (const bin of bins) {
+      const merged = new Map<string, NormalValue[]>(columns.map((c) => [c.name, []]));
+      let binRows = 0;
+      for (const f of bin) {
+        const data = toNormalColumns(await readDataFile(store, table.path, f.path), columns);
+        for (const c of columns) for (const v of data.get(c.name)!) merged.get(c.name)!.push(v);
+        binRows += data.get(columns[0].name)!.length;
+      }
+      added.push(await writeDataFile(store, table.path, table.def, merged, partition, binRows, false));
+      rows += binRows;
+    }
+  } catch (err) {
+    await deleteFiles(store, table.path, added); // nothing references them yet
+    throw err;
+  }
+  // From here on a failure may come after the commit landed: new files are deleted only when it surely did not.
+  const version = await table.rewrite(replaced, added, parameters);
+  const result = { partition, filesBefore: replaced.length, filesAfter: added.length, rows, bytesBefore };
+  if (version === null) {
+    await deleteFiles(store, table.path, added);
+    return { ...result, bytesAfter: 0, version, skipped: 'another commit removed some of these files first' };
+  }
+  return { ...result, bytesAfter: added.reduce((n, f) => n + f.size, 0), version };
+}
+
+async function deleteFiles(store: ObjectStore, tablePath: string, files: readonly AddAction[]): Promise<void> {
+  await Promise.allSettled(files.map((f) => store.delete(`${tablePath}/${decodeURIComponent(f.path)}`)));
+}

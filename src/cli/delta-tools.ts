@@ -1,0 +1,60 @@
+import { compactTable, type CompactOptions } from '../adapters/delta/compact';
+import type { TableDef } from '../adapters/delta/schema';
+import { DeltaTable } from '../adapters/delta/table';
+import { verifyTable } from '../adapters/delta/verify';
+import { XACT_ATTACHMENTS, XACT_EVENTS } from '../adapters/delta/xact-tables';
+import { createObjectStore } from '../adapters/storage/create-store';
+import { type Config, loadConfig } from '../config/config';
+
+/** The tables `delta verify|compact` know, by the name operators use. */
+function tableNamed(config: Config, name: string, command: string): { path: string; def: TableDef } | undefined {
+  const tables: Record<string, { path: string; def: TableDef }> = {
+    xact_events: { path: config.xactEventsTable, def: XACT_EVENTS },
+    xact_attachments: { path: config.xactAttachmentsTable, def: XACT_ATTACHMENTS },
+  };
+  const target = Object.hasOwn(tables, name) ? tables[name] : undefined;
+  if (!target)
+    console.error(`delta ${command}: unknown table ${JSON.stringify(name)} (xact_events or xact_attachments)`);
+  return target;
+}
+
+/** Runs `delta verify`; returns the exit code (0 clean, 1 problems found, 2 unknown table). */
+export async function runVerify(table: string, json: boolean): Promise<number> {
+  const config = loadConfig();
+  const target = tableNamed(config, table, 'verify');
+  if (!target) return 2;
+  const report = await verifyTable(createObjectStore(config), target.path, target.def.keyColumn);
+  if (json) console.log(JSON.stringify(report, null, 2));
+  else {
+    console.log(`${report.table}: version ${report.version}, ${report.files} files, ${report.rows} rows`);
+    for (const p of report.problems) console.log(`problem: ${p}`);
+    if (report.problems.length === 0) console.log('ok: log contiguous, files present, keys unique');
+  }
+  return report.problems.length === 0 ? 0 : 1;
+}
+
+/** Runs `delta compact`; returns the exit code (0 done, 1 a partition was skipped, 2 unknown table). */
+export async function runCompact(table: string, opts: CompactOptions & { json: boolean }): Promise<number> {
+  const config = loadConfig();
+  const target = tableNamed(config, table, 'compact');
+  if (!target) return 2;
+  const store = createObjectStore(config);
+  const delta = await DeltaTable.open(store, target.path, target.def);
+  const report = await compactTable(store, delta, opts);
+  if (opts.json) console.log(JSON.stringify(report, null, 2));
+  else {
+    const verb = report.dryRun ? 'would rewrite' : 'rewrote';
+    for (const p of report.partitions) {
+      const where = Object.entries(p.partition)
+        .map(([k, v]) => `${k}=${v}`)
+        .join(',');
+      const outcome = p.skipped ? `skipped: ${p.skipped}` : p.version === null ? '' : `version ${p.version}`;
+      console.log(`${where}: ${verb} ${p.filesBefore} files (${p.rows} rows) into ${p.filesAfter} ${outcome}`.trim());
+    }
+    const files = report.partitions.reduce((n, p) => n + p.filesBefore, 0);
+    console.log(
+      `${report.table}: ${report.partitions.length} partitions, ${files} small files; version ${report.versionBefore} -> ${report.versionAfter}`,
+    );
+  }
+  return report.partitions.some((p) => p.skipped) ? 1 : 0;
+}
