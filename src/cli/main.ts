@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config';
 import { registerConfigCommand } from './commands/config';
 import { registerDeltaCommands } from './commands/delta';
+import { registerDlqCommands } from './commands/dlq';
 import { registerProcessCommands } from './commands/processes';
 import { registerSampleCommands } from './commands/sample';
 import { registerStartCommand } from './commands/start';
@@ -17,6 +18,7 @@ export function buildProgram(): Command {
   registerConfigCommand(program);
   registerSampleCommands(program);
   registerDeltaCommands(program);
+  registerDlqCommands(program);
   return program;
 }
 

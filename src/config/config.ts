@@ -34,6 +34,12 @@ export const CONFIG_KEYS = {
     nonEmpty,
   ),
   temporalUiUrl: key('TEMPORAL_UI_URL', 'http://127.0.0.1:8233', 'Temporal Web UI base URL, used in links', z.url()),
+  dlqAuditLog: key(
+    'DLQ_AUDIT_LOG',
+    './dlq-audit.jsonl',
+    'File the dlq replay/resolve commands append their JSON-lines audit records to',
+    nonEmpty,
+  ),
   metricsPort: key('METRICS_PORT', '8000', 'Port of /metrics and /health/* (0 = pick a free port)', port),
   ...STORAGE_KEYS,
   allowedAttachmentDomains: key(

@@ -12,12 +12,16 @@ import { sampleBody, sampleContentType } from './sample-files';
  *   /slow/<ms>/<...>/<name>.<ext>             waits ms before answering 200
  *   /type/<mime with ~ for />/<...>/<name>    200 with that Content-Type
  *   /redirect/<...>?to=<url>                  302 to the given URL
+ *   /outage/<name>/<...>/<name>.<ext>         503 while outage <name> is on (on until cleared), then 200
+ *   POST /_outage/<name>?on=false             clears outage <name> (on=true starts it again); also outage(name, on)
  *   /_stats                                   JSON: requests per path (tests assert what was fetched)
  */
 export interface SampleServer {
   readonly url: string;
   readonly port: number;
   requests(path?: string): number;
+  /** Turns the named outage of /outage/<name>/... on (503) or off (200). */
+  outage(name: string, on: boolean): void;
   close(): Promise<void>;
 }
 
@@ -25,11 +29,21 @@ const DEFAULT_BYTES = 100 * 1024;
 
 export async function startSampleServer(opts: { port?: number; host?: string } = {}): Promise<SampleServer> {
   const counts = new Map<string, number>();
+  const cleared = new Set<string>();
+  const outage = (name: string, on: boolean) => void (on ? cleared.delete(name) : cleared.add(name));
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://sample');
     const path = url.pathname;
     if (path === '/_stats') {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(Object.fromEntries(counts)));
+      return;
+    }
+    if (path.startsWith('/_outage/') && req.method === 'POST') {
+      const name = decodeURIComponent(path.slice('/_outage/'.length));
+      outage(name, url.searchParams.get('on') !== 'false');
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ outage: name, on: !cleared.has(name) }));
       return;
     }
     const seen = (counts.get(path) ?? 0) + 1;
@@ -50,6 +64,11 @@ export async function startSampleServer(opts: { port?: number; host?: string } =
       case 'flaky':
         if (seen <= Number(arg)) return void res.writeHead(503, { 'retry-after': '1' }).end('sample: try again\n');
         return ok();
+      case 'outage':
+        if (!cleared.has(decodeURIComponent(arg ?? ''))) {
+          return void res.writeHead(503, { 'retry-after': '1' }).end(`sample: outage ${arg}\n`);
+        }
+        return ok();
       case 'slow':
         return void setTimeout(() => ok(), Number(arg) || 0);
       case 'type':
@@ -68,6 +87,7 @@ export async function startSampleServer(opts: { port?: number; host?: string } =
   return {
     url: `http://${address}:${port}`,
     port,
+    outage,
     requests: (p?: string) =>
       p === undefined ? [...counts.values()].reduce((a, b) => a + b, 0) : (counts.get(p) ?? 0),
     close: () =>

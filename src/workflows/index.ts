@@ -2,3 +2,4 @@
 export { healthCheck } from './health-check';
 export { ingestXactEvent } from './ingest-xact-event';
 export { quarantineInvalidMessage } from './quarantine-invalid-message';
+export { dlqResolution } from './dlq-resolution';

@@ -44,6 +44,16 @@ describe('README names only what exists', () => {
     }
   });
 
+  it('every scripts/ file it names exists and is executable', () => {
+    const named = [...new Set([...readme.matchAll(/scripts\/([\w.-]+\.(?:sh|ts))/g)].map((m) => m[1]))];
+    assert.ok(named.length >= 3);
+    for (const n of named) {
+      const file = path.join(ROOT, 'scripts', n);
+      assert.ok(fs.existsSync(file), `scripts/${n}`);
+      if (n.endsWith('.sh')) assert.ok(fs.statSync(file).mode & 0o100, `scripts/${n} is not executable`);
+    }
+  });
+
   it('every configuration variable it names is a config key', () => {
     const known = new Set(Object.values(CONFIG_KEYS).map((k) => k.env));
     const named = [...readme.matchAll(/\b([A-Z][A-Z_]{4,})=/g)]

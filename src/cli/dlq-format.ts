@@ -1,0 +1,107 @@
+import type { AuditEntry } from '../dlq/audit';
+import type { DlqListItem, DlqStats } from '../dlq/dlq-service';
+import type { RunFailure } from '../dlq/history';
+import type { DlqEntry } from '../dlq/dlq-service';
+
+/** Plain-text renderings of the dlq commands (JSON output is the objects themselves). */
+
+export function age(seconds: number | null): string {
+  if (seconds === null) return '-';
+  if (seconds < 120) return `${seconds}s`;
+  if (seconds < 7200) return `${Math.round(seconds / 60)}m`;
+  if (seconds < 172_800) return `${(seconds / 3600).toFixed(1)}h`;
+  return `${(seconds / 86_400).toFixed(1)}d`;
+}
+
+const pad = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s.padEnd(n));
+
+export function listText(
+  depth: number,
+  items: readonly DlqListItem[],
+  stats: Pick<DlqStats, 'oldestAgeSeconds' | 'retentionSeconds'>,
+): string {
+  const lines = [
+    `DLQ: ${depth} failed event(s); oldest failure ${age(stats.oldestAgeSeconds)} ago; retention ${age(stats.retentionSeconds)}` +
+      (items.length < depth ? ` (showing ${items.length})` : ''),
+  ];
+  if (depth === 0) return `${lines[0]}\nNo failed events.`;
+  lines.push(
+    `${pad('TRACE ID', 38)} ${pad('FAILED AT', 20)} ${pad('ATT', 3)} ${pad('REPLAYS', 7)} ${pad('CATEGORY', 13)} ${pad('STAGE', 8)} URL / REASON`,
+  );
+  for (const i of items) {
+    lines.push(
+      `${pad(i.traceId ?? i.workflowId, 38)} ${pad((i.failedAt ?? '-').slice(0, 19), 20)} ${pad(String(i.attempts), 3)} ` +
+        `${pad(String(i.replays), 7)} ${pad(i.category ?? '-', 13)} ${pad(i.stage ?? '-', 8)} ${i.what}`,
+    );
+    lines.push(`  ${i.uiUrl}`);
+  }
+  return lines.join('\n');
+}
+
+export function viewText(entry: DlqEntry, run: RunFailure, audit: readonly AuditEntry[]): string {
+  const out: string[] = [];
+  out.push(`${entry.kind === 'invalid' ? 'Invalid message' : 'Event'} ${entry.traceId ?? entry.workflowId}`);
+  out.push(`  workflow    ${entry.workflowId} run ${entry.runId}`);
+  out.push(`  failed at   ${entry.failedAt ?? '-'}   category ${entry.category ?? '-'}   stage ${entry.stage ?? '-'}`);
+  if (run.source)
+    out.push(`  kafka       ${run.source.topic} partition ${run.source.partition} offset ${run.source.offset}`);
+  out.push(`  Temporal UI ${entry.uiUrl}`);
+  if (run.failure)
+    out.push('', `Failure (${run.failure.type}):`, ...run.failure.message.split('\n').map((l) => `  ${l}`));
+  if (run.outcomes.length > 0) {
+    out.push('', 'Attachments:');
+    for (const o of run.outcomes) {
+      out.push(
+        o.status === 'transferred'
+          ? `  ok      ${o.displayUrl} -> ${o.blobPath} (${o.bytes} bytes)`
+          : `  FAILED  ${o.displayUrl}: ${o.errorType} (${o.errorCategory}/${o.failedStage}) ${o.message}`,
+      );
+    }
+  }
+  if (run.steps.length > 0) {
+    out.push('', 'Failure chain:');
+    for (const s of run.steps) {
+      const http = s.httpStatus === null ? '' : ` HTTP ${s.httpStatus}`;
+      out.push(
+        `  ${s.activity}${s.target ? ` ${s.target}` : ''}: ${s.type}${http} after ${s.attempts} attempt(s), ` +
+          `first ${s.firstAttemptAt ?? '-'}, last ${s.failedAt ?? '-'}: ${s.message}`,
+      );
+    }
+  }
+  out.push(
+    '',
+    `Replays: ${run.replayCount}${run.replay ? ` (this run: ${run.replay.reason}, from run ${run.replay.baseRunId})` : ''}`,
+  );
+  for (const a of audit) {
+    out.push(`  ${a.time} ${a.action} by ${a.operator}: ${a.result}${a.reason ? ` — ${a.reason}` : ''}`);
+  }
+  const input = run.input as { event?: unknown; payload?: unknown } | null;
+  out.push('', entry.kind === 'invalid' ? 'Raw message:' : 'Event:');
+  out.push(JSON.stringify(entry.kind === 'invalid' ? input : input?.event, null, 2));
+  return out.join('\n');
+}
+
+export function statsText(s: DlqStats): string {
+  const rows = (m: Record<string, number>) =>
+    Object.entries(m)
+      .sort((a, b) => b[1] - a[1])
+      .map(([k, v]) => `  ${k.padEnd(14)} ${v}`);
+  return [
+    `DLQ depth ${s.depth}; oldest failure ${s.oldestFailedAt ?? '-'} (${age(s.oldestAgeSeconds)} ago); namespace retention ${age(s.retentionSeconds)}`,
+    'By category:',
+    ...rows(s.byCategory),
+    'By stage:',
+    ...rows(s.byStage),
+  ].join('\n');
+}
+
+export function auditText(entries: readonly AuditEntry[]): string {
+  if (entries.length === 0) return 'No audit entries.';
+  return entries
+    .map(
+      (a) =>
+        `${a.time} ${a.operator} ${a.action} ${a.traceId ?? a.workflowId} run ${a.runId}` +
+        `${a.newRunId ? ` -> ${a.newRunId}` : ''}: ${a.result}${a.reason ? ` (${a.reason})` : ''}`,
+    )
+    .join('\n');
+}

@@ -1,0 +1,226 @@
+import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
+import { type AuditEntry, AuditLog } from './audit';
+import { parseRunHistory, type RunFailure } from './history';
+import { type DlqFilter, dlqQuery, DlqUsageError, traceIdOf } from './query';
+
+/** One DLQ entry: the current failed run of one event (or invalid message). */
+export interface DlqEntry {
+  readonly workflowId: string;
+  readonly runId: string;
+  readonly traceId: string | null;
+  readonly kind: 'event' | 'invalid';
+  readonly failedAt: string | null;
+  readonly category: string | null;
+  readonly stage: string | null;
+  readonly domain: string | null;
+  readonly eventType: string | null;
+  readonly uiUrl: string;
+  /** Memo of the run (an amended replay records its origin and replay number there). */
+  readonly memo: Record<string, unknown>;
+}
+
+export interface DlqListItem extends DlqEntry {
+  readonly attempts: number;
+  readonly replays: number;
+  /** First failed attachment's URL (credentials redacted) or the failure reason. */
+  readonly what: string;
+}
+
+export interface DlqStats {
+  readonly depth: number;
+  readonly byCategory: Record<string, number>;
+  readonly byStage: Record<string, number>;
+  readonly oldestFailedAt: string | null;
+  readonly oldestAgeSeconds: number | null;
+  readonly retentionSeconds: number | null;
+}
+
+export class NotInDlqError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'NotInDlqError';
+  }
+}
+
+const HISTORY_CONCURRENCY = 8;
+const SUPERSEDED_BATCH = 100;
+
+/**
+ * Reads the DLQ from Temporal visibility. A workflow id counts once, by its newest failed run, and only while that
+ * run is still the workflow's latest: a failed run that a replay (reset) or amended replay superseded is not an
+ * entry even before `dlq replay` deletes it (or when someone reset it with the temporal CLI or the Web UI).
+ */
+export class DlqService {
+  readonly audit: AuditLog;
+
+  constructor(
+    readonly client: Client,
+    readonly namespace: string,
+    private readonly uiBaseUrl: string,
+    auditFile: string,
+  ) {
+    this.audit = new AuditLog(auditFile);
+  }
+
+  uiUrl(workflowId: string, runId: string): string {
+    const base = this.uiBaseUrl.replace(/\/+$/, '');
+    return `${base}/namespaces/${encodeURIComponent(this.namespace)}/workflows/${encodeURIComponent(workflowId)}/${encodeURIComponent(runId)}/history`;
+  }
+
+  /** Every current entry matching the filter, newest failure first. */
+  async entries(filter: DlqFilter = {}): Promise<DlqEntry[]> {
+    const newest = new Map<string, WorkflowExecutionInfo>();
+    for await (const info of this.client.workflow.list({ query: dlqQuery(filter) })) {
+      const seen = newest.get(info.workflowId);
+      if (!seen || closeMs(info) > closeMs(seen)) newest.set(info.workflowId, info);
+    }
+    const superseded = await this.supersededIds([...newest.values()]);
+    return [...newest.values()]
+      .filter((i) => !superseded.has(i.workflowId))
+      .sort((a, b) => closeMs(b) - closeMs(a))
+      .map((i) => this.toEntry(i));
+  }
+
+  /** Entries with the details `dlq list` prints (one history read each, for the first `limit`). */
+  async list(filter: DlqFilter, limit: number): Promise<{ depth: number; items: DlqListItem[] }> {
+    const all = await this.entries(filter);
+    const items = await mapBounded(all.slice(0, limit), HISTORY_CONCURRENCY, async (e) => {
+      const run = await this.run(e.workflowId, e.runId);
+      const failedStep = run.steps.find((s) => s.target) ?? run.steps[0];
+      const failedOutcome = run.outcomes.find((o) => o.status === 'failed');
+      const what =
+        failedOutcome?.displayUrl ??
+        failedStep?.target ??
+        firstLine(run.failure?.message ?? '') ??
+        '(no reason recorded)';
+      return {
+        ...e,
+        attempts: Math.max(1, ...run.steps.map((s) => s.attempts)),
+        replays: run.replayCount,
+        what,
+      };
+    });
+    return { depth: all.length, items };
+  }
+
+  async stats(filter: DlqFilter = {}): Promise<DlqStats> {
+    const all = await this.entries(filter);
+    const count = (key: (e: DlqEntry) => string | null) =>
+      all.reduce<Record<string, number>>((acc, e) => {
+        const k = key(e) ?? 'unknown';
+        acc[k] = (acc[k] ?? 0) + 1;
+        return acc;
+      }, {});
+    const oldest = all.reduce<string | null>(
+      (min, e) => (e.failedAt && (!min || e.failedAt < min) ? e.failedAt : min),
+      null,
+    );
+    return {
+      depth: all.length,
+      byCategory: count((e) => e.category),
+      byStage: count((e) => e.stage),
+      oldestFailedAt: oldest,
+      oldestAgeSeconds: oldest ? Math.round((Date.now() - Date.parse(oldest)) / 1000) : null,
+      retentionSeconds: await this.retentionSeconds(),
+    };
+  }
+
+  async retentionSeconds(): Promise<number | null> {
+    const ns = await this.client.workflowService.describeNamespace({ namespace: this.namespace });
+    const ttl = ns.config?.workflowExecutionRetentionTtl;
+    return ttl ? Number(ttl.seconds ?? 0) : null;
+  }
+
+  /** The DLQ entry of a trace id (or workflow id); NotInDlqError says where the event is instead. */
+  async find(idOrTrace: string): Promise<DlqEntry> {
+    const candidates = [`xact-${idOrTrace}`, ...(idOrTrace.startsWith('xact-') ? [idOrTrace] : [])];
+    for (const workflowId of candidates) {
+      let current;
+      try {
+        current = await this.client.workflow.getHandle(workflowId).describe();
+      } catch (err) {
+        if ((err as Error).name === 'WorkflowNotFoundError') continue;
+        throw err;
+      }
+      if (current.status.name !== 'FAILED') {
+        throw new NotInDlqError(
+          `${idOrTrace} is not in the DLQ: run ${current.runId} of ${workflowId} is ${current.status.name.toLowerCase()}`,
+        );
+      }
+      return this.toEntry(current);
+    }
+    throw new NotInDlqError(`${idOrTrace}: no workflow ${candidates.join(' or ')} (never ingested, or past retention)`);
+  }
+
+  /** The decoded history of one run (memo included, for amended replays). */
+  async run(workflowId: string, runId: string): Promise<RunFailure> {
+    const handle = this.client.workflow.getHandle(workflowId, runId);
+    const [history, description] = await Promise.all([handle.fetchHistory(), handle.describe()]);
+    return parseRunHistory(history, description.memo);
+  }
+
+  async view(idOrTrace: string): Promise<{ entry: DlqEntry; run: RunFailure; audit: AuditEntry[] }> {
+    const entry = await this.find(idOrTrace);
+    const run = await this.run(entry.workflowId, entry.runId);
+    const { entries } = await this.audit.read();
+    return { entry, run, audit: entries.filter((a) => a.workflowId === entry.workflowId) };
+  }
+
+  /** Workflow ids among `failed` that have a run started after their failed run closed. */
+  private async supersededIds(failed: readonly WorkflowExecutionInfo[]): Promise<Set<string>> {
+    const out = new Set<string>();
+    const byId = new Map(failed.map((i) => [i.workflowId, i]));
+    const ids = [...byId.keys()];
+    for (let i = 0; i < ids.length; i += SUPERSEDED_BATCH) {
+      const batch = ids.slice(i, i + SUPERSEDED_BATCH).map((id) => `'${id.replace(/'/g, "\\'")}'`);
+      const query = `WorkflowId IN (${batch.join(', ')}) AND ExecutionStatus != 'Failed'`;
+      for await (const other of this.client.workflow.list({ query })) {
+        const f = byId.get(other.workflowId);
+        if (f && other.startTime.getTime() >= closeMs(f) - 1) out.add(other.workflowId);
+      }
+    }
+    return out;
+  }
+
+  private toEntry(info: Omit<WorkflowExecutionInfo, 'raw'>): DlqEntry {
+    const sa = info.typedSearchAttributes;
+    return {
+      workflowId: info.workflowId,
+      runId: info.runId,
+      traceId: sa.get(SEARCH_ATTRIBUTES.traceId) ?? traceIdOf(info.workflowId),
+      kind: info.type === 'quarantineInvalidMessage' ? 'invalid' : 'event',
+      failedAt: info.closeTime?.toISOString() ?? null,
+      category: sa.get(SEARCH_ATTRIBUTES.errorCategory) ?? null,
+      stage: sa.get(SEARCH_ATTRIBUTES.failedStage) ?? null,
+      domain: sa.get(SEARCH_ATTRIBUTES.domain) ?? null,
+      eventType: sa.get(SEARCH_ATTRIBUTES.eventType) ?? null,
+      uiUrl: this.uiUrl(info.workflowId, info.runId),
+      memo: info.memo ?? {},
+    };
+  }
+}
+
+export { DlqUsageError };
+
+function closeMs(info: WorkflowExecutionInfo): number {
+  return info.closeTime?.getTime() ?? 0;
+}
+
+export function firstLine(text: string): string | undefined {
+  const line = text.split('\n')[0]?.trim();
+  return line ? line : undefined;
+}
+
+export async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
+  return out;
+}

@@ -1,0 +1,158 @@
+import { defaultPayloadConverter } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import { redactUrls } from '../observability/logger';
+import type { AttachmentOutcome, KafkaSource } from '../shared/pipeline-types';
+
+type History = temporal.api.history.v1.IHistory;
+type Event = temporal.api.history.v1.IHistoryEvent;
+type Failure = temporal.api.failure.v1.IFailure;
+const ET = temporal.api.enums.v1.EventType;
+const RESET_CAUSE = temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_RESET_WORKFLOW;
+
+/** One activity that ended in failure: what it was working on, why, and after how many attempts. */
+export interface FailedStep {
+  readonly activity: string;
+  /** The attachment's display URL (credentials redacted) when the activity transferred one. */
+  readonly target: string | null;
+  readonly type: string;
+  readonly message: string;
+  readonly httpStatus: number | null;
+  readonly attempts: number;
+  readonly firstAttemptAt: string | null;
+  readonly failedAt: string | null;
+}
+
+/** A replay (reset) that started this run. */
+export interface ReplayMark {
+  readonly at: string | null;
+  readonly reason: string;
+  readonly baseRunId: string;
+  /** The n-th replay of the event, read from the reason `dlq replay` writes (#n); 1 for other resets. */
+  readonly number: number;
+}
+
+/** What a failed run's history says, decoded for `dlq view` and `dlq list`; all text has URL queries redacted. */
+export interface RunFailure {
+  readonly workflowType: string;
+  readonly input: Record<string, unknown> | null;
+  readonly source: KafkaSource | null;
+  readonly failure: { readonly type: string; readonly message: string; readonly at: string | null } | null;
+  readonly outcomes: readonly AttachmentOutcome[];
+  readonly steps: readonly FailedStep[];
+  readonly replay: ReplayMark | null;
+  /** Times the event was replayed before this run (memo of an amended replay counts too). */
+  readonly replayCount: number;
+}
+
+export function timeOf(event: Event): string | null {
+  const t = event.eventTime;
+  if (!t) return null;
+  return new Date(Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6)).toISOString();
+}
+
+function decode(payloads: temporal.api.common.v1.IPayloads | null | undefined): unknown[] {
+  return (payloads?.payloads ?? []).map((p) => {
+    try {
+      return defaultPayloadConverter.fromPayload(p);
+    } catch {
+      return null;
+    }
+  });
+}
+
+function failureType(f: Failure | null | undefined): string {
+  return f?.applicationFailureInfo?.type ?? (f?.timeoutFailureInfo ? 'Timeout' : 'Unknown');
+}
+
+function innermost(f: Failure | null | undefined): Failure | null | undefined {
+  let cur = f;
+  while (cur?.cause) cur = cur.cause;
+  return cur;
+}
+
+export function parseRunHistory(history: History, memo?: Record<string, unknown>): RunFailure {
+  const events = history.events ?? [];
+  let workflowType = '';
+  let input: Record<string, unknown> | null = null;
+  let failure: RunFailure['failure'] = null;
+  let outcomes: AttachmentOutcome[] = [];
+  let replay: ReplayMark | null = null;
+  const scheduled = new Map<string, { activity: string; target: string | null; at: string | null }>();
+  const attempts = new Map<string, number>();
+  const steps: FailedStep[] = [];
+  for (const e of events) {
+    switch (e.eventType) {
+      case ET.EVENT_TYPE_WORKFLOW_EXECUTION_STARTED: {
+        const a = e.workflowExecutionStartedEventAttributes!;
+        workflowType = a.workflowType?.name ?? '';
+        const [arg] = decode(a.input);
+        input = arg && typeof arg === 'object' ? (arg as Record<string, unknown>) : null;
+        break;
+      }
+      case ET.EVENT_TYPE_WORKFLOW_TASK_FAILED: {
+        const a = e.workflowTaskFailedEventAttributes!;
+        if (a.cause === RESET_CAUSE) {
+          const reason = a.failure?.message ?? '';
+          const n = /dlq replay #(\d+)/.exec(reason);
+          replay = { at: timeOf(e), reason, baseRunId: a.baseRunId ?? '', number: n ? Number(n[1]) : 1 };
+        }
+        break;
+      }
+      case ET.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED: {
+        const a = e.activityTaskScheduledEventAttributes!;
+        const [arg] = decode(a.input);
+        const target =
+          arg && typeof arg === 'object' && typeof (arg as { displayUrl?: unknown }).displayUrl === 'string'
+            ? (arg as { displayUrl: string }).displayUrl
+            : null;
+        scheduled.set(String(e.eventId), { activity: a.activityType?.name ?? '', target, at: timeOf(e) });
+        break;
+      }
+      case ET.EVENT_TYPE_ACTIVITY_TASK_STARTED: {
+        const a = e.activityTaskStartedEventAttributes!;
+        attempts.set(String(a.scheduledEventId), a.attempt ?? 1);
+        break;
+      }
+      case ET.EVENT_TYPE_ACTIVITY_TASK_FAILED:
+      case ET.EVENT_TYPE_ACTIVITY_TASK_TIMED_OUT: {
+        const a = e.activityTaskFailedEventAttributes ?? e.activityTaskTimedOutEventAttributes!;
+        const id = String(a.scheduledEventId);
+        const f = innermost(a.failure);
+        const [details] = decode(f?.applicationFailureInfo?.details);
+        const status = (details as { httpStatus?: unknown } | null)?.httpStatus;
+        const s = scheduled.get(id);
+        steps.push({
+          activity: s?.activity ?? '',
+          target: s?.target ?? null,
+          type: failureType(f),
+          message: redactUrls(f?.message ?? ''),
+          httpStatus: typeof status === 'number' ? status : null,
+          attempts: attempts.get(id) ?? 1,
+          firstAttemptAt: s?.at ?? null,
+          failedAt: timeOf(e),
+        });
+        break;
+      }
+      case ET.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED: {
+        const f = e.workflowExecutionFailedEventAttributes?.failure;
+        failure = { type: failureType(f), message: redactUrls(f?.message ?? ''), at: timeOf(e) };
+        const [details] = decode(f?.applicationFailureInfo?.details);
+        const list = (details as { outcomes?: unknown } | null)?.outcomes;
+        if (Array.isArray(list)) outcomes = list as AttachmentOutcome[];
+        break;
+      }
+    }
+  }
+  const source = (input?.source as KafkaSource | undefined) ?? null;
+  const amended = Number((memo?.replayCount as number | undefined) ?? 0);
+  return {
+    workflowType,
+    input,
+    source,
+    failure,
+    outcomes,
+    steps,
+    replay,
+    replayCount: Math.max(replay?.number ?? 0, amended),
+  };
+}

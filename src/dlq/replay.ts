@@ -1,0 +1,249 @@
+import { randomUUID } from 'node:crypto';
+import { WorkflowIdReusePolicy } from '@temporalio/client';
+import type { SearchAttributePair, TypedSearchAttributes } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import { sanitizeUrl } from '../shared/urls';
+import type { IngestXactInput } from '../shared/pipeline-types';
+import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
+import { operatorName } from './audit';
+import { parseRunHistory } from './history';
+import { type DlqEntry, type DlqService, firstLine } from './dlq-service';
+import { type DlqFilter, DlqUsageError } from './query';
+
+const ET = temporal.api.enums.v1.EventType;
+
+export interface ReplayOptions {
+  readonly reason: string;
+  readonly operator?: string;
+}
+
+export interface ReplayResult {
+  readonly entry: DlqEntry;
+  readonly newRunId: string;
+  readonly number: number;
+}
+
+/**
+ * Replays a failed event by resetting its run to the end of the first workflow task: the event's own input runs
+ * again from the start (every activity is idempotent: deterministic paths, Delta key checks). Then the audit line
+ * is written (it keeps the failure text) and the superseded failed run is deleted, so it counts neither in
+ * `dlq list` nor in the depth.
+ */
+export async function replay(dlq: DlqService, idOrTrace: string, opts: ReplayOptions): Promise<ReplayResult> {
+  const entry = await dlq.find(idOrTrace);
+  if (entry.kind === 'invalid') {
+    throw new DlqUsageError(
+      `${entry.workflowId} is an invalid message: replaying cannot fix it. Fix the producer and re-publish, then ` +
+        `\`kafka-pipeline dlq resolve ${entry.workflowId} --reason "..."\``,
+    );
+  }
+  const history = await dlq.client.workflow.getHandle(entry.workflowId, entry.runId).fetchHistory();
+  const firstTask = history.events?.find((e) => e.eventType === ET.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
+  if (!firstTask?.eventId) throw new Error(`${entry.workflowId}: history has no completed workflow task to reset to`);
+  const run = parseRunHistory(history, entry.memo);
+  const operator = operatorName(opts.operator);
+  const number = run.replayCount + 1;
+  const { runId: newRunId } = await dlq.client.workflowService.resetWorkflowExecution({
+    namespace: dlq.namespace,
+    workflowExecution: { workflowId: entry.workflowId, runId: entry.runId },
+    reason: `kafka-pipeline dlq replay #${number} by ${operator}: ${opts.reason}`,
+    workflowTaskFinishEventId: firstTask.eventId,
+    requestId: randomUUID(),
+  });
+  await dlq.audit.append({
+    operator,
+    action: 'replay',
+    traceId: entry.traceId,
+    workflowId: entry.workflowId,
+    runId: entry.runId,
+    newRunId: newRunId ?? undefined,
+    reason: opts.reason,
+    result: 'started',
+    failure: firstLine(run.failure?.message ?? ''),
+  });
+  await deleteRun(dlq, entry.workflowId, entry.runId);
+  return { entry, newRunId: newRunId ?? '', number };
+}
+
+/** Waits for a replayed run and records its outcome in the audit log. */
+export async function awaitReplay(
+  dlq: DlqService,
+  r: ReplayResult,
+  opts: ReplayOptions,
+): Promise<'completed' | 'failed'> {
+  let result: 'completed' | 'failed' = 'completed';
+  try {
+    await dlq.client.workflow.getHandle(r.entry.workflowId, r.newRunId).result();
+  } catch {
+    result = 'failed';
+  }
+  await dlq.audit.append({
+    operator: operatorName(opts.operator),
+    action: 'replay',
+    traceId: r.entry.traceId,
+    workflowId: r.entry.workflowId,
+    runId: r.entry.runId,
+    newRunId: r.newRunId,
+    reason: opts.reason,
+    result,
+  });
+  return result;
+}
+
+/** Replays of a bulk run outstanding at once (the rate limits how fast they start). */
+const BULK_IN_FLIGHT = 16;
+
+export interface BulkOptions extends ReplayOptions {
+  /** Replays started per second. */
+  readonly rate: number;
+  readonly onProgress?: (done: number, total: number, failed: number) => void;
+}
+
+/**
+ * Replays every current entry matching the filter at `rate` per second. Resumable: entries already replayed are no
+ * longer in the DLQ, so running the same command again continues with what is left.
+ */
+export async function replayMany(
+  dlq: DlqService,
+  filter: DlqFilter,
+  opts: BulkOptions,
+): Promise<{ total: number; replayed: number; errors: { workflowId: string; error: string }[] }> {
+  const targets = (await dlq.entries(filter)).filter((e) => e.kind === 'event');
+  const errors: { workflowId: string; error: string }[] = [];
+  const t0 = Date.now();
+  let done = 0;
+  const inFlight = new Set<Promise<void>>();
+  for (const [i, entry] of targets.entries()) {
+    const due = t0 + (i * 1000) / opts.rate;
+    if (due > Date.now()) await new Promise((r) => setTimeout(r, due - Date.now())); // pacing, not synchronisation
+    if (inFlight.size >= BULK_IN_FLIGHT) await Promise.race(inFlight);
+    const p = replay(dlq, entry.workflowId, opts)
+      .then(
+        () => undefined,
+        (err: unknown) => {
+          errors.push({ workflowId: entry.workflowId, error: err instanceof Error ? err.message : String(err) });
+        },
+      )
+      .then(() => {
+        done++;
+        inFlight.delete(p);
+        opts.onProgress?.(done, targets.length, errors.length);
+      });
+    inFlight.add(p);
+  }
+  await Promise.all(inFlight);
+  return { total: targets.length, replayed: done - errors.length, errors };
+}
+
+/**
+ * Marks a failure handled without replaying: a `dlqResolution` run (completes at once, records operator and reason)
+ * is started under the same workflow id, which supersedes the failed run; then the audit line is written and the
+ * failed run deleted.
+ */
+export async function resolve(dlq: DlqService, idOrTrace: string, opts: ReplayOptions): Promise<DlqEntry> {
+  const entry = await dlq.find(idOrTrace);
+  const history = await dlq.client.workflow.getHandle(entry.workflowId, entry.runId).fetchHistory();
+  const failure = firstLine(parseRunHistory(history, entry.memo).failure?.message ?? '') ?? null;
+  const operator = operatorName(opts.operator);
+  const description = await dlq.client.workflow.getHandle(entry.workflowId, entry.runId).describe();
+  const handle = await dlq.client.workflow.start('dlqResolution', {
+    taskQueue: description.taskQueue,
+    workflowId: entry.workflowId,
+    args: [{ resolvedRunId: entry.runId, reason: opts.reason, operator, failure }],
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+    typedSearchAttributes: keptAttributes(description.typedSearchAttributes),
+    staticSummary: `DLQ entry resolved by ${operator}`,
+  });
+  await dlq.audit.append({
+    operator,
+    action: 'resolve',
+    traceId: entry.traceId,
+    workflowId: entry.workflowId,
+    runId: entry.runId,
+    newRunId: handle.firstExecutionRunId,
+    reason: opts.reason,
+    result: 'resolved',
+    failure: failure ?? undefined,
+  });
+  await deleteRun(dlq, entry.workflowId, entry.runId);
+  return entry;
+}
+
+/** The run's search attributes minus the failure ones (a new run has not failed). */
+function keptAttributes(attributes: TypedSearchAttributes): SearchAttributePair[] {
+  const failureKeys = [SEARCH_ATTRIBUTES.errorCategory.name, SEARCH_ATTRIBUTES.failedStage.name];
+  return attributes.getAll().filter((p) => !failureKeys.includes(p.key.name));
+}
+
+/**
+ * Starts a fresh run of the event with attachment URLs replaced (`--set-url old=new`), linked to the failed run in
+ * its memo and in the audit log; the failed run is then deleted like after a replay.
+ */
+export async function replayAmended(
+  dlq: DlqService,
+  idOrTrace: string,
+  changes: readonly { from: string; to: string }[],
+  opts: ReplayOptions,
+): Promise<ReplayResult> {
+  const entry = await dlq.find(idOrTrace);
+  if (entry.kind === 'invalid')
+    throw new DlqUsageError(`${entry.workflowId} is an invalid message; it has no URLs to amend`);
+  const run = await dlq.run(entry.workflowId, entry.runId);
+  const input = run.input as unknown as IngestXactInput | null;
+  if (!input?.event) throw new Error(`${entry.workflowId}: the failed run's input could not be read`);
+  const urls = Array.isArray(input.event.data.attachments) ? [...(input.event.data.attachments as unknown[])] : [];
+  for (const c of changes) {
+    try {
+      new URL(c.to);
+    } catch {
+      throw new DlqUsageError(`--set-url: ${JSON.stringify(sanitizeUrl(c.to))} is not a URL`);
+    }
+    const at = urls.indexOf(c.from);
+    if (at < 0) throw new DlqUsageError(`--set-url: the event has no attachment ${sanitizeUrl(c.from)}`);
+    urls[at] = c.to;
+  }
+  const amended: IngestXactInput = {
+    ...input,
+    event: { ...input.event, data: { ...input.event.data, attachments: urls } },
+  };
+  const description = await dlq.client.workflow.getHandle(entry.workflowId, entry.runId).describe();
+  const keep = keptAttributes(description.typedSearchAttributes);
+  const number = run.replayCount + 1;
+  const shown = changes.map((c) => ({ from: sanitizeUrl(c.from), to: sanitizeUrl(c.to) }));
+  const handle = await dlq.client.workflow.start('ingestXactEvent', {
+    taskQueue: description.taskQueue,
+    workflowId: entry.workflowId,
+    args: [amended],
+    workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
+    typedSearchAttributes: keep,
+    memo: { amendedFrom: entry.runId, replayCount: number, changes: shown },
+    staticSummary: `amended replay #${number} of ${entry.workflowId}`,
+  });
+  const operator = operatorName(opts.operator);
+  await dlq.audit.append({
+    operator,
+    action: 'replay-amended',
+    traceId: entry.traceId,
+    workflowId: entry.workflowId,
+    runId: entry.runId,
+    newRunId: handle.firstExecutionRunId,
+    reason: opts.reason,
+    result: 'started',
+    failure: firstLine(run.failure?.message ?? ''),
+    changes: shown,
+  });
+  await deleteRun(dlq, entry.workflowId, entry.runId);
+  return { entry, newRunId: handle.firstExecutionRunId, number };
+}
+
+/**
+ * Deletes a failed run the audit log now describes, so `ExecutionStatus = 'Failed'` in the Web UI shows only what
+ * is still open. Deletion is asynchronous in Temporal (on the dev server it can take long); the DLQ does not depend
+ * on it, because the newer run (replay or resolution) already supersedes the failed one.
+ */
+async function deleteRun(dlq: DlqService, workflowId: string, runId: string): Promise<void> {
+  await dlq.client.workflowService.deleteWorkflowExecution({
+    namespace: dlq.namespace,
+    workflowExecution: { workflowId, runId },
+  });
+}
