@@ -1,3 +1,4 @@
+import { kafkaConfig } from '../adapters/connections';
 import { Kafka, logLevel, type Consumer, type EachBatchPayload, type KafkaMessage } from 'kafkajs';
 import type { Client } from '@temporalio/client';
 import type { ObjectStore } from '../adapters/storage/object-store';
@@ -31,12 +32,7 @@ export class KafkaBridge {
 
   constructor(private readonly deps: BridgeDeps) {
     const { config } = deps;
-    const kafka = new Kafka({
-      clientId: config.kafkaClientId,
-      brokers: config.kafkaBrokers,
-      logLevel: logLevel.WARN,
-      logCreator: kafkaLogCreator(deps.log),
-    });
+    const kafka = new Kafka(kafkaConfig(config, { logLevel: logLevel.WARN, logCreator: kafkaLogCreator(deps.log) }));
     this.consumer = kafka.consumer({
       groupId: config.consumerGroup,
       allowAutoTopicCreation: false,

@@ -1,3 +1,4 @@
+import { kafkaConfig, temporalConnectionOptions } from '../adapters/connections';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client, Connection } from '@temporalio/client';
 import { createObjectStore } from '../adapters/storage/create-store';
@@ -11,12 +12,8 @@ import { KafkaBridge } from './kafka-bridge';
 /** Runs the bridge until `stop` aborts: then stops fetching, finishes in-flight starts, commits, disconnects. */
 export async function runBridge(config: Config, log: Logger, stop: AbortSignal): Promise<void> {
   const registry = createRegistry('bridge');
-  const connection = await Connection.connect({ address: config.temporalAddress });
-  const admin = new Kafka({
-    clientId: config.kafkaClientId,
-    brokers: config.kafkaBrokers,
-    logLevel: logLevel.NOTHING,
-  }).admin();
+  const connection = await Connection.connect(temporalConnectionOptions(config));
+  const admin = new Kafka(kafkaConfig(config, { logLevel: logLevel.NOTHING })).admin();
   await admin.connect();
   const client = new Client({ connection, namespace: config.temporalNamespace });
   const bridge = new KafkaBridge({

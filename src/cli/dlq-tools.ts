@@ -1,3 +1,4 @@
+import { temporalConnectionOptions } from '../adapters/connections';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../config/config';
 import { DlqService, NotInDlqError } from '../dlq/dlq-service';
@@ -11,7 +12,7 @@ async function withDlq(fn: (dlq: DlqService) => Promise<number>): Promise<number
   const config = loadConfig();
   let connection: Connection | undefined;
   try {
-    connection = await Connection.connect({ address: config.temporalAddress, connectTimeout: '10s' });
+    connection = await Connection.connect({ ...temporalConnectionOptions(config), connectTimeout: '10s' });
     const client = new Client({ connection, namespace: config.temporalNamespace });
     return await fn(new DlqService(client, config.temporalNamespace, config.temporalUiUrl, config.dlqAuditLog));
   } catch (err) {

@@ -1,4 +1,5 @@
 // `kafka-pipeline start`: the local stack, the worker and the bridge (and with --demo, sample traffic).
+import { kafkaConfig } from '../adapters/connections';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { loadConfig, type Config } from '../config/config';
 import { createLogger, type Logger } from '../observability/logger';
@@ -58,11 +59,9 @@ export async function startPipeline(opts: StartOptions): Promise<number> {
 /** The sample file server plus a trickle of sample events, so a newcomer sees files and rows appear. */
 async function startDemo(config: Config, log: Logger): Promise<() => Promise<void>> {
   const server = await startSampleServer({ port: DEMO_SAMPLE_PORT });
-  const producer = new Kafka({
-    clientId: `${config.kafkaClientId}-demo`,
-    brokers: config.kafkaBrokers,
-    logLevel: logLevel.NOTHING,
-  }).producer({
+  const producer = new Kafka(
+    kafkaConfig(config, { clientId: `${config.kafkaClientId}-demo`, logLevel: logLevel.NOTHING }),
+  ).producer({
     createPartitioner: Partitioners.DefaultPartitioner,
   });
   await producer.connect();

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { bool, hostList, hostPort, hostPortList, key, type KeySpec, nonEmpty, port, positiveInt } from './schemas';
+import { CONNECTION_KEYS, connectionProblems } from './connection-keys';
 import { STORAGE_KEYS, storageProblems } from './storage-keys';
 
 /**
@@ -42,6 +43,7 @@ export const CONFIG_KEYS = {
   ),
   metricsPort: key('METRICS_PORT', '8000', 'Port of /metrics and /health/* (0 = pick a free port)', port),
   ...STORAGE_KEYS,
+  ...CONNECTION_KEYS,
   allowedAttachmentDomains: key(
     'ALLOWED_ATTACHMENT_DOMAINS',
     ORIGINAL_ALLOWED_HOSTS,
@@ -141,7 +143,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     if (parsed.success) out[name] = parsed.data;
     else problems.push(`${spec.env}=${JSON.stringify(value)}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   }
-  if (problems.length === 0) problems.push(...storageProblems(out as Config));
+  if (problems.length === 0) problems.push(...storageProblems(out as Config), ...connectionProblems(out as Config));
   if (problems.length > 0) throw new ConfigError(problems);
   return out as Config;
 }

@@ -1,3 +1,4 @@
+import { kafkaConfig } from '../adapters/connections';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { loadConfig } from '../config/config';
 import { attachmentCounts, sampleEvent } from './sample-events';
@@ -12,7 +13,7 @@ export async function produceSampleEvents(opts: {
 }): Promise<number> {
   const config = loadConfig();
   const pick = attachmentCounts(opts.attachments);
-  const kafka = new Kafka({ clientId: config.kafkaClientId, brokers: config.kafkaBrokers, logLevel: logLevel.NOTHING });
+  const kafka = new Kafka(kafkaConfig(config, { logLevel: logLevel.NOTHING }));
   const producer = kafka.producer({
     createPartitioner: Partitioners.DefaultPartitioner,
     allowAutoTopicCreation: false,

@@ -1,3 +1,4 @@
+import { temporalConnectionOptions } from '../adapters/connections';
 import fs from 'node:fs';
 import path from 'node:path';
 import { NativeConnection, Worker } from '@temporalio/worker';
@@ -27,7 +28,7 @@ export interface PipelineWorker {
 /** Connects to Temporal and builds the pipeline worker (not yet running). */
 export async function createPipelineWorker(config: Config, deps?: ActivityDeps): Promise<PipelineWorker> {
   const activityDeps = deps ?? (await buildActivityDeps(config));
-  const connection = await NativeConnection.connect({ address: config.temporalAddress });
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   try {
     const worker = await Worker.create({
       connection,
@@ -37,6 +38,7 @@ export async function createPipelineWorker(config: Config, deps?: ActivityDeps):
       ...workflowSource(),
       activities: createActivities(activityDeps),
       maxConcurrentActivityTaskExecutions: config.workerMaxConcurrentActivities,
+      shutdownGraceTime: config.workerShutdownGraceS * 1000,
     });
     return { worker, connection, deps: activityDeps };
   } catch (err) {

@@ -25,6 +25,8 @@ export async function readWithDeltaRs(tablePath: string, version?: number): Prom
 
 /** Runs a Python snippet in the tools venv (deltalake + pyarrow available). */
 export async function runPython(code: string, args: string[] = []): Promise<string> {
-  const { stdout } = await run(PYTHON, ['-c', code, ...args], { maxBuffer: 64 * 1024 * 1024 });
+  // Exit without interpreter teardown once done: see read_delta.py (delta-io/delta-rs#2184).
+  const script = `${code}\nimport os as _os, sys as _sys\n_sys.stdout.flush()\n_os._exit(0)\n`;
+  const { stdout } = await run(PYTHON, ['-c', script, ...args], { maxBuffer: 64 * 1024 * 1024 });
   return stdout;
 }

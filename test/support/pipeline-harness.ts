@@ -87,17 +87,20 @@ export class PipelineHarness {
     this.client = new Client({ connection: this.connection });
     this.pipelineWorker = await createPipelineWorker(this.config);
     this.workerRun = this.pipelineWorker.worker.run();
-    if (withBridge) {
-      const log = createLogger('bridge', { level: 'info', write: (l) => this.logs.push(l) });
-      this.bridge = new KafkaBridge({
-        config: this.config,
-        client: this.client,
-        store: new LocalObjectStore(this.lakehouse),
-        log,
-        metrics: new BridgeMetrics(this.registry, this.topic),
-      });
-      await this.bridge.start();
-    }
+    if (withBridge) await this.startBridge();
+  }
+
+  /** Starts the bridge (when the harness was started without it, e.g. to build a backlog first). */
+  async startBridge(): Promise<void> {
+    const log = createLogger('bridge', { level: 'info', write: (l) => this.logs.push(l) });
+    this.bridge = new KafkaBridge({
+      config: this.config,
+      client: this.client,
+      store: new LocalObjectStore(this.lakehouse),
+      log,
+      metrics: new BridgeMetrics(this.registry, this.topic),
+    });
+    await this.bridge.start();
   }
 
   /** Produces messages in order; returns the offset of each (messages sent one call at a time when partitioned). */

@@ -1,0 +1,202 @@
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { Client, Connection } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
+import { Registry } from 'prom-client';
+import { BridgeMetrics } from '../src/bridge/bridge-metrics';
+import { KafkaBridge } from '../src/bridge/kafka-bridge';
+import { LocalObjectStore } from '../src/adapters/storage/local-store';
+import { loadConfig } from '../src/config/config';
+import { createLogger } from '../src/observability/logger';
+import { sampleEvent } from '../src/sample/sample-events';
+import { execFileAsync, KAFKA_BROKER, ROOT, TEMPORAL_ADDRESS } from '../test/support/stack';
+import type { Figure } from './figures';
+
+export const kafka = new Kafka({ clientId: 'bench', brokers: [KAFKA_BROKER], logLevel: logLevel.NOTHING });
+
+export async function createTopic(topic: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({ topics: [{ topic, numPartitions: 6 }], waitForLeaders: true });
+  await admin.disconnect();
+}
+
+export async function deleteTopic(topic: string): Promise<void> {
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+  await admin.disconnect();
+}
+
+/** Produces `count` realistic xact events (attachments pointing at `sampleUrl`) as fast as the broker takes them. */
+export async function produceEvents(
+  topic: string,
+  count: number,
+  sampleUrl: string,
+  prefix: string,
+): Promise<string[]> {
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const traces: string[] = [];
+  for (let i = 0; i < count; i += 1000) {
+    const messages = [];
+    for (let j = i; j < Math.min(count, i + 1000); j++) {
+      const traceId = `${prefix}-${j}`;
+      traces.push(traceId);
+      const e = sampleEvent(j, { sampleUrl, attachments: 1 });
+      messages.push({ key: traceId, value: JSON.stringify({ ...e, traceId }) });
+    }
+    await producer.send({ topic, messages });
+  }
+  await producer.disconnect();
+  return traces;
+}
+
+/** Terminates every run left on a bench task queue (runs started without a worker would stay open otherwise). */
+export async function terminateQueue(taskQueue: string): Promise<void> {
+  const temporal = path.join(ROOT, '.tools', 'venv', 'bin', 'temporal');
+  const query = `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'`;
+  await execFileAsync(
+    temporal,
+    ['--address', TEMPORAL_ADDRESS, 'workflow', 'terminate', '--query', query, '--reason', 'bench cleanup', '--yes'],
+    {
+      timeout: 60_000,
+    },
+  ).catch(() => undefined);
+}
+
+/** 1. Raw kafkajs consume rate on a topic like the pipeline's: the Kafka ceiling. */
+export async function kafkaCeiling(count: number): Promise<Figure> {
+  const topic = `bench-kafka-${randomUUID().slice(0, 8)}`;
+  await createTopic(topic);
+  await produceEvents(topic, count, 'http://127.0.0.1:1', 'k');
+  const consumer = kafka.consumer({ groupId: `bench-${randomUUID()}` });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  let seen = 0;
+  let t0 = 0;
+  const done = new Promise<number>((resolve) => {
+    void consumer.run({
+      eachBatch: async ({ batch }) => {
+        if (t0 === 0) t0 = performance.now();
+        seen += batch.messages.length;
+        if (seen >= count) resolve(performance.now());
+      },
+    });
+  });
+  const t1 = await done;
+  await consumer.disconnect();
+  await deleteTopic(topic);
+  return {
+    section: 'ceilings',
+    name: 'kafkajs consume',
+    value: count / ((t1 - t0) / 1000),
+    unit: 'msg/s',
+    note: `${count} messages, 6 partitions`,
+  };
+}
+
+/** 2. Raw Temporal start rate at the bridge's concurrency, and completion rate of a 4-no-op-activity workflow. */
+export async function temporalCeilings(starts: number, completions: number, concurrency: number): Promise<Figure[]> {
+  const connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
+  const client = new Client({ connection });
+  const idle = `bench-starts-${randomUUID().slice(0, 8)}`;
+  const t0 = performance.now();
+  await bounded(starts, concurrency, (i) =>
+    client.workflow
+      .start('benchNoop', { taskQueue: idle, workflowId: `${idle}-${i}`, args: [0] })
+      .then(() => undefined),
+  );
+  const startRate = starts / ((performance.now() - t0) / 1000);
+  await terminateQueue(idle);
+
+  const queue = `bench-noop-${randomUUID().slice(0, 8)}`;
+  const worker = await Worker.create({
+    connection: await (await import('@temporalio/worker')).NativeConnection.connect({ address: TEMPORAL_ADDRESS }),
+    taskQueue: queue,
+    workflowsPath: require.resolve('./bench-workflows'),
+    activities: { noop: async () => undefined },
+    maxConcurrentActivityTaskExecutions: 32,
+  });
+  const run = worker.run();
+  const t1 = performance.now();
+  await bounded(completions, concurrency, (i) =>
+    client.workflow
+      .execute('benchNoop', { taskQueue: queue, workflowId: `${queue}-${i}`, args: [4] })
+      .then(() => undefined),
+  );
+  const completionRate = completions / ((performance.now() - t1) / 1000);
+  worker.shutdown();
+  await run;
+  await connection.close();
+  return [
+    {
+      section: 'ceilings',
+      name: 'Temporal workflow starts',
+      value: startRate,
+      unit: 'starts/s',
+      note: `${starts} starts, ${concurrency} in flight`,
+    },
+    {
+      section: 'ceilings',
+      name: 'Temporal completions (4 no-op activities)',
+      value: completionRate,
+      unit: 'wf/s',
+      note: `${completions} workflows, 1 in-process worker`,
+    },
+  ];
+}
+
+/** 3. Bridge: events/s from Kafka to accepted workflow starts (no worker on the queue: starts only). */
+export async function bridgeRate(count: number, rawStartRate: number): Promise<Figure> {
+  const id = randomUUID().slice(0, 8);
+  const topic = `bench-bridge-${id}`;
+  await createTopic(topic);
+  await produceEvents(topic, count, 'http://127.0.0.1:1', `b${id}`);
+  const config = loadConfig({
+    XACT_EVENTS_TOPIC: topic,
+    XACT_CONSUMER_GROUP: `bench-${id}`,
+    TEMPORAL_TASK_QUEUE: `bench-bridge-${id}`,
+    METRICS_PORT: '0',
+  });
+  const connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
+  const registry = new Registry();
+  const bridge = new KafkaBridge({
+    config,
+    client: new Client({ connection }),
+    store: new LocalObjectStore(path.join(ROOT, '.state', 'bench-quarantine')),
+    log: createLogger('bridge', { level: 'error', write: () => undefined }),
+    metrics: new BridgeMetrics(registry, topic),
+  });
+  const started = async () => {
+    const m = (await registry.getMetricsAsJSON()).find((x) => x.name === 'pipeline_workflow_starts_total');
+    return ((m?.values ?? []) as { value: number }[]).reduce((n, v) => n + v.value, 0);
+  };
+  const t0 = performance.now();
+  await bridge.start();
+  while ((await started()) < count) await new Promise((r) => setTimeout(r, 20));
+  const rate = count / ((performance.now() - t0) / 1000);
+  await bridge.stop();
+  await connection.close();
+  await terminateQueue(config.taskQueue);
+  await deleteTopic(topic);
+  return {
+    section: 'bridge',
+    name: 'bridge Kafka -> accepted starts',
+    value: rate,
+    unit: 'events/s',
+    baseline: { name: 'raw starts/s', value: rawStartRate },
+    ratio: rate / rawStartRate,
+    target: 'ratio >= 0.9',
+    note: `${count} events; includes consumer join`,
+  };
+}
+
+export async function bounded(n: number, limit: number, fn: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < n) await fn(next++);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, n) }, lane));
+}

@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+
+/** One measured figure, optionally next to its same-run baseline and target. */
+export interface Figure {
+  readonly section: string;
+  readonly name: string;
+  readonly value: number;
+  readonly unit: string;
+  readonly baseline?: { readonly name: string; readonly value: number };
+  /** value ÷ baseline (or the figure itself when it is a ratio). */
+  readonly ratio?: number;
+  readonly target?: string;
+  readonly note?: string;
+}
+
+export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+export function markdown(figures: readonly Figure[]): string {
+  const rows = figures.map((f) => {
+    const baseline = f.baseline ? `${f.baseline.name}: ${round(f.baseline.value)}` : '';
+    const ratio = f.ratio === undefined ? '' : String(round(f.ratio, 2));
+    return `| ${f.section} | ${f.name} | ${round(f.value)} ${f.unit} | ${baseline} | ${ratio} | ${f.target ?? ''} | ${f.note ?? ''} |`;
+  });
+  return [
+    '| section | figure | value | baseline (same run) | ratio | target | note |',
+    '|---|---|---|---|---|---|---|',
+    ...rows,
+  ].join('\n');
+}
+
+/** Peak resident set size of a process, sampled every `everyMs` until stopped. */
+export function rssSampler(pid: number, everyMs = 50): { stop(): number; peak(): number } {
+  let peak = 0;
+  const read = () => {
+    try {
+      const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+      peak = Math.max(peak, Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024);
+    } catch {
+      /* process gone */
+    }
+  };
+  read();
+  const timer = setInterval(read, everyMs);
+  return {
+    stop: () => {
+      clearInterval(timer);
+      read();
+      return peak;
+    },
+    peak: () => peak,
+  };
+}

