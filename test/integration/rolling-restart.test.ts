@@ -85,6 +85,10 @@ describe('rolling restart of bridges and workers under load', function () {
       DOWNLOAD_ALLOW_LOOPBACK: 'true',
       DELTA_FLUSH_MS: '200',
       WORKER_SHUTDOWN_GRACE_S: '30',
+      // An activity task the server hands to a worker in its last instant of polling is lost with that worker and
+      // comes back after the heartbeat timeout (1 min) plus the first retry delay: keep the delay short here.
+      RETRY_INITIAL_INTERVAL_S: '2',
+      RETRY_MAX_INTERVAL_S: '5',
       LOG_LEVEL: 'info',
     };
   });
