@@ -30,7 +30,7 @@ async function waitCompleted(h: PipelineHarness, n: number, timeoutMs: number): 
  * inventory row is committed before the workflow completes) at half that rate for `windowS` seconds.
  */
 export async function endToEnd(backlog: number, windowS: number): Promise<{ figures: Figure[]; maxRate: number }> {
-  const h = await PipelineHarness.start({ DELTA_FLUSH_MS: '250', LOG_LEVEL: 'error' }, { bridge: false });
+  const h = await PipelineHarness.start({ DELTA_FLUSH_MS: '1000', LOG_LEVEL: 'error' }, { bridge: false });
   try {
     const traces = Array.from({ length: backlog }, (_, i) => `drain-${h.topic}-${i}`);
     await h.produceEvents(traces.map((t, i) => event(h, t, i)));
@@ -110,7 +110,7 @@ export async function endToEnd(backlog: number, windowS: number): Promise<{ figu
         name: 'xact_attachments commits per 10,000 events',
         value: (log('attachments') * 10_000) / events,
         unit: 'commits',
-        note: `group commit, DELTA_FLUSH_MS=250`,
+        note: 'group commit, DELTA_FLUSH_MS=1000 (default)',
       },
       {
         section: 'delta',

@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { startSampleServer } from '../src/sample/sample-server';
 import { ensureStack, ROOT } from '../test/support/stack';
 import { bridgeRate, kafkaCeiling, temporalCeilings } from './ceilings';
@@ -71,6 +72,12 @@ function environment(mode: Mode): Record<string, unknown> {
     deltalake: versions.DELTALAKE_VERSION,
   };
 }
+
+// SDK chatter (worker state changes) would drown the table; errors still show.
+Runtime.install({
+  logger: new DefaultLogger('ERROR'),
+  telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } },
+});
 
 async function main(): Promise<void> {
   const mode: Mode = process.argv.includes('--smoke') ? 'smoke' : process.argv.includes('--quick') ? 'quick' : 'full';

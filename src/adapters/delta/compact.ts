@@ -53,7 +53,9 @@ export async function compactTable(
   for (const f of table.files.values()) {
     if (f.size >= opts.targetFileBytes) continue;
     const key = partitionKeyOf(f.partitionValues);
-    byPartition.set(key, [...(byPartition.get(key) ?? []), f]);
+    const list = byPartition.get(key);
+    if (list) list.push(f);
+    else byPartition.set(key, [f]);
   }
   const partitions: PartitionCompaction[] = [];
   for (const files of byPartition.values()) {

@@ -48,8 +48,7 @@ function normalise(col: ColumnDef, value: CellValue): NormalValue | { problem: s
   if (value === null || value === undefined) {
     return col.nullable ? null : { problem: 'is required (not nullable)' };
   }
-  const got = value instanceof Date ? 'Date' : typeof value;
-  const bad = { problem: `expected ${col.type}, got ${got} ${JSON.stringify(String(value)).slice(0, 60)}` };
+  const bad = BAD; // described by describeBad() only when a row is actually rejected
   switch (col.type) {
     case 'string':
       return typeof value === 'string' ? value : bad;
@@ -76,21 +75,32 @@ function normalise(col: ColumnDef, value: CellValue): NormalValue | { problem: s
   }
 }
 
+const BAD = { problem: '' };
+
+function describeBad(col: ColumnDef, value: CellValue): string {
+  const got = value instanceof Date ? 'Date' : typeof value;
+  return `expected ${col.type}, got ${got} ${JSON.stringify(String(value)).slice(0, 60)}`;
+}
+
 /** Validates rows against the table and returns them column-wise in normal form. */
 export function toColumns(def: TableDef, rows: readonly Row[]): Map<string, NormalValue[]> {
   const known = new Set(def.columns.map((c) => c.name));
-  const out = new Map<string, NormalValue[]>(def.columns.map((c) => [c.name, []]));
+  const columns = def.columns.map((c) => ({ col: c, values: new Array<NormalValue>(rows.length) }));
   rows.forEach((row, i) => {
-    for (const name of Object.keys(row)) {
+    for (const name in row) {
       if (!known.has(name)) throw rowError(def, row, i, `unknown column "${name}"`);
     }
-    for (const col of def.columns) {
-      const v = normalise(col, row[col.name]);
-      if (v !== null && typeof v === 'object') throw rowError(def, row, i, `column "${col.name}" ${v.problem}`);
-      out.get(col.name)!.push(v);
+    for (const { col, values } of columns) {
+      const raw = row[col.name];
+      const v = normalise(col, raw);
+      if (v !== null && typeof v === 'object') {
+        const problem = v === BAD ? describeBad(col, raw) : v.problem;
+        throw rowError(def, row, i, `column "${col.name}" ${problem}`);
+      }
+      values[i] = v;
     }
   });
-  return out;
+  return new Map(columns.map(({ col, values }) => [col.name, values]));
 }
 
 function rowError(def: TableDef, row: Row, index: number, what: string): DeltaSchemaError {

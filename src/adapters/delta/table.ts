@@ -116,7 +116,7 @@ export class DeltaTable {
   private async appendLocked(rows: readonly Row[], operation: string): Promise<AppendResult> {
     const columns = toColumns(this.def, rows); // throws DeltaSchemaError naming the column
     const keyOf = columns.get(this.def.keyColumn)!.map((k) => String(k));
-    const partOf = rows.map((_, i) => this.partitionKey(columns, i));
+    const partOf = this.partitionKeysOfRows(columns, rows.length);
     const firstIndex = new Map<string, number>();
     keyOf.forEach((k, i) => firstIndex.has(k) || firstIndex.set(k, i));
     const prepared = new Map<string, PreparedFile>(); // by signature of its row set, reused across attempts
@@ -226,8 +226,21 @@ export class DeltaTable {
     if (this.checkpointInterval > 0 && version > 0 && version % this.checkpointInterval === 0) await this.checkpoint();
   }
 
-  private partitionKey(columns: ReadonlyMap<string, readonly NormalValue[]>, i: number): string {
-    return partitionKeyOf(partitionValuesAt(this.def, columns, i));
+  /** The partition key of every row; computed once per distinct combination of partition values. */
+  private partitionKeysOfRows(columns: ReadonlyMap<string, readonly NormalValue[]>, count: number): string[] {
+    const partitionColumns = this.def.partitionColumns.map((c) => columns.get(c)!);
+    const cache = new Map<string, string>();
+    const out = new Array<string>(count);
+    for (let i = 0; i < count; i++) {
+      const raw = partitionColumns.map((values) => String(values[i])).join('\u0000');
+      let key = cache.get(raw);
+      if (key === undefined) {
+        key = partitionKeyOf(partitionValuesAt(this.def, columns, i));
+        cache.set(raw, key);
+      }
+      out[i] = key;
+    }
+    return out;
   }
 
   /** The keys a partition holds, loading them from its data files (key column only) when not cached. */
@@ -248,7 +261,11 @@ export class DeltaTable {
     prepared: Map<string, PreparedFile>,
   ): Promise<PreparedFile[]> {
     const byPartition = new Map<string, number[]>();
-    for (const i of fresh) byPartition.set(partOf[i], [...(byPartition.get(partOf[i]) ?? []), i]);
+    for (const i of fresh) {
+      const list = byPartition.get(partOf[i]);
+      if (list) list.push(i);
+      else byPartition.set(partOf[i], [i]);
+    }
     const out: PreparedFile[] = [];
     for (const [partition, indexes] of byPartition) {
       const signature = `${partition}\n${indexes.map((i) => keyOf[i]).join('\n')}`;
