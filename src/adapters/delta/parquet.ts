@@ -88,7 +88,9 @@ function columnVector(col: ColumnDef, values: readonly NormalValue[]): arrow.Vec
       }
       const utf8 = Buffer.from(parts.join(''), 'utf8');
       const type = new arrow.Utf8();
-      return arrow.makeVector(arrow.makeData({ type, length, nullCount, nullBitmap, valueOffsets: offsets, data: utf8 }));
+      return arrow.makeVector(
+        arrow.makeData({ type, length, nullCount, nullBitmap, valueOffsets: offsets, data: utf8 }),
+      );
     }
     case 'timestamp': {
       const micros = new BigInt64Array(length);
