@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ensureStack, execFileAsync, ROOT } from '../support/stack';
+
+interface BenchFigure {
+  section: string;
+  name: string;
+  value: number;
+  baseline?: { value: number };
+  ratio?: number;
+}
+
+/** Keeps `npm run bench` working: the same harness at tiny sizes (`--smoke`); its numbers mean nothing. */
+describe('benchmark harness (smoke sizes)', function () {
+  this.timeout(600_000);
+
+  it('measures every section with its same-run baselines and writes the results file', async () => {
+    await ensureStack();
+    await execFileAsync('npm', ['run', '--silent', 'build'], { cwd: ROOT, timeout: 300_000 });
+    const { stdout } = await execFileAsync(
+      process.execPath,
+      [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'bench', 'run.ts'), '--smoke'],
+      { cwd: ROOT, timeout: 540_000, maxBuffer: 16 * 1024 * 1024 },
+    );
+    const file = /results: (\S+)/.exec(stdout)?.[1];
+    assert.ok(file, stdout);
+    const result = JSON.parse(fs.readFileSync(path.join(ROOT, file), 'utf8')) as {
+      environment: Record<string, unknown>;
+      figures: BenchFigure[];
+    };
+    fs.rmSync(path.join(ROOT, file));
+    assert.deepEqual(
+      [...new Set(result.figures.map((f) => f.section))],
+      ['ceilings', 'bridge', 'end to end', 'delta', 'memory'],
+    );
+    for (const f of result.figures) assert.ok(Number.isFinite(f.value) && f.value >= 0, `${f.name}: ${f.value}`);
+    const withBaseline = result.figures.filter((f) => f.baseline);
+    assert.ok(withBaseline.length >= 4, 'bridge, delta and memory figures carry a same-run baseline');
+    for (const f of withBaseline) assert.ok(f.baseline!.value > 0, f.name);
+    for (const key of ['cpu', 'cores', 'node', 'kafka', 'temporalCli', 'temporalDevServer']) {
+      assert.ok(result.environment[key], key);
+    }
+    assert.match(stdout, /\| section \| figure \| value \| baseline \(same run\) \| ratio \| target \| note \|/);
+  });
+});
