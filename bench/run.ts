@@ -16,9 +16,10 @@ const SIZES = {
   full: {
     kafka: 100_000,
     starts: 2_000,
-    completions: 1_000,
+    completions: 500,
     bridge: 5_000,
     drain: 20_000,
+    drainCap: 420,
     window: 60,
     rows: 100_000,
     single: 10_000,
@@ -31,6 +32,7 @@ const SIZES = {
     completions: 300,
     bridge: 1_000,
     drain: 2_000,
+    drainCap: 150,
     window: 20,
     rows: 20_000,
     single: 10_000,
@@ -43,6 +45,7 @@ const SIZES = {
     completions: 20,
     bridge: 50,
     drain: 40,
+    drainCap: 60,
     window: 3,
     rows: 1_000,
     single: 500,
@@ -97,7 +100,7 @@ async function main(): Promise<void> {
   const temporal = await step('temporal ceilings', () => temporalCeilings(size.starts, size.completions, 64));
   figures.push(...temporal);
   figures.push(await step('bridge rate', () => bridgeRate(size.bridge, temporal[0].value)));
-  const e2e = await step('end to end', () => endToEnd(size.drain, size.window));
+  const e2e = await step('end to end', () => endToEnd(size.drain, size.window, size.drainCap));
   figures.push(...e2e.figures);
   figures.push(...(await step('delta writer', () => deltaBench(size.rows, size.single))));
   const sample = await startSampleServer();

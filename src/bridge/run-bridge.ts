@@ -7,6 +7,9 @@ import type { Logger } from '../observability/logger';
 import { startOpsServer } from '../observability/http-server';
 import { createRegistry } from '../observability/registry';
 import { BridgeMetrics } from './bridge-metrics';
+import { DlqMonitor } from '../dlq/dlq-monitor';
+import { DlqService } from '../dlq/dlq-service';
+import { LagMonitor } from './lag-monitor';
 import { KafkaBridge } from './kafka-bridge';
 
 /** Runs the bridge until `stop` aborts: then stops fetching, finishes in-flight starts, commits, disconnects. */
@@ -30,8 +33,16 @@ export async function runBridge(config: Config, log: Logger, stop: AbortSignal):
     if (temporal.status === 'rejected') problems.push(`temporal: ${String(temporal.reason)}`);
     return problems;
   });
+  const lag = new LagMonitor(registry, admin, config.eventsTopic, config.consumerGroup, log);
+  const dlq = new DlqMonitor(
+    registry,
+    new DlqService(client, config.temporalNamespace, config.temporalUiUrl, config.dlqAuditLog),
+    log,
+  );
   try {
     await bridge.start();
+    lag.start(config.kafkaLagIntervalS * 1000);
+    dlq.start(config.dlqMetricsIntervalS * 1000);
     log.info('bridge consuming', {
       topic: config.eventsTopic,
       group: config.consumerGroup,
@@ -43,6 +54,8 @@ export async function runBridge(config: Config, log: Logger, stop: AbortSignal):
     log.info('bridge stopping: finishing in-flight starts and committing');
     await bridge.stop();
   } finally {
+    lag.stop();
+    dlq.stop();
     await Promise.allSettled([admin.disconnect(), connection.close(), ops.close()]);
     log.info('bridge stopped');
   }

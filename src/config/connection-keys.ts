@@ -42,6 +42,18 @@ export const CONNECTION_KEYS = {
     optional,
   ),
   temporalTlsKey: key('TEMPORAL_TLS_KEY', '', 'Client key file for Temporal mTLS (with TEMPORAL_TLS_CERT)', optional),
+  kafkaLagIntervalS: key(
+    'KAFKA_LAG_INTERVAL_S',
+    '15',
+    'How often the bridge reads end and committed offsets to export kafka_consumer_lag',
+    positiveInt,
+  ),
+  dlqMetricsIntervalS: key(
+    'DLQ_METRICS_INTERVAL_S',
+    '60',
+    'How often the bridge counts the DLQ (Temporal visibility) to export pipeline_dlq_depth',
+    positiveInt,
+  ),
   workerShutdownGraceS: key(
     'WORKER_SHUTDOWN_GRACE_S',
     '60',

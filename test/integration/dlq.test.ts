@@ -5,6 +5,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { Registry } from 'prom-client';
+import { DlqMonitor } from '../../src/dlq/dlq-monitor';
+import { DlqService } from '../../src/dlq/dlq-service';
+import { createLogger } from '../../src/observability/logger';
 import { xactWorkflowId } from '../../src/shared/pipeline-types';
 import { sampleEvent } from '../../src/sample/sample-events';
 import { xactEventId } from '../../src/shared/uuid5';
@@ -184,6 +188,19 @@ describe('DLQ operations on failed workflows (dlq list/view/replay/resolve/stats
     const outcomes = await h.waitFor(traces.map(xactWorkflowId));
     assert.ok([...outcomes.values()].every((o) => o.status === 'failed'));
     assert.equal((await json<{ depth: number }>('stats', '--query', scope)).depth, 200);
+    const registry = new Registry();
+    const dlqService = new DlqService(h.client, 'default', 'http://127.0.0.1:8233', auditFile);
+    const monitor = new DlqMonitor(registry, dlqService, createLogger('bridge', { level: 'error' }), { query: scope });
+    const depthMetric = async () =>
+      (await registry.getSingleMetric('pipeline_dlq_depth')!.get()).values as {
+        value: number;
+        labels: Record<string, string>;
+      }[];
+    await monitor.refresh();
+    assert.deepEqual(
+      (await depthMetric()).map((v) => [v.labels.domain, v.labels.category, v.labels.stage, v.value]),
+      [['xact', 'transient', 'download', 200]],
+    );
 
     const dry = await cli('replay', '--query', scope, '--dry-run');
     assert.match(dry.stdout, /would replay 200 failed event\(s\) at 10\/s/);
@@ -200,6 +217,8 @@ describe('DLQ operations on failed workflows (dlq list/view/replay/resolve/stats
           .count === 200,
     );
     assert.equal((await json<{ depth: number }>('stats', '--query', scope)).depth, 0);
+    await monitor.refresh();
+    assert.deepEqual(await depthMetric(), [], 'replayed runs leave the depth metric too (no double counting)');
     const events = await readWithDeltaRs(h.tablePath('events'));
     const ids = new Set(traces.map(xactEventId));
     assert.equal(events.rows.filter((r) => ids.has(String(r.event_id))).length, 200);

@@ -1,0 +1,65 @@
+import type { Admin } from 'kafkajs';
+import { Gauge, type Registry } from 'prom-client';
+import type { Logger } from '../observability/logger';
+
+/**
+ * Consumer lag per partition from the broker's own offsets (end offset − committed offset of the group), on a
+ * timer: right even when nothing is consumed (a stuck or stopped bridge shows growing lag), unlike lag computed
+ * per processed message. A partition the group never committed counts from its earliest retained offset.
+ */
+export class LagMonitor {
+  private readonly lag: Gauge;
+  private timer?: NodeJS.Timeout;
+  private lastError?: string;
+
+  constructor(
+    registry: Registry,
+    private readonly admin: Admin,
+    private readonly topic: string,
+    private readonly group: string,
+    private readonly log: Logger,
+  ) {
+    this.lag = new Gauge({
+      name: 'kafka_consumer_lag',
+      help: 'Messages not yet committed by the consumer group, per partition (end offset - committed offset)',
+      labelNames: ['topic', 'partition', 'consumer_group'],
+      registers: [registry],
+    });
+  }
+
+  /** Reads the offsets once and updates the gauge; returns the total lag. */
+  async refresh(): Promise<number> {
+    const [ends, [committed]] = await Promise.all([
+      this.admin.fetchTopicOffsets(this.topic),
+      this.admin.fetchOffsets({ groupId: this.group, topics: [this.topic] }),
+    ]);
+    let total = 0;
+    for (const end of ends) {
+      const c = committed.partitions.find((p) => p.partition === end.partition);
+      const from = c && Number(c.offset) >= 0 ? Number(c.offset) : Number(end.low);
+      const lag = Math.max(0, Number(end.high) - from);
+      total += lag;
+      this.lag.set({ topic: this.topic, partition: String(end.partition), consumer_group: this.group }, lag);
+    }
+    return total;
+  }
+
+  start(intervalMs: number): void {
+    const tick = () =>
+      this.refresh().then(
+        () => (this.lastError = undefined),
+        (err: unknown) => {
+          const message = err instanceof Error ? err.message : String(err);
+          if (message !== this.lastError) this.log.warn('consumer lag not refreshed', { error: message });
+          this.lastError = message;
+        },
+      );
+    void tick();
+    this.timer = setInterval(tick, intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}

@@ -1,0 +1,82 @@
+import { Gauge, type Registry } from 'prom-client';
+import type { Logger } from '../observability/logger';
+import type { DlqService } from './dlq-service';
+import type { DlqFilter } from './query';
+
+/**
+ * Exports the DLQ as `dlq list` counts it (each failed event once; replayed, resolved and superseded runs never),
+ * refreshed on a timer: `pipeline_dlq_depth{domain,category,stage}`, `pipeline_dlq_oldest_failure_age_seconds`
+ * and the namespace retention the oldest failure must stay under.
+ */
+export class DlqMonitor {
+  private readonly depth: Gauge;
+  private readonly oldest: Gauge;
+  private readonly retention: Gauge;
+  private timer?: NodeJS.Timeout;
+  private lastError?: string;
+
+  constructor(
+    registry: Registry,
+    private readonly dlq: DlqService,
+    private readonly log: Logger,
+    private readonly filter: DlqFilter = {},
+  ) {
+    this.depth = new Gauge({
+      name: 'pipeline_dlq_depth',
+      help: 'Failed events in the DLQ (failed workflow runs not superseded by a replay or resolution)',
+      labelNames: ['domain', 'category', 'stage'],
+      registers: [registry],
+    });
+    this.oldest = new Gauge({
+      name: 'pipeline_dlq_oldest_failure_age_seconds',
+      help: 'Age of the oldest failure still in the DLQ (0 when empty)',
+      labelNames: ['domain'],
+      registers: [registry],
+    });
+    this.retention = new Gauge({
+      name: 'temporal_namespace_retention_seconds',
+      help: 'Retention of closed runs in the namespace: DLQ entries older than this are gone',
+      registers: [registry],
+    });
+  }
+
+  async refresh(): Promise<number> {
+    const [entries, retention] = await Promise.all([this.dlq.entries(this.filter), this.dlq.retentionSeconds()]);
+    this.depth.reset();
+    this.oldest.reset();
+    const counts = new Map<string, { labels: Record<string, string>; n: number }>();
+    const oldest = new Map<string, number>();
+    const now = Date.now();
+    for (const e of entries) {
+      const labels = { domain: e.domain ?? 'unknown', category: e.category ?? 'unknown', stage: e.stage ?? 'unknown' };
+      const key = `${labels.domain}\u0000${labels.category}\u0000${labels.stage}`;
+      counts.set(key, { labels, n: (counts.get(key)?.n ?? 0) + 1 });
+      const age = e.failedAt ? (now - Date.parse(e.failedAt)) / 1000 : 0;
+      oldest.set(labels.domain, Math.max(oldest.get(labels.domain) ?? 0, age));
+    }
+    for (const { labels, n } of counts.values()) this.depth.set(labels, n);
+    for (const [domain, age] of oldest) this.oldest.set({ domain }, Math.round(age));
+    if (!oldest.has('xact')) this.oldest.set({ domain: 'xact' }, 0);
+    if (retention !== null) this.retention.set(retention);
+    return entries.length;
+  }
+
+  start(intervalMs: number): void {
+    const tick = () =>
+      this.refresh().then(
+        () => (this.lastError = undefined),
+        (err: unknown) => {
+          const message = err instanceof Error ? err.message : String(err);
+          if (message !== this.lastError) this.log.warn('DLQ depth not refreshed', { error: message });
+          this.lastError = message;
+        },
+      );
+    void tick();
+    this.timer = setInterval(tick, intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    clearInterval(this.timer);
+  }
+}
