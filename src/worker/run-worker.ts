@@ -3,6 +3,8 @@ import type { Config } from '../config/config';
 import type { Logger } from '../observability/logger';
 import { startOpsServer } from '../observability/http-server';
 import { createRegistry } from '../observability/registry';
+import { WorkerMetrics } from '../observability/worker-metrics';
+import { buildActivityDeps } from './build-deps';
 import { createPipelineWorker } from './create-worker';
 
 /** Routes the Temporal SDK's own log lines through our JSON logger. Call once per process, before any worker. */
@@ -22,8 +24,12 @@ export function installTemporalRuntime(log: Logger): void {
 
 /** Runs the worker until SIGINT/SIGTERM (the SDK's shutdown signals): in-flight tasks finish or return to Temporal. */
 export async function runWorker(config: Config, log: Logger): Promise<void> {
-  const { worker, connection, deps } = await createPipelineWorker(config);
-  const ops = await startOpsServer(config.metricsPort, createRegistry('worker'), async () =>
+  const registry = createRegistry('worker');
+  const { worker, connection, deps } = await createPipelineWorker(
+    config,
+    await buildActivityDeps(config, undefined, new WorkerMetrics(registry)),
+  );
+  const ops = await startOpsServer(config.metricsPort, registry, async () =>
     worker.getState() === 'RUNNING' ? [] : [`worker state is ${worker.getState()}`],
   );
   log.info('worker started', {

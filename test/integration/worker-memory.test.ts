@@ -57,8 +57,12 @@ describe('worker memory while streaming a 1 GB attachment', function () {
       env: { ...process.env, ...env, KP_RUN_COMPILED: '1', NODE_OPTIONS: WORKER_NODE_OPTIONS },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
-    await new Promise<void>((resolve, reject) => {
-      worker.stdout!.on('data', (d: Buffer) => String(d).includes('worker started') && resolve());
+    const metricsPort = await new Promise<number>((resolve, reject) => {
+      worker.stdout!.on('data', (d: Buffer) => {
+        for (const line of String(d).split('\n')) {
+          if (line.includes('worker started')) resolve((JSON.parse(line) as { metrics_port: number }).metrics_port);
+        }
+      });
       worker.once('exit', (code) => reject(new Error(`worker exited with ${code}`)));
     });
     const baseline = rssBytes(worker.pid!);
@@ -90,5 +94,14 @@ describe('worker memory while streaming a 1 GB attachment', function () {
       `      worker RSS: ${(baseline / 2 ** 20).toFixed(0)} MB idle, ${(peak / 2 ** 20).toFixed(0)} MB peak while moving 1 GiB`,
     );
     assert.ok(peak < 256 * 2 ** 20, `peak RSS ${(peak / 2 ** 20).toFixed(0)} MB`);
+
+    // The worker's own metrics saw the same transfer and both Delta commits.
+    const text = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((r) => r.text());
+    const value = (series: string) =>
+      Number(new RegExp(`^${series.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
+    assert.equal(value('delta_writes_total{table="xact_events",status="success",component="worker"}'), 1);
+    assert.equal(value('delta_events_written_total{table="xact_attachments",component="worker"}'), 1);
+    assert.ok(value('onelake_bytes_transferred_total{operation="upload",component="worker"}') >= GIB);
+    assert.ok(value('onelake_operations_total{operation="upload_if_absent",status="success",component="worker"}') >= 2);
   });
 });

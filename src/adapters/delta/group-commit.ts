@@ -6,6 +6,8 @@ export interface GroupCommitOptions {
   readonly maxRows: number;
   /** Flush at the latest this long after the first waiting row arrived. */
   readonly maxDelayMs: number;
+  /** Told about every commit attempt (metrics). */
+  readonly onCommit?: (ok: boolean, seconds: number, rowsWritten: number) => void;
 }
 
 export interface CallerResult {
@@ -79,9 +81,12 @@ export class GroupCommitter {
     if (this.waitingRows >= this.opts.maxRows) this.flushSoon(0);
     else if (this.waiting.length > 0) this.flushSoon(this.opts.maxDelayMs);
     let result: AppendResult;
+    const t0 = performance.now();
     try {
       result = await this.table.append(batch.flatMap((w) => w.rows));
+      this.opts.onCommit?.(true, (performance.now() - t0) / 1000, result.writtenKeys.length);
     } catch (err) {
+      this.opts.onCommit?.(false, (performance.now() - t0) / 1000, 0);
       // One bad row must not fail its neighbours: retry each caller alone so only the bad one sees the error.
       if (batch.length > 1) return this.commitEachAlone(batch);
       batch[0].reject(err);
@@ -98,14 +103,17 @@ export class GroupCommitter {
 
   private async commitEachAlone(batch: readonly Waiting[]): Promise<void> {
     for (const w of batch) {
+      const t0 = performance.now();
       try {
         const r = await this.table.append(w.rows);
+        this.opts.onCommit?.(true, (performance.now() - t0) / 1000, r.writtenKeys.length);
         w.resolve({
           version: r.version,
           written: r.writtenKeys.length,
           duplicates: w.rows.length - r.writtenKeys.length,
         });
       } catch (err) {
+        this.opts.onCommit?.(false, (performance.now() - t0) / 1000, 0);
         w.reject(err);
       }
     }

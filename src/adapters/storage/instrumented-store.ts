@@ -1,0 +1,67 @@
+import type { Readable } from 'node:stream';
+import type { WorkerMetrics } from '../../observability/worker-metrics';
+import type { ObjectStore } from './object-store';
+
+/** Wraps any ObjectStore with the onelake_* metrics (operation: upload, upload_if_absent, download, list, delete). */
+export class InstrumentedStore implements ObjectStore {
+  readonly location: string;
+
+  constructor(
+    private readonly inner: ObjectStore,
+    private readonly metrics: WorkerMetrics,
+  ) {
+    this.location = inner.location;
+  }
+
+  private async measure<T>(operation: string, bytes: (result: T) => number, run: () => Promise<T>): Promise<T> {
+    const t0 = performance.now();
+    try {
+      const result = await run();
+      this.metrics.storeOperation(operation, (performance.now() - t0) / 1000, bytes(result));
+      return result;
+    } catch (err) {
+      this.metrics.storeOperation(operation, (performance.now() - t0) / 1000, 0, err);
+      throw err;
+    }
+  }
+
+  get(path: string): Promise<Buffer | undefined> {
+    return this.measure(
+      'download',
+      (b) => b?.length ?? 0,
+      () => this.inner.get(path),
+    );
+  }
+
+  put(path: string, data: Uint8Array | Readable): Promise<number> {
+    return this.measure(
+      'upload',
+      (n) => n,
+      () => this.inner.put(path, data),
+    );
+  }
+
+  putIfAbsent(path: string, data: Uint8Array): Promise<boolean> {
+    return this.measure(
+      'upload_if_absent',
+      (ok) => (ok ? data.byteLength : 0),
+      () => this.inner.putIfAbsent(path, data),
+    );
+  }
+
+  list(dir: string): Promise<string[]> {
+    return this.measure(
+      'list',
+      () => 0,
+      () => this.inner.list(dir),
+    );
+  }
+
+  delete(path: string): Promise<void> {
+    return this.measure(
+      'delete',
+      () => 0,
+      () => this.inner.delete(path),
+    );
+  }
+}
