@@ -54,6 +54,12 @@ export const CONNECTION_KEYS = {
     'How often the bridge counts the DLQ (Temporal visibility) to export pipeline_dlq_depth',
     positiveInt,
   ),
+  temporalSdkMetricsPort: key(
+    'TEMPORAL_SDK_METRICS_PORT',
+    '0',
+    "Port of the worker's Temporal SDK metrics (task slots, schedule-to-start latency); 0 = off",
+    z.coerce.number().int().min(0).max(65535),
+  ),
   workerShutdownGraceS: key(
     'WORKER_SHUTDOWN_GRACE_S',
     '60',

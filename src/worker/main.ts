@@ -6,6 +6,6 @@ import { installTemporalRuntime, runWorker } from './run-worker';
 export async function main(): Promise<void> {
   const config = loadConfig();
   const log = createLogger('worker', { level: config.logLevel });
-  installTemporalRuntime(log);
+  installTemporalRuntime(log, config.temporalSdkMetricsPort);
   await runWorker(config, log);
 }

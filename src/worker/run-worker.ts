@@ -8,13 +8,19 @@ import { buildActivityDeps } from './build-deps';
 import { createPipelineWorker } from './create-worker';
 
 /** Routes the Temporal SDK's own log lines through our JSON logger. Call once per process, before any worker. */
-export function installTemporalRuntime(log: Logger): void {
+export function installTemporalRuntime(log: Logger, sdkMetricsPort = 0): void {
   Runtime.install({
     // Signals are handled in runWorker for the whole life of the process (the SDK's own handlers go away once
     // shutdown starts, so a second signal, e.g. Ctrl-C plus the supervisor's SIGTERM, would kill the drain).
     shutdownSignals: [],
     // Native (Rust core) log lines are forwarded to the same JSON logger instead of printed in their own format.
-    telemetryOptions: { logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} } },
+    telemetryOptions: {
+      logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} },
+      // The SDK's own metrics (task slots, schedule-to-start latency, poll results) on a port of their own.
+      ...(sdkMetricsPort > 0
+        ? { metrics: { prometheus: { bindAddress: `0.0.0.0:${sdkMetricsPort}`, useSecondsForDurations: true } } }
+        : {}),
+    },
     logger: new DefaultLogger('WARN', (entry) => {
       const level = entry.level === 'ERROR' ? 'error' : entry.level === 'WARN' ? 'warn' : 'info';
       log[level](entry.message, { temporal: entry.meta });

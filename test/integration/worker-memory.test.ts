@@ -11,6 +11,7 @@ import { sampleEvent } from '../../src/sample/sample-events';
 import { startSampleServer, type SampleServer } from '../../src/sample/sample-server';
 import type { IngestSummary } from '../../src/shared/pipeline-types';
 import { WORKER_NODE_OPTIONS } from '../../src/worker/node-options';
+import { freePort } from '../support/free-port';
 import { ensureStack, execFileAsync, ROOT, TEMPORAL_ADDRESS } from '../support/stack';
 
 const GIB = 1024 ** 3;
@@ -51,6 +52,7 @@ describe('worker memory while streaming a 1 GB attachment', function () {
       DOWNLOAD_HTTP_HOSTS: '127.0.0.1',
       DOWNLOAD_ALLOW_LOOPBACK: 'true',
       LOG_LEVEL: 'info', // 'worker started' is an info line
+      TEMPORAL_SDK_METRICS_PORT: String(await freePort()),
     };
     const config = loadConfig(env);
     worker = spawn(process.execPath, [path.join(ROOT, 'bin', 'kafka-pipeline.js'), 'worker'], {
@@ -103,5 +105,9 @@ describe('worker memory while streaming a 1 GB attachment', function () {
     assert.equal(value('delta_events_written_total{table="xact_attachments",component="worker"}'), 1);
     assert.ok(value('onelake_bytes_transferred_total{operation="upload",component="worker"}') >= GIB);
     assert.ok(value('onelake_operations_total{operation="upload_if_absent",status="success",component="worker"}') >= 2);
+    // And the Temporal SDK's own metrics (task slots, latencies) on their port.
+    const sdk = await fetch(`http://127.0.0.1:${env.TEMPORAL_SDK_METRICS_PORT}/metrics`).then((r) => r.text());
+    assert.match(sdk, /^temporal_worker_task_slots_available\{/m);
+    assert.match(sdk, /^temporal_activity_execution_latency/m);
   });
 });
