@@ -11,7 +11,10 @@ import { loadConfig } from '../src/config/config';
 import { createLogger } from '../src/observability/logger';
 import { sampleEvent } from '../src/sample/sample-events';
 import { execFileAsync, KAFKA_BROKER, ROOT, TEMPORAL_ADDRESS } from '../test/support/stack';
+import { mapBounded } from '../src/shared/bounded';
 import type { Figure } from './figures';
+
+const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
 export const kafka = new Kafka({ clientId: 'bench', brokers: [KAFKA_BROKER], logLevel: logLevel.NOTHING });
 
@@ -103,7 +106,7 @@ export async function temporalCeilings(starts: number, completions: number, conc
   const client = new Client({ connection });
   const idle = `bench-starts-${randomUUID().slice(0, 8)}`;
   const t0 = performance.now();
-  await bounded(starts, concurrency, (i) =>
+  await mapBounded(range(starts), concurrency, (i) =>
     client.workflow
       .start('benchNoop', { taskQueue: idle, workflowId: `${idle}-${i}`, args: [0] })
       .then(() => undefined),
@@ -121,7 +124,7 @@ export async function temporalCeilings(starts: number, completions: number, conc
   });
   const run = worker.run();
   const t1 = performance.now();
-  await bounded(completions, concurrency, (i) =>
+  await mapBounded(range(completions), concurrency, (i) =>
     client.workflow
       .execute('benchNoop', { taskQueue: queue, workflowId: `${queue}-${i}`, args: [4] })
       .then(() => undefined),
@@ -193,12 +196,4 @@ export async function bridgeRate(count: number, rawStartRate: number): Promise<F
     target: 'ratio >= 0.9',
     note: `${count} events, from the first start (group join excluded)`,
   };
-}
-
-export async function bounded(n: number, limit: number, fn: (i: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async () => {
-    while (next < n) await fn(next++);
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, n) }, lane));
 }

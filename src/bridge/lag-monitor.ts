@@ -1,6 +1,7 @@
 import type { Admin } from 'kafkajs';
 import { Gauge, type Registry } from 'prom-client';
 import type { Logger } from '../observability/logger';
+import { refreshEvery } from '../observability/refresh-timer';
 
 /**
  * Consumer lag per partition from the broker's own offsets (end offset − committed offset of the group), on a
@@ -9,8 +10,7 @@ import type { Logger } from '../observability/logger';
  */
 export class LagMonitor {
   private readonly lag: Gauge;
-  private timer?: NodeJS.Timeout;
-  private lastError?: string;
+  private stopTimer?: () => void;
 
   constructor(
     registry: Registry,
@@ -45,21 +45,10 @@ export class LagMonitor {
   }
 
   start(intervalMs: number): void {
-    const tick = () =>
-      this.refresh().then(
-        () => (this.lastError = undefined),
-        (err: unknown) => {
-          const message = err instanceof Error ? err.message : String(err);
-          if (message !== this.lastError) this.log.warn('consumer lag not refreshed', { error: message });
-          this.lastError = message;
-        },
-      );
-    void tick();
-    this.timer = setInterval(tick, intervalMs);
-    this.timer.unref();
+    this.stopTimer = refreshEvery(intervalMs, () => this.refresh(), this.log, 'consumer lag not refreshed');
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.stopTimer?.();
   }
 }

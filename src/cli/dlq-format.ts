@@ -1,7 +1,6 @@
 import type { AuditEntry } from '../dlq/audit';
-import type { DlqListItem, DlqStats } from '../dlq/dlq-service';
+import type { DlqEntry, DlqListItem, DlqStats } from '../dlq/dlq-service';
 import type { RunFailure } from '../dlq/history';
-import type { DlqEntry } from '../dlq/dlq-service';
 
 /** Plain-text renderings of the dlq commands (JSON output is the objects themselves). */
 

@@ -1,6 +1,7 @@
 import { temporalConnectionOptions } from '../adapters/connections';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../config/config';
+import { AuditLog } from '../dlq/audit';
 import { DlqService, NotInDlqError } from '../dlq/dlq-service';
 import { type DlqFilter, DlqUsageError, sinceDate } from '../dlq/query';
 import { awaitReplay, replay, replayAmended, replayMany, resolve } from '../dlq/replay';
@@ -62,7 +63,8 @@ export function dlqList(opts: FilterOpts & { limit: string; json?: boolean }): P
   return withDlq(async (dlq) => {
     const limit = positive(opts.limit, '--limit');
     const filter = toFilter(opts);
-    const [{ depth, items }, stats] = await Promise.all([dlq.list(filter, limit), dlq.stats(filter)]);
+    const { stats, items } = await dlq.list(filter, limit);
+    const depth = stats.depth;
     if (opts.json)
       console.log(
         JSON.stringify(
@@ -175,7 +177,6 @@ export function dlqStats(opts: FilterOpts & { json?: boolean }): Promise<number>
 
 export async function dlqAudit(opts: { since?: string; json?: boolean }): Promise<number> {
   const config = loadConfig();
-  const { AuditLog } = await import('../dlq/audit');
   let since: Date | undefined;
   try {
     since = sinceDate(opts.since);

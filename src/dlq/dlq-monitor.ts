@@ -1,7 +1,9 @@
 import { Gauge, type Registry } from 'prom-client';
 import type { Logger } from '../observability/logger';
+import { XACT_DOMAIN } from '../shared/pipeline-types';
 import type { DlqService } from './dlq-service';
 import type { DlqFilter } from './query';
+import { refreshEvery } from '../observability/refresh-timer';
 
 /**
  * Exports the DLQ as `dlq list` counts it (each failed event once; replayed, resolved and superseded runs never),
@@ -12,8 +14,7 @@ export class DlqMonitor {
   private readonly depth: Gauge;
   private readonly oldest: Gauge;
   private readonly retention: Gauge;
-  private timer?: NodeJS.Timeout;
-  private lastError?: string;
+  private stopTimer?: () => void;
 
   constructor(
     registry: Registry,
@@ -56,27 +57,16 @@ export class DlqMonitor {
     }
     for (const { labels, n } of counts.values()) this.depth.set(labels, n);
     for (const [domain, age] of oldest) this.oldest.set({ domain }, Math.round(age));
-    if (!oldest.has('xact')) this.oldest.set({ domain: 'xact' }, 0);
+    if (!oldest.has(XACT_DOMAIN)) this.oldest.set({ domain: XACT_DOMAIN }, 0); // present (0) while empty
     if (retention !== null) this.retention.set(retention);
     return entries.length;
   }
 
   start(intervalMs: number): void {
-    const tick = () =>
-      this.refresh().then(
-        () => (this.lastError = undefined),
-        (err: unknown) => {
-          const message = err instanceof Error ? err.message : String(err);
-          if (message !== this.lastError) this.log.warn('DLQ depth not refreshed', { error: message });
-          this.lastError = message;
-        },
-      );
-    void tick();
-    this.timer = setInterval(tick, intervalMs);
-    this.timer.unref();
+    this.stopTimer = refreshEvery(intervalMs, () => this.refresh(), this.log, 'DLQ depth not refreshed');
   }
 
   stop(): void {
-    clearInterval(this.timer);
+    this.stopTimer?.();
   }
 }

@@ -1,4 +1,5 @@
-import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
+import type { Client, WorkflowExecutionDescription, WorkflowExecutionInfo } from '@temporalio/client';
+import { mapBounded } from '../shared/bounded';
 import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
 import { type AuditEntry, AuditLog } from './audit';
 import { parseRunHistory, type RunFailure } from './history';
@@ -82,11 +83,14 @@ export class DlqService {
       .map((i) => this.toEntry(i));
   }
 
-  /** Entries with the details `dlq list` prints (one history read each, for the first `limit`). */
-  async list(filter: DlqFilter, limit: number): Promise<{ depth: number; items: DlqListItem[] }> {
+  /**
+   * Entries with the details `dlq list` prints (one history read each, for the first `limit`), and the stats of
+   * all of them from the same listing.
+   */
+  async list(filter: DlqFilter, limit: number): Promise<{ stats: DlqStats; items: DlqListItem[] }> {
     const all = await this.entries(filter);
     const items = await mapBounded(all.slice(0, limit), HISTORY_CONCURRENCY, async (e) => {
-      const run = await this.run(e.workflowId, e.runId);
+      const run = await this.run(e);
       const failedStep = run.steps.find((s) => s.target) ?? run.steps[0];
       const failedOutcome = run.outcomes.find((o) => o.status === 'failed');
       const what =
@@ -101,11 +105,14 @@ export class DlqService {
         what,
       };
     });
-    return { depth: all.length, items };
+    return { stats: await this.statsOf(all), items };
   }
 
   async stats(filter: DlqFilter = {}): Promise<DlqStats> {
-    const all = await this.entries(filter);
+    return this.statsOf(await this.entries(filter));
+  }
+
+  private async statsOf(all: readonly DlqEntry[]): Promise<DlqStats> {
     const count = (key: (e: DlqEntry) => string | null) =>
       all.reduce<Record<string, number>>((acc, e) => {
         const k = key(e) ?? 'unknown';
@@ -134,6 +141,13 @@ export class DlqService {
 
   /** The DLQ entry of a trace id (or workflow id); NotInDlqError says where the event is instead. */
   async find(idOrTrace: string): Promise<DlqEntry> {
+    return (await this.findWithDescription(idOrTrace)).entry;
+  }
+
+  /** find(), plus the failed run's description (task queue, search attributes) for starting a run after it. */
+  async findWithDescription(
+    idOrTrace: string,
+  ): Promise<{ entry: DlqEntry; description: WorkflowExecutionDescription }> {
     const candidates = [`xact-${idOrTrace}`, ...(idOrTrace.startsWith('xact-') ? [idOrTrace] : [])];
     for (const workflowId of candidates) {
       let current;
@@ -148,21 +162,20 @@ export class DlqService {
           `${idOrTrace} is not in the DLQ: run ${current.runId} of ${workflowId} is ${current.status.name.toLowerCase()}`,
         );
       }
-      return this.toEntry(current);
+      return { entry: this.toEntry(current), description: current };
     }
     throw new NotInDlqError(`${idOrTrace}: no workflow ${candidates.join(' or ')} (never ingested, or past retention)`);
   }
 
-  /** The decoded history of one run (memo included, for amended replays). */
-  async run(workflowId: string, runId: string): Promise<RunFailure> {
-    const handle = this.client.workflow.getHandle(workflowId, runId);
-    const [history, description] = await Promise.all([handle.fetchHistory(), handle.describe()]);
-    return parseRunHistory(history, description.memo);
+  /** The decoded history of an entry's failed run (its memo counts amended replays). */
+  async run(entry: DlqEntry): Promise<RunFailure> {
+    const history = await this.client.workflow.getHandle(entry.workflowId, entry.runId).fetchHistory();
+    return parseRunHistory(history, entry.memo);
   }
 
   async view(idOrTrace: string): Promise<{ entry: DlqEntry; run: RunFailure; audit: AuditEntry[] }> {
     const entry = await this.find(idOrTrace);
-    const run = await this.run(entry.workflowId, entry.runId);
+    const run = await this.run(entry);
     const { entries } = await this.audit.read();
     return { entry, run, audit: entries.filter((a) => a.workflowId === entry.workflowId) };
   }
@@ -210,17 +223,4 @@ function closeMs(info: WorkflowExecutionInfo): number {
 export function firstLine(text: string): string | undefined {
   const line = text.split('\n')[0]?.trim();
   return line ? line : undefined;
-}
-
-export async function mapBounded<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  const lane = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await fn(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, lane));
-  return out;
 }

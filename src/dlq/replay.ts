@@ -141,11 +141,9 @@ export async function replayMany(
  * failed run deleted.
  */
 export async function resolve(dlq: DlqService, idOrTrace: string, opts: ReplayOptions): Promise<DlqEntry> {
-  const entry = await dlq.find(idOrTrace);
-  const history = await dlq.client.workflow.getHandle(entry.workflowId, entry.runId).fetchHistory();
-  const failure = firstLine(parseRunHistory(history, entry.memo).failure?.message ?? '') ?? null;
+  const { entry, description } = await dlq.findWithDescription(idOrTrace);
+  const failure = firstLine((await dlq.run(entry)).failure?.message ?? '') ?? null;
   const operator = operatorName(opts.operator);
-  const description = await dlq.client.workflow.getHandle(entry.workflowId, entry.runId).describe();
   const handle = await dlq.client.workflow.start('dlqResolution', {
     taskQueue: description.taskQueue,
     workflowId: entry.workflowId,
@@ -185,10 +183,10 @@ export async function replayAmended(
   changes: readonly { from: string; to: string }[],
   opts: ReplayOptions,
 ): Promise<ReplayResult> {
-  const entry = await dlq.find(idOrTrace);
+  const { entry, description } = await dlq.findWithDescription(idOrTrace);
   if (entry.kind === 'invalid')
     throw new DlqUsageError(`${entry.workflowId} is an invalid message; it has no URLs to amend`);
-  const run = await dlq.run(entry.workflowId, entry.runId);
+  const run = await dlq.run(entry);
   const input = run.input as unknown as IngestXactInput | null;
   if (!input?.event) throw new Error(`${entry.workflowId}: the failed run's input could not be read`);
   const urls = Array.isArray(input.event.data.attachments) ? [...(input.event.data.attachments as unknown[])] : [];
@@ -206,7 +204,6 @@ export async function replayAmended(
     ...input,
     event: { ...input.event, data: { ...input.event.data, attachments: urls } },
   };
-  const description = await dlq.client.workflow.getHandle(entry.workflowId, entry.runId).describe();
   const keep = keptAttributes(description.typedSearchAttributes);
   const number = run.replayCount + 1;
   const shown = changes.map((c) => ({ from: sanitizeUrl(c.from), to: sanitizeUrl(c.to) }));

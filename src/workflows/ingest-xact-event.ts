@@ -5,6 +5,7 @@ import {
   setCurrentDetails,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
+import { mapBounded } from '../shared/bounded';
 import { ATTACHMENTS_FAILED, classify, NON_RETRYABLE_ERROR_TYPES, type FailedStage } from '../shared/errors';
 import type {
   AttachmentOutcome,
@@ -57,7 +58,7 @@ export async function ingestXactEvent(input: IngestXactInput): Promise<IngestSum
 
   const outcomes: AttachmentOutcome[] = [];
   const transferred: { plan: AttachmentPlan; result: TransferResult }[] = [];
-  await inParallel(plans, input.maxParallelAttachments, async (plan) => {
+  await mapBounded(plans, input.maxParallelAttachments, async (plan) => {
     if (plan.problem) {
       outcomes.push(failed(plan, plan.problem.type, plan.problem.message));
       return;
@@ -146,13 +147,4 @@ function detailsText(outcomes: readonly AttachmentOutcome[]): string {
       : `- FAILED ${o.displayUrl}: ${o.errorType} ${o.message}`,
   );
   return `attachments:\n${rows.join('\n')}`;
-}
-
-/** Runs `fn` over `items` with at most `limit` at a time (deterministic: workflow promises only). */
-async function inParallel<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lane = async (): Promise<void> => {
-    while (next < items.length) await fn(items[next++]);
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
 }
