@@ -5,7 +5,8 @@ import { Client, Connection } from '@temporalio/client';
 import { Worker } from '@temporalio/worker';
 import { Registry } from 'prom-client';
 import { BridgeMetrics } from '../src/bridge/bridge-metrics';
-import { KafkaBridge } from '../src/bridge/kafka-bridge';
+import { bridgeBreakers, KafkaBridge } from '../src/bridge/kafka-bridge';
+import { CircuitBreakers } from '../src/adapters/circuit-breaker';
 import { LocalObjectStore } from '../src/adapters/storage/local-store';
 import { loadConfig } from '../src/config/config';
 import { createLogger } from '../src/observability/logger';
@@ -170,7 +171,8 @@ export async function bridgeRate(count: number, rawStartRate: number): Promise<F
     client: new Client({ connection }),
     store: new LocalObjectStore(path.join(ROOT, '.state', 'bench-quarantine')),
     log: createLogger('bridge', { level: 'error', write: () => undefined }),
-    metrics: new BridgeMetrics(registry, topic),
+    metrics: new BridgeMetrics(registry, topic, config.consumerGroup),
+    breakers: bridgeBreakers(new CircuitBreakers(undefined), config),
   });
   const started = async () => {
     const m = (await registry.getMetricsAsJSON()).find((x) => x.name === 'pipeline_workflow_starts_total');

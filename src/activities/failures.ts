@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import { CircuitOpenError } from '../adapters/circuit-breaker';
 import { DeltaSchemaError } from '../adapters/delta/schema';
 import { DownloadError } from '../adapters/http/download-error';
 import { ERROR_TYPES, NON_RETRYABLE_ERROR_TYPES, type ErrorType } from '../shared/errors';
@@ -17,6 +18,10 @@ export function failure(type: ErrorType, message: string, details: Record<string
 /** Turns what an adapter threw into an ApplicationFailure of our vocabulary (unknown errors pass through). */
 export function toFailure(err: unknown, stage: 'download' | 'upload' | 'delta'): unknown {
   if (err instanceof ApplicationFailure) return err;
+  if (err instanceof CircuitOpenError) {
+    const type = stage === 'download' ? 'CircuitOpen' : stage === 'upload' ? 'StoreCircuitOpen' : 'DeltaCircuitOpen';
+    return failure(type, err.message, { breaker: err.component });
+  }
   if (err instanceof DownloadError) return failure(err.type, err.message, { httpStatus: err.httpStatus ?? null });
   if (err instanceof DeltaSchemaError) return failure('DeltaSchema', err.message);
   const code = (err as NodeJS.ErrnoException)?.code;

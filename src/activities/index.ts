@@ -1,6 +1,9 @@
 import { pipeline, Transform } from 'node:stream';
 import { Context } from '@temporalio/activity';
+import type { CircuitBreaker } from '../adapters/circuit-breaker';
 import type { GroupCommitter } from '../adapters/delta/group-commit';
+import type { WorkerMetrics } from '../observability/worker-metrics';
+import { classify } from '../shared/errors';
 import type { Downloader } from '../adapters/http/downloader';
 import { DownloadError } from '../adapters/http/download-error';
 import { checkUrl, type UrlPolicy } from '../adapters/http/url-policy';
@@ -19,13 +22,19 @@ export interface ActivityDeps {
   readonly taskQueue: string;
   readonly store: ObjectStore;
   readonly filesPrefix: string;
-  readonly eventsTable: GroupCommitter;
-  readonly attachmentsTable: GroupCommitter;
+  readonly eventsTable: RowWriter;
+  readonly attachmentsTable: RowWriter;
   readonly downloader: Downloader;
   readonly urlPolicy: UrlPolicy;
   readonly transferTimeoutMs: number;
   readonly now?: () => Date;
+  /** The circuit breaker of one download host (absent: no breaker). */
+  readonly downloadBreaker?: (host: string) => CircuitBreaker;
+  readonly metrics?: WorkerMetrics;
 }
+
+/** Where activities append rows: a GroupCommitter, possibly behind the Delta writer's circuit breaker. */
+export type RowWriter = Pick<GroupCommitter, 'append' | 'flush'>;
 
 export interface RecordResult {
   readonly written: number;
@@ -56,37 +65,16 @@ export function createActivities(deps: ActivityDeps) {
 
     /** Streams one attachment from its URL straight into the object store, heartbeating the bytes moved. */
     async transferAttachment(plan: AttachmentPlan): Promise<TransferResult> {
-      const ctx = Context.current();
-      const signal = AbortSignal.any([ctx.cancellationSignal, AbortSignal.timeout(deps.transferTimeoutMs)]);
-      let opened;
+      const t0 = performance.now();
       try {
-        opened = await deps.downloader.open(plan.url, signal);
+        const result = await transfer(plan);
+        deps.metrics?.download((performance.now() - t0) / 1000);
+        return result;
       } catch (err) {
-        throw toFailure(err, 'download');
+        const type = (err as { type?: string })?.type;
+        deps.metrics?.download((performance.now() - t0) / 1000, classify(type, 'download').category);
+        throw err;
       }
-      let bytes = 0;
-      // A Transform (not a 'data' listener): nothing flows until the store reads, so no byte is lost.
-      const counted = new Transform({
-        transform(chunk: Buffer, _enc, done) {
-          bytes += chunk.length;
-          ctx.heartbeat({ bytes });
-          done(null, chunk);
-        },
-      });
-      pipeline(opened.body, counted, () => undefined);
-      try {
-        await deps.store.put(`${deps.filesPrefix}/${plan.blobPath}`, counted);
-      } catch (err) {
-        opened.body.destroy();
-        throw toFailure(err, err instanceof DownloadError ? 'download' : 'upload');
-      }
-      return {
-        mediaId: plan.mediaId,
-        blobPath: plan.blobPath,
-        bytes,
-        contentType: opened.contentType,
-        downloadedAt: now().toISOString(),
-      };
     },
 
     /** Writes one xact_attachments row per transferred attachment (exactly once per media_id). */
@@ -103,6 +91,43 @@ export function createActivities(deps: ActivityDeps) {
       }
     },
   };
+
+  /** Streams one attachment from its URL straight into the object store, heartbeating the bytes moved. */
+  async function transfer(plan: AttachmentPlan): Promise<TransferResult> {
+    const ctx = Context.current();
+    const signal = AbortSignal.any([ctx.cancellationSignal, AbortSignal.timeout(deps.transferTimeoutMs)]);
+    let opened;
+    try {
+      const open = () => deps.downloader.open(plan.url, signal);
+      const breaker = deps.downloadBreaker?.(new URL(plan.url).host);
+      opened = await (breaker ? breaker.run(open) : open());
+    } catch (err) {
+      throw toFailure(err, 'download');
+    }
+    let bytes = 0;
+    // A Transform (not a 'data' listener): nothing flows until the store reads, so no byte is lost.
+    const counted = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        bytes += chunk.length;
+        ctx.heartbeat({ bytes });
+        done(null, chunk);
+      },
+    });
+    pipeline(opened.body, counted, () => undefined);
+    try {
+      await deps.store.put(`${deps.filesPrefix}/${plan.blobPath}`, counted);
+    } catch (err) {
+      opened.body.destroy();
+      throw toFailure(err, err instanceof DownloadError ? 'download' : 'upload');
+    }
+    return {
+      mediaId: plan.mediaId,
+      blobPath: plan.blobPath,
+      bytes,
+      contentType: opened.contentType,
+      downloadedAt: now().toISOString(),
+    };
+  }
 }
 
 export function planAttachments(event: XactEvent, policy: UrlPolicy, at: Date): AttachmentPlan[] {

@@ -1,72 +1,68 @@
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { counter, gauge, histogram } from '../observability/metric-catalogue';
 
-/** The bridge's metrics, behind named methods so call sites never build metric names or labels themselves. */
+export type ConsumedStatus = 'success' | 'duplicate' | 'invalid';
+
+/** The bridge's metrics (see metric-catalogue.ts), behind named methods: call sites never build names or labels. */
 export class BridgeMetrics {
-  private readonly consumed: Counter;
+  private readonly consumedTotal: Counter;
+  private readonly errors: Counter;
+  private readonly processingSeconds: Histogram;
   private readonly starts: Counter;
   private readonly startSeconds: Histogram;
   private readonly pausedGauge: Gauge;
   private readonly assigned: Gauge;
   private readonly connection: Gauge;
+  private readonly openWorkflows: Gauge;
+  private readonly base: { topic: string; consumer_group: string };
 
-  constructor(
-    registry: Registry,
-    private readonly topic: string,
-  ) {
-    this.consumed = new Counter({
-      name: 'kafka_messages_consumed_total',
-      help: 'Messages handed to Temporal (started, duplicate or DLQ entry)',
-      labelNames: ['topic', 'kind'],
-      registers: [registry],
-    });
-    this.starts = new Counter({
-      name: 'pipeline_workflow_starts_total',
-      help: 'Workflow start attempts by outcome',
-      labelNames: ['outcome', 'kind'],
-      registers: [registry],
-    });
-    this.startSeconds = new Histogram({
-      name: 'pipeline_workflow_start_duration_seconds',
-      help: 'Latency of accepted workflow starts',
-      registers: [registry],
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-    });
-    this.pausedGauge = new Gauge({
-      name: 'bridge_paused_partitions',
-      help: 'Partitions paused because Temporal does not accept starts',
-      registers: [registry],
-    });
-    this.assigned = new Gauge({
-      name: 'kafka_consumer_assigned_partitions',
-      help: 'Partitions assigned to this consumer',
-      labelNames: ['topic'],
-      registers: [registry],
-    });
-    this.connection = new Gauge({
-      name: 'kafka_connection_status',
-      help: '1 when the consumer is connected, else 0',
-      labelNames: ['topic'],
-      registers: [registry],
-    });
+  constructor(registry: Registry, topic: string, consumerGroup: string) {
+    this.base = { topic, consumer_group: consumerGroup };
+    this.consumedTotal = counter(registry, 'kafka_messages_consumed_total');
+    this.errors = counter(registry, 'kafka_processing_errors_total');
+    this.processingSeconds = histogram(registry, 'kafka_message_processing_duration_seconds');
+    this.starts = counter(registry, 'pipeline_workflow_starts_total');
+    this.startSeconds = histogram(registry, 'pipeline_workflow_start_duration_seconds');
+    this.pausedGauge = gauge(registry, 'bridge_paused_partitions');
+    this.assigned = gauge(registry, 'kafka_consumer_assigned_partitions');
+    this.connection = gauge(registry, 'kafka_connection_status');
+    this.openWorkflows = gauge(registry, 'pipeline_open_workflows');
+    // Present from the start, so alerts and dashboards see 0 rather than no data.
+    for (const status of ['success', 'duplicate', 'invalid'] as const) this.consumedTotal.inc({ ...this.base, status }, 0);
+    this.pausedGauge.set(0);
+    this.assigned.set(this.base, 0);
+    this.connection.set({ component: 'consumer' }, 0);
+    this.connection.set({ component: 'temporal' }, 0);
   }
 
   workflowStart(outcome: 'started' | 'duplicate' | 'error', kind: 'event' | 'invalid', seconds: number): void {
     this.starts.inc({ outcome, kind });
-    if (outcome !== 'error') {
-      this.consumed.inc({ topic: this.topic, kind });
-      this.startSeconds.observe(seconds);
-    }
+    if (outcome !== 'error') this.startSeconds.observe(seconds);
+  }
+
+  /** A message was handed over; `seconds` from fetch to accepted start. */
+  consumed(status: ConsumedStatus, seconds: number): void {
+    this.consumedTotal.inc({ ...this.base, status });
+    this.processingSeconds.observe(this.base, seconds);
+  }
+
+  processingError(category: string): void {
+    this.errors.inc({ ...this.base, error_category: category });
   }
 
   paused(partitions: number): void {
     this.pausedGauge.set(partitions);
   }
 
-  assignedPartitions(topic: string, n: number): void {
-    this.assigned.set({ topic }, n);
+  assignedPartitions(n: number): void {
+    this.assigned.set(this.base, n);
   }
 
-  connected(up: boolean): void {
-    this.connection.set({ topic: this.topic }, up ? 1 : 0);
+  connected(component: 'consumer' | 'temporal', up: boolean): void {
+    this.connection.set({ component }, up ? 1 : 0);
+  }
+
+  runningWorkflows(n: number): void {
+    this.openWorkflows.set(n);
   }
 }

@@ -5,6 +5,7 @@ import type { ObjectStore } from '../adapters/storage/object-store';
 import type { Config } from '../config/config';
 import type { InvalidMessageInput } from '../shared/pipeline-types';
 import type { Logger } from '../observability/logger';
+import { CircuitOpenError, type CircuitBreaker, type CircuitBreakers } from '../adapters/circuit-breaker';
 import type { BridgeMetrics } from './bridge-metrics';
 import { invalid, MAX_INLINE_PAYLOAD_BYTES, toStartRequest, type StartRequest } from './start-request';
 import { startWorkflow, StartRejectedError, type StartOutcome } from './workflow-starter';
@@ -15,7 +16,20 @@ export interface BridgeDeps {
   readonly store: ObjectStore;
   readonly log: Logger;
   readonly metrics: BridgeMetrics;
+  /** `temporal` wraps every start; `kafka` counts the consumer's request failures (for the breaker metrics). */
+  readonly breakers: { readonly temporal: CircuitBreaker; readonly kafka: CircuitBreaker };
+  /** Back-pressure: false while too many workflows are running (BRIDGE_MAX_OPEN_WORKFLOWS); starts then wait. */
+  readonly admits?: () => boolean;
 }
+
+/** The bridge's breakers, from BREAKER_* settings: `temporal` (workflow starts) and `kafka_consumer`. */
+export function bridgeBreakers(breakers: CircuitBreakers, config: Config): BridgeDeps['breakers'] {
+  const settings = { failureThreshold: config.breakerFailureThreshold, halfOpenAfterMs: config.breakerOpenS * 1000 };
+  return { temporal: breakers.get('temporal', settings), kafka: breakers.get('kafka_consumer', settings) };
+}
+
+/** Starts wait because the workers are behind; not an error, the backlog just stays in Kafka. */
+class BackPressure extends Error {}
 
 const RETRY_MIN_MS = 250;
 const RETRY_MAX_MS = 10_000;
@@ -29,6 +43,7 @@ export class KafkaBridge {
   private readonly consumer: Consumer;
   private stopping = false;
   private pausedPartitions = new Set<string>();
+  private member = false;
 
   constructor(private readonly deps: BridgeDeps) {
     const { config } = deps;
@@ -42,14 +57,28 @@ export class KafkaBridge {
   }
 
   async start(): Promise<void> {
-    const { config, metrics } = this.deps;
-    this.consumer.on(this.consumer.events.GROUP_JOIN, (e) => {
+    const { config, metrics, breakers } = this.deps;
+    const { events } = this.consumer;
+    const membership = (member: boolean) => {
+      this.member = member;
+      metrics.connected('consumer', member);
+    };
+    this.consumer.on(events.GROUP_JOIN, (e) => {
       const assigned = e.payload.memberAssignment[config.eventsTopic]?.length ?? 0;
-      metrics.assignedPartitions(config.eventsTopic, assigned);
+      metrics.assignedPartitions(assigned);
+      membership(true);
       this.deps.log.info('joined consumer group', { group: config.consumerGroup, assigned_partitions: assigned });
     });
-    this.consumer.on(this.consumer.events.CONNECT, () => metrics.connected(true));
-    this.consumer.on(this.consumer.events.DISCONNECT, () => metrics.connected(false));
+    this.consumer.on(events.REBALANCING, () => membership(false));
+    this.consumer.on(events.STOP, () => membership(false));
+    this.consumer.on(events.DISCONNECT, () => membership(false));
+    this.consumer.on(events.CRASH, (e) => {
+      membership(false);
+      breakers.kafka.record(e.payload.error);
+    });
+    this.consumer.on(events.REQUEST_TIMEOUT, (e) => breakers.kafka.record(new Error(`request timeout: ${e.payload.apiName}`)));
+    this.consumer.on(events.HEARTBEAT, () => breakers.kafka.record());
+    this.consumer.on(events.FETCH, () => breakers.kafka.record());
     await this.consumer.connect();
     await this.consumer.subscribe({ topic: config.eventsTopic, fromBeginning: true });
     // autoCommit commits only offsets we resolved (eachBatchAutoResolve is off): those handed to Temporal.
@@ -67,7 +96,13 @@ export class KafkaBridge {
   async stop(): Promise<void> {
     this.stopping = true;
     await this.consumer.disconnect();
-    this.deps.metrics.connected(false);
+    this.member = false;
+    this.deps.metrics.connected('consumer', false);
+  }
+
+  /** True while this process is a member of the consumer group (joined, not rebalancing, not crashed). */
+  isGroupMember(): boolean {
+    return this.member;
   }
 
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
@@ -99,15 +134,21 @@ export class KafkaBridge {
     message: KafkaMessage,
     payload: EachBatchPayload,
   ): Promise<StartOutcome> {
-    const { config, metrics, log } = this.deps;
+    const { config, metrics, log, breakers } = this.deps;
+    const fetchedAt = performance.now();
     let req = toStartRequest(config, topic, partition, message);
     if (req.kind === 'invalid') req = await this.storeLargePayload(req, message);
     let delay = RETRY_MIN_MS;
     for (;;) {
       try {
-        const started = Date.now();
-        const outcome = await startWorkflow(this.deps.client, config.taskQueue, req);
-        metrics.workflowStart(outcome, req.kind, (Date.now() - started) / 1000);
+        if (this.deps.admits && !this.deps.admits()) throw new BackPressure('too many workflows running');
+        const started = performance.now();
+        const outcome = await breakers.temporal.run(() => startWorkflow(this.deps.client, config.taskQueue, req));
+        metrics.workflowStart(outcome, req.kind, (performance.now() - started) / 1000);
+        metrics.consumed(
+          req.kind === 'invalid' ? 'invalid' : outcome === 'duplicate' ? 'duplicate' : 'success',
+          (performance.now() - fetchedAt) / 1000,
+        );
         this.resumeIfPaused(topic, partition);
         if (outcome === 'duplicate')
           log.info('duplicate delivery: workflow already exists, nothing started', logFields(req, partition, message));
@@ -116,6 +157,7 @@ export class KafkaBridge {
         return outcome;
       } catch (err) {
         if (err instanceof StartRejectedError && req.kind === 'event') {
+          metrics.processingError('start_rejected');
           // Temporal will never accept this input (e.g. too large): it becomes a visible DLQ entry instead.
           req = await this.storeLargePayload(
             invalid(req.args[0].source, message, `Temporal rejected the start: ${err.message}`),
@@ -123,7 +165,10 @@ export class KafkaBridge {
           );
           continue;
         }
-        metrics.workflowStart('error', req.kind, 0);
+        if (!(err instanceof BackPressure)) {
+          metrics.workflowStart('error', req.kind, 0);
+          metrics.processingError(err instanceof CircuitOpenError ? 'circuit_open' : 'temporal_unavailable');
+        }
         if (this.stopping || !payload.isRunning() || payload.isStale()) throw err;
         this.pause(topic, partition, payload, err);
         await sleep(delay);
@@ -139,11 +184,11 @@ export class KafkaBridge {
       this.pausedPartitions.add(id);
       payload.pause();
       this.deps.metrics.paused(this.pausedPartitions.size);
-      this.deps.log.warn('Temporal did not accept a start; partition paused, retrying', {
-        topic,
-        partition,
-        error: String(err),
-      });
+      const why =
+        err instanceof BackPressure
+          ? `${this.deps.config.bridgeMaxOpenWorkflows} or more workflows running (BRIDGE_MAX_OPEN_WORKFLOWS)`
+          : 'Temporal did not accept a start';
+      this.deps.log.warn(`${why}; partition paused, retrying`, { topic, partition, error: String(err) });
     }
   }
 
@@ -152,7 +197,7 @@ export class KafkaBridge {
     if (this.pausedPartitions.delete(id)) {
       this.consumer.resume([{ topic, partitions: [partition] }]);
       this.deps.metrics.paused(this.pausedPartitions.size);
-      this.deps.log.info('Temporal accepts starts again; partition resumed', { topic, partition });
+      this.deps.log.info('starts accepted again; partition resumed', { topic, partition });
     }
   }
 

@@ -1,5 +1,6 @@
 import type { Admin } from 'kafkajs';
-import { Gauge, type Registry } from 'prom-client';
+import type { Gauge, Registry } from 'prom-client';
+import { gauge } from '../observability/metric-catalogue';
 import type { Logger } from '../observability/logger';
 import { refreshEvery } from '../observability/refresh-timer';
 
@@ -10,6 +11,7 @@ import { refreshEvery } from '../observability/refresh-timer';
  */
 export class LagMonitor {
   private readonly lag: Gauge;
+  private readonly offset: Gauge;
   private stopTimer?: () => void;
 
   constructor(
@@ -19,12 +21,8 @@ export class LagMonitor {
     private readonly group: string,
     private readonly log: Logger,
   ) {
-    this.lag = new Gauge({
-      name: 'kafka_consumer_lag',
-      help: 'Messages not yet committed by the consumer group, per partition (end offset - committed offset)',
-      labelNames: ['topic', 'partition', 'consumer_group'],
-      registers: [registry],
-    });
+    this.lag = gauge(registry, 'kafka_consumer_lag');
+    this.offset = gauge(registry, 'kafka_consumer_offset');
   }
 
   /** Reads the offsets once and updates the gauge; returns the total lag. */
@@ -39,7 +37,9 @@ export class LagMonitor {
       const from = c && Number(c.offset) >= 0 ? Number(c.offset) : Number(end.low);
       const lag = Math.max(0, Number(end.high) - from);
       total += lag;
-      this.lag.set({ topic: this.topic, partition: String(end.partition), consumer_group: this.group }, lag);
+      const labels = { topic: this.topic, partition: String(end.partition), consumer_group: this.group };
+      this.lag.set(labels, lag);
+      this.offset.set(labels, from);
     }
     return total;
   }

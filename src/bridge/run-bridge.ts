@@ -10,7 +10,12 @@ import { BridgeMetrics } from './bridge-metrics';
 import { DlqMonitor } from '../dlq/dlq-monitor';
 import { DlqService } from '../dlq/dlq-service';
 import { LagMonitor } from './lag-monitor';
-import { KafkaBridge } from './kafka-bridge';
+import { CircuitBreakers } from '../adapters/circuit-breaker';
+import { Admission, dependencyProblems, watchTemporal } from './bridge-monitors';
+
+const CONNECTIVITY_INTERVAL_MS = 5_000;
+const ADMISSION_INTERVAL_MS = 2_000;
+import { bridgeBreakers, KafkaBridge } from './kafka-bridge';
 
 /** Runs the bridge until `stop` aborts: then stops fetching, finishes in-flight starts, commits, disconnects. */
 export async function runBridge(config: Config, log: Logger, stop: AbortSignal): Promise<void> {
@@ -19,20 +24,26 @@ export async function runBridge(config: Config, log: Logger, stop: AbortSignal):
   const admin = new Kafka(kafkaConfig(config, { logLevel: logLevel.NOTHING })).admin();
   await admin.connect();
   const client = new Client({ connection, namespace: config.temporalNamespace });
+  const metrics = new BridgeMetrics(registry, config.eventsTopic, config.consumerGroup);
+  const breakers = new CircuitBreakers(registry, log);
+  const admission = new Admission(client, config.taskQueue, config.bridgeMaxOpenWorkflows, metrics);
   const bridge = new KafkaBridge({
     config,
     client,
     store: createObjectStore(config),
     log,
-    metrics: new BridgeMetrics(registry, config.eventsTopic),
+    metrics,
+    breakers: bridgeBreakers(breakers, config),
+    admits: () => admission.admits(),
   });
+  // Readiness, asked live on every probe: Kafka and Temporal answer, and this process is in the consumer group.
   const ops = await startOpsServer(config.metricsPort, registry, async () => {
-    const [kafka, temporal] = await Promise.allSettled([admin.describeCluster(), connection.healthService.check({})]);
-    const problems: string[] = [];
-    if (kafka.status === 'rejected') problems.push(`kafka: ${String(kafka.reason)}`);
-    if (temporal.status === 'rejected') problems.push(`temporal: ${String(temporal.reason)}`);
+    const problems = await dependencyProblems(admin, connection);
+    if (!bridge.isGroupMember()) problems.push(`kafka: not a member of consumer group ${config.consumerGroup}`);
     return problems;
   });
+  const stopTemporalWatch = watchTemporal(connection, metrics, log, CONNECTIVITY_INTERVAL_MS);
+  const stopAdmission = admission.start(ADMISSION_INTERVAL_MS, log);
   const lag = new LagMonitor(registry, admin, config.eventsTopic, config.consumerGroup, log);
   const dlq = new DlqMonitor(
     registry,
@@ -56,6 +67,8 @@ export async function runBridge(config: Config, log: Logger, stop: AbortSignal):
   } finally {
     lag.stop();
     dlq.stop();
+    stopTemporalWatch();
+    stopAdmission();
     await Promise.allSettled([admin.disconnect(), connection.close(), ops.close()]);
     log.info('bridge stopped');
   }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { bool, hostList, hostPort, hostPortList, key, type KeySpec, nonEmpty, port, positiveInt } from './schemas';
 import { CONNECTION_KEYS, connectionProblems } from './connection-keys';
+import { RESILIENCE_KEYS } from './resilience-keys';
 import { STORAGE_KEYS, storageProblems } from './storage-keys';
 
 /**
@@ -44,6 +45,7 @@ export const CONFIG_KEYS = {
   metricsPort: key('METRICS_PORT', '8000', 'Port of /metrics and /health/* (0 = pick a free port)', port),
   ...STORAGE_KEYS,
   ...CONNECTION_KEYS,
+  ...RESILIENCE_KEYS,
   allowedAttachmentDomains: key(
     'ALLOWED_ATTACHMENT_DOMAINS',
     ORIGINAL_ALLOWED_HOSTS,

@@ -1,4 +1,5 @@
-import { Gauge, type Registry } from 'prom-client';
+import type { Gauge, Registry } from 'prom-client';
+import { gauge } from '../observability/metric-catalogue';
 import type { Logger } from '../observability/logger';
 import { XACT_DOMAIN } from '../shared/pipeline-types';
 import type { DlqService } from './dlq-service';
@@ -22,23 +23,9 @@ export class DlqMonitor {
     private readonly log: Logger,
     private readonly filter: DlqFilter = {},
   ) {
-    this.depth = new Gauge({
-      name: 'pipeline_dlq_depth',
-      help: 'Failed events in the DLQ (failed workflow runs not superseded by a replay or resolution)',
-      labelNames: ['domain', 'category', 'stage'],
-      registers: [registry],
-    });
-    this.oldest = new Gauge({
-      name: 'pipeline_dlq_oldest_failure_age_seconds',
-      help: 'Age of the oldest failure still in the DLQ (0 when empty)',
-      labelNames: ['domain'],
-      registers: [registry],
-    });
-    this.retention = new Gauge({
-      name: 'temporal_namespace_retention_seconds',
-      help: 'Retention of closed runs in the namespace: DLQ entries older than this are gone',
-      registers: [registry],
-    });
+    this.depth = gauge(registry, 'pipeline_dlq_depth');
+    this.oldest = gauge(registry, 'pipeline_dlq_oldest_failure_age_seconds');
+    this.retention = gauge(registry, 'temporal_namespace_retention_seconds');
   }
 
   async refresh(): Promise<number> {

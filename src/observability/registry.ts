@@ -1,9 +1,12 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 
-/** One registry per process, labelled with the process role, with Node's default metrics. */
-export function createRegistry(component: 'worker' | 'bridge'): Registry {
+/**
+ * One registry per process, every series labelled `service` (bridge or worker; `component` is the label the
+ * breaker and connection metrics use), with Node's default metrics.
+ */
+export function createRegistry(service: 'worker' | 'bridge'): Registry {
   const registry = new Registry();
-  registry.setDefaultLabels({ component });
+  registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry });
   return registry;
 }

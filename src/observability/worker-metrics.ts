@@ -1,6 +1,7 @@
-import { Counter, Histogram, type Registry } from 'prom-client';
+import type { Counter, Histogram, Registry } from 'prom-client';
+import { counter, histogram } from './metric-catalogue';
 
-/** The worker's metrics (names as the seed's alerts use them), behind named methods. */
+/** The worker's metrics (see metric-catalogue.ts), behind named methods. */
 export class WorkerMetrics {
   private readonly deltaWrites: Counter;
   private readonly deltaRows: Counter;
@@ -9,53 +10,30 @@ export class WorkerMetrics {
   private readonly storeSeconds: Histogram;
   private readonly storeBytes: Counter;
   private readonly storeErrors: Counter;
+  private readonly downloads: Counter;
+  private readonly downloadSeconds: Histogram;
+  private readonly dlqEntries: Counter;
+  private readonly replays: Counter;
+  private readonly endToEnd: Histogram;
 
   constructor(registry: Registry) {
-    const registers = [registry];
-    this.deltaWrites = new Counter({
-      name: 'delta_writes_total',
-      help: 'Delta commits attempted by the group committer, by outcome',
-      labelNames: ['table', 'status'],
-      registers,
-    });
-    this.deltaRows = new Counter({
-      name: 'delta_events_written_total',
-      help: 'Rows committed to a Delta table (keys already present are not counted)',
-      labelNames: ['table'],
-      registers,
-    });
-    this.deltaSeconds = new Histogram({
-      name: 'delta_write_duration_seconds',
-      help: 'Time of one group commit (Parquet files, commit, checkpoint)',
-      labelNames: ['table'],
-      buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-      registers,
-    });
-    this.storeOps = new Counter({
-      name: 'onelake_operations_total',
-      help: 'Object store operations (OneLake, or the local lakehouse folder) by outcome',
-      labelNames: ['operation', 'status'],
-      registers,
-    });
-    this.storeSeconds = new Histogram({
-      name: 'onelake_operation_duration_seconds',
-      help: 'Duration of object store operations',
-      labelNames: ['operation'],
-      buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 120],
-      registers,
-    });
-    this.storeBytes = new Counter({
-      name: 'onelake_bytes_transferred_total',
-      help: 'Bytes written to or read from the object store',
-      labelNames: ['operation'],
-      registers,
-    });
-    this.storeErrors = new Counter({
-      name: 'onelake_operation_errors_total',
-      help: 'Failed object store operations by error type',
-      labelNames: ['operation', 'error_type'],
-      registers,
-    });
+    this.deltaWrites = counter(registry, 'delta_writes_total');
+    this.deltaRows = counter(registry, 'delta_events_written_total');
+    this.deltaSeconds = histogram(registry, 'delta_write_duration_seconds');
+    this.storeOps = counter(registry, 'onelake_operations_total');
+    this.storeSeconds = histogram(registry, 'onelake_operation_duration_seconds');
+    this.storeBytes = counter(registry, 'onelake_bytes_transferred_total');
+    this.storeErrors = counter(registry, 'onelake_operation_errors_total');
+    this.downloads = counter(registry, 'pipeline_downloads_total');
+    this.downloadSeconds = histogram(registry, 'pipeline_download_duration_seconds');
+    this.dlqEntries = counter(registry, 'pipeline_dlq_entries_total');
+    this.replays = counter(registry, 'pipeline_dlq_replays_total');
+    this.endToEnd = histogram(registry, 'pipeline_end_to_end_latency_seconds');
+    // Present from the start, so ratios in alerts and dashboards have a denominator series.
+    for (const table of ['xact_events', 'xact_attachments']) {
+      for (const status of ['success', 'error']) this.deltaWrites.inc({ table, status }, 0);
+    }
+    this.downloads.inc({ status: 'success', error_category: 'none' }, 0);
   }
 
   deltaCommit(table: string, ok: boolean, seconds: number, rows: number): void {
@@ -69,6 +47,25 @@ export class WorkerMetrics {
     this.storeSeconds.observe({ operation }, seconds);
     if (bytes > 0) this.storeBytes.inc({ operation }, bytes);
     if (error !== undefined) this.storeErrors.inc({ operation, error_type: errorType(error) });
+  }
+
+  /** One transfer attempt; `errorCategory` from the error vocabulary (src/shared/errors.ts) when it failed. */
+  download(seconds: number, errorCategory?: string): void {
+    const status = errorCategory === undefined ? 'success' : 'error';
+    this.downloads.inc({ status, error_category: errorCategory ?? 'none' });
+    this.downloadSeconds.observe({ status }, seconds);
+  }
+
+  /** A run finished (reported by the workflow through the `outcomes` sink). */
+  runCompleted(domain: string, eventTime: string | null, replay: boolean): void {
+    const t = eventTime ? Date.parse(eventTime) : NaN;
+    if (!Number.isNaN(t)) this.endToEnd.observe({ domain }, Math.max(0, (Date.now() - t) / 1000));
+    if (replay) this.replays.inc({ domain, outcome: 'completed' });
+  }
+
+  runFailed(domain: string, category: string, stage: string, replay: boolean): void {
+    this.dlqEntries.inc({ domain, category, stage });
+    if (replay) this.replays.inc({ domain, outcome: 'failed' });
   }
 }
 

@@ -30,7 +30,10 @@ export const ERROR_TYPES = {
   StorageTransient: { category: 'transient', stage: 'upload' },
   DeltaSchema: { category: 'permanent', stage: 'delta' },
   DeltaTransient: { category: 'transient', stage: 'delta' },
+  /** A circuit breaker refused the call without trying (retryable: Temporal retries after its backoff). */
   CircuitOpen: { category: 'circuit_open', stage: 'download' },
+  StoreCircuitOpen: { category: 'circuit_open', stage: 'upload' },
+  DeltaCircuitOpen: { category: 'circuit_open', stage: 'delta' },
 } as const satisfies Record<string, { category: ErrorCategory; stage: FailedStage }>;
 export type ErrorType = keyof typeof ERROR_TYPES;
 

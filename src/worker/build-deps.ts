@@ -1,5 +1,10 @@
 import os from 'node:os';
-import type { ActivityDeps } from '../activities';
+import type { ActivityDeps, RowWriter } from '../activities';
+import { CircuitBreakers, type CircuitBreaker } from '../adapters/circuit-breaker';
+import { DeltaSchemaError } from '../adapters/delta/schema';
+import { DownloadError } from '../adapters/http/download-error';
+import { GuardedStore } from '../adapters/storage/guarded-store';
+import { ERROR_TYPES } from '../shared/errors';
 import { GroupCommitter } from '../adapters/delta/group-commit';
 import { DeltaTable } from '../adapters/delta/table';
 import { XACT_ATTACHMENTS, XACT_EVENTS } from '../adapters/delta/xact-tables';
@@ -15,8 +20,15 @@ export async function buildActivityDeps(
   config: Config,
   baseStore: ObjectStore = createObjectStore(config),
   metrics?: WorkerMetrics,
+  breakers: CircuitBreakers = new CircuitBreakers(undefined),
 ): Promise<ActivityDeps> {
-  const store = metrics ? new InstrumentedStore(baseStore, metrics) : baseStore;
+  const settings = { failureThreshold: config.breakerFailureThreshold, halfOpenAfterMs: config.breakerOpenS * 1000 };
+  // A failing download source surfaces through the store's put; it says nothing about the store.
+  const storeBreaker = breakers.get('onelake_client', settings, (err) => !(err instanceof DownloadError));
+  const deltaBreaker = breakers.get('delta_writer', settings, (err) => !(err instanceof DeltaSchemaError));
+  const downloadSettings = { ...settings, failureThreshold: config.breakerDownloadFailureThreshold };
+  const instrumented = metrics ? new InstrumentedStore(baseStore, metrics) : baseStore;
+  const store = new GuardedStore(instrumented, storeBreaker);
   const flush = (table: string) => ({
     maxRows: config.deltaFlushRows,
     maxDelayMs: config.deltaFlushMs,
@@ -36,8 +48,10 @@ export async function buildActivityDeps(
     taskQueue: config.taskQueue,
     store,
     filesPrefix: config.xactFilesPrefix,
-    eventsTable: new GroupCommitter(events, flush('xact_events')),
-    attachmentsTable: new GroupCommitter(attachments, flush('xact_attachments')),
+    eventsTable: guarded(new GroupCommitter(events, flush('xact_events')), deltaBreaker),
+    attachmentsTable: guarded(new GroupCommitter(attachments, flush('xact_attachments')), deltaBreaker),
+    downloadBreaker: (host) => breakers.get(`download:${host}`, downloadSettings, countsAgainstHost),
+    metrics,
     urlPolicy,
     downloader: new Downloader({
       ...urlPolicy,
@@ -47,4 +61,16 @@ export async function buildActivityDeps(
     }),
     transferTimeoutMs: config.downloadTimeoutS * 1000,
   };
+}
+
+/** Appends go through the Delta writer's breaker; flushing at shutdown does not. */
+function guarded(writer: RowWriter, breaker: CircuitBreaker): RowWriter {
+  return { append: (rows) => breaker.run(() => writer.append(rows)), flush: () => writer.flush() };
+}
+
+/** Only failures that say the host is unhealthy count: not a 404, a refused file type or a size limit. */
+function countsAgainstHost(err: unknown): boolean {
+  if (!(err instanceof DownloadError)) return true;
+  const { category } = ERROR_TYPES[err.type];
+  return category === 'transient' || category === 'unknown';
 }

@@ -1,7 +1,9 @@
 import { temporalConnectionOptions } from '../adapters/connections';
 import fs from 'node:fs';
 import path from 'node:path';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Worker, type InjectedSinks } from '@temporalio/worker';
+import type { WorkerMetrics } from '../observability/worker-metrics';
+import type { OutcomeSinks } from '../workflows/sinks';
 import { createActivities, type ActivityDeps } from '../activities';
 import type { Config } from '../config/config';
 import { buildActivityDeps } from './build-deps';
@@ -26,7 +28,11 @@ export interface PipelineWorker {
 }
 
 /** Connects to Temporal and builds the pipeline worker (not yet running). */
-export async function createPipelineWorker(config: Config, deps?: ActivityDeps): Promise<PipelineWorker> {
+export async function createPipelineWorker(
+  config: Config,
+  deps?: ActivityDeps,
+  metrics?: WorkerMetrics,
+): Promise<PipelineWorker> {
   const activityDeps = deps ?? (await buildActivityDeps(config));
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   try {
@@ -39,10 +45,27 @@ export async function createPipelineWorker(config: Config, deps?: ActivityDeps):
       activities: createActivities(activityDeps),
       maxConcurrentActivityTaskExecutions: config.workerMaxConcurrentActivities,
       shutdownGraceTime: config.workerShutdownGraceS * 1000,
+      sinks: outcomeSinks(metrics),
     });
     return { worker, connection, deps: activityDeps };
   } catch (err) {
     await connection.close();
     throw err;
   }
+}
+
+/** Where the workflows' `outcomes` sink lands: the worker's metrics (a no-op without them). */
+export function outcomeSinks(metrics?: WorkerMetrics): InjectedSinks<OutcomeSinks> {
+  return {
+    outcomes: {
+      completed: {
+        fn: (_info, domain, eventTime, replay) => metrics?.runCompleted(domain, eventTime, replay),
+        callDuringReplay: false,
+      },
+      failed: {
+        fn: (_info, domain, category, stage, replay) => metrics?.runFailed(domain, category, stage, replay),
+        callDuringReplay: false,
+      },
+    },
+  };
 }

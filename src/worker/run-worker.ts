@@ -5,6 +5,7 @@ import { startOpsServer } from '../observability/http-server';
 import { createRegistry } from '../observability/registry';
 import { WorkerMetrics } from '../observability/worker-metrics';
 import { buildActivityDeps } from './build-deps';
+import { CircuitBreakers } from '../adapters/circuit-breaker';
 import { createPipelineWorker } from './create-worker';
 
 /** Routes the Temporal SDK's own log lines through our JSON logger. Call once per process, before any worker. */
@@ -31,9 +32,12 @@ export function installTemporalRuntime(log: Logger, sdkMetricsPort = 0): void {
 /** Runs the worker until SIGINT/SIGTERM (the SDK's shutdown signals): in-flight tasks finish or return to Temporal. */
 export async function runWorker(config: Config, log: Logger): Promise<void> {
   const registry = createRegistry('worker');
+  const metrics = new WorkerMetrics(registry);
+  const breakers = new CircuitBreakers(registry, log);
   const { worker, connection, deps } = await createPipelineWorker(
     config,
-    await buildActivityDeps(config, undefined, new WorkerMetrics(registry)),
+    await buildActivityDeps(config, undefined, metrics, breakers),
+    metrics,
   );
   const ops = await startOpsServer(config.metricsPort, registry, async () =>
     worker.getState() === 'RUNNING' ? [] : [`worker state is ${worker.getState()}`],

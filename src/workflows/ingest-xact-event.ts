@@ -7,16 +7,18 @@ import {
 } from '@temporalio/workflow';
 import { mapBounded } from '../shared/bounded';
 import { ATTACHMENTS_FAILED, classify, NON_RETRYABLE_ERROR_TYPES, type FailedStage } from '../shared/errors';
-import type {
-  AttachmentOutcome,
-  AttachmentPlan,
-  IngestSummary,
-  IngestXactInput,
-  TransferResult,
+import {
+  XACT_DOMAIN,
+  type AttachmentOutcome,
+  type AttachmentPlan,
+  type IngestSummary,
+  type IngestXactInput,
+  type TransferResult,
 } from '../shared/pipeline-types';
 import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
 import { xactEventId } from '../shared/uuid5';
 import type { createActivities } from '../activities';
+import { reportingOutcome } from './sinks';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -39,6 +41,10 @@ const quick = proxyActivities<Activities>({
  * message naming each failed attachment; FailedStage / ErrorCategory say where and why.
  */
 export async function ingestXactEvent(input: IngestXactInput): Promise<IngestSummary> {
+  return reportingOutcome(XACT_DOMAIN, input.event.utcDateTime, () => ingest(input));
+}
+
+async function ingest(input: IngestXactInput): Promise<IngestSummary> {
   const { event } = input;
   const eventId = xactEventId(event.traceId);
   const transfer = proxyActivities<Activities>({

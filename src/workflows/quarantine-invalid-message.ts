@@ -1,13 +1,18 @@
 import { ApplicationFailure, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import { ERROR_TYPES } from '../shared/errors';
-import type { InvalidMessageInput } from '../shared/pipeline-types';
 import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
+import { XACT_DOMAIN, type InvalidMessageInput } from '../shared/pipeline-types';
+import { reportingOutcome } from './sinks';
 
 /**
  * A Kafka message that is not a valid xact event becomes this failed run: a visible DLQ entry holding the raw
  * payload, its topic/partition/offset and the reason, so the partition keeps flowing and nothing is dropped.
  */
 export async function quarantineInvalidMessage(input: InvalidMessageInput): Promise<never> {
+  return reportingOutcome(XACT_DOMAIN, null, () => quarantine(input));
+}
+
+async function quarantine(input: InvalidMessageInput): Promise<never> {
   const { category, stage } = ERROR_TYPES.InvalidEvent;
   upsertSearchAttributes([
     { key: SEARCH_ATTRIBUTES.errorCategory, value: category },

@@ -101,10 +101,10 @@ describe('worker memory while streaming a 1 GB attachment', function () {
     const text = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((r) => r.text());
     const value = (series: string) =>
       Number(new RegExp(`^${series.replace(/[{}]/g, '\\$&')} (\\S+)$`, 'm').exec(text)?.[1] ?? NaN);
-    assert.equal(value('delta_writes_total{table="xact_events",status="success",component="worker"}'), 1);
-    assert.equal(value('delta_events_written_total{table="xact_attachments",component="worker"}'), 1);
-    assert.ok(value('onelake_bytes_transferred_total{operation="upload",component="worker"}') >= GIB);
-    assert.ok(value('onelake_operations_total{operation="upload_if_absent",status="success",component="worker"}') >= 2);
+    assert.equal(value('delta_writes_total{table="xact_events",status="success",service="worker"}'), 1);
+    assert.equal(value('delta_events_written_total{table="xact_attachments",service="worker"}'), 1);
+    assert.ok(value('onelake_bytes_transferred_total{operation="upload",service="worker"}') >= GIB);
+    assert.ok(value('onelake_operations_total{operation="upload_if_absent",status="success",service="worker"}') >= 2);
     // And the Temporal SDK's own metrics (task slots, latencies) on their port.
     const sdk = await fetch(`http://127.0.0.1:${env.TEMPORAL_SDK_METRICS_PORT}/metrics`).then((r) => r.text());
     assert.match(sdk, /^temporal_worker_task_slots_available\{/m);

@@ -7,7 +7,8 @@ import { Client, Connection, WorkflowFailedError, WorkflowNotFoundError } from '
 import { Registry } from 'prom-client';
 import { LocalObjectStore } from '../../src/adapters/storage/local-store';
 import { BridgeMetrics } from '../../src/bridge/bridge-metrics';
-import { KafkaBridge } from '../../src/bridge/kafka-bridge';
+import { bridgeBreakers, KafkaBridge } from '../../src/bridge/kafka-bridge';
+import { CircuitBreakers } from '../../src/adapters/circuit-breaker';
 import { loadConfig, type Config } from '../../src/config/config';
 import { createLogger } from '../../src/observability/logger';
 import { startSampleServer, type SampleServer } from '../../src/sample/sample-server';
@@ -98,7 +99,8 @@ export class PipelineHarness {
       client: this.client,
       store: new LocalObjectStore(this.lakehouse),
       log,
-      metrics: new BridgeMetrics(this.registry, this.topic),
+      metrics: new BridgeMetrics(this.registry, this.topic, this.config.consumerGroup),
+      breakers: bridgeBreakers(new CircuitBreakers(this.registry, log), this.config),
     });
     await this.bridge.start();
   }

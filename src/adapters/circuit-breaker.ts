@@ -1,0 +1,137 @@
+import { BrokenCircuitError, circuitBreaker, CircuitState, ConsecutiveBreaker, handleWhen } from 'cockatiel';
+import type { Registry } from 'prom-client';
+import { counter, gauge } from '../observability/metric-catalogue';
+import type { Logger } from '../observability/logger';
+
+export interface BreakerSettings {
+  /** Consecutive counted failures that open the circuit. */
+  readonly failureThreshold: number;
+  /** How long the circuit stays open before one probe call is let through (half-open). */
+  readonly halfOpenAfterMs: number;
+}
+
+/** Raised instead of calling a dependency whose circuit is open. Retryable: the caller backs off and tries again. */
+export class CircuitOpenError extends Error {
+  constructor(readonly component: string) {
+    super(`circuit breaker ${component} is open: calls are refused until a probe succeeds`);
+    this.name = 'CircuitOpenError';
+  }
+}
+
+/** Exported values of kafka_circuit_breaker_state. */
+export const BREAKER_STATE = { closed: 0, open: 1, half_open: 2 } as const;
+export type BreakerState = keyof typeof BREAKER_STATE;
+
+/**
+ * One circuit breaker (cockatiel's consecutive-failure breaker) around one dependency. Only failures `counts`
+ * accepts count (a 404 or a schema error says nothing about the dependency's health); a success while closed
+ * resets the count. Open: calls fail at once with CircuitOpenError; after `halfOpenAfterMs` the next call is a
+ * probe that closes the circuit on success or reopens it on failure.
+ */
+export class CircuitBreaker {
+  private readonly policy;
+  private reported: BreakerState = 'closed';
+  private probeTimer?: NodeJS.Timeout;
+
+  constructor(
+    readonly component: string,
+    private readonly settings: BreakerSettings,
+    counts: (err: unknown) => boolean,
+    private readonly hooks: BreakerHooks,
+  ) {
+    this.policy = circuitBreaker(
+      handleWhen((err) => !(err instanceof CircuitOpenError) && counts(err)),
+      {
+        halfOpenAfter: settings.halfOpenAfterMs,
+        breaker: new ConsecutiveBreaker(settings.failureThreshold),
+      },
+    );
+    this.policy.onFailure(({ handled }) => {
+      if (handled) hooks.failure(component);
+    });
+    this.policy.onStateChange((s) => this.report(s));
+    hooks.state(component, 'closed');
+  }
+
+  /** Runs `fn` through the breaker; throws CircuitOpenError without calling it while the circuit is open. */
+  async run<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await this.policy.execute(fn);
+    } catch (err) {
+      if (err instanceof BrokenCircuitError) throw new CircuitOpenError(this.component);
+      throw err;
+    }
+  }
+
+  /** Records the outcome of work the breaker does not wrap (e.g. the Kafka consumer's own requests). */
+  record(error?: unknown): void {
+    this.run(() => (error === undefined ? Promise.resolve() : Promise.reject(error))).catch(() => undefined);
+  }
+
+  get state(): BreakerState {
+    return this.reported;
+  }
+
+  private report(s: CircuitState): void {
+    const state: BreakerState =
+      s === CircuitState.Closed ? 'closed' : s === CircuitState.HalfOpen ? 'half_open' : 'open';
+    clearTimeout(this.probeTimer);
+    if (state === 'open') {
+      // cockatiel moves to half-open lazily, on the first call after the wait; report it when the wait is over,
+      // so the gauge does not say "open" forever for a dependency that is simply not called again.
+      this.probeTimer = setTimeout(() => {
+        if (this.reported === 'open') this.set('half_open');
+      }, this.settings.halfOpenAfterMs);
+      this.probeTimer.unref();
+    }
+    this.set(state);
+  }
+
+  private set(state: BreakerState): void {
+    if (state === this.reported) return;
+    this.reported = state;
+    this.hooks.state(this.component, state);
+  }
+}
+
+export interface BreakerHooks {
+  state(component: string, state: BreakerState): void;
+  failure(component: string): void;
+}
+
+/**
+ * The breakers of one process, by component name, exported as kafka_circuit_breaker_state{component} and
+ * kafka_circuit_breaker_failures_total{component}; state changes are logged.
+ */
+export class CircuitBreakers {
+  private readonly breakers = new Map<string, CircuitBreaker>();
+  private readonly hooks: BreakerHooks;
+
+  constructor(registry: Registry | undefined, log?: Logger) {
+    const stateGauge = registry && gauge(registry, 'kafka_circuit_breaker_state');
+    const failures = registry && counter(registry, 'kafka_circuit_breaker_failures_total');
+    this.hooks = {
+      state: (component, state) => {
+        stateGauge?.set({ component }, BREAKER_STATE[state]);
+        if (state === 'open') log?.warn('circuit breaker opened: calls fail fast', { breaker: component });
+        else log?.info(`circuit breaker ${state.replace('_', '-')}`, { breaker: component });
+      },
+      failure: (component) => failures?.inc({ component }),
+    };
+  }
+
+  /** The breaker of `component`, created on first use with `settings`; `counts` decides which errors count. */
+  get(component: string, settings: BreakerSettings, counts: (err: unknown) => boolean = () => true): CircuitBreaker {
+    let b = this.breakers.get(component);
+    if (!b) {
+      b = new CircuitBreaker(component, settings, counts, this.hooks);
+      this.breakers.set(component, b);
+    }
+    return b;
+  }
+
+  /** Components whose circuit is not closed. */
+  open(): string[] {
+    return [...this.breakers.values()].filter((b) => b.state !== 'closed').map((b) => b.component);
+  }
+}

@@ -1,0 +1,84 @@
+import type { Admin } from 'kafkajs';
+import type { Client, Connection } from '@temporalio/client';
+import type { Logger } from '../observability/logger';
+import { refreshEvery } from '../observability/refresh-timer';
+import type { BridgeMetrics } from './bridge-metrics';
+
+const CHECK_TIMEOUT_MS = 5_000;
+
+/** Asks Kafka and Temporal whether they answer; problems are the readiness reasons (empty = both fine). */
+export async function dependencyProblems(admin: Admin, connection: Connection): Promise<string[]> {
+  const deadline = <T>(p: Promise<T>) =>
+    Promise.race([
+      p,
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS).unref(),
+      ),
+    ]);
+  const [kafka, temporal] = await Promise.allSettled([
+    deadline(admin.describeCluster()),
+    deadline(connection.healthService.check({})),
+  ]);
+  const problems: string[] = [];
+  if (kafka.status === 'rejected') problems.push(`kafka: ${String(kafka.reason)}`);
+  if (temporal.status === 'rejected') problems.push(`temporal: ${String(temporal.reason)}`);
+  return problems;
+}
+
+/** Exports kafka_connection_status{component="temporal"} from a health check on a timer. */
+export function watchTemporal(
+  connection: Connection,
+  metrics: BridgeMetrics,
+  log: Logger,
+  intervalMs: number,
+): () => void {
+  return refreshEvery(
+    intervalMs,
+    async () => {
+      try {
+        await connection.withDeadline(Date.now() + CHECK_TIMEOUT_MS, () => connection.healthService.check({}));
+        metrics.connected('temporal', true);
+      } catch (err) {
+        metrics.connected('temporal', false);
+        throw err;
+      }
+    },
+    log,
+    'Temporal health check failed',
+  );
+}
+
+/**
+ * Back-pressure for BRIDGE_MAX_OPEN_WORKFLOWS: counts the running workflows of the task queue on a timer; the
+ * bridge starts nothing while the count is at the limit, so a backlog waits in Kafka (visible as consumer lag)
+ * instead of piling up as open workflows that slow Temporal down. A failed count keeps the last answer.
+ */
+export class Admission {
+  private running = 0;
+
+  constructor(
+    private readonly client: Client,
+    private readonly taskQueue: string,
+    private readonly limit: number,
+    private readonly metrics: BridgeMetrics,
+  ) {}
+
+  admits(): boolean {
+    return this.limit <= 0 || this.running < this.limit;
+  }
+
+  start(intervalMs: number, log: Logger): () => void {
+    if (this.limit <= 0) return () => undefined;
+    const query = `TaskQueue = '${this.taskQueue.replace(/'/g, "\\'")}' AND ExecutionStatus = 'Running'`;
+    return refreshEvery(
+      intervalMs,
+      async () => {
+        const { count } = await this.client.workflow.count(query);
+        this.running = count;
+        this.metrics.runningWorkflows(count);
+      },
+      log,
+      'running workflows not counted (back-pressure keeps the last count)',
+    );
+  }
+}

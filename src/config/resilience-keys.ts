@@ -1,0 +1,30 @@
+import { z } from 'zod';
+import { key, positiveInt } from './schemas';
+
+/** Circuit breakers (src/adapters/circuit-breaker.ts) and the bridge's back-pressure. */
+export const RESILIENCE_KEYS = {
+  breakerFailureThreshold: key(
+    'BREAKER_FAILURE_THRESHOLD',
+    '5',
+    'Consecutive failures that open a circuit breaker (Temporal starts, Kafka consumer, object store, Delta writer)',
+    positiveInt,
+  ),
+  breakerDownloadFailureThreshold: key(
+    'BREAKER_DOWNLOAD_FAILURE_THRESHOLD',
+    '10',
+    'Consecutive transient failures of one download host that open its breaker',
+    positiveInt,
+  ),
+  breakerOpenS: key(
+    'BREAKER_OPEN_S',
+    '30',
+    'Seconds an open breaker refuses calls before letting one probe through (half-open)',
+    positiveInt,
+  ),
+  bridgeMaxOpenWorkflows: key(
+    'BRIDGE_MAX_OPEN_WORKFLOWS',
+    '0',
+    'The bridge pauses consuming while this many pipeline workflows are running (backlog stays in Kafka); 0 = no limit',
+    z.coerce.number().int().min(0),
+  ),
+} as const;

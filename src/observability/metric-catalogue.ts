@@ -1,0 +1,223 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+/**
+ * Every metric the pipeline exports, in one place: name, type, help, labels and which process serves it. The
+ * processes create their metrics only through `counter` / `gauge` / `histogram` below, and the alert rules,
+ * dashboards and runbooks are checked against this list (test/unit/observability-consistency.test.ts), so nothing
+ * can query a metric or label that is never emitted. Names and labels of the original system are kept where its
+ * alerts used them; `pipeline_*` are what the Temporal design adds.
+ */
+interface MetricDef {
+  readonly type: 'counter' | 'gauge' | 'histogram';
+  readonly help: string;
+  readonly labels: readonly string[];
+  readonly processes: readonly ('bridge' | 'worker')[];
+  readonly buckets?: readonly number[];
+}
+
+const LATENCY_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+const BOTH = ['bridge', 'worker'] as const;
+
+export const METRICS = {
+  // ---- bridge: Kafka side
+  kafka_messages_consumed_total: {
+    type: 'counter',
+    help: 'Messages handed to Temporal, by status: success (workflow started), duplicate (already existed), invalid (DLQ entry)',
+    labels: ['topic', 'consumer_group', 'status'],
+    processes: ['bridge'],
+  },
+  kafka_processing_errors_total: {
+    type: 'counter',
+    help: 'Failed attempts to hand a message to Temporal (the message is retried, never skipped), by error category',
+    labels: ['topic', 'consumer_group', 'error_category'],
+    processes: ['bridge'],
+  },
+  kafka_message_processing_duration_seconds: {
+    type: 'histogram',
+    help: 'Time from fetching a message to Temporal accepting its workflow start (includes retries while paused)',
+    labels: ['topic', 'consumer_group'],
+    processes: ['bridge'],
+    buckets: LATENCY_BUCKETS,
+  },
+  kafka_consumer_lag: {
+    type: 'gauge',
+    help: 'Messages not yet committed by the consumer group, per partition (end offset - committed offset)',
+    labels: ['topic', 'partition', 'consumer_group'],
+    processes: ['bridge'],
+  },
+  kafka_consumer_offset: {
+    type: 'gauge',
+    help: 'Committed offset of the consumer group per partition',
+    labels: ['topic', 'partition', 'consumer_group'],
+    processes: ['bridge'],
+  },
+  kafka_consumer_assigned_partitions: {
+    type: 'gauge',
+    help: 'Partitions assigned to this consumer group member',
+    labels: ['topic', 'consumer_group'],
+    processes: ['bridge'],
+  },
+  kafka_connection_status: {
+    type: 'gauge',
+    help: '1 when connected, else 0; component consumer = Kafka group member, temporal = Temporal frontend reachable',
+    labels: ['component'],
+    processes: ['bridge'],
+  },
+  bridge_paused_partitions: {
+    type: 'gauge',
+    help: 'Partitions the bridge paused because Temporal does not accept starts (or the Temporal breaker is open)',
+    labels: [],
+    processes: ['bridge'],
+  },
+  pipeline_workflow_starts_total: {
+    type: 'counter',
+    help: 'Workflow start attempts by outcome (started, duplicate, error) and kind (event, invalid)',
+    labels: ['outcome', 'kind'],
+    processes: ['bridge'],
+  },
+  pipeline_workflow_start_duration_seconds: {
+    type: 'histogram',
+    help: 'Latency of one accepted workflow start call',
+    labels: [],
+    processes: ['bridge'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  },
+  pipeline_open_workflows: {
+    type: 'gauge',
+    help: 'Pipeline workflows running on the task queue (counted while BRIDGE_MAX_OPEN_WORKFLOWS is set)',
+    labels: [],
+    processes: ['bridge'],
+  },
+  // ---- bridge: the DLQ as `kafka-pipeline dlq list` counts it
+  pipeline_dlq_depth: {
+    type: 'gauge',
+    help: 'Failed events in the DLQ (failed workflow runs not superseded by a replay or resolution)',
+    labels: ['domain', 'category', 'stage'],
+    processes: ['bridge'],
+  },
+  pipeline_dlq_oldest_failure_age_seconds: {
+    type: 'gauge',
+    help: 'Age of the oldest failure still in the DLQ (0 when empty)',
+    labels: ['domain'],
+    processes: ['bridge'],
+  },
+  temporal_namespace_retention_seconds: {
+    type: 'gauge',
+    help: 'Retention of closed runs in the namespace: DLQ entries older than this are gone',
+    labels: [],
+    processes: ['bridge'],
+  },
+  // ---- worker: workflow outcomes (reported by the workflows through a sink, once per run, never on replay)
+  pipeline_dlq_entries_total: {
+    type: 'counter',
+    help: 'Runs that ended failed and so entered the DLQ, by domain, error category and failed stage',
+    labels: ['domain', 'category', 'stage'],
+    processes: ['worker'],
+  },
+  pipeline_dlq_replays_total: {
+    type: 'counter',
+    help: 'Replayed runs (reset or amended) that finished, by outcome (completed, failed)',
+    labels: ['domain', 'outcome'],
+    processes: ['worker'],
+  },
+  pipeline_end_to_end_latency_seconds: {
+    type: 'histogram',
+    help: "Event time (the event's utcDateTime) to its workflow completing",
+    labels: ['domain'],
+    processes: ['worker'],
+    buckets: [0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 900, 3600],
+  },
+  // ---- worker: attachments
+  pipeline_downloads_total: {
+    type: 'counter',
+    help: 'Attachment transfers (download streamed into the lakehouse) by status and error category',
+    labels: ['status', 'error_category'],
+    processes: ['worker'],
+  },
+  pipeline_download_duration_seconds: {
+    type: 'histogram',
+    help: 'Duration of one attachment transfer attempt',
+    labels: ['status'],
+    processes: ['worker'],
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300],
+  },
+  // ---- worker: Delta tables
+  delta_writes_total: {
+    type: 'counter',
+    help: 'Delta commits attempted by the group committer, by outcome',
+    labels: ['table', 'status'],
+    processes: ['worker'],
+  },
+  delta_events_written_total: {
+    type: 'counter',
+    help: 'Rows committed to a Delta table (keys already present are not counted)',
+    labels: ['table'],
+    processes: ['worker'],
+  },
+  delta_write_duration_seconds: {
+    type: 'histogram',
+    help: 'Time of one group commit (Parquet files, commit, checkpoint)',
+    labels: ['table'],
+    processes: ['worker'],
+    buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
+  },
+  // ---- worker: object store (OneLake, or the local lakehouse folder)
+  onelake_operations_total: {
+    type: 'counter',
+    help: 'Object store operations (OneLake, or the local lakehouse folder) by outcome',
+    labels: ['operation', 'status'],
+    processes: ['worker'],
+  },
+  onelake_operation_duration_seconds: {
+    type: 'histogram',
+    help: 'Duration of object store operations',
+    labels: ['operation'],
+    processes: ['worker'],
+    buckets: [0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 15, 60, 120],
+  },
+  onelake_bytes_transferred_total: {
+    type: 'counter',
+    help: 'Bytes written to or read from the object store',
+    labels: ['operation'],
+    processes: ['worker'],
+  },
+  onelake_operation_errors_total: {
+    type: 'counter',
+    help: 'Failed object store operations by error type (auth, not_found, timeout, unknown)',
+    labels: ['operation', 'error_type'],
+    processes: ['worker'],
+  },
+  // ---- both: circuit breakers
+  kafka_circuit_breaker_state: {
+    type: 'gauge',
+    help: 'Circuit breaker state per component: 0 closed, 1 open, 2 half-open',
+    labels: ['component'],
+    processes: BOTH,
+  },
+  kafka_circuit_breaker_failures_total: {
+    type: 'counter',
+    help: 'Failures counted by a circuit breaker (permanent errors are not counted), per component',
+    labels: ['component'],
+    processes: BOTH,
+  },
+} as const satisfies Record<string, MetricDef>;
+
+export type MetricName = keyof typeof METRICS;
+
+function options<N extends MetricName>(registry: Registry, name: N) {
+  const def: MetricDef = METRICS[name];
+  return { name, help: def.help, labelNames: [...def.labels], registers: [registry] };
+}
+
+export function counter(registry: Registry, name: MetricName): Counter {
+  return new Counter(options(registry, name));
+}
+
+export function gauge(registry: Registry, name: MetricName): Gauge {
+  return new Gauge(options(registry, name));
+}
+
+export function histogram(registry: Registry, name: MetricName): Histogram {
+  const def: MetricDef = METRICS[name];
+  return new Histogram({ ...options(registry, name), buckets: [...(def.buckets ?? LATENCY_BUCKETS)] });
+}
