@@ -36,7 +36,7 @@ install_python_tools() {
 install_kafka() {
   need java "install a Java 17+ runtime (Debian: apt-get install openjdk-17-jre-headless)"
   need mvn "install Maven (Debian: apt-get install maven)"
-  if [ ! -f "$KAFKA_LIBS/kafka_2.13-$KAFKA_VERSION.jar" ]; then
+  if [ ! -f "$KAFKA_LIBS/kafka_2.13-$KAFKA_VERSION.jar" ] || [ ! -f "$KAFKA_LIBS/kafka-tools-$KAFKA_VERSION.jar" ]; then
     echo "install-tools: resolving Kafka $KAFKA_VERSION jars from Maven Central"
     mkdir -p "$KAFKA_LIBS"
     mvn -q -B -Dstyle.color=never -f "$ROOT/tools/kafka/pom.xml" -Dkafka.version="$KAFKA_VERSION" \
