@@ -28,7 +28,8 @@ export class BridgeMetrics {
     this.connection = gauge(registry, 'kafka_connection_status');
     this.openWorkflows = gauge(registry, 'pipeline_open_workflows');
     // Present from the start, so alerts and dashboards see 0 rather than no data.
-    for (const status of ['success', 'duplicate', 'invalid'] as const) this.consumedTotal.inc({ ...this.base, status }, 0);
+    for (const status of ['success', 'duplicate', 'invalid'] as const)
+      this.consumedTotal.inc({ ...this.base, status }, 0);
     this.pausedGauge.set(0);
     this.assigned.set(this.base, 0);
     this.connection.set({ component: 'consumer' }, 0);

@@ -76,7 +76,9 @@ export class KafkaBridge {
       membership(false);
       breakers.kafka.record(e.payload.error);
     });
-    this.consumer.on(events.REQUEST_TIMEOUT, (e) => breakers.kafka.record(new Error(`request timeout: ${e.payload.apiName}`)));
+    this.consumer.on(events.REQUEST_TIMEOUT, (e) =>
+      breakers.kafka.record(new Error(`request timeout: ${e.payload.apiName}`)),
+    );
     this.consumer.on(events.HEARTBEAT, () => breakers.kafka.record());
     this.consumer.on(events.FETCH, () => breakers.kafka.record());
     await this.consumer.connect();

@@ -117,8 +117,10 @@ export function dlqReplay(id: string | undefined, opts: ReplayOpts): Promise<num
         return 0;
       }
       const changes = opts.setUrl.map((pair) => {
-        const at = pair.indexOf('=');
-        if (at <= 0) throw new DlqUsageError(`--set-url expects old=new, got ${JSON.stringify(pair.slice(0, 40))}`);
+        // URLs contain '=' in their query strings: split where the new URL's scheme starts.
+        const at = /=(?=[a-z][a-z0-9+.-]*:\/\/)/i.exec(pair)?.index ?? -1;
+        if (at <= 0)
+          throw new DlqUsageError(`--set-url expects old=new (both URLs), got ${JSON.stringify(pair.slice(0, 40))}`);
         return { from: pair.slice(0, at), to: pair.slice(at + 1) };
       });
       const r = changes.length > 0 ? await replayAmended(dlq, id, changes, who) : await replay(dlq, id, who);

@@ -22,7 +22,11 @@ function isReplay(): boolean {
 }
 
 /** Runs the workflow body and reports how it ended; the failure's category and stage are its search attributes. */
-export async function reportingOutcome<T>(domain: string, eventTime: string | null, body: () => Promise<T>): Promise<T> {
+export async function reportingOutcome<T>(
+  domain: string,
+  eventTime: string | null,
+  body: () => Promise<T>,
+): Promise<T> {
   try {
     const result = await body();
     outcomes.completed(domain, eventTime, isReplay());
