@@ -72,7 +72,16 @@ export function createActivities(deps: ActivityDeps) {
         return result;
       } catch (err) {
         const type = (err as { type?: string })?.type;
-        deps.metrics?.download((performance.now() - t0) / 1000, classify(type, 'download').category);
+        const { category } = classify(type, 'download');
+        deps.metrics?.download((performance.now() - t0) / 1000, category);
+        // Context.log adds workflow and activity ids; the URL is shown without its (signed) query string.
+        Context.current().log.warn('attachment transfer failed', {
+          url: plan.displayUrl,
+          media_id: plan.mediaId,
+          error_type: type ?? 'Unknown',
+          error_category: category,
+          error: err instanceof Error ? err.message : String(err),
+        });
         throw err;
       }
     },

@@ -67,6 +67,11 @@ export class Admission {
     return this.limit <= 0 || this.running < this.limit;
   }
 
+  /** Counts a start at once, so a burst cannot overshoot the limit before the next count. */
+  started(): void {
+    this.running++;
+  }
+
   start(intervalMs: number, log: Logger): () => void {
     if (this.limit <= 0) return () => undefined;
     const query = `TaskQueue = '${this.taskQueue.replace(/'/g, "\\'")}' AND ExecutionStatus = 'Running'`;

@@ -18,8 +18,8 @@ export interface BridgeDeps {
   readonly metrics: BridgeMetrics;
   /** `temporal` wraps every start; `kafka` counts the consumer's request failures (for the breaker metrics). */
   readonly breakers: { readonly temporal: CircuitBreaker; readonly kafka: CircuitBreaker };
-  /** Back-pressure: false while too many workflows are running (BRIDGE_MAX_OPEN_WORKFLOWS); starts then wait. */
-  readonly admits?: () => boolean;
+  /** Back-pressure (BRIDGE_MAX_OPEN_WORKFLOWS): starts wait while `admits()` is false; `started()` counts a start. */
+  readonly admission?: { admits(): boolean; started(): void };
 }
 
 /** The bridge's breakers, from BREAKER_* settings: `temporal` (workflow starts) and `kafka_consumer`. */
@@ -143,10 +143,11 @@ export class KafkaBridge {
     let delay = RETRY_MIN_MS;
     for (;;) {
       try {
-        if (this.deps.admits && !this.deps.admits()) throw new BackPressure('too many workflows running');
+        if (this.deps.admission && !this.deps.admission.admits()) throw new BackPressure('too many workflows running');
         const started = performance.now();
         const outcome = await breakers.temporal.run(() => startWorkflow(this.deps.client, config.taskQueue, req));
         metrics.workflowStart(outcome, req.kind, (performance.now() - started) / 1000);
+        if (outcome === 'started') this.deps.admission?.started();
         metrics.consumed(
           req.kind === 'invalid' ? 'invalid' : outcome === 'duplicate' ? 'duplicate' : 'success',
           (performance.now() - fetchedAt) / 1000,

@@ -34,7 +34,7 @@ export async function runBridge(config: Config, log: Logger, stop: AbortSignal):
     log,
     metrics,
     breakers: bridgeBreakers(breakers, config),
-    admits: () => admission.admits(),
+    admission,
   });
   // Readiness, asked live on every probe: Kafka and Temporal answer, and this process is in the consumer group.
   const ops = await startOpsServer(config.metricsPort, registry, async () => {

@@ -5,6 +5,7 @@ import { startOpsServer } from '../observability/http-server';
 import { createRegistry } from '../observability/registry';
 import { WorkerMetrics } from '../observability/worker-metrics';
 import { buildActivityDeps } from './build-deps';
+import { traceIdOf } from '../dlq/query';
 import { CircuitBreakers } from '../adapters/circuit-breaker';
 import { createPipelineWorker } from './create-worker';
 
@@ -24,7 +25,10 @@ export function installTemporalRuntime(log: Logger, sdkMetricsPort = 0): void {
     },
     logger: new DefaultLogger('WARN', (entry) => {
       const level = entry.level === 'ERROR' ? 'error' : entry.level === 'WARN' ? 'warn' : 'info';
-      log[level](entry.message, { temporal: entry.meta });
+      // Lines about a workflow or activity carry its ids at the top level, like the bridge's lines.
+      const workflowId = typeof entry.meta?.workflowId === 'string' ? entry.meta.workflowId : undefined;
+      const ids = workflowId ? { workflow_id: workflowId, trace_id: traceIdOf(workflowId) } : {};
+      log[level](entry.message, { ...ids, temporal: entry.meta });
     }),
   });
 }

@@ -1,0 +1,132 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { sampleEvent } from '../../src/sample/sample-events';
+import { startSampleServer, type SampleServer } from '../../src/sample/sample-server';
+import { freePort } from '../support/free-port';
+import { until } from '../support/poll';
+import { startPipelineProcess, stopPipelineProcess, type PipelineProcess } from '../support/processes';
+import { ensureStack, KAFKA_BROKER, TEMPORAL_ADDRESS } from '../support/stack';
+
+/** Secret-looking values placed in signed-URL parameters and in the event; none may appear in any log line. */
+const SECRETS = ['Sig0SECRET0a1b2c', 'AKIASECRET0CREDENTIAL', 'TokSECRET0xyz', 'sv0SECRET0sas'];
+const signed = (url: string) =>
+  `${url}&sig=${SECRETS[0]}&X-Amz-Credential=${SECRETS[1]}&X-Amz-Signature=${SECRETS[0]}&token=${SECRETS[2]}&sv=${SECRETS[3]}`;
+
+/**
+ * The logs of an end-to-end run (real bridge and worker processes): JSON lines, each about a workflow carrying its
+ * workflow id and trace id, and never a signed URL parameter, a secret or the event's personal data.
+ */
+describe('logs of an end-to-end run', function () {
+  this.timeout(600_000);
+  const id = randomUUID().slice(0, 8);
+  const topic = `xact.events.logs-${id}`;
+  const lines: string[] = [];
+  let sample: SampleServer;
+  let procs: PipelineProcess[] = [];
+
+  before(async () => {
+    await ensureStack();
+    sample = await startSampleServer();
+    const kafka = new Kafka({ clientId: 'logs-test', brokers: [KAFKA_BROKER], logLevel: logLevel.NOTHING });
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.createTopics({ topics: [{ topic }], waitForLeaders: true });
+    await admin.disconnect();
+    const env = {
+      KAFKA_BROKERS: KAFKA_BROKER,
+      TEMPORAL_ADDRESS,
+      XACT_EVENTS_TOPIC: topic,
+      XACT_CONSUMER_GROUP: `logs-${id}`,
+      TEMPORAL_TASK_QUEUE: `logs-${id}`,
+      LAKEHOUSE_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'logs-')),
+      ALLOWED_ATTACHMENT_DOMAINS: '127.0.0.1',
+      DOWNLOAD_HTTP_HOSTS: '127.0.0.1',
+      DOWNLOAD_ALLOW_LOOPBACK: 'true',
+      RETRY_INITIAL_INTERVAL_S: '1',
+      RETRY_MAX_INTERVAL_S: '1',
+      RETRY_MAX_ATTEMPTS: '2',
+      LOG_LEVEL: 'debug',
+    };
+    procs = [
+      await startPipelineProcess('worker', { ...env, METRICS_PORT: String(await freePort()) }),
+      await startPipelineProcess('bridge', { ...env, METRICS_PORT: String(await freePort()) }),
+    ];
+    // One event that succeeds, one whose attachment answers 404, one that fails transiently (503) then exhausts
+    // its retries, one delivered twice, and one message that is not an event; all URLs signed.
+    const events = ['files', 'status/404', 'status/503', 'files'].map((route, i) => {
+      const e = sampleEvent(i, { sampleUrl: sample.url, attachments: 1 });
+      const data = e.data as { attachments: string[] };
+      data.attachments = data.attachments.map((u) => signed(u.replace('/files/', `/${route}/`)));
+      return e;
+    });
+    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    await producer.connect();
+    await producer.send({
+      topic,
+      messages: [
+        ...events.map((e) => ({ key: String(e.traceId), value: JSON.stringify(e) })),
+        { key: String(events[3].traceId), value: JSON.stringify(events[3]) },
+        { key: 'broken', value: `{"traceId": "x", "token": "${SECRETS[2]}"` },
+      ],
+    });
+    await producer.disconnect();
+    const connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
+    const client = new Client({ connection });
+    const ids = events.map((e) => `xact-${String(e.traceId)}`);
+    await until('all runs closed', async () => {
+      const closed = await Promise.all(
+        ids.map((wid) =>
+          client.workflow
+            .getHandle(wid)
+            .describe()
+            .then(
+              (d) => d.status.name !== 'RUNNING',
+              () => false,
+            ),
+        ),
+      );
+      return closed.every(Boolean);
+    });
+    await connection.close();
+    for (const p of procs) await stopPipelineProcess(p);
+    lines.push(...procs.flatMap((p) => p.output));
+  });
+
+  after(async () => {
+    for (const p of procs) await stopPipelineProcess(p);
+    await sample?.close();
+  });
+
+  it('are JSON lines with time, level, component and message', () => {
+    assert.ok(lines.length >= 10, `only ${lines.length} lines`);
+    for (const line of lines) {
+      const record = JSON.parse(line) as Record<string, unknown>;
+      for (const k of ['time', 'level', 'component', 'msg']) assert.ok(k in record, `${k} missing: ${line}`);
+    }
+  });
+
+  it('carry workflow id and trace id on every line about an event', () => {
+    const about = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((r) => 'workflow_id' in r);
+    const msgs = new Set(about.map((r) => r.msg));
+    assert.ok(msgs.has('attachment transfer failed'), [...msgs].join(' | '));
+    assert.ok(msgs.has('duplicate delivery: workflow already exists, nothing started'), [...msgs].join(' | '));
+    for (const r of about) {
+      assert.equal(typeof r.workflow_id, 'string');
+      assert.ok('trace_id' in r, JSON.stringify(r));
+      if (String(r.workflow_id).startsWith('xact-') && !String(r.workflow_id).startsWith('xact-invalid-'))
+        assert.equal(`xact-${String(r.trace_id)}`, r.workflow_id);
+    }
+  });
+
+  it('never contain a signed URL parameter, a secret or personal data from the event', () => {
+    const text = lines.join('\n');
+    for (const s of [...SECRETS, 'sample.adjuster@carrier.example', 'Sample Person', 'sample@example.com'])
+      assert.ok(!text.includes(s), `the logs contain ${s}`);
+    assert.doesNotMatch(text, /[?&](sig|token|X-Amz-Signature|X-Amz-Credential|sv)=/i);
+  });
+});
