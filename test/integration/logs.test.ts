@@ -128,5 +128,7 @@ describe('logs of an end-to-end run', function () {
     for (const s of [...SECRETS, 'sample.adjuster@carrier.example', 'Sample Person', 'sample@example.com'])
       assert.ok(!text.includes(s), `the logs contain ${s}`);
     assert.doesNotMatch(text, /[?&](sig|token|X-Amz-Signature|X-Amz-Credential|sv)=/i);
+    // The failing URLs were logged, with their query strings redacted (so the check above saw them).
+    assert.match(text, /\/status\/404\/[^"?]+\?<redacted>/);
   });
 });
