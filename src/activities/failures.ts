@@ -6,12 +6,18 @@ import { ERROR_TYPES, NON_RETRYABLE_ERROR_TYPES, type ErrorType } from '../share
 
 const PERMANENT_STORAGE_CODES = new Set(['ENOSPC', 'EROFS', 'EACCES', 'EPERM', 'ENAMETOOLONG']);
 
-export function failure(type: ErrorType, message: string, details: Record<string, unknown> = {}): ApplicationFailure {
+export function failure(
+  type: ErrorType,
+  message: string,
+  details: Record<string, unknown> = {},
+  nextRetryDelayMs?: number,
+): ApplicationFailure {
   return ApplicationFailure.create({
     type,
     message,
     nonRetryable: NON_RETRYABLE_ERROR_TYPES.includes(type),
     details: [{ ...ERROR_TYPES[type], ...details }],
+    ...(nextRetryDelayMs !== undefined ? { nextRetryDelay: nextRetryDelayMs } : {}),
   });
 }
 
@@ -20,7 +26,8 @@ export function toFailure(err: unknown, stage: 'download' | 'upload' | 'delta'):
   if (err instanceof ApplicationFailure) return err;
   if (err instanceof CircuitOpenError) {
     const type = stage === 'download' ? 'CircuitOpen' : stage === 'upload' ? 'StoreCircuitOpen' : 'DeltaCircuitOpen';
-    return failure(type, err.message, { breaker: err.component });
+    // Retry when the breaker lets a probe through, not sooner: an attempt spent on an open breaker is wasted.
+    return failure(type, err.message, { breaker: err.component }, Math.max(1000, err.retryAfterMs));
   }
   if (err instanceof DownloadError) return failure(err.type, err.message, { httpStatus: err.httpStatus ?? null });
   if (err instanceof DeltaSchemaError) return failure('DeltaSchema', err.message);

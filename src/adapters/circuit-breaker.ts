@@ -12,7 +12,11 @@ export interface BreakerSettings {
 
 /** Raised instead of calling a dependency whose circuit is open. Retryable: the caller backs off and tries again. */
 export class CircuitOpenError extends Error {
-  constructor(readonly component: string) {
+  /** `retryAfterMs`: when the breaker will let a probe through (0 = now). */
+  constructor(
+    readonly component: string,
+    readonly retryAfterMs = 0,
+  ) {
     super(`circuit breaker ${component} is open: calls are refused until a probe succeeds`);
     this.name = 'CircuitOpenError';
   }
@@ -32,6 +36,7 @@ export class CircuitBreaker {
   private readonly policy;
   private reported: BreakerState = 'closed';
   private probeTimer?: NodeJS.Timeout;
+  private openedAt = 0;
 
   constructor(
     readonly component: string,
@@ -58,7 +63,10 @@ export class CircuitBreaker {
     try {
       return await this.policy.execute(fn);
     } catch (err) {
-      if (err instanceof BrokenCircuitError) throw new CircuitOpenError(this.component);
+      if (err instanceof BrokenCircuitError) {
+        const wait = Math.max(0, this.openedAt + this.settings.halfOpenAfterMs - Date.now());
+        throw new CircuitOpenError(this.component, wait);
+      }
       throw err;
     }
   }
@@ -77,6 +85,7 @@ export class CircuitBreaker {
       s === CircuitState.Closed ? 'closed' : s === CircuitState.HalfOpen ? 'half_open' : 'open';
     clearTimeout(this.probeTimer);
     if (state === 'open') {
+      this.openedAt = Date.now();
       // cockatiel moves to half-open lazily, on the first call after the wait; report it when the wait is over,
       // so the gauge does not say "open" forever for a dependency that is simply not called again.
       this.probeTimer = setTimeout(() => {

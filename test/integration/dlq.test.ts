@@ -67,7 +67,9 @@ describe('DLQ operations on failed workflows (dlq list/view/replay/resolve/stats
 
   before(async () => {
     await ensureStack();
-    h = await PipelineHarness.start({ RETRY_MAX_ATTEMPTS: '2' });
+    // The DLQ counts exact categories here; the download breaker (which would turn part of a 200-event outage into
+    // circuit_open entries) has its own test (download-breaker.test.ts).
+    h = await PipelineHarness.start({ RETRY_MAX_ATTEMPTS: '2', BREAKER_DOWNLOAD_FAILURE_THRESHOLD: '100000' });
     auditFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dlq-audit-')), 'audit.jsonl');
     scope = `TaskQueue = '${h.config.taskQueue}'`; // only this test's runs: the namespace is shared with other tests
   });

@@ -76,25 +76,33 @@ function columnVector(col: ColumnDef, values: readonly NormalValue[]): arrow.Vec
     case 'string': {
       const offsets = new Int32Array(length + 1);
       const parts: string[] = [];
+      for (let i = 0; i < length; i++) if (values[i] !== null) parts.push(values[i] as string);
+      const joined = parts.join('');
+      const utf8 = Buffer.from(joined, 'utf8');
+      // All ASCII (the usual case): byte offsets are character offsets, no per-value UTF-8 length needed.
+      const ascii = utf8.length === joined.length;
       let bytes = 0;
       for (let i = 0; i < length; i++) {
         const v = values[i];
-        if (v !== null) {
-          const text = v as string;
-          parts.push(text);
-          bytes += Buffer.byteLength(text, 'utf8');
-        }
+        if (v !== null) bytes += ascii ? (v as string).length : Buffer.byteLength(v as string, 'utf8');
         offsets[i + 1] = bytes;
       }
-      const utf8 = Buffer.from(parts.join(''), 'utf8');
       const type = new arrow.Utf8();
       return arrow.makeVector(
         arrow.makeData({ type, length, nullCount, nullBitmap, valueOffsets: offsets, data: utf8 }),
       );
     }
     case 'timestamp': {
+      // Micros written as two 32-bit halves (little-endian), avoiding one BigInt per value.
       const micros = new BigInt64Array(length);
-      for (let i = 0; i < length; i++) if (values[i] !== null) micros[i] = BigInt(Math.round(Number(values[i]) * 1000));
+      const halves = new Uint32Array(micros.buffer);
+      for (let i = 0; i < length; i++) {
+        if (values[i] === null) continue;
+        const us = Math.round(Number(values[i]) * 1000);
+        const hi = Math.floor(us / 2 ** 32);
+        halves[2 * i] = us - hi * 2 ** 32;
+        halves[2 * i + 1] = hi; // two's complement for negative times via the unsigned wrap
+      }
       const type = new arrow.TimestampMicrosecond('UTC');
       return arrow.makeVector(arrow.makeData({ type, length, nullCount, nullBitmap, data: micros }));
     }
@@ -132,16 +140,26 @@ export function fileStats(
   const nullCount: Record<string, number> = {};
   for (const col of columns) {
     const values = data.get(col.name)!;
-    const present = values.filter((v): v is Exclude<NormalValue, null> => v !== null);
-    nullCount[col.name] = values.length - present.length;
-    if (present.length === 0 || col.type === 'boolean') continue;
-    if (col.type === 'string' && present.some((v) => (v as string).length > STAT_STRING_MAX)) continue;
-    let min = present[0];
-    let max = present[0];
-    for (const v of present) {
-      if (v < min) min = v;
-      if (v > max) max = v;
+    // One pass: nulls, min, max; strings over STAT_STRING_MAX give up min/max for the column.
+    let nulls = 0;
+    let min: Exclude<NormalValue, null> | undefined;
+    let max: Exclude<NormalValue, null> | undefined;
+    let tooLong = false;
+    for (const v of values) {
+      if (v === null) {
+        nulls++;
+        continue;
+      }
+      if (tooLong) continue;
+      if (col.type === 'string' && (v as string).length > STAT_STRING_MAX) {
+        tooLong = true;
+        continue;
+      }
+      if (min === undefined || v < min) min = v;
+      if (max === undefined || v > max) max = v;
     }
+    nullCount[col.name] = nulls;
+    if (min === undefined || max === undefined || tooLong || col.type === 'boolean') continue;
     minValues[col.name] = statValue(col, min);
     maxValues[col.name] = statValue(col, max);
   }

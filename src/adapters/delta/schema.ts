@@ -86,13 +86,23 @@ function describeBad(col: ColumnDef, value: CellValue): string {
 export function toColumns(def: TableDef, rows: readonly Row[]): Map<string, NormalValue[]> {
   const known = new Set(def.columns.map((c) => c.name));
   const columns = def.columns.map((c) => ({ col: c, values: new Array<NormalValue>(rows.length) }));
+  // Date strings repeat (one event date per batch, mostly): each distinct one is parsed once.
+  const days = new Map<string, NormalValue | { problem: string }>();
   rows.forEach((row, i) => {
     for (const name in row) {
       if (!known.has(name)) throw rowError(def, row, i, `unknown column "${name}"`);
     }
     for (const { col, values } of columns) {
       const raw = row[col.name];
-      const v = normalise(col, raw);
+      if (col.type === 'string' && typeof raw === 'string') {
+        values[i] = raw; // the common case, without the general check
+        continue;
+      }
+      let v: NormalValue | { problem: string };
+      if (col.type === 'date' && typeof raw === 'string') {
+        v = days.get(raw) ?? normalise(col, raw);
+        days.set(raw, v);
+      } else v = normalise(col, raw);
       if (v !== null && typeof v === 'object') {
         const problem = v === BAD ? describeBad(col, raw) : v.problem;
         throw rowError(def, row, i, `column "${col.name}" ${problem}`);
