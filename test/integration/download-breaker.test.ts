@@ -24,7 +24,7 @@ describe('download host circuit breaker', function () {
   });
   after(() => h?.stop());
 
-  const eventAt = (i: number, url: string) => {
+  const eventAt = (i: number, url: string): Record<string, unknown> => {
     const e = sampleEvent(i, { sampleUrl: h.sample.url, attachments: 0 });
     return { ...e, data: { ...(e.data as object), attachments: [url] } };
   };
