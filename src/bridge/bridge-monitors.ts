@@ -51,7 +51,7 @@ export function watchTemporal(
 /**
  * Back-pressure for BRIDGE_MAX_OPEN_WORKFLOWS: counts the running workflows of the task queue on a timer; the
  * bridge starts nothing while the count is at the limit, so a backlog waits in Kafka (visible as consumer lag)
- * instead of piling up as open workflows that slow Temporal down. A failed count keeps the last answer.
+ * instead of piling up as open workflows that slow Temporal down. A failed count admits (best effort).
  */
 export class Admission {
   private running = 0;
@@ -78,12 +78,19 @@ export class Admission {
     return refreshEvery(
       intervalMs,
       async () => {
-        const { count } = await this.client.workflow.count(query);
-        this.running = count;
-        this.metrics.runningWorkflows(count);
+        try {
+          const { count } = await this.client.workflow.count(query);
+          this.running = count;
+          this.metrics.runningWorkflows(count);
+        } catch (err) {
+          // Best effort: without a count the bridge admits, and an unreachable Temporal is handled by the
+          // `temporal` breaker and the start retries (a stale count would pause it for no visible reason).
+          this.running = 0;
+          throw err;
+        }
       },
       log,
-      'running workflows not counted (back-pressure keeps the last count)',
+      'running workflows not counted (back-pressure off until the next count)',
     );
   }
 }

@@ -1,5 +1,7 @@
 import type { Counter, Histogram, Registry } from 'prom-client';
 import { counter, histogram } from './metric-catalogue';
+import { ERROR_CATEGORIES, FAILED_STAGES } from '../shared/errors';
+import { XACT_DOMAIN } from '../shared/pipeline-types';
 
 /** The worker's metrics (see metric-catalogue.ts), behind named methods. */
 export class WorkerMetrics {
@@ -34,6 +36,11 @@ export class WorkerMetrics {
       for (const status of ['success', 'error']) this.deltaWrites.inc({ table, status }, 0);
     }
     this.downloads.inc({ status: 'success', error_category: 'none' }, 0);
+    // A counter series born with its first increments hides them from increase()/rate() (no earlier sample):
+    // the DLQ series exist at 0 from the start, so the first failures after a start are seen by the alerts.
+    for (const category of ERROR_CATEGORIES)
+      for (const stage of FAILED_STAGES) this.dlqEntries.inc({ domain: XACT_DOMAIN, category, stage }, 0);
+    for (const outcome of ['completed', 'failed']) this.replays.inc({ domain: XACT_DOMAIN, outcome }, 0);
   }
 
   deltaCommit(table: string, ok: boolean, seconds: number, rows: number): void {
