@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,42 +11,8 @@ import { startSampleServer, type SampleServer } from '../../src/sample/sample-se
 import { freePort } from '../support/free-port';
 import { until } from '../support/poll';
 import { startPipelineProcess, stopPipelineProcess, type PipelineProcess } from '../support/processes';
-import { ensurePrometheus } from '../support/prometheus';
-import { ensureStack, execFileAsync, KAFKA_BROKER, ROOT, STACK_SCRIPT, TEMPORAL_ADDRESS } from '../support/stack';
-
-interface Rule {
-  alert: string;
-  expr: string;
-  for?: string;
-}
-
-/**
- * The test overlay of deploy/prometheus/alerts.yml: the same rules and expressions, evaluated every second, with
- * `for:` cut to 2 s, rate windows cut to 15 s and the thresholds of the alerts exercised here scaled down to a
- * test's volume. Nothing else changes, so what fires here is what fires in production, faster.
- */
-function overlay(): unknown {
-  const scaled: Record<string, [string, string]> = {
-    KafkaConsumerLagHigh: ['> 10000', '> 50'],
-    KafkaDLQGrowthWarning: ['> 5', '> 2'],
-  };
-  const doc = YAML.parse(fs.readFileSync(path.join(ROOT, 'deploy', 'prometheus', 'alerts.yml'), 'utf8')) as {
-    groups: { name: string; interval?: string; rules: Rule[] }[];
-  };
-  for (const group of doc.groups) {
-    group.interval = '1s';
-    for (const rule of group.rules) {
-      rule.expr = rule.expr.replace(/\[(?:5m|10m|1h)\]/g, '[15s]');
-      const s = scaled[rule.alert];
-      if (s) {
-        assert.ok(rule.expr.includes(s[0]), `${rule.alert}: threshold ${s[0]} not found`);
-        rule.expr = rule.expr.replace(s[0], s[1]);
-      }
-      if (rule.for) rule.for = '2s';
-    }
-  }
-  return doc;
-}
+import { alertRulesOverlay, ensurePrometheus, startPrometheus, type RunningPrometheus } from '../support/prometheus';
+import { ensureStack, execFileAsync, KAFKA_BROKER, STACK_SCRIPT, TEMPORAL_ADDRESS } from '../support/stack';
 
 interface Measured {
   alert: string;
@@ -70,7 +36,7 @@ describe('game day: real Prometheus, real faults, our alerts fire and resolve', 
   const results: Measured[] = [];
   let producer: Producer;
   let sample: SampleServer;
-  let prometheus: ChildProcess;
+  let prometheus: RunningPrometheus;
   let promUrl: string;
   let bridge: PipelineProcess;
   let worker: PipelineProcess | undefined;
@@ -172,39 +138,14 @@ describe('game day: real Prometheus, real faults, our alerts fire and resolve', 
     worker = await startPipelineProcess('worker', { ...env, METRICS_PORT: String(workerPort) });
     bridge = await startPipelineProcess('bridge', { ...env, METRICS_PORT: String(bridgePort) });
 
-    fs.writeFileSync(path.join(dir, 'rules.yml'), YAML.stringify(overlay()));
-    fs.writeFileSync(
-      path.join(dir, 'prometheus.yml'),
-      YAML.stringify({
-        global: { scrape_interval: '1s', evaluation_interval: '1s' },
-        rule_files: ['rules.yml'],
-        scrape_configs: [
-          { job_name: 'kafka-pipeline-bridge', static_configs: [{ targets: [`127.0.0.1:${bridgePort}`] }] },
-          { job_name: 'kafka-pipeline-worker', static_configs: [{ targets: [`127.0.0.1:${workerPort}`] }] },
-        ],
-      }),
+    prometheus = await startPrometheus(
+      dir,
+      YAML.stringify(
+        alertRulesOverlay({ KafkaConsumerLagHigh: ['> 10000', '> 50'], KafkaDLQGrowthWarning: ['> 5', '> 2'] }),
+      ),
+      { 'kafka-pipeline-bridge': `127.0.0.1:${bridgePort}`, 'kafka-pipeline-worker': `127.0.0.1:${workerPort}` },
     );
-    const promPort = await freePort();
-    promUrl = `http://127.0.0.1:${promPort}`;
-    prometheus = spawn(
-      'prometheus',
-      [
-        `--config.file=${path.join(dir, 'prometheus.yml')}`,
-        `--storage.tsdb.path=${path.join(dir, 'tsdb')}`,
-        `--web.listen-address=127.0.0.1:${promPort}`,
-      ],
-      { stdio: 'ignore' },
-    );
-    await until(
-      'Prometheus is ready',
-      () =>
-        fetch(`${promUrl}/-/ready`).then(
-          (r) => r.ok,
-          () => false,
-        ),
-      undefined,
-      60_000,
-    );
+    promUrl = prometheus.url;
     await until('Prometheus scrapes both processes', async () => {
       const t = (await fetch(`${promUrl}/api/v1/targets`).then((r) => r.json())) as {
         data: { activeTargets: { health: string }[] };
@@ -225,7 +166,7 @@ describe('game day: real Prometheus, real faults, our alerts fire and resolve', 
       // not set
     }
     await execFileAsync('bash', [STACK_SCRIPT, 'up', 'temporal'], { timeout: 180_000 });
-    prometheus?.kill('SIGTERM');
+    prometheus?.stop();
     if (bridge) await stopPipelineProcess(bridge);
     if (worker) await stopPipelineProcess(worker);
     await producer?.disconnect();

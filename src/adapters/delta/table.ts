@@ -15,8 +15,9 @@ import {
   type AddAction,
   type Snapshot,
 } from './log';
-import { dataColumnsOf, partitionValuesAt, readKeyColumn, writeDataFile } from './data-files';
-import { assertCompatible, parseSchemaString, toColumns, type NormalValue, type Row, type TableDef } from './schema';
+import { readKeyColumn } from './data-files';
+import { partitionKeysOfRows, prepareFiles, type PreparedFile } from './append-files';
+import { assertCompatible, parseSchemaString, toColumns, type Row, type TableDef } from './schema';
 
 export interface DeltaTableOptions {
   /** Write a Parquet checkpoint after every N-th commit (Delta's conventional default: 10). */
@@ -42,12 +43,6 @@ export class DeltaCommitConflictError extends Error {
     super(`${table}: could not commit after ${attempts} attempts; other writers kept winning the next version`);
     this.name = 'DeltaCommitConflictError';
   }
-}
-
-interface PreparedFile {
-  readonly add: AddAction;
-  readonly partition: string;
-  readonly keys: readonly string[];
 }
 
 /**
@@ -116,7 +111,7 @@ export class DeltaTable {
   private async appendLocked(rows: readonly Row[], operation: string): Promise<AppendResult> {
     const columns = toColumns(this.def, rows); // throws DeltaSchemaError naming the column
     const keyOf = columns.get(this.def.keyColumn)!.map((k) => String(k));
-    const partOf = this.partitionKeysOfRows(columns, rows.length);
+    const partOf = partitionKeysOfRows(this.def, columns, rows.length);
     const firstIndex = new Map<string, number>();
     keyOf.forEach((k, i) => firstIndex.has(k) || firstIndex.set(k, i));
     const prepared = new Map<string, PreparedFile>(); // by signature of its row set, reused across attempts
@@ -133,7 +128,7 @@ export class DeltaTable {
           else fresh.push(i);
         }
         if (fresh.length === 0) return { version: null, writtenKeys: [], duplicateKeys, files: [] };
-        const files = await this.prepareFiles(columns, fresh, partOf, keyOf, prepared);
+        const files = await prepareFiles(this.store, this.path, this.def, { columns, fresh, partOf, keyOf }, prepared);
         const version = this.snapshot.version + 1;
         const actions: Action[] = [
           {
@@ -226,23 +221,6 @@ export class DeltaTable {
     if (this.checkpointInterval > 0 && version > 0 && version % this.checkpointInterval === 0) await this.checkpoint();
   }
 
-  /** The partition key of every row; computed once per distinct combination of partition values. */
-  private partitionKeysOfRows(columns: ReadonlyMap<string, readonly NormalValue[]>, count: number): string[] {
-    const partitionColumns = this.def.partitionColumns.map((c) => columns.get(c)!);
-    const cache = new Map<string, string>();
-    const out = new Array<string>(count);
-    for (let i = 0; i < count; i++) {
-      const raw = partitionColumns.map((values) => String(values[i])).join('\u0000');
-      let key = cache.get(raw);
-      if (key === undefined) {
-        key = partitionKeyOf(partitionValuesAt(this.def, columns, i));
-        cache.set(raw, key);
-      }
-      out[i] = key;
-    }
-    return out;
-  }
-
   /** The keys a partition holds, loading them from its data files (key column only) when not cached. */
   private partitionKeys(partition: string): Promise<ReadonlySet<string>> {
     const files = [...this.snapshot.files.values()].filter((f) => partitionKeyOf(f.partitionValues) === partition);
@@ -251,44 +229,6 @@ export class DeltaTable {
       files.map((f) => f.path),
       (relPath) => readKeyColumn(this.store, this.path, relPath, this.def.keyColumn),
     );
-  }
-
-  private async prepareFiles(
-    columns: ReadonlyMap<string, readonly NormalValue[]>,
-    fresh: readonly number[],
-    partOf: readonly string[],
-    keyOf: readonly string[],
-    prepared: Map<string, PreparedFile>,
-  ): Promise<PreparedFile[]> {
-    const byPartition = new Map<string, number[]>();
-    for (const i of fresh) {
-      const list = byPartition.get(partOf[i]);
-      if (list) list.push(i);
-      else byPartition.set(partOf[i], [i]);
-    }
-    const out: PreparedFile[] = [];
-    for (const [partition, indexes] of byPartition) {
-      const signature = `${partition}\n${indexes.map((i) => keyOf[i]).join('\n')}`;
-      let file = prepared.get(signature);
-      if (!file) {
-        file = await this.writeDataFile(columns, indexes, partition, keyOf);
-        prepared.set(signature, file);
-      }
-      out.push(file);
-    }
-    return out;
-  }
-
-  private async writeDataFile(
-    columns: ReadonlyMap<string, readonly NormalValue[]>,
-    indexes: readonly number[],
-    partition: string,
-    keyOf: readonly string[],
-  ): Promise<PreparedFile> {
-    const subset = new Map(dataColumnsOf(this.def).map((c) => [c.name, indexes.map((i) => columns.get(c.name)![i])]));
-    const partitionValues = partitionValuesAt(this.def, columns, indexes[0]);
-    const add = await writeDataFile(this.store, this.path, this.def, subset, partitionValues, indexes.length, true);
-    return { partition, keys: indexes.map((i) => keyOf[i]), add };
   }
 }
 
