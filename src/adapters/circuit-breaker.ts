@@ -1,5 +1,6 @@
 import { BrokenCircuitError, circuitBreaker, CircuitState, ConsecutiveBreaker, handleWhen } from 'cockatiel';
 import type { Registry } from 'prom-client';
+import type { Config } from '../config/config';
 import { counter, gauge } from '../observability/metric-catalogue';
 import type { Logger } from '../observability/logger';
 
@@ -8,6 +9,11 @@ export interface BreakerSettings {
   readonly failureThreshold: number;
   /** How long the circuit stays open before one probe call is let through (half-open). */
   readonly halfOpenAfterMs: number;
+}
+
+/** The BREAKER_* settings every breaker of the processes uses (download hosts override the threshold). */
+export function breakerSettings(config: Config): BreakerSettings {
+  return { failureThreshold: config.breakerFailureThreshold, halfOpenAfterMs: config.breakerOpenS * 1000 };
 }
 
 /** Raised instead of calling a dependency whose circuit is open. Retryable: the caller backs off and tries again. */

@@ -5,7 +5,12 @@ import type { ObjectStore } from '../adapters/storage/object-store';
 import type { Config } from '../config/config';
 import type { InvalidMessageInput } from '../shared/pipeline-types';
 import type { Logger } from '../observability/logger';
-import { CircuitOpenError, type CircuitBreaker, type CircuitBreakers } from '../adapters/circuit-breaker';
+import {
+  breakerSettings,
+  CircuitOpenError,
+  type CircuitBreaker,
+  type CircuitBreakers,
+} from '../adapters/circuit-breaker';
 import type { BridgeMetrics } from './bridge-metrics';
 import { invalid, MAX_INLINE_PAYLOAD_BYTES, toStartRequest, type StartRequest } from './start-request';
 import { startWorkflow, StartRejectedError, type StartOutcome } from './workflow-starter';
@@ -24,7 +29,7 @@ export interface BridgeDeps {
 
 /** The bridge's breakers, from BREAKER_* settings: `temporal` (workflow starts) and `kafka_consumer`. */
 export function bridgeBreakers(breakers: CircuitBreakers, config: Config): BridgeDeps['breakers'] {
-  const settings = { failureThreshold: config.breakerFailureThreshold, halfOpenAfterMs: config.breakerOpenS * 1000 };
+  const settings = breakerSettings(config);
   return { temporal: breakers.get('temporal', settings), kafka: breakers.get('kafka_consumer', settings) };
 }
 

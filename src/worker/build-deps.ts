@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { ActivityDeps, RowWriter } from '../activities';
-import { CircuitBreakers, type CircuitBreaker } from '../adapters/circuit-breaker';
+import { breakerSettings, CircuitBreakers, type CircuitBreaker } from '../adapters/circuit-breaker';
 import { DeltaSchemaError } from '../adapters/delta/schema';
 import { DownloadError } from '../adapters/http/download-error';
 import { GuardedStore } from '../adapters/storage/guarded-store';
@@ -22,7 +22,7 @@ export async function buildActivityDeps(
   metrics?: WorkerMetrics,
   breakers: CircuitBreakers = new CircuitBreakers(undefined),
 ): Promise<ActivityDeps> {
-  const settings = { failureThreshold: config.breakerFailureThreshold, halfOpenAfterMs: config.breakerOpenS * 1000 };
+  const settings = breakerSettings(config);
   // A failing download source surfaces through the store's put; it says nothing about the store.
   const storeBreaker = breakers.get('onelake_client', settings, (err) => !(err instanceof DownloadError));
   const deltaBreaker = breakers.get('delta_writer', settings, (err) => !(err instanceof DeltaSchemaError));
