@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import { xactWorkflowId } from '../../src/shared/pipeline-types';
-import { sampleEvent } from '../../src/sample/sample-events';
 import { PipelineHarness } from '../support/pipeline-harness';
 import { ensureStack } from '../support/stack';
 
@@ -24,10 +23,6 @@ describe('download host circuit breaker', function () {
   });
   after(() => h?.stop());
 
-  const eventAt = (i: number, url: string): Record<string, unknown> => {
-    const e = sampleEvent(i, { sampleUrl: h.sample.url, attachments: 0 });
-    return { ...e, data: { ...(e.data as object), attachments: [url] } };
-  };
   const outageRequests = async () => {
     const stats = (await fetch(`${h.sample.url}/_stats`).then((r) => r.json())) as Record<string, number>;
     return Object.entries(stats)
@@ -36,7 +31,9 @@ describe('download host circuit breaker', function () {
   };
 
   it('stops calling a failing host, fails its runs as circuit_open, and closes after the host recovers', async () => {
-    const events = Array.from({ length: 8 }, (_, i) => eventAt(i, `${h.sample.url}/outage/down/e${i}/estimate.pdf`));
+    const events = Array.from({ length: 8 }, (_, i) =>
+      h.eventWith(i, [`${h.sample.url}/outage/down/e${i}/estimate.pdf`]),
+    );
     await h.produceEvents(events);
     const runs = await h.waitFor(events.map((e) => xactWorkflowId(String(e.traceId))));
     assert.ok([...runs.values()].every((r) => r.status === 'failed'));
@@ -51,7 +48,7 @@ describe('download host circuit breaker', function () {
     assert.ok(requests < 8 * 3, `${requests} requests reached the failing host`);
 
     h.sample.outage('down', false);
-    const ok = eventAt(100, `${h.sample.url}/outage/down/ok/estimate.pdf`);
+    const ok = h.eventWith(100, [`${h.sample.url}/outage/down/ok/estimate.pdf`]);
     await h.produceEvents([ok]);
     const [after] = (await h.waitFor([xactWorkflowId(String(ok.traceId))])).values();
     assert.equal(after.status, 'completed', after.message);

@@ -10,9 +10,14 @@ import { sampleEvent } from '../../src/sample/sample-events';
 import { startSampleServer, type SampleServer } from '../../src/sample/sample-server';
 import { freePort } from '../support/free-port';
 import { until } from '../support/poll';
-import { startPipelineProcess, stopPipelineProcess, type PipelineProcess } from '../support/processes';
+import {
+  startPipelineProcess,
+  stopPipelineProcess,
+  type PipelineProcess,
+  localPipelineEnv,
+} from '../support/processes';
 import { alertRulesOverlay, ensurePrometheus, startPrometheus, type RunningPrometheus } from '../support/prometheus';
-import { ensureStack, execFileAsync, KAFKA_BROKER, STACK_SCRIPT, TEMPORAL_ADDRESS } from '../support/stack';
+import { ensureStack, execFileAsync, KAFKA_BROKER, STACK_SCRIPT, createTopic } from '../support/stack';
 
 interface Measured {
   alert: string;
@@ -63,13 +68,14 @@ describe('game day: real Prometheus, real faults, our alerts fire and resolve', 
     };
     return body.data.alerts.map((a) => ({ alertname: a.labels.alertname, labels: a.labels, state: a.state }));
   };
-  const isFiring = async (alert: string, labels: Record<string, string> = {}) =>
-    (await firing()).some(
-      (a) =>
-        a.alertname === alert && a.state === 'firing' && Object.entries(labels).every(([k, v]) => a.labels[k] === v),
+  /** Alerts named `alert` whose labels include `labels`, pending or firing. */
+  const active = async (alert: string, labels: Record<string, string> = {}) =>
+    (await firing()).filter(
+      (a) => a.alertname === alert && Object.entries(labels).every(([k, v]) => a.labels[k] === v),
     );
-  const isQuiet = async (alert: string, labels: Record<string, string> = {}) =>
-    !(await firing()).some((a) => a.alertname === alert && Object.entries(labels).every(([k, v]) => a.labels[k] === v));
+  const isFiring = async (alert: string, labels?: Record<string, string>) =>
+    (await active(alert, labels)).some((a) => a.state === 'firing');
+  const isQuiet = async (alert: string, labels?: Record<string, string>) => (await active(alert, labels)).length === 0;
 
   /** Induces a fault, waits for the alert to fire, removes the fault, waits for it to resolve; records both times. */
   const drill = async (
@@ -107,24 +113,12 @@ describe('game day: real Prometheus, real faults, our alerts fire and resolve', 
     ensurePrometheus();
     await ensureStack();
     sample = await startSampleServer();
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
-    await admin.disconnect();
+    await createTopic(topic, 3);
     producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     const bridgePort = await freePort();
     workerPort = await freePort();
-    env = {
-      KAFKA_BROKERS: KAFKA_BROKER,
-      TEMPORAL_ADDRESS,
-      XACT_EVENTS_TOPIC: topic,
-      XACT_CONSUMER_GROUP: `gameday-${id}`,
-      TEMPORAL_TASK_QUEUE: `gameday-${id}`,
-      LAKEHOUSE_DIR: lakehouse,
-      ALLOWED_ATTACHMENT_DOMAINS: '127.0.0.1',
-      DOWNLOAD_HTTP_HOSTS: '127.0.0.1',
-      DOWNLOAD_ALLOW_LOOPBACK: 'true',
+    env = localPipelineEnv(`gameday-${id}`, lakehouse, {
       RETRY_INITIAL_INTERVAL_S: '1',
       RETRY_MAX_INTERVAL_S: '2',
       RETRY_MAX_ATTEMPTS: '2',
@@ -134,7 +128,7 @@ describe('game day: real Prometheus, real faults, our alerts fire and resolve', 
       BREAKER_OPEN_S: '5',
       BRIDGE_MAX_OPEN_WORKFLOWS: '10',
       DELTA_FLUSH_MS: '200',
-    };
+    });
     worker = await startPipelineProcess('worker', { ...env, METRICS_PORT: String(workerPort) });
     bridge = await startPipelineProcess('bridge', { ...env, METRICS_PORT: String(bridgePort) });
 

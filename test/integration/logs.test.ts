@@ -9,8 +9,13 @@ import { sampleEvent } from '../../src/sample/sample-events';
 import { startSampleServer, type SampleServer } from '../../src/sample/sample-server';
 import { freePort } from '../support/free-port';
 import { until } from '../support/poll';
-import { startPipelineProcess, stopPipelineProcess, type PipelineProcess } from '../support/processes';
-import { ensureStack, KAFKA_BROKER, TEMPORAL_ADDRESS } from '../support/stack';
+import {
+  startPipelineProcess,
+  stopPipelineProcess,
+  type PipelineProcess,
+  localPipelineEnv,
+} from '../support/processes';
+import { ensureStack, KAFKA_BROKER, TEMPORAL_ADDRESS, createTopic } from '../support/stack';
 
 /** Secret-looking values placed in signed-URL parameters and in the event; none may appear in any log line. */
 const SECRETS = ['Sig0SECRET0a1b2c', 'AKIASECRET0CREDENTIAL', 'TokSECRET0xyz', 'sv0SECRET0sas'];
@@ -33,25 +38,13 @@ describe('logs of an end-to-end run', function () {
     await ensureStack();
     sample = await startSampleServer();
     const kafka = new Kafka({ clientId: 'logs-test', brokers: [KAFKA_BROKER], logLevel: logLevel.NOTHING });
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic }], waitForLeaders: true });
-    await admin.disconnect();
-    const env = {
-      KAFKA_BROKERS: KAFKA_BROKER,
-      TEMPORAL_ADDRESS,
-      XACT_EVENTS_TOPIC: topic,
-      XACT_CONSUMER_GROUP: `logs-${id}`,
-      TEMPORAL_TASK_QUEUE: `logs-${id}`,
-      LAKEHOUSE_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'logs-')),
-      ALLOWED_ATTACHMENT_DOMAINS: '127.0.0.1',
-      DOWNLOAD_HTTP_HOSTS: '127.0.0.1',
-      DOWNLOAD_ALLOW_LOOPBACK: 'true',
+    await createTopic(topic);
+    const env = localPipelineEnv(`logs-${id}`, fs.mkdtempSync(path.join(os.tmpdir(), 'logs-')), {
       RETRY_INITIAL_INTERVAL_S: '1',
       RETRY_MAX_INTERVAL_S: '1',
       RETRY_MAX_ATTEMPTS: '2',
       LOG_LEVEL: 'debug',
-    };
+    });
     procs = [
       await startPipelineProcess('worker', { ...env, METRICS_PORT: String(await freePort()) }),
       await startPipelineProcess('bridge', { ...env, METRICS_PORT: String(await freePort()) }),

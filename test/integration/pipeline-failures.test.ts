@@ -2,17 +2,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { invalidMessageWorkflowId, xactWorkflowId, type InvalidMessageInput } from '../../src/shared/pipeline-types';
 import { xactEventId } from '../../src/shared/uuid5';
-import { sampleEvent } from '../../src/sample/sample-events';
 import { readWithDeltaRs } from '../support/delta-rs';
 import { PipelineHarness } from '../support/pipeline-harness';
 import { ensureStack } from '../support/stack';
 
 const PRIVATE = '10.255.255.1'; // allowlisted below on purpose: the address check, not the allowlist, must refuse it
-
-function eventWith(h: PipelineHarness, i: number, urls: string[]): Record<string, unknown> {
-  const e = sampleEvent(i, { sampleUrl: h.sample.url, attachments: 0 });
-  return { ...e, data: { ...(e.data as object), attachments: urls } };
-}
 
 describe('xact pipeline failures become visible DLQ entries', function () {
   this.timeout(600_000);
@@ -74,7 +68,7 @@ describe('xact pipeline failures become visible DLQ entries', function () {
         reason: /HTTP 410/,
       },
     } as const;
-    const events = Object.values(cases).map((c, i) => eventWith(h, 1000 + i, [...c.urls]));
+    const events = Object.values(cases).map((c, i) => h.eventWith(1000 + i, [...c.urls]));
     await h.produceEvents(events);
     const runs = await h.waitFor(events.map((e) => xactWorkflowId(String(e.traceId))));
     const byCase = new Map(
@@ -113,8 +107,8 @@ describe('xact pipeline failures become visible DLQ entries', function () {
   });
 
   it('turns malformed messages into failed runs holding the raw payload, and the partition keeps flowing', async () => {
-    const good1 = eventWith(h, 2001, []);
-    const good2 = eventWith(h, 2002, []);
+    const good1 = h.eventWith(2001, []);
+    const good2 = h.eventWith(2002, []);
     const messages = [
       { value: 'this is { not json', key: 'bad-1', partition: 0 },
       { value: JSON.stringify(good1), partition: 0 },
@@ -158,7 +152,7 @@ describe('xact pipeline failures become visible DLQ entries', function () {
       DOWNLOAD_ALLOW_LOOPBACK: 'false',
     });
     try {
-      const event = eventWith(strict, 3001, [`http://localhost:${strict.sample.port}/files/l1/estimate.pdf`]);
+      const event = strict.eventWith(3001, [`http://localhost:${strict.sample.port}/files/l1/estimate.pdf`]);
       await strict.produceEvents([event]);
       const run = (await strict.waitFor([xactWorkflowId(String(event.traceId))])).values().next().value!;
       assert.equal(run.status, 'failed');

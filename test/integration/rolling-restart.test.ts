@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -9,16 +8,17 @@ import { Client, Connection } from '@temporalio/client';
 import { sampleEvent } from '../../src/sample/sample-events';
 import { startSampleServer, type SampleServer } from '../../src/sample/sample-server';
 import { xactEventId } from '../../src/shared/uuid5';
-import { WORKER_NODE_OPTIONS } from '../../src/worker/node-options';
 import { readWithDeltaRs } from '../support/delta-rs';
+import {
+  startPipelineProcess,
+  stopPipelineProcess,
+  type PipelineProcess,
+  localPipelineEnv,
+} from '../support/processes';
 import { until } from '../support/poll';
-import { ensureStack, execFileAsync, KAFKA_BROKER, ROOT, TEMPORAL_ADDRESS } from '../support/stack';
+import { ensureStack, execFileAsync, KAFKA_BROKER, ROOT, TEMPORAL_ADDRESS, createTopic } from '../support/stack';
 
-interface Proc {
-  readonly name: string;
-  readonly child: ChildProcess;
-  readonly output: string[];
-}
+type Proc = PipelineProcess & { readonly name: string };
 
 /**
  * Graceful rollouts on the real local stack: two bridge and two worker processes (compiled, as in the image) are
@@ -35,33 +35,16 @@ describe('rolling restart of bridges and workers under load', function () {
   const procs: Proc[] = [];
 
   const start = async (name: string, command: 'bridge' | 'worker'): Promise<Proc> => {
-    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'kafka-pipeline.js'), command], {
-      env: { ...process.env, ...env, ...(command === 'worker' ? { NODE_OPTIONS: WORKER_NODE_OPTIONS } : {}) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const proc = { name, child, output: [] as string[] };
-    child.stdout!.on('data', (d: Buffer) => proc.output.push(...String(d).split('\n').filter(Boolean)));
-    child.stderr!.on('data', (d: Buffer) => proc.output.push(...String(d).split('\n').filter(Boolean)));
-    const ready = command === 'bridge' ? 'bridge consuming' : 'worker started';
-    await until(
-      `${name} is ${ready}`,
-      async () => proc.output.some((l) => l.includes(ready)) || child.exitCode !== null,
-    );
-    assert.equal(child.exitCode, null, `${name} exited early:\n${proc.output.join('\n')}`);
+    const proc = { name, ...(await startPipelineProcess(command, env)) };
     procs.push(proc);
     return proc;
   };
 
   /** SIGTERM, then the time until the process exited; fails if it needs longer than the pod's grace period. */
   const stop = async (proc: Proc, graceS: number): Promise<number> => {
-    const t0 = Date.now();
-    const exited = new Promise<number | null>((resolve) => proc.child.once('exit', (code) => resolve(code)));
-    proc.child.kill('SIGTERM');
-    const timer = setTimeout(() => proc.child.kill('SIGKILL'), graceS * 1000);
-    const code = await exited;
-    clearTimeout(timer);
+    const { code, ms } = await stopPipelineProcess(proc, graceS * 1000);
     assert.equal(code, 0, `${proc.name} exit code ${code}:\n${proc.output.slice(-20).join('\n')}`);
-    return Date.now() - t0;
+    return ms;
   };
 
   before(async () => {
@@ -69,20 +52,10 @@ describe('rolling restart of bridges and workers under load', function () {
     await execFileAsync('npm', ['run', '--silent', 'build'], { cwd: ROOT, timeout: 300_000 });
     sample = await startSampleServer();
     lakehouse = fs.mkdtempSync(path.join(os.tmpdir(), 'lakehouse-rolling-'));
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 6 }], waitForLeaders: true });
-    await admin.disconnect();
-    env = {
+    await createTopic(topic, 6);
+    env = localPipelineEnv(`rolling-${id}`, lakehouse, {
       KP_RUN_COMPILED: '1',
-      XACT_EVENTS_TOPIC: topic,
-      XACT_CONSUMER_GROUP: `rolling-${id}`,
-      TEMPORAL_TASK_QUEUE: `rolling-${id}`,
-      LAKEHOUSE_DIR: lakehouse,
       METRICS_PORT: '0',
-      ALLOWED_ATTACHMENT_DOMAINS: '127.0.0.1',
-      DOWNLOAD_HTTP_HOSTS: '127.0.0.1',
-      DOWNLOAD_ALLOW_LOOPBACK: 'true',
       DELTA_FLUSH_MS: '200',
       WORKER_SHUTDOWN_GRACE_S: '30',
       // An activity task the server hands to a worker in its last instant of polling is lost with that worker and
@@ -90,7 +63,7 @@ describe('rolling restart of bridges and workers under load', function () {
       RETRY_INITIAL_INTERVAL_S: '2',
       RETRY_MAX_INTERVAL_S: '5',
       LOG_LEVEL: 'info',
-    };
+    });
   });
   after(async () => {
     for (const p of procs) if (p.child.exitCode === null) p.child.kill('SIGKILL');

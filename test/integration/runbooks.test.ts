@@ -12,8 +12,13 @@ import { sampleEvent } from '../../src/sample/sample-events';
 import { startSampleServer, type SampleServer } from '../../src/sample/sample-server';
 import { shellCommands } from '../support/markdown';
 import { until } from '../support/poll';
-import { startPipelineProcess, stopPipelineProcess, type PipelineProcess } from '../support/processes';
-import { ensureStack, KAFKA_BROKER, ROOT, TEMPORAL_ADDRESS } from '../support/stack';
+import {
+  startPipelineProcess,
+  stopPipelineProcess,
+  type PipelineProcess,
+  localPipelineEnv,
+} from '../support/processes';
+import { ensureStack, KAFKA_BROKER, ROOT, TEMPORAL_ADDRESS, createTopic } from '../support/stack';
 
 const TEMPORAL = path.join(ROOT, '.tools', 'venv', 'bin', 'temporal');
 const DOCS = [
@@ -45,25 +50,16 @@ describe('runbook and README commands work against the local stack', function ()
     queue: `runbooks-${id}`,
   };
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runbooks-'));
-  const env: Record<string, string> = {
-    KAFKA_BROKERS: KAFKA_BROKER,
-    TEMPORAL_ADDRESS,
+  const env: Record<string, string> = localPipelineEnv(`runbooks-${id}`, path.join(dir, 'lakehouse'), {
     TEMPORAL_NAMESPACE: names.namespace,
-    XACT_EVENTS_TOPIC: names.topic,
-    XACT_CONSUMER_GROUP: names.group,
-    TEMPORAL_TASK_QUEUE: names.queue,
-    LAKEHOUSE_DIR: path.join(dir, 'lakehouse'),
     DLQ_AUDIT_LOG: path.join(dir, 'audit.jsonl'),
-    ALLOWED_ATTACHMENT_DOMAINS: '127.0.0.1',
-    DOWNLOAD_HTTP_HOSTS: '127.0.0.1',
-    DOWNLOAD_ALLOW_LOOPBACK: 'true',
     RETRY_INITIAL_INTERVAL_S: '1',
     RETRY_MAX_INTERVAL_S: '1',
     RETRY_MAX_ATTEMPTS: '2',
     KAFKA_LAG_INTERVAL_S: '2',
     DLQ_METRICS_INTERVAL_S: '5',
     USER: 'runbook-test',
-  };
+  });
   const bin = path.join(dir, 'bin');
   let sample: SampleServer;
   let bridge: PipelineProcess | undefined;
@@ -118,10 +114,7 @@ describe('runbook and README commands work against the local stack', function ()
     assert.equal(ns.status, 0, ns.stderr);
     const sa = await sh('scripts/register-search-attributes.sh');
     assert.equal(sa.status, 0, sa.stderr);
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic: names.topic, numPartitions: 3 }], waitForLeaders: true });
-    await admin.disconnect();
+    await createTopic(names.topic, 3);
     await producer.connect();
     sample = await startSampleServer({ port: 8765 });
     connection = await Connection.connect({ address: TEMPORAL_ADDRESS });

@@ -11,9 +11,10 @@ import { bridgeBreakers, KafkaBridge } from '../../src/bridge/kafka-bridge';
 import { CircuitBreakers } from '../../src/adapters/circuit-breaker';
 import { loadConfig, type Config } from '../../src/config/config';
 import { createLogger } from '../../src/observability/logger';
+import { sampleEvent } from '../../src/sample/sample-events';
 import { startSampleServer, type SampleServer } from '../../src/sample/sample-server';
 import { createPipelineWorker, type PipelineWorker } from '../../src/worker/create-worker';
-import { KAFKA_BROKER, TEMPORAL_ADDRESS } from './stack';
+import { KAFKA_BROKER, TEMPORAL_ADDRESS, createTopic } from './stack';
 
 export interface RunOutcome {
   readonly status: 'completed' | 'failed';
@@ -57,10 +58,7 @@ export class PipelineHarness {
     this.lakehouse = fs.mkdtempSync(path.join(os.tmpdir(), 'lakehouse-'));
     this.sample = await startSampleServer();
     const kafka = new Kafka({ clientId: 'pipeline-test', brokers: [KAFKA_BROKER], logLevel: logLevel.NOTHING });
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.createTopics({ topics: [{ topic: this.topic, numPartitions: 6 }], waitForLeaders: true });
-    await admin.disconnect();
+    await createTopic(this.topic, 6);
     this.producer = kafka.producer({
       createPartitioner: Partitioners.DefaultPartitioner,
       allowAutoTopicCreation: false,
@@ -103,6 +101,12 @@ export class PipelineHarness {
       breakers: bridgeBreakers(new CircuitBreakers(this.registry, log), this.config),
     });
     await this.bridge.start();
+  }
+
+  /** A sample event whose attachments are exactly `urls`. */
+  eventWith(i: number, urls: string[]): Record<string, unknown> {
+    const e = sampleEvent(i, { sampleUrl: this.sample.url, attachments: 0 });
+    return { ...e, data: { ...(e.data as object), attachments: urls } };
   }
 
   /** Produces messages in order; returns the offset of each (messages sent one call at a time when partitioned). */

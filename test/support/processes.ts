@@ -3,13 +3,37 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { WORKER_NODE_OPTIONS } from '../../src/worker/node-options';
 import { until } from './poll';
-import { ROOT } from './stack';
+import { KAFKA_BROKER, ROOT, TEMPORAL_ADDRESS } from './stack';
 
 /** A pipeline process (`kafka-pipeline bridge|worker`) started as operators start it, with its output kept. */
 export interface PipelineProcess {
   readonly command: 'bridge' | 'worker';
   readonly child: ChildProcess;
   readonly output: string[];
+}
+
+/**
+ * The environment of pipeline processes isolated per test: the local stack, a topic `xact.events.<name>`, consumer
+ * group and task queue `<name>`, a lakehouse folder of its own, attachments from the local sample server; `extra`
+ * adds or overrides keys.
+ */
+export function localPipelineEnv(
+  name: string,
+  lakehouse: string,
+  extra: Record<string, string> = {},
+): Record<string, string> {
+  return {
+    KAFKA_BROKERS: KAFKA_BROKER,
+    TEMPORAL_ADDRESS,
+    XACT_EVENTS_TOPIC: `xact.events.${name}`,
+    XACT_CONSUMER_GROUP: name,
+    TEMPORAL_TASK_QUEUE: name,
+    LAKEHOUSE_DIR: lakehouse,
+    ALLOWED_ATTACHMENT_DOMAINS: '127.0.0.1',
+    DOWNLOAD_HTTP_HOSTS: '127.0.0.1',
+    DOWNLOAD_ALLOW_LOOPBACK: 'true',
+    ...extra,
+  };
 }
 
 /** Starts `node bin/kafka-pipeline.js <command>` and waits for its ready line. */
@@ -34,12 +58,17 @@ export async function startPipelineProcess(
   return proc;
 }
 
-/** SIGTERM and wait for the exit (SIGKILL after `graceMs`). */
-export async function stopPipelineProcess(proc: PipelineProcess, graceMs = 90_000): Promise<void> {
-  if (proc.child.exitCode !== null || proc.child.signalCode !== null) return;
-  const exited = new Promise<void>((resolve) => proc.child.once('exit', () => resolve()));
+/** SIGTERM and wait for the exit (SIGKILL after `graceMs`); returns the exit code and how long the stop took. */
+export async function stopPipelineProcess(
+  proc: PipelineProcess,
+  graceMs = 90_000,
+): Promise<{ code: number | null; ms: number }> {
+  if (proc.child.exitCode !== null || proc.child.signalCode !== null) return { code: proc.child.exitCode, ms: 0 };
+  const t0 = Date.now();
+  const exited = new Promise<number | null>((resolve) => proc.child.once('exit', (code) => resolve(code)));
   proc.child.kill('SIGTERM');
   const timer = setTimeout(() => proc.child.kill('SIGKILL'), graceMs);
-  await exited;
+  const code = await exited;
   clearTimeout(timer);
+  return { code, ms: Date.now() - t0 };
 }

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { Kafka, logLevel } from 'kafkajs';
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -44,5 +45,16 @@ export function ensureStack(): Promise<void> {
 export async function stopStackIfStartedByTests(): Promise<void> {
   if (startedByTests && process.env.KP_KEEP_STACK !== '1') {
     await execFileAsync('bash', [STACK_SCRIPT, 'down'], { timeout: 120_000 });
+  }
+}
+
+/** Creates a topic of the test's own on the local broker (it does not auto-create topics). */
+export async function createTopic(topic: string, numPartitions = 1): Promise<void> {
+  const admin = new Kafka({ clientId: 'test-admin', brokers: [KAFKA_BROKER], logLevel: logLevel.NOTHING }).admin();
+  await admin.connect();
+  try {
+    await admin.createTopics({ topics: [{ topic, numPartitions }], waitForLeaders: true });
+  } finally {
+    await admin.disconnect();
   }
 }
