@@ -26,5 +26,5 @@ if [ "$state" != "WORKFLOW_EXECUTION_STATUS_FAILED" ]; then
 fi
 "${T[@]}" workflow reset --workflow-id "$wf" --run-id "$run_id" --type FirstWorkflowTask \
   --reason "scripts/dlq-replay-one.sh by ${USER:-unknown}: $reason"
-"${T[@]}" workflow delete --workflow-id "$wf" --run-id "$run_id" --yes >/dev/null
+delete_run "$wf" "$run_id"
 echo "dlq-replay-one: replayed $wf (failed run $run_id reset and deleted)"

@@ -37,7 +37,7 @@ while [ -n "$pending" ] && [ $SECONDS -lt $deadline ]; do
     [ -n "$wf" ] || continue
     latest="$("${T[@]}" workflow describe --workflow-id "$wf" -o json | python3 -c 'import json,sys; print(json.load(sys.stdin)["workflowExecutionInfo"]["execution"]["runId"])')"
     if [ "$latest" != "$run" ]; then
-      "${T[@]}" workflow delete --workflow-id "$wf" --run-id "$run" --yes >/dev/null
+      delete_run "$wf" "$run"
     else
       next+="$wf $run"$'\n'
     fi

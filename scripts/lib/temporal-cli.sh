@@ -10,3 +10,15 @@ if [ -z "$temporal_bin" ]; then
 fi
 # shellcheck disable=SC2206
 T=("$temporal_bin" --address "${TEMPORAL_ADDRESS:-127.0.0.1:7233}" --namespace "${TEMPORAL_NAMESPACE:-default}" ${TEMPORAL_CLI_ARGS:-})
+
+# Deletes one run. A run that is already gone (deleted by someone else, e.g. `kafka-pipeline dlq replay`, while the
+# visibility listing still showed it) is the outcome we want, not an error; any other failure stops the script.
+delete_run() {
+  local out
+  if ! out="$("${T[@]}" workflow delete --workflow-id "$1" --run-id "$2" --yes 2>&1 >/dev/null)"; then
+    case "$out" in
+      *"not found"*) ;;
+      *) echo "$out" >&2; return 1 ;;
+    esac
+  fi
+}
