@@ -1,64 +1,112 @@
 import type { ObjectStore } from '../storage/object-store';
-import { dataColumnsOf, partitionValuesAt, writeDataFile } from './data-files';
+import { encodeColumns } from './column-encoder';
+import { dataColumnsOf, encodeDataFile, putDataFile } from './data-files';
 import { partitionKeyOf, type AddAction } from './log';
-import type { NormalValue, TableDef } from './schema';
+import type { RowBatch } from './row-batch';
+import { checkCell, partitionValueString } from './schema';
 
-/** A data file written for an append, not yet committed: its add action, partition and row keys. */
+/** A data file written for an append, not yet committed: its add action, partition, rows and their keys. */
 export interface PreparedFile {
   readonly add: AddAction;
   readonly partition: string;
+  readonly rows: readonly number[];
   readonly keys: readonly string[];
 }
 
-type Columns = ReadonlyMap<string, readonly NormalValue[]>;
+/** The rows of one partition in an append: the first row of each key, and those keys. */
+export interface PartitionRows {
+  /** The partition's values as the log writes them. */
+  readonly values: Record<string, string | null>;
+  readonly rows: number[];
+  readonly keys: Set<string>;
+}
 
-/** The partition key of every row; computed once per distinct combination of partition values. */
-export function partitionKeysOfRows(def: TableDef, columns: Columns, count: number): string[] {
-  const partitionColumns = def.partitionColumns.map((c) => columns.get(c)!);
-  const cache = new Map<string, string>();
-  const out = new Array<string>(count);
-  for (let i = 0; i < count; i++) {
-    const raw = partitionColumns.map((values) => String(values[i])).join('\u0000');
-    let key = cache.get(raw);
-    if (key === undefined) {
-      key = partitionKeyOf(partitionValuesAt(def, columns, i));
-      cache.set(raw, key);
-    }
-    out[i] = key;
-  }
-  return out;
+/** Every row's key, and the rows of each partition (by partitionKeyOf). */
+export interface RowIndex {
+  readonly keyOf: readonly string[];
+  readonly partitions: ReadonlyMap<string, PartitionRows>;
 }
 
 /**
- * One Parquet file per partition for the rows `fresh` (indexes into `columns`). `prepared` keeps the files of
- * earlier attempts by the signature of their row set, so a commit retried with the same rows reuses its files.
+ * Checks the cells of every row's key and partition columns (DeltaSchemaError naming the column otherwise) and
+ * groups the rows by partition, keeping the first row of each key (keys are unique per partition: a key always
+ * lands in the same partition, docs/design.md). Partition values repeat (one event date per batch, mostly), so
+ * each distinct raw value is converted once.
+ */
+export function indexRows(batch: RowBatch): RowIndex {
+  const { def, rows } = batch;
+  const keyCol = def.columns.find((c) => c.name === def.keyColumn)!;
+  const partCols = def.partitionColumns.map((name) => def.columns.find((c) => c.name === name)!);
+  const keyOf = new Array<string>(rows.length);
+  const partitions = new Map<string, PartitionRows>();
+  const byRaw = new Map<string, PartitionRows>(); // raw partition cell (strings only) → its partition
+  const keyCells = batch.cells.get(keyCol.name) ?? [];
+  const partCells = partCols.map((col) => batch.cells.get(col.name) ?? []);
+  for (let i = 0; i < rows.length; i++) {
+    const cell = keyCells[i];
+    const key = typeof cell === 'string' ? cell : String(checkCell(def, keyCol, rows[i], i, cell));
+    keyOf[i] = key;
+    const raw = partCols.length === 1 ? partCells[0][i] : undefined;
+    let part = typeof raw === 'string' ? byRaw.get(raw) : undefined;
+    if (part === undefined) {
+      const values: Record<string, string | null> = {};
+      partCols.forEach((col, k) => {
+        values[col.name] = partitionValueString(col.type, checkCell(def, col, rows[i], i, partCells[k][i]));
+      });
+      const partition = partitionKeyOf(values);
+      part = partitions.get(partition) ?? { values, rows: [], keys: new Set() };
+      partitions.set(partition, part);
+      if (typeof raw === 'string') byRaw.set(raw, part);
+    }
+    const before = part.keys.size;
+    part.keys.add(key);
+    if (part.keys.size !== before) part.rows.push(i);
+  }
+  return { keyOf, partitions };
+}
+
+/** Checks the data cells of rows that are not written (duplicates): bad input is an error even when skipped. */
+export function checkSkippedRows(batch: RowBatch, written: readonly number[]): void {
+  const n = batch.rows.length;
+  if (written.length === n) return;
+  const isWritten = new Uint8Array(n);
+  for (const i of written) isWritten[i] = 1;
+  const skipped = [];
+  for (let i = 0; i < n; i++) if (!isWritten[i]) skipped.push(i);
+  encodeColumns(batch, dataColumnsOf(batch.def), skipped);
+}
+
+/**
+ * One Parquet file per partition for the rows `fresh` (per partition, indexes into the batch). All files are
+ * encoded (and so validated) before any is stored. `prepared` holds the files of earlier attempts; a commit retried
+ * with the same rows of a partition reuses its file.
  */
 export async function prepareFiles(
   store: ObjectStore,
   tablePath: string,
-  def: TableDef,
-  rows: { columns: Columns; fresh: readonly number[]; partOf: readonly string[]; keyOf: readonly string[] },
-  prepared: Map<string, PreparedFile>,
+  batch: RowBatch,
+  index: RowIndex,
+  fresh: ReadonlyMap<string, readonly number[]>,
+  prepared: PreparedFile[],
 ): Promise<PreparedFile[]> {
-  const { columns, fresh, partOf, keyOf } = rows;
-  const byPartition = new Map<string, number[]>();
-  for (const i of fresh) {
-    const list = byPartition.get(partOf[i]);
-    if (list) list.push(i);
-    else byPartition.set(partOf[i], [i]);
-  }
-  const out: PreparedFile[] = [];
-  for (const [partition, indexes] of byPartition) {
-    const signature = `${partition}\n${indexes.map((i) => keyOf[i]).join('\n')}`;
-    let file = prepared.get(signature);
-    if (!file) {
-      const subset = new Map(dataColumnsOf(def).map((c) => [c.name, indexes.map((i) => columns.get(c.name)![i])]));
-      const partitionValues = partitionValuesAt(def, columns, indexes[0]);
-      const add = await writeDataFile(store, tablePath, def, subset, partitionValues, indexes.length, true);
-      file = { partition, keys: indexes.map((i) => keyOf[i]), add };
-      prepared.set(signature, file);
-    }
-    out.push(file);
-  }
-  return out;
+  const parts = [...fresh].map(([partition, rows]) => {
+    const known = prepared.find((f) => f.partition === partition && sameRows(f.rows, rows));
+    return { partition, rows, known, encoded: known ? undefined : encodeDataFile(batch, rows) };
+  });
+  return Promise.all(
+    parts.map(async ({ partition, rows, known, encoded }) => {
+      if (known) return known;
+      const values = index.partitions.get(partition)!.values;
+      const add = await putDataFile(store, tablePath, batch.def, encoded!, values, true);
+      const file = { partition, rows, keys: rows.map((i) => index.keyOf[i]), add };
+      prepared.push(file);
+      return file;
+    }),
+  );
+}
+
+function sameRows(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
+  return true;
 }

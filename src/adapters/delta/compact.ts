@@ -1,7 +1,8 @@
 import type { ObjectStore } from '../storage/object-store';
-import { dataColumnsOf, readDataFile, toNormalColumns, writeDataFile } from './data-files';
+import { dataColumnsOf, encodeDataFile, putDataFile, readDataFile, rowsOfDataFile } from './data-files';
 import { type AddAction, partitionKeyOf } from './log';
-import type { NormalValue } from './schema';
+import { transposeRows } from './row-batch';
+import type { Row } from './schema';
 import type { DeltaTable } from './table';
 
 export interface CompactOptions {
@@ -115,15 +116,13 @@ async function compactPartition(
   let rows = 0;
   try {
     for (const bin of bins) {
-      const merged = new Map<string, NormalValue[]>(columns.map((c) => [c.name, []]));
-      let binRows = 0;
+      const merged: Row[] = [];
       for (const f of bin) {
-        const data = toNormalColumns(await readDataFile(store, table.path, f.path), columns);
-        for (const c of columns) for (const v of data.get(c.name)!) merged.get(c.name)!.push(v);
-        binRows += data.get(columns[0].name)!.length;
+        for (const row of rowsOfDataFile(await readDataFile(store, table.path, f.path), columns)) merged.push(row);
       }
-      added.push(await writeDataFile(store, table.path, table.def, merged, partition, binRows, false));
-      rows += binRows;
+      const file = encodeDataFile(transposeRows(table.def, merged));
+      added.push(await putDataFile(store, table.path, table.def, file, partition, false));
+      rows += merged.length;
     }
   } catch (err) {
     await deleteFiles(store, table.path, added); // nothing references them yet

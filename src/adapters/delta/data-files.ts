@@ -2,8 +2,10 @@ import { randomUUID } from 'node:crypto';
 import type * as arrow from 'apache-arrow';
 import type { ObjectStore } from '../storage/object-store';
 import type { AddAction } from './log';
-import { fileStats, readParquet, writeParquet } from './parquet';
-import { type ColumnDef, type NormalValue, partitionValueString, type TableDef } from './schema';
+import { encodeColumns, fileStatsJson } from './column-encoder';
+import { readParquet, writeParquet } from './parquet';
+import type { RowBatch } from './row-batch';
+import type { CellValue, ColumnDef, Row, TableDef } from './schema';
 
 const DAY_MS = 86_400_000;
 
@@ -12,32 +14,42 @@ export function dataColumnsOf(def: TableDef): ColumnDef[] {
   return def.columns.filter((c) => !def.partitionColumns.includes(c.name));
 }
 
+/** A data file's Parquet bytes and Delta stats, encoded but not yet stored. */
+export interface EncodedFile {
+  readonly bytes: Uint8Array;
+  readonly stats: string;
+}
+
+/** Validates and encodes rows `indexes` of the batch (all of them by default) as one data file. */
+export function encodeDataFile(batch: RowBatch, indexes?: ArrayLike<number>): EncodedFile {
+  const which = indexes ?? Array.from(batch.rows.keys());
+  const columns = encodeColumns(batch, dataColumnsOf(batch.def), which);
+  return { bytes: writeParquet(columns), stats: fileStatsJson(columns, which.length) };
+}
+
 /**
- * Writes one Parquet data file of a partition and returns its `add` action (path relative to the table, URI-encoded
- * as the protocol requires; size, stats). The file is not part of the table until a commit references it.
+ * Stores an encoded data file in its partition's directory and returns its `add` action (path relative to the
+ * table, URI-encoded as the protocol requires). The file is not part of the table until a commit references it.
  */
-export async function writeDataFile(
+export async function putDataFile(
   store: ObjectStore,
   tablePath: string,
   def: TableDef,
-  data: ReadonlyMap<string, readonly NormalValue[]>,
+  file: EncodedFile,
   partitionValues: Record<string, string | null>,
-  numRecords: number,
   dataChange: boolean,
 ): Promise<AddAction> {
-  const columns = dataColumnsOf(def);
-  const bytes = writeParquet(columns, data);
   const dir = def.partitionColumns.map((c) => `${c}=${hiveEscape(partitionValues[c])}`).join('/');
   const name = `part-00000-${randomUUID()}-c000.snappy.parquet`;
   const relPath = dir ? `${dir}/${name}` : name;
-  await store.put(`${tablePath}/${relPath}`, bytes);
+  await store.put(`${tablePath}/${relPath}`, file.bytes);
   return {
     path: encodeURI(relPath),
     partitionValues,
-    size: bytes.byteLength,
+    size: file.bytes.byteLength,
     modificationTime: Date.now(),
     dataChange,
-    stats: fileStats(columns, data, numRecords),
+    stats: file.stats,
   };
 }
 
@@ -65,37 +77,29 @@ export async function readKeyColumn(
   return [...column].map((k) => String(k));
 }
 
-/** The partition values (as the log writes them) of row `i`. */
-export function partitionValuesAt(
-  def: TableDef,
-  columns: ReadonlyMap<string, readonly NormalValue[]>,
-  i: number,
-): Record<string, string | null> {
-  const out: Record<string, string | null> = {};
-  for (const name of def.partitionColumns) {
-    const col = def.columns.find((c) => c.name === name)!;
-    out[name] = partitionValueString(col.type, columns.get(name)![i]);
-  }
-  return out;
-}
-
-/** Converts Arrow columns read from a data file back to the writer's normal values (the inverse of writeParquet). */
-export function toNormalColumns(table: arrow.Table, columns: readonly ColumnDef[]): Map<string, NormalValue[]> {
-  const out = new Map<string, NormalValue[]>();
+/**
+ * The rows of a data file as the writer takes them (timestamps as bigint microseconds, dates as Date, longs as
+ * bigint), for rewriting
+ * files (compaction).
+ */
+export function rowsOfDataFile(table: arrow.Table, columns: readonly ColumnDef[]): Row[] {
+  const rows: Record<string, CellValue>[] = Array.from({ length: table.numRows }, () => ({}));
   for (const col of columns) {
     const vector = table.getChild(col.name);
     if (!vector) throw new Error(`data file has no column ${col.name}`);
-    const values: NormalValue[] = [];
-    for (const v of vector as Iterable<unknown>) {
-      if (v === null || v === undefined) values.push(null);
-      else if (col.type === 'date') values.push(Math.round(Number(v instanceof Date ? v.getTime() : v) / DAY_MS));
-      else if (col.type === 'timestamp') values.push(Number(v instanceof Date ? v.getTime() : v));
-      else if (col.type === 'long') values.push(BigInt(v as bigint | number));
-      else values.push(v as NormalValue);
-    }
-    out.set(col.name, values);
+    let i = 0;
+    for (const v of vector as Iterable<unknown>) rows[i++][col.name] = cellOf(col, v);
   }
-  return out;
+  return rows;
+}
+
+function cellOf(col: ColumnDef, v: unknown): CellValue {
+  if (v === null || v === undefined) return null;
+  const ms = () => Number(v instanceof Date ? v.getTime() : v);
+  if (col.type === 'date') return new Date(Math.round(ms() / DAY_MS) * DAY_MS);
+  if (col.type === 'timestamp') return BigInt(Math.round(ms() * 1000)); // micros: a Date would drop them
+  if (col.type === 'long') return BigInt(v as bigint | number);
+  return v as CellValue;
 }
 
 /** Hive-style escaping of a partition value in a directory name; null is Hive's default partition. */

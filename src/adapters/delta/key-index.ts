@@ -5,7 +5,7 @@
  * memory is about 100 bytes per key held.
  */
 export class KeyIndex {
-  private readonly partitions = new Map<string, { keys: Set<string>; files: Set<string> }>();
+  private readonly partitions = new Map<string, { keys: Set<string>; readonly files: Set<string> }>();
 
   constructor(private readonly maxPartitions = 16) {}
 
@@ -34,11 +34,16 @@ export class KeyIndex {
     return this.partitions.get(partition)?.files.has(file) ?? false;
   }
 
-  addFile(partition: string, file: string, keys: Iterable<string>): void {
+  /**
+   * Counts a new data file's keys in its (loaded) partition. `keySet`, when given, is a set of exactly those keys
+   * that the caller hands over: an empty partition takes it as its key set instead of copying the keys one by one.
+   */
+  addFile(partition: string, file: string, keys: Iterable<string>, keySet?: Set<string>): void {
     const entry = this.partitions.get(partition);
     if (!entry) return;
     entry.files.add(file);
-    for (const k of keys) entry.keys.add(k);
+    if (keySet && entry.keys.size === 0) entry.keys = keySet;
+    else for (const k of keys) entry.keys.add(k);
   }
 
   /** The keys of a partition whose live data files are `files`, reading the key column of files not yet counted. */

@@ -15,6 +15,10 @@ export interface TableDef {
   readonly keyColumn: string;
 }
 
+/**
+ * A cell as callers give it: strings; numbers (integer, double, long); bigint (long, or a timestamp in epoch
+ * microseconds); booleans; timestamps and dates as Date or ISO-8601 string ('YYYY-MM-DD' for dates); null.
+ */
 export type CellValue = string | number | bigint | boolean | Date | null | undefined;
 export type Row = Readonly<Record<string, CellValue>>;
 
@@ -59,9 +63,10 @@ function normalise(col: ColumnDef, value: CellValue): NormalValue | { problem: s
     case 'integer':
       return typeof value === 'number' && Number.isInteger(value) && Math.abs(value) <= 2 ** 31 - 1 ? value : bad;
     case 'long':
-      if (typeof value === 'bigint') return value;
+      if (typeof value === 'bigint') return BigInt.asIntN(64, value) === value ? value : bad;
       return typeof value === 'number' && Number.isSafeInteger(value) ? BigInt(value) : bad;
     case 'timestamp': {
+      if (typeof value === 'bigint') return BigInt.asIntN(64, value) === value ? Number(value) / 1000 : bad; // micros
       const ms = value instanceof Date ? value.getTime() : typeof value === 'string' ? Date.parse(value) : NaN;
       return Number.isFinite(ms) ? ms : bad;
     }
@@ -82,38 +87,20 @@ function describeBad(col: ColumnDef, value: CellValue): string {
   return `expected ${col.type}, got ${got} ${JSON.stringify(String(value)).slice(0, 60)}`;
 }
 
-/** Validates rows against the table and returns them column-wise in normal form. */
-export function toColumns(def: TableDef, rows: readonly Row[]): Map<string, NormalValue[]> {
-  const known = new Set(def.columns.map((c) => c.name));
-  const columns = def.columns.map((c) => ({ col: c, values: new Array<NormalValue>(rows.length) }));
-  // Date strings repeat (one event date per batch, mostly): each distinct one is parsed once.
-  const days = new Map<string, NormalValue | { problem: string }>();
-  rows.forEach((row, i) => {
-    for (const name in row) {
-      if (!known.has(name)) throw rowError(def, row, i, `unknown column "${name}"`);
-    }
-    for (const { col, values } of columns) {
-      const raw = row[col.name];
-      if (col.type === 'string' && typeof raw === 'string') {
-        values[i] = raw; // the common case, without the general check
-        continue;
-      }
-      let v: NormalValue | { problem: string };
-      if (col.type === 'date' && typeof raw === 'string') {
-        v = days.get(raw) ?? normalise(col, raw);
-        days.set(raw, v);
-      } else v = normalise(col, raw);
-      if (v !== null && typeof v === 'object') {
-        const problem = v === BAD ? describeBad(col, raw) : v.problem;
-        throw rowError(def, row, i, `column "${col.name}" ${problem}`);
-      }
-      values[i] = v;
-    }
-  });
-  return new Map(columns.map(({ col, values }) => [col.name, values]));
+/**
+ * Checks one cell against its column and returns its normal form; a bad cell is a DeltaSchemaError naming the
+ * table, the row (index in the batch and key) and the column.
+ */
+export function checkCell(def: TableDef, col: ColumnDef, row: Row, index: number, raw: CellValue): NormalValue {
+  const v = normalise(col, raw);
+  if (v !== null && typeof v === 'object') {
+    const problem = v === BAD ? describeBad(col, raw) : v.problem;
+    throw rowError(def, row, index, `column "${col.name}" ${problem}`);
+  }
+  return v;
 }
 
-function rowError(def: TableDef, row: Row, index: number, what: string): DeltaSchemaError {
+export function rowError(def: TableDef, row: Row, index: number, what: string): DeltaSchemaError {
   const key = row[def.keyColumn];
   return new DeltaSchemaError(`${def.name}: row ${index} (${def.keyColumn}=${String(key)}): ${what}`);
 }

@@ -16,8 +16,9 @@ import {
   type Snapshot,
 } from './log';
 import { readKeyColumn } from './data-files';
-import { partitionKeysOfRows, prepareFiles, type PreparedFile } from './append-files';
-import { assertCompatible, parseSchemaString, toColumns, type Row, type TableDef } from './schema';
+import { checkSkippedRows, indexRows, prepareFiles, type PreparedFile } from './append-files';
+import { transposeRows } from './row-batch';
+import { assertCompatible, parseSchemaString, type Row, type TableDef } from './schema';
 
 export interface DeltaTableOptions {
   /** Write a Parquet checkpoint after every N-th commit (Delta's conventional default: 10). */
@@ -109,26 +110,27 @@ export class DeltaTable {
   }
 
   private async appendLocked(rows: readonly Row[], operation: string): Promise<AppendResult> {
-    const columns = toColumns(this.def, rows); // throws DeltaSchemaError naming the column
-    const keyOf = columns.get(this.def.keyColumn)!.map((k) => String(k));
-    const partOf = partitionKeysOfRows(this.def, columns, rows.length);
-    const firstIndex = new Map<string, number>();
-    keyOf.forEach((k, i) => firstIndex.has(k) || firstIndex.set(k, i));
-    const prepared = new Map<string, PreparedFile>(); // by signature of its row set, reused across attempts
+    const batch = transposeRows(this.def, rows); // these three throw DeltaSchemaError naming the column
+    const index = indexRows(batch);
+    const prepared: PreparedFile[] = []; // data files written by the attempts, reused when their rows are the same
     try {
       for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
         await this.refresh();
-        const fresh: number[] = [];
+        const fresh = new Map<string, number[]>();
+        const written: number[] = [];
         const duplicateKeys: string[] = [];
-        // Each partition's key set is looked up once per attempt, not once per row.
-        const keysOf = new Map<string, ReadonlySet<string>>();
-        for (const partition of new Set(partOf)) keysOf.set(partition, await this.partitionKeys(partition));
-        for (const [key, i] of firstIndex) {
-          if (keysOf.get(partOf[i])!.has(key)) duplicateKeys.push(key);
-          else fresh.push(i);
+        for (const [partition, part] of index.partitions) {
+          const inTable = await this.partitionKeys(partition);
+          const rows = inTable.size === 0 ? part.rows : part.rows.filter((i) => !inTable.has(index.keyOf[i]));
+          if (rows.length < part.rows.length) {
+            for (const i of part.rows) if (inTable.has(index.keyOf[i])) duplicateKeys.push(index.keyOf[i]);
+          }
+          if (rows.length > 0) fresh.set(partition, rows);
+          for (const i of rows) written.push(i);
         }
-        if (fresh.length === 0) return { version: null, writtenKeys: [], duplicateKeys, files: [] };
-        const files = await prepareFiles(this.store, this.path, this.def, { columns, fresh, partOf, keyOf }, prepared);
+        checkSkippedRows(batch, written);
+        if (fresh.size === 0) return { version: null, writtenKeys: [], duplicateKeys, files: [] };
+        const files = await prepareFiles(this.store, this.path, batch, index, fresh, prepared);
         const version = this.snapshot.version + 1;
         const actions: Action[] = [
           {
@@ -144,13 +146,17 @@ export class DeltaTable {
           committed = await this.store.putIfAbsent(commitPath(this.path, version), serialiseCommit(actions));
         } catch (err) {
           // Unknown whether the commit landed (e.g. a timeout after the service stored it): keep the data files.
-          prepared.clear();
+          prepared.length = 0;
           throw err;
         }
         if (committed) {
           this.snapshot.apply(version, actions);
-          for (const f of files) this.index.addFile(f.partition, f.add.path, f.keys);
-          for (const [sig, f] of prepared) if (files.includes(f)) prepared.delete(sig); // committed: not orphans
+          for (const f of files) {
+            const part = index.partitions.get(f.partition)!;
+            // A partition this append started holds exactly the batch's keys of it: that set becomes its index.
+            this.index.addFile(f.partition, f.add.path, f.keys, f.rows === part.rows ? part.keys : undefined);
+          }
+          prepared.splice(0, prepared.length, ...prepared.filter((f) => !files.includes(f))); // committed: not orphans
           await this.maybeCheckpoint(version);
           return {
             version,
@@ -165,7 +171,7 @@ export class DeltaTable {
     } finally {
       // Files written for a row set that was not committed are unreferenced; remove them (best effort).
       await Promise.allSettled(
-        [...prepared.values()].map((f) => this.store.delete(`${this.path}/${decodeURIComponent(f.add.path)}`)),
+        prepared.map((f) => this.store.delete(`${this.path}/${decodeURIComponent(f.add.path)}`)),
       );
     }
   }
