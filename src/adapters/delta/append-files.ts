@@ -77,9 +77,11 @@ export function checkSkippedRows(batch: RowBatch, written: readonly number[]): v
 }
 
 /**
- * One Parquet file per partition for the rows `fresh` (per partition, indexes into the batch). All files are
- * encoded (and so validated) before any is stored. `prepared` holds the files of earlier attempts; a commit retried
- * with the same rows of a partition reuses its file.
+ * One Parquet file per partition for the rows `fresh` (per partition, indexes into the batch). Each partition's
+ * columns are encoded (and so validated) in turn while the Parquet thread compresses the previous file; files are
+ * stored only once all are encoded. `prepared` holds the files of earlier attempts (and of this one, also when it
+ * fails: the caller deletes what was not committed); a commit retried with the same rows of a partition reuses
+ * its file.
  */
 export async function prepareFiles(
   store: ObjectStore,
@@ -93,16 +95,24 @@ export async function prepareFiles(
     const known = prepared.find((f) => f.partition === partition && sameRows(f.rows, rows));
     return { partition, rows, known, encoded: known ? undefined : encodeDataFile(batch, rows) };
   });
-  return Promise.all(
-    parts.map(async ({ partition, rows, known, encoded }) => {
-      if (known) return known;
-      const values = index.partitions.get(partition)!.values;
-      const add = await putDataFile(store, tablePath, batch.def, encoded!, values, true);
-      const file = { partition, rows, keys: rows.map((i) => index.keyOf[i]), add };
-      prepared.push(file);
-      return file;
-    }),
-  );
+  await settledOrThrow(parts.map((p) => p.encoded));
+  const files = parts.map(async ({ partition, rows, known, encoded }) => {
+    if (known) return known;
+    const values = index.partitions.get(partition)!.values;
+    const add = await putDataFile(store, tablePath, batch.def, await encoded!, values, true);
+    const file = { partition, rows, keys: rows.map((i) => index.keyOf[i]), add };
+    prepared.push(file);
+    return file;
+  });
+  return settledOrThrow(files);
+}
+
+/** Waits for all; then returns their values, or throws the first failure (so no work is left running behind it). */
+async function settledOrThrow<T>(promises: readonly (Promise<T> | undefined)[]): Promise<T[]> {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return results.map((r) => (r as PromiseFulfilledResult<T>).value);
 }
 
 function sameRows(a: readonly number[], b: readonly number[]): boolean {

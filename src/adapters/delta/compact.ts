@@ -120,7 +120,7 @@ async function compactPartition(
       for (const f of bin) {
         for (const row of rowsOfDataFile(await readDataFile(store, table.path, f.path), columns)) merged.push(row);
       }
-      const file = encodeDataFile(transposeRows(table.def, merged));
+      const file = await encodeDataFile(transposeRows(table.def, merged));
       added.push(await putDataFile(store, table.path, table.def, file, partition, false));
       rows += merged.length;
     }

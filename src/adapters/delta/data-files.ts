@@ -3,7 +3,8 @@ import type * as arrow from 'apache-arrow';
 import type { ObjectStore } from '../storage/object-store';
 import type { AddAction } from './log';
 import { encodeColumns, fileStatsJson } from './column-encoder';
-import { readParquet, writeParquet } from './parquet';
+import { readParquet } from './parquet';
+import { encodeParquet } from './parquet-thread';
 import type { RowBatch } from './row-batch';
 import type { CellValue, ColumnDef, Row, TableDef } from './schema';
 
@@ -20,11 +21,19 @@ export interface EncodedFile {
   readonly stats: string;
 }
 
-/** Validates and encodes rows `indexes` of the batch (all of them by default) as one data file. */
-export function encodeDataFile(batch: RowBatch, indexes?: ArrayLike<number>): EncodedFile {
+/**
+ * Validates and encodes rows `indexes` of the batch (all of them by default) as one data file. The columns are
+ * encoded (and a bad cell rejected) before this returns; the Parquet bytes come from the Parquet thread.
+ */
+export function encodeDataFile(batch: RowBatch, indexes?: ArrayLike<number>): Promise<EncodedFile> {
   const which = indexes ?? Array.from(batch.rows.keys());
-  const columns = encodeColumns(batch, dataColumnsOf(batch.def), which);
-  return { bytes: writeParquet(columns), stats: fileStatsJson(columns, which.length) };
+  try {
+    const columns = encodeColumns(batch, dataColumnsOf(batch.def), which);
+    const stats = fileStatsJson(columns, which.length);
+    return encodeParquet(columns).then((bytes) => ({ bytes, stats }));
+  } catch (err) {
+    return Promise.reject(err as Error);
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as arrow from 'apache-arrow';
 import * as pq from 'parquet-wasm';
-import type { EncodedColumn } from './column-encoder';
+import type { EncodedColumn } from './column-cells';
+import type { DeltaType } from './schema';
 
 /**
  * Parquet encoding through apache-arrow + parquet-wasm (arrow-rs, the same Parquet code delta-rs uses).
@@ -39,10 +40,35 @@ const dataFileProperties = () =>
     .setCreatedBy('kafka-pipeline delta writer')
     .build();
 
-/** Encodes encoded columns (see column-encoder.ts) as one Parquet data file. */
-export function writeParquet(columns: readonly EncodedColumn[]): Uint8Array {
+export function arrowType(type: DeltaType): arrow.DataType {
+  switch (type) {
+    case 'string':
+      return new arrow.Utf8();
+    case 'timestamp':
+      return new arrow.TimestampMicrosecond('UTC');
+    case 'long':
+      return new arrow.Int64();
+    case 'date':
+      return new arrow.DateDay();
+    case 'integer':
+      return new arrow.Int32();
+    case 'double':
+      return new arrow.Float64();
+    case 'boolean':
+      return new arrow.Bool();
+  }
+}
+
+/** The column buffers of a data file (see column-cells.ts), without the stats. */
+export type ColumnBuffers = Omit<EncodedColumn, 'stats'>;
+
+/** Encodes column buffers as one Parquet data file (runs on the Parquet thread, parquet-thread.ts). */
+export function writeParquet(columns: readonly ColumnBuffers[]): Uint8Array {
   const vectors: Record<string, arrow.Vector> = {};
-  for (const { col, data } of columns) vectors[col.name] = arrow.makeVector(data);
+  for (const { name, type, length, nullCount, nullBitmap, valueOffsets, data } of columns) {
+    const props = { type: arrowType(type), length, nullCount, nullBitmap, valueOffsets, data };
+    vectors[name] = arrow.makeVector(arrow.makeData(props as never) as arrow.Data);
+  }
   return encodeArrowTable(new arrow.Table(vectors), dataFileProperties);
 }
 

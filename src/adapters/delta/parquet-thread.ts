@@ -1,0 +1,65 @@
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { ColumnBuffers } from './parquet';
+import type { ParquetReply, ParquetRequest } from './parquet-worker';
+
+/**
+ * One worker thread per process that encodes Parquet files (parquet-worker.ts). The column buffers are moved to
+ * it, not copied, and the file bytes come back the same way. An append encodes the columns of its next file while
+ * the thread compresses the previous one; the WebAssembly encoder is about a third of an append's time.
+ *
+ * The thread starts on first use and keeps the process alive only while it holds requests. If it dies, the requests it held fail
+ * (the append fails as a whole and is retried like any failed write) and the next request starts a new thread.
+ */
+class ParquetThread {
+  private worker: Worker | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, { resolve(bytes: Uint8Array): void; reject(err: Error): void }>();
+
+  encode(columns: readonly ColumnBuffers[]): Promise<Uint8Array> {
+    const worker = this.start();
+    const id = this.nextId++;
+    const transfer = new Set<ArrayBuffer>();
+    for (const c of columns) {
+      for (const b of [c.nullBitmap, c.valueOffsets, c.data]) if (b) transfer.add(b.buffer as ArrayBuffer);
+    }
+    return new Promise<Uint8Array>((resolve, reject) => {
+      this.pending.set(id, { resolve, reject });
+      if (this.pending.size === 1) worker.ref(); // a request in flight keeps the process alive
+      worker.postMessage({ id, columns } satisfies ParquetRequest, [...transfer]);
+    });
+  }
+
+  private start(): Worker {
+    if (this.worker) return this.worker;
+    // Under tsx (tests, `npm start` from a checkout) the worker is the .ts source and needs tsx's loader too.
+    const ext = path.extname(__filename);
+    const worker = new Worker(path.join(__dirname, `parquet-worker${ext}`), {
+      execArgv: ext === '.ts' ? ['--require', require.resolve('tsx/cjs')] : [],
+    });
+    worker.unref();
+    worker.on('message', (reply: ParquetReply) => {
+      const waiter = this.pending.get(reply.id);
+      this.pending.delete(reply.id);
+      if (this.pending.size === 0) worker.unref();
+      if ('bytes' in reply) waiter?.resolve(reply.bytes);
+      else waiter?.reject(new Error(`Parquet encoding failed: ${reply.error}`));
+    });
+    const fail = (err: Error) => {
+      if (this.worker === worker) this.worker = undefined;
+      for (const waiter of this.pending.values()) waiter.reject(err);
+      this.pending.clear();
+    };
+    worker.on('error', (err) => fail(err));
+    worker.on('exit', (code) => fail(new Error(`Parquet thread exited (code ${code})`)));
+    this.worker = worker;
+    return worker;
+  }
+}
+
+const thread = new ParquetThread();
+
+/** Encodes column buffers as one Parquet file on the Parquet thread. The buffers are moved there: do not reuse them. */
+export function encodeParquet(columns: readonly ColumnBuffers[]): Promise<Uint8Array> {
+  return thread.encode(columns);
+}

@@ -1,0 +1,104 @@
+import { type Cells, type ColumnStats, type EncodedColumn, finish, general, nullCell } from './column-cells';
+
+/** Strings longer than this get no min/max (a truncated max would be wrong). */
+const STAT_STRING_MAX = 32;
+
+/**
+ * UTF-8 column: values are copied byte by byte while they are ASCII (the usual case; no per-value native call or
+ * joined copy); the first non-ASCII value switches the column to Buffer's encoder. A value equal to the previous
+ * one (repeated values are common: type, version) is copied from the previous value's bytes without comparing.
+ */
+export function strings(c: Cells): EncodedColumn {
+  const { values, indexes, validity, col } = c;
+  const n = indexes.length;
+  const offsets = new Int32Array(n + 1);
+  let bytes = new Uint8Array(Math.max(1024, n * 16));
+  let at = 0;
+  let prev: string | undefined;
+  let prevAt = 0;
+  let min: string | undefined;
+  let max: string | undefined;
+  let keepMinMax = true;
+  let nulls = 0;
+  for (let j = 0; j < n; j++) {
+    const i = indexes[j];
+    let v = values[i];
+    if (v === null || v === undefined) {
+      if (!col.nullable) nullCell(c, i);
+      nulls++;
+      offsets[j + 1] = at;
+      continue;
+    }
+    if (typeof v !== 'string') v = general(c, i, v) as string;
+    validity[j >> 3] |= 1 << (j & 7);
+    const len = v.length;
+    if (at + len > bytes.length) bytes = grow(bytes, at + len);
+    if (v === prev) {
+      bytes.copyWithin(at, prevAt, prevAt + len);
+      prevAt = at;
+      at += len;
+    } else {
+      prevAt = at;
+      for (let k = 0; k < len; k++) {
+        const code = v.charCodeAt(k);
+        if (code > 0x7f) return stringsUtf8(c); // start again with the general encoder
+        bytes[at++] = code;
+      }
+      prev = v;
+      if (keepMinMax) {
+        if (len > STAT_STRING_MAX) keepMinMax = false;
+        else if (min === undefined || max === undefined) min = max = v;
+        else if (v > max) max = v;
+        else if (v < min) min = v;
+      }
+    }
+    offsets[j + 1] = at;
+  }
+  c.nulls = nulls;
+  return finish(c, { valueOffsets: offsets, data: bytes.subarray(0, at) }, stringStats(c, keepMinMax, min, max));
+}
+
+function grow(bytes: Uint8Array<ArrayBuffer>, need: number): Uint8Array<ArrayBuffer> {
+  const bigger = new Uint8Array(Math.max(bytes.length * 2, need));
+  bigger.set(bytes);
+  return bigger;
+}
+
+function stringStats(c: Cells, keepMinMax: boolean, min?: string, max?: string): ColumnStats {
+  return keepMinMax && min !== undefined ? { nullCount: c.nulls, min, max } : { nullCount: c.nulls };
+}
+
+/** UTF-8 column with non-ASCII values: one joined encode, byte offsets from each value's UTF-8 length. */
+function stringsUtf8(c: Cells): EncodedColumn {
+  const { values, indexes, validity } = c;
+  const n = indexes.length;
+  c.nulls = 0;
+  validity.fill(0);
+  const offsets = new Int32Array(n + 1);
+  const parts: string[] = [];
+  let bytes = 0;
+  let min: string | undefined;
+  let max: string | undefined;
+  let keepMinMax = true;
+  for (let j = 0; j < n; j++) {
+    const i = indexes[j];
+    let v = values[i];
+    if (v === null || v === undefined) nullCell(c, i);
+    else {
+      if (typeof v !== 'string') v = general(c, i, v) as string;
+      parts.push(v);
+      bytes += Buffer.byteLength(v, 'utf8');
+      validity[j >> 3] |= 1 << (j & 7);
+      if (keepMinMax) {
+        if (v.length > STAT_STRING_MAX) keepMinMax = false;
+        else {
+          if (min === undefined || v < min) min = v;
+          if (max === undefined || v > max) max = v;
+        }
+      }
+    }
+    offsets[j + 1] = bytes;
+  }
+  const utf8 = Buffer.from(parts.join(''), 'utf8');
+  return finish(c, { valueOffsets: offsets, data: utf8 }, stringStats(c, keepMinMax, min, max));
+}

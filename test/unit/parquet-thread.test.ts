@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict';
+import { encodeParquet } from '../../src/adapters/delta/parquet-thread';
+import { readParquet } from '../../src/adapters/delta/parquet';
+
+describe('Parquet thread', () => {
+  const column = (values: number[]) => ({
+    name: 'n',
+    type: 'integer' as const,
+    length: values.length,
+    nullCount: 0,
+    data: Int32Array.from(values),
+  });
+
+  it('encodes column buffers into a Parquet file that reads back, and takes the buffers (moved, not copied)', async () => {
+    const col = column([3, 1, 2]);
+    const bytes = await encodeParquet([col]);
+    assert.deepEqual([...readParquet(bytes).getChild('n')!], [3, 1, 2]);
+    assert.equal(col.data.byteLength, 0, 'the buffer now belongs to the Parquet thread');
+  });
+
+  it('rejects columns it cannot encode with the encoder error, and keeps serving later requests', async () => {
+    const broken = { ...column([1, 2, 3]), length: 1000 }; // claims more values than its buffer holds
+    await assert.rejects(encodeParquet([broken]), /Parquet encoding failed/);
+    const bytes = await encodeParquet([column([7])]);
+    assert.deepEqual([...readParquet(bytes).getChild('n')!], [7]);
+  });
+});
