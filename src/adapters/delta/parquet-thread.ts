@@ -30,7 +30,7 @@ class ParquetThread {
     });
   }
 
-  private start(): Worker {
+  start(): Worker {
     if (this.worker) return this.worker;
     // Under tsx (tests, `npm start` from a checkout) the worker is the .ts source and needs tsx's loader too.
     const ext = path.extname(__filename);
@@ -62,4 +62,9 @@ const thread = new ParquetThread();
 /** Encodes column buffers as one Parquet file on the Parquet thread. The buffers are moved there: do not reuse them. */
 export function encodeParquet(columns: readonly ColumnBuffers[]): Promise<Uint8Array> {
   return thread.encode(columns);
+}
+
+/** Starts the Parquet thread ahead of the first file (a table being opened will write soon). */
+export function startParquetThread(): void {
+  thread.start();
 }

@@ -16,6 +16,7 @@ import {
   type Snapshot,
 } from './log';
 import { readKeyColumn } from './data-files';
+import { startParquetThread } from './parquet-thread';
 import { checkSkippedRows, indexRows, prepareFiles, type PreparedFile } from './append-files';
 import { transposeRows } from './row-batch';
 import { assertCompatible, parseSchemaString, type Row, type TableDef } from './schema';
@@ -76,6 +77,7 @@ export class DeltaTable {
     def: TableDef,
     opts: DeltaTableOptions = {},
   ): Promise<DeltaTable> {
+    startParquetThread(); // its start (module loading, WebAssembly) overlaps opening the table
     let snapshot = await loadSnapshot(store, path);
     if (snapshot.version < 0) {
       const actions = createTableActions(def, randomUUID());
