@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { encodeParquet } from '../../src/adapters/delta/parquet-thread';
 import { readParquet } from '../../src/adapters/delta/parquet';
 
@@ -24,4 +27,22 @@ describe('Parquet thread', () => {
     const bytes = await encodeParquet([column([7])]);
     assert.deepEqual([...readParquet(bytes).getChild('n')!], [7]);
   });
+
+  for (const [what, use] of [
+    ['started and never used', "console.log('done')"],
+    [
+      'after a request',
+      "encodeParquet([{ name: 'n', type: 'integer', length: 1, nullCount: 0, data: Int32Array.of(1) }]).then(() => console.log('done'))",
+    ],
+  ]) {
+    it(`does not keep a process alive: ${what}`, async () => {
+      // `kafka-pipeline delta compact --dry-run` hung like this: the thread must be unref'd after its listeners.
+      const script = `const { encodeParquet, startParquetThread } = require('./src/adapters/delta/parquet-thread');\nstartParquetThread();\n${use};`;
+      const { stdout } = await promisify(execFile)(process.execPath, ['--require', 'tsx/cjs', '-e', script], {
+        cwd: path.join(__dirname, '..', '..'),
+        timeout: 30_000, // killed (and so rejected) if it does not exit on its own
+      });
+      assert.equal(stdout.trim(), 'done');
+    });
+  }
 });

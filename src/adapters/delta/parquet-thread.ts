@@ -37,7 +37,6 @@ class ParquetThread {
     const worker = new Worker(path.join(__dirname, `parquet-worker${ext}`), {
       execArgv: ext === '.ts' ? ['--require', require.resolve('tsx/cjs')] : [],
     });
-    worker.unref();
     worker.on('message', (reply: ParquetReply) => {
       const waiter = this.pending.get(reply.id);
       this.pending.delete(reply.id);
@@ -52,6 +51,7 @@ class ParquetThread {
     };
     worker.on('error', (err) => fail(err));
     worker.on('exit', (code) => fail(new Error(`Parquet thread exited (code ${code})`)));
+    worker.unref(); // after the listeners: adding a 'message' listener refs the worker again
     this.worker = worker;
     return worker;
   }
