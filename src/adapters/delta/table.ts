@@ -112,7 +112,7 @@ export class DeltaTable {
   }
 
   private async appendLocked(rows: readonly Row[], operation: string): Promise<AppendResult> {
-    const batch = transposeRows(this.def, rows); // these three throw DeltaSchemaError naming the column
+    const batch = transposeRows(this.def, rows); // both throw DeltaSchemaError naming the column (as does encoding)
     const index = indexRows(batch);
     const prepared: PreparedFile[] = []; // data files written by the attempts, reused when their rows are the same
     try {
