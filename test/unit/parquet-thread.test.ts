@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { encodeParquet } from '../../src/adapters/delta/parquet-thread';
+import { encodeParquet, stopParquetThread } from '../../src/adapters/delta/parquet-thread';
 import { readParquet } from '../../src/adapters/delta/parquet';
 
 describe('Parquet thread', () => {
@@ -26,6 +26,14 @@ describe('Parquet thread', () => {
     await assert.rejects(encodeParquet([broken]), /Parquet encoding failed/);
     const bytes = await encodeParquet([column([7])]);
     assert.deepEqual([...readParquet(bytes).getChild('n')!], [7]);
+  });
+
+  it('starts a new thread after the old one stopped; the old one ending fails only its own requests', async () => {
+    assert.equal((await encodeParquet([column([1])])).length > 0, true);
+    const stopping = stopParquetThread(); // its exit event arrives while the next request waits for a new thread
+    const bytes = await encodeParquet([column([5, 6])]);
+    await stopping;
+    assert.deepEqual([...readParquet(bytes).getChild('n')!], [5, 6]);
   });
 
   for (const [what, use] of [

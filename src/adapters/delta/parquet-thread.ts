@@ -11,49 +11,67 @@ import type { ParquetReply, ParquetRequest } from './parquet-worker';
  * The thread starts on first use and keeps the process alive only while it holds requests. If it dies, the requests it held fail
  * (the append fails as a whole and is retried like any failed write) and the next request starts a new thread.
  */
+interface Waiter {
+  resolve(bytes: Uint8Array): void;
+  reject(err: Error): void;
+}
+
+/** A started thread and the requests it holds (per thread: a dead thread's late events touch only its own). */
+interface Running {
+  readonly worker: Worker;
+  readonly pending: Map<number, Waiter>;
+}
+
 class ParquetThread {
-  private worker: Worker | undefined;
+  private running: Running | undefined;
   private nextId = 1;
-  private readonly pending = new Map<number, { resolve(bytes: Uint8Array): void; reject(err: Error): void }>();
 
   encode(columns: readonly ColumnBuffers[]): Promise<Uint8Array> {
-    const worker = this.start();
+    const { worker, pending } = this.start();
     const id = this.nextId++;
     const transfer = new Set<ArrayBuffer>();
     for (const c of columns) {
       for (const b of [c.nullBitmap, c.valueOffsets, c.data]) if (b) transfer.add(b.buffer as ArrayBuffer);
     }
     return new Promise<Uint8Array>((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      if (this.pending.size === 1) worker.ref(); // a request in flight keeps the process alive
+      pending.set(id, { resolve, reject });
+      if (pending.size === 1) worker.ref(); // a request in flight keeps the process alive
       worker.postMessage({ id, columns } satisfies ParquetRequest, [...transfer]);
     });
   }
 
-  start(): Worker {
-    if (this.worker) return this.worker;
+  start(): Running {
+    if (this.running) return this.running;
     // Under tsx (tests, `npm start` from a checkout) the worker is the .ts source and needs tsx's loader too.
     const ext = path.extname(__filename);
     const worker = new Worker(path.join(__dirname, `parquet-worker${ext}`), {
       execArgv: ext === '.ts' ? ['--require', require.resolve('tsx/cjs')] : [],
     });
+    const run: Running = { worker, pending: new Map() };
     worker.on('message', (reply: ParquetReply) => {
-      const waiter = this.pending.get(reply.id);
-      this.pending.delete(reply.id);
-      if (this.pending.size === 0) worker.unref();
+      const waiter = run.pending.get(reply.id);
+      run.pending.delete(reply.id);
+      if (run.pending.size === 0) worker.unref();
       if ('bytes' in reply) waiter?.resolve(reply.bytes);
       else waiter?.reject(new Error(`Parquet encoding failed: ${reply.error}`));
     });
     const fail = (err: Error) => {
-      if (this.worker === worker) this.worker = undefined;
-      for (const waiter of this.pending.values()) waiter.reject(err);
-      this.pending.clear();
+      if (this.running === run) this.running = undefined;
+      for (const waiter of run.pending.values()) waiter.reject(err);
+      run.pending.clear();
     };
     worker.on('error', (err) => fail(err));
     worker.on('exit', (code) => fail(new Error(`Parquet thread exited (code ${code})`)));
     worker.unref(); // after the listeners: adding a 'message' listener refs the worker again
-    this.worker = worker;
-    return worker;
+    this.running = run;
+    return run;
+  }
+
+  /** Stops the thread; requests it holds fail, the next request starts a new one. */
+  async stop(): Promise<void> {
+    const run = this.running;
+    this.running = undefined;
+    await run?.worker.terminate();
   }
 }
 
@@ -67,4 +85,9 @@ export function encodeParquet(columns: readonly ColumnBuffers[]): Promise<Uint8A
 /** Starts the Parquet thread ahead of the first file (a table being opened will write soon). */
 export function startParquetThread(): void {
   thread.start();
+}
+
+/** Stops the Parquet thread (requests it holds fail); the next request starts a new one. */
+export function stopParquetThread(): Promise<void> {
+  return thread.stop();
 }
