@@ -7,7 +7,7 @@ import { XACT_EVENTS } from '../src/adapters/delta/xact-tables';
 import { LocalObjectStore } from '../src/adapters/storage/local-store';
 import { runPython } from '../test/support/delta-rs';
 import { eventRow } from '../test/support/xact-rows';
-import type { Figure } from './figures';
+import { type Figure, percentile } from './figures';
 
 /** Timed appends after the first (cold) one; the figure is their median, the same for both writers. */
 const ROUNDS = 3;
@@ -32,7 +32,10 @@ size = sum(os.path.getsize(os.path.join(d, f)) for d, _, fs in os.walk(f"{out}/r
 print(json.dumps({"seconds": seconds, "fromRows": from_rows, "rows": data.num_rows, "bytes": size}))
 `;
 
-const median = (xs: readonly number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+function median(xs: readonly number[]): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return percentile(sorted, 50);
+}
 const secs = (xs: readonly number[]) => xs.map((x) => x.toFixed(3)).join(', ');
 
 /**

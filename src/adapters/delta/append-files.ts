@@ -65,12 +65,19 @@ export function indexRows(batch: RowBatch): RowIndex {
   return { keyOf, partitions };
 }
 
-/** Checks the data cells of rows that are not written (duplicates): bad input is an error even when skipped. */
-export function checkSkippedRows(batch: RowBatch, written: readonly number[]): void {
+/**
+ * Checks the data cells of rows that are not written (`fresh` holds those that are, per partition): bad input is
+ * an error even when its row is skipped as a duplicate.
+ */
+export function checkSkippedRows(batch: RowBatch, fresh: ReadonlyMap<string, readonly number[]>): void {
   const n = batch.rows.length;
-  if (written.length === n) return;
   const isWritten = new Uint8Array(n);
-  for (const i of written) isWritten[i] = 1;
+  let written = 0;
+  for (const rows of fresh.values()) {
+    for (const i of rows) isWritten[i] = 1;
+    written += rows.length;
+  }
+  if (written === n) return;
   const skipped = [];
   for (let i = 0; i < n; i++) if (!isWritten[i]) skipped.push(i);
   encodeColumns(batch, dataColumnsOf(batch.def), skipped);

@@ -1,5 +1,5 @@
 import type { RowBatch } from './row-batch';
-import { type CellValue, type ColumnDef, type DeltaType, type TableDef, checkCell, rowError } from './schema';
+import { type CellValue, type ColumnDef, type DeltaType, checkCell, rowError } from './schema';
 
 /** Delta per-column statistics of one data file (min/max in the log's JSON form; absent when not kept). */
 export interface ColumnStats {
@@ -25,7 +25,6 @@ export interface EncodedColumn {
 
 /** The cells of one column being encoded: rows `indexes` of the batch. */
 export interface Cells {
-  readonly def: TableDef;
   readonly col: ColumnDef;
   readonly batch: RowBatch;
   /** The column's cells, by row index. */
@@ -37,13 +36,14 @@ export interface Cells {
 
 /** A null cell: allowed only in a nullable column. */
 export function nullCell(c: Cells, i: number): void {
-  if (!c.col.nullable) throw rowError(c.def, c.batch.rows[i], i, `column "${c.col.name}" is required (not nullable)`);
+  if (!c.col.nullable)
+    throw rowError(c.batch.def, c.batch.rows[i], i, `column "${c.col.name}" is required (not nullable)`);
   c.nulls++;
 }
 
 /** A cell the fast path does not take: converted by the general check, or a DeltaSchemaError. */
 export function general(c: Cells, i: number, raw: unknown): number | bigint | string | boolean {
-  return checkCell(c.def, c.col, c.batch.rows[i], i, raw as CellValue) as number | bigint | string | boolean; // raw is not null
+  return checkCell(c.batch.def, c.col, c.batch.rows[i], i, raw as CellValue) as number | bigint | string | boolean; // raw is not null
 }
 
 export function finish(

@@ -1,5 +1,5 @@
 import { type Cells, type EncodedColumn, nullCell } from './column-cells';
-import { booleans, dateDays, fixed, int64s, longValue, numberValue, timestampMicros } from './number-columns';
+import { booleans, dateDays, fixed, int64s, longValue, numberValue, timestampMillis } from './number-columns';
 import type { RowBatch } from './row-batch';
 import type { CellValue, ColumnDef } from './schema';
 import { strings } from './string-column';
@@ -28,13 +28,13 @@ function encodeColumn(batch: RowBatch, col: ColumnDef, indexes: ArrayLike<number
   const n = indexes.length;
   const validity = new Uint8Array((n + 7) >> 3);
   const values = batch.cells.get(col.name) ?? ABSENT;
-  const cells: Cells = { def: batch.def, col, batch, values, indexes, validity, nulls: 0 };
+  const cells: Cells = { col, batch, values, indexes, validity, nulls: 0 };
   if (values === ABSENT) return absent(cells);
   switch (col.type) {
     case 'string':
       return strings(cells);
     case 'timestamp':
-      return int64s(cells, timestampMicros);
+      return int64s(cells, timestampMillis);
     case 'long':
       return int64s(cells, longValue);
     case 'date':

@@ -88,8 +88,7 @@ export async function readKeyColumn(
 
 /**
  * The rows of a data file as the writer takes them (timestamps as bigint microseconds, dates as Date, longs as
- * bigint), for rewriting
- * files (compaction).
+ * bigint), for rewriting files (compaction).
  */
 export function rowsOfDataFile(table: arrow.Table, columns: readonly ColumnDef[]): Row[] {
   const rows: Record<string, CellValue>[] = Array.from({ length: table.numRows }, () => ({}));

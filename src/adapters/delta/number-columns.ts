@@ -4,7 +4,7 @@ const DAY_MS = 86_400_000;
 const TWO_32 = 2 ** 32;
 
 /** Epoch milliseconds of a timestamp cell (Date or ISO-8601 string). */
-export function timestampMicros(c: Cells, i: number, v: unknown): number {
+export function timestampMillis(c: Cells, i: number, v: unknown): number {
   if (v instanceof Date) {
     const ms = v.getTime();
     if (ms === ms) return ms;

@@ -15,13 +15,11 @@ export type ParquetReply =
   | { readonly id: number; readonly error: string };
 
 parentPort?.on('message', ({ id, columns }: ParquetRequest) => {
-  let reply: ParquetReply;
   try {
     const bytes = writeParquet(columns);
     parentPort!.postMessage({ id, bytes } satisfies ParquetReply, [bytes.buffer as ArrayBuffer]);
-    return;
   } catch (err) {
-    reply = { id, error: err instanceof Error ? (err.stack ?? err.message) : String(err) };
+    const error = err instanceof Error ? (err.stack ?? err.message) : String(err);
+    parentPort!.postMessage({ id, error } satisfies ParquetReply);
   }
-  parentPort!.postMessage(reply);
 });

@@ -119,18 +119,20 @@ export class DeltaTable {
       for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
         await this.refresh();
         const fresh = new Map<string, number[]>();
-        const written: number[] = [];
         const duplicateKeys: string[] = [];
         for (const [partition, part] of index.partitions) {
           const inTable = await this.partitionKeys(partition);
-          const rows = inTable.size === 0 ? part.rows : part.rows.filter((i) => !inTable.has(index.keyOf[i]));
-          if (rows.length < part.rows.length) {
-            for (const i of part.rows) if (inTable.has(index.keyOf[i])) duplicateKeys.push(index.keyOf[i]);
+          let rows = part.rows; // a partition the table does not have yet: all of them
+          if (inTable.size > 0) {
+            rows = [];
+            for (const i of part.rows) {
+              if (inTable.has(index.keyOf[i])) duplicateKeys.push(index.keyOf[i]);
+              else rows.push(i);
+            }
           }
           if (rows.length > 0) fresh.set(partition, rows);
-          for (const i of rows) written.push(i);
         }
-        checkSkippedRows(batch, written);
+        checkSkippedRows(batch, fresh);
         if (fresh.size === 0) return { version: null, writtenKeys: [], duplicateKeys, files: [] };
         const files = await prepareFiles(this.store, this.path, batch, index, fresh, prepared);
         const version = this.snapshot.version + 1;
