@@ -34,6 +34,31 @@ export interface Cells {
   nulls: number;
 }
 
+/**
+ * Cells an encoder reads ahead. A column's values are separate heap objects far apart (each row's own strings and
+ * Dates), so an encoding loop waits on memory for nearly every value; a short loop that only reads the next
+ * READ_AHEAD values has many of those reads in flight at once and leaves them in cache for the encoding loop
+ * (a 100k-row append of the event table: ~15% faster, docs/performance.md).
+ */
+const READ_AHEAD = 1024;
+/** What readAhead read, kept so the reads are not optimised away. */
+let readSum = 0;
+
+/** At every READ_AHEAD-th row j, reads the string and Date cells of the next READ_AHEAD rows (see READ_AHEAD). */
+export function readAhead(values: readonly CellValue[], indexes: ArrayLike<number>, j: number): void {
+  if (j % READ_AHEAD === 0) readSum = (readSum + readCells(values, indexes, j)) % 65536;
+}
+
+function readCells(values: readonly CellValue[], indexes: ArrayLike<number>, from: number): number {
+  let sum = 0;
+  for (let j = from, end = Math.min(indexes.length, from + READ_AHEAD); j < end; j++) {
+    const v = values[indexes[j]];
+    if (typeof v === 'string') sum += v.length > 0 ? v.charCodeAt(v.length - 1) : 0;
+    else if (v instanceof Date) sum += v.getTime();
+  }
+  return sum;
+}
+
 /** A null cell: allowed only in a nullable column. */
 export function nullCell(c: Cells, i: number): void {
   if (!c.col.nullable)

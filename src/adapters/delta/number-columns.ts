@@ -1,4 +1,4 @@
-import { type Cells, type ColumnStats, type EncodedColumn, finish, general, nullCell } from './column-cells';
+import { type Cells, type ColumnStats, type EncodedColumn, finish, general, nullCell, readAhead } from './column-cells';
 
 const DAY_MS = 86_400_000;
 const TWO_32 = 2 ** 32;
@@ -50,6 +50,7 @@ export function int64s(c: Cells, value: (c: Cells, i: number, v: unknown) => num
   let bigMin: bigint | undefined; // longs given as bigint: their stats stay exact
   let bigMax: bigint | undefined;
   for (let j = 0; j < n; j++) {
+    if (micros) readAhead(values, indexes, j); // Date objects
     const i = indexes[j];
     const v = values[i];
     if (v === null || v === undefined) {

@@ -1,4 +1,4 @@
-import { type Cells, type ColumnStats, type EncodedColumn, finish, general, nullCell } from './column-cells';
+import { type Cells, type ColumnStats, type EncodedColumn, finish, general, nullCell, readAhead } from './column-cells';
 
 /** Strings longer than this get no min/max (a truncated max would be wrong). */
 const STAT_STRING_MAX = 32;
@@ -21,6 +21,7 @@ export function strings(c: Cells): EncodedColumn {
   let keepMinMax = true;
   let nulls = 0;
   for (let j = 0; j < n; j++) {
+    readAhead(values, indexes, j);
     const i = indexes[j];
     let v = values[i];
     if (v === null || v === undefined) {

@@ -164,7 +164,7 @@ export class DeltaTable {
           await this.maybeCheckpoint(version);
           return {
             version,
-            writtenKeys: files.flatMap((f) => f.keys),
+            writtenKeys: ([] as string[]).concat(...files.map((f) => f.keys)), // flatMap: ~20 ms for 100k keys
             duplicateKeys,
             files: files.map((f) => f.add.path),
           };
