@@ -3,28 +3,11 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { compactTable } from '../../src/adapters/delta/compact';
-import type { ColumnDef, DeltaType, Row, TableDef } from '../../src/adapters/delta/schema';
+import type { Row } from '../../src/adapters/delta/schema';
 import { DeltaTable } from '../../src/adapters/delta/table';
 import { LocalObjectStore } from '../../src/adapters/storage/local-store';
+import { ALL_TYPES } from '../support/all-types';
 import { runPython } from '../support/delta-rs';
-
-const col = (name: string, type: DeltaType, nullable = true): ColumnDef => ({ name, type, nullable });
-const ALL_TYPES: TableDef = {
-  name: 'all_types',
-  keyColumn: 'id',
-  partitionColumns: ['day'],
-  columns: [
-    col('id', 'string', false),
-    col('s', 'string'),
-    col('n', 'long'),
-    col('i', 'integer'),
-    col('d', 'double'),
-    col('b', 'boolean'),
-    col('ts', 'timestamp'),
-    col('day', 'date', false),
-    col('never', 'string'), // no row has it
-  ],
-};
 
 /** delta-rs' view of the table: every cell as a string (timestamps as epoch micros, dates as days), and the stats. */
 const READ = `

@@ -2,10 +2,16 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { encodeParquet, stopParquetThread } from '../../src/adapters/delta/parquet-thread';
 import { readParquet } from '../../src/adapters/delta/parquet';
+import { assembleDataFile } from '../../src/adapters/delta/parquet-file';
+import { encodeChunk, stopParquetThread } from '../../src/adapters/delta/parquet-thread';
 
 describe('Parquet thread', () => {
+  /** One column through the thread, made a file and read back. */
+  const roundTrip = async (col: ReturnType<typeof column>) => [
+    ...readParquet(assembleDataFile([await encodeChunk(col)], col.length)).getChild('n')!,
+  ];
+
   const column = (values: number[]) => ({
     name: 'n',
     type: 'integer' as const,
@@ -14,38 +20,37 @@ describe('Parquet thread', () => {
     data: Int32Array.from(values),
   });
 
-  it('encodes column buffers into a Parquet file that reads back, and takes the buffers (moved, not copied)', async () => {
+  it('encodes a column into a Parquet column chunk that reads back, and takes its buffers (moved, not copied)', async () => {
     const col = column([3, 1, 2]);
-    const bytes = await encodeParquet([col]);
-    assert.deepEqual([...readParquet(bytes).getChild('n')!], [3, 1, 2]);
+    const chunk = encodeChunk(col);
     assert.equal(col.data.byteLength, 0, 'the buffer now belongs to the Parquet thread');
+    assert.deepEqual([...readParquet(assembleDataFile([await chunk], 3)).getChild('n')!], [3, 1, 2]);
   });
 
   it('rejects columns it cannot encode with the encoder error, and keeps serving later requests', async () => {
     const broken = { ...column([1, 2, 3]), length: 1000 }; // claims more values than its buffer holds
-    await assert.rejects(encodeParquet([broken]), /Parquet encoding failed/);
-    const bytes = await encodeParquet([column([7])]);
-    assert.deepEqual([...readParquet(bytes).getChild('n')!], [7]);
+    await assert.rejects(encodeChunk(broken), /Parquet encoding failed: .*column n \(integer, 1000 values\)/);
+    assert.deepEqual(await roundTrip(column([7])), [7]);
   });
 
   it('starts a new thread after the old one stopped; the old one ending fails only its own requests', async () => {
-    assert.equal((await encodeParquet([column([1])])).length > 0, true);
+    assert.deepEqual(await roundTrip(column([1])), [1]);
     const stopping = stopParquetThread(); // its exit event arrives while the next request waits for a new thread
-    const bytes = await encodeParquet([column([5, 6])]);
+    const next = roundTrip(column([5, 6]));
     await stopping;
-    assert.deepEqual([...readParquet(bytes).getChild('n')!], [5, 6]);
+    assert.deepEqual(await next, [5, 6]);
   });
 
   for (const [what, use] of [
     ['started and never used', "console.log('done')"],
     [
       'after a request',
-      "encodeParquet([{ name: 'n', type: 'integer', length: 1, nullCount: 0, data: Int32Array.of(1) }]).then(() => console.log('done'))",
+      "encodeChunk({ name: 'n', type: 'integer', length: 1, nullCount: 0, data: Int32Array.of(1) }).then(() => console.log('done'))",
     ],
   ]) {
     it(`does not keep a process alive: ${what}`, async () => {
       // `kafka-pipeline delta compact --dry-run` hung like this: the thread must be unref'd after its listeners.
-      const script = `const { encodeParquet, startParquetThread } = require('./src/adapters/delta/parquet-thread');\nstartParquetThread();\n${use};`;
+      const script = `const { encodeChunk, startParquetThread } = require('./src/adapters/delta/parquet-thread');\nstartParquetThread();\n${use};`;
       const { stdout } = await promisify(execFile)(process.execPath, ['--require', 'tsx/cjs', '-e', script], {
         cwd: path.join(__dirname, '..', '..'),
         timeout: 30_000, // killed (and so rejected) if it does not exit on its own

@@ -24,7 +24,8 @@ export function encodeColumns(
 /** No row has the column: all null. */
 const ABSENT: readonly CellValue[] = [];
 
-function encodeColumn(batch: RowBatch, col: ColumnDef, indexes: ArrayLike<number>): EncodedColumn {
+/** Encodes rows `indexes` of one column; throws DeltaSchemaError on the first bad cell. */
+export function encodeColumn(batch: RowBatch, col: ColumnDef, indexes: ArrayLike<number>): EncodedColumn {
   const n = indexes.length;
   const validity = new Uint8Array((n + 7) >> 3);
   const values = batch.cells.get(col.name) ?? ABSENT;

@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type * as arrow from 'apache-arrow';
 import type { ObjectStore } from '../storage/object-store';
 import type { AddAction } from './log';
-import { encodeColumns, fileStatsJson } from './column-encoder';
+import { encodeColumn, fileStatsJson } from './column-encoder';
 import { readParquet } from './parquet';
-import { encodeParquet } from './parquet-thread';
+import { assembleDataFile } from './parquet-file';
+import type { ColumnChunk } from './parquet-format';
+import { encodeChunk } from './parquet-thread';
 import type { RowBatch } from './row-batch';
 import type { CellValue, ColumnDef, Row, TableDef } from './schema';
 
@@ -22,16 +24,23 @@ export interface EncodedFile {
 }
 
 /**
- * Validates and encodes rows `indexes` of the batch (all of them by default) as one data file. The columns are
- * encoded (and a bad cell rejected) before this returns; the Parquet bytes come from the Parquet thread.
+ * Validates and encodes rows `indexes` of the batch (all of them by default) as one data file. Every column is
+ * encoded (and a bad cell rejected) before this returns; each is handed to the Parquet thread as soon as it is
+ * encoded, and the file is put together when the last chunk is back.
  */
 export function encodeDataFile(batch: RowBatch, indexes?: ArrayLike<number>): Promise<EncodedFile> {
   const which = indexes ?? Array.from(batch.rows.keys());
+  const chunks: Promise<ColumnChunk>[] = [];
   try {
-    const columns = encodeColumns(batch, dataColumnsOf(batch.def), which);
+    const columns = dataColumnsOf(batch.def).map((col) => {
+      const encoded = encodeColumn(batch, col, which);
+      chunks.push(encodeChunk(encoded)); // takes its buffers; its name and stats stay readable
+      return encoded;
+    });
     const stats = fileStatsJson(columns, which.length);
-    return encodeParquet(columns).then((bytes) => ({ bytes, stats }));
+    return Promise.all(chunks).then((done) => ({ bytes: assembleDataFile(done, which.length), stats }));
   } catch (err) {
+    void Promise.allSettled(chunks); // columns already sent: their results are not wanted
     return Promise.reject(err as Error);
   }
 }

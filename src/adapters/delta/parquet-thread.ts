@@ -1,18 +1,19 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { ColumnBuffers } from './parquet';
+import type { ColumnBuffers, ColumnChunk } from './parquet-format';
 import type { ParquetReply, ParquetRequest } from './parquet-worker';
 
 /**
- * One worker thread per process that encodes Parquet files (parquet-worker.ts). The column buffers are moved to
- * it, not copied, and the file bytes come back the same way. An append encodes the columns of its next file while
- * the thread compresses the previous one; the WebAssembly encoder is about a third of an append's time.
+ * One worker thread per process that turns columns into Parquet column chunks (parquet-worker.ts). A column's
+ * buffers are moved to it, not copied, and the chunk's bytes come back the same way. An append sends each column
+ * as soon as it is encoded, so pages are compressed while the next column is encoded and a file is ready about
+ * when its last column is.
  *
  * The thread starts on first use and keeps the process alive only while it holds requests. If it dies, the requests it held fail
  * (the append fails as a whole and is retried like any failed write) and the next request starts a new thread.
  */
 interface Waiter {
-  resolve(bytes: Uint8Array): void;
+  resolve(chunk: ColumnChunk): void;
   reject(err: Error): void;
 }
 
@@ -26,17 +27,15 @@ class ParquetThread {
   private running: Running | undefined;
   private nextId = 1;
 
-  encode(columns: readonly ColumnBuffers[]): Promise<Uint8Array> {
+  encode(column: ColumnBuffers): Promise<ColumnChunk> {
     const { worker, pending } = this.start();
     const id = this.nextId++;
     const transfer = new Set<ArrayBuffer>();
-    for (const c of columns) {
-      for (const b of [c.nullBitmap, c.valueOffsets, c.data]) if (b) transfer.add(b.buffer as ArrayBuffer);
-    }
-    return new Promise<Uint8Array>((resolve, reject) => {
+    for (const b of [column.nullBitmap, column.valueOffsets, column.data]) if (b) transfer.add(b.buffer as ArrayBuffer);
+    return new Promise<ColumnChunk>((resolve, reject) => {
       pending.set(id, { resolve, reject });
       if (pending.size === 1) worker.ref(); // a request in flight keeps the process alive
-      worker.postMessage({ id, columns } satisfies ParquetRequest, [...transfer]);
+      worker.postMessage({ id, column } satisfies ParquetRequest, [...transfer]);
     });
   }
 
@@ -52,7 +51,7 @@ class ParquetThread {
       const waiter = run.pending.get(reply.id);
       run.pending.delete(reply.id);
       if (run.pending.size === 0) worker.unref();
-      if ('bytes' in reply) waiter?.resolve(reply.bytes);
+      if ('chunk' in reply) waiter?.resolve(reply.chunk);
       else waiter?.reject(new Error(`Parquet encoding failed: ${reply.error}`));
     });
     const fail = (err: Error) => {
@@ -77,9 +76,9 @@ class ParquetThread {
 
 const thread = new ParquetThread();
 
-/** Encodes column buffers as one Parquet file on the Parquet thread. The buffers are moved there: do not reuse them. */
-export function encodeParquet(columns: readonly ColumnBuffers[]): Promise<Uint8Array> {
-  return thread.encode(columns);
+/** Encodes a column as a Parquet column chunk on the Parquet thread. Its buffers are moved there: do not reuse them. */
+export function encodeChunk(column: ColumnBuffers): Promise<ColumnChunk> {
+  return thread.encode(column);
 }
 
 /** Starts the Parquet thread ahead of the first file (a table being opened will write soon). */

@@ -1,0 +1,21 @@
+import type { ColumnDef, DeltaType, TableDef } from '../../src/adapters/delta/schema';
+
+const col = (name: string, type: DeltaType, nullable = true): ColumnDef => ({ name, type, nullable });
+
+/** A table with a column of every Delta type the writer supports, partitioned by a date. */
+export const ALL_TYPES: TableDef = {
+  name: 'all_types',
+  keyColumn: 'id',
+  partitionColumns: ['day'],
+  columns: [
+    col('id', 'string', false),
+    col('s', 'string'),
+    col('n', 'long'),
+    col('i', 'integer'),
+    col('d', 'double'),
+    col('b', 'boolean'),
+    col('ts', 'timestamp'),
+    col('day', 'date', false),
+    col('never', 'string'), // no row has it
+  ],
+};
