@@ -64,9 +64,13 @@ describe('Delta writer conformance, read back by delta-rs', function () {
     // A fresh writer (new process after a crash) knows nothing in memory and must still see the keys.
     const reopened = await DeltaTable.open(store, 'xact_events', XACT_EVENTS);
     assert.equal((await reopened.append([eventRow(2)])).version, null);
+    // A key twice in one append (an event redelivered into the same batch): its first row is written, once.
+    const twice = await reopened.append([eventRow(8), eventRow(9), { ...eventRow(8), description: 'second copy' }]);
+    assert.deepEqual([...twice.writtenKeys].sort(), ['evt-8', 'evt-9']);
     const view = await readWithDeltaRs(tablePath());
-    assert.equal(view.version, 2);
-    assert.equal(view.rows.length, 8);
+    assert.equal(view.version, 3);
+    assert.equal(view.rows.length, 10);
+    assert.equal(view.rows.find((r) => r.event_id === 'evt-8')?.description, eventRow(8).description);
   });
 
   it('writes a checkpoint every 10 commits that delta-rs and our reader both load, with time travel intact', async () => {

@@ -33,36 +33,52 @@ export interface RowIndex {
  * lands in the same partition, docs/design.md). Partition values repeat (one event date per batch, mostly), so
  * each distinct raw value is converted once.
  */
+/** The rows of a partition in batch order, and their keys (repeats included). */
+interface Group {
+  readonly values: Record<string, string | null>;
+  readonly rows: number[];
+  readonly keys: string[];
+}
+
 export function indexRows(batch: RowBatch): RowIndex {
   const { def, rows } = batch;
   const keyCol = def.columns.find((c) => c.name === def.keyColumn)!;
   const partCols = def.partitionColumns.map((name) => def.columns.find((c) => c.name === name)!);
-  const keyOf = new Array<string>(rows.length);
-  const partitions = new Map<string, PartitionRows>();
-  const byRaw = new Map<string, PartitionRows>(); // raw partition cell (strings only) → its partition
+  const keyOf: string[] = [];
+  const grouped = new Map<string, Group>();
+  const byRaw = new Map<string, Group>(); // raw partition cell (strings only) → its group
   const keyCells = batch.cells.get(keyCol.name) ?? [];
   const partCells = partCols.map((col) => batch.cells.get(col.name) ?? []);
   for (let i = 0; i < rows.length; i++) {
     const cell = keyCells[i];
     const key = typeof cell === 'string' ? cell : String(checkCell(def, keyCol, rows[i], i, cell));
-    keyOf[i] = key;
+    keyOf.push(key);
     const raw = partCols.length === 1 ? partCells[0][i] : undefined;
-    let part = typeof raw === 'string' ? byRaw.get(raw) : undefined;
-    if (part === undefined) {
+    let group = typeof raw === 'string' ? byRaw.get(raw) : undefined;
+    if (group === undefined) {
       const values: Record<string, string | null> = {};
       partCols.forEach((col, k) => {
         values[col.name] = partitionValueString(col.type, checkCell(def, col, rows[i], i, partCells[k][i]));
       });
       const partition = partitionKeyOf(values);
-      part = partitions.get(partition) ?? { values, rows: [], keys: new Set() };
-      partitions.set(partition, part);
-      if (typeof raw === 'string') byRaw.set(raw, part);
+      group = grouped.get(partition) ?? { values, rows: [], keys: [] };
+      grouped.set(partition, group);
+      if (typeof raw === 'string') byRaw.set(raw, group);
     }
-    const before = part.keys.size;
-    part.keys.add(key);
-    if (part.keys.size !== before) part.rows.push(i);
+    group.rows.push(i);
+    group.keys.push(key);
+  }
+  const partitions = new Map<string, PartitionRows>();
+  for (const [partition, { values, rows: all, keys }] of grouped) {
+    const set = new Set(keys); // one builtin call; a key repeated in the batch is rare
+    partitions.set(partition, { values, rows: set.size === keys.length ? all : firstOfEachKey(all, keyOf), keys: set });
   }
   return { keyOf, partitions };
+}
+
+function firstOfEachKey(rows: readonly number[], keyOf: readonly string[]): number[] {
+  const seen = new Set<string>();
+  return rows.filter((i) => !seen.has(keyOf[i]) && seen.add(keyOf[i]));
 }
 
 /**

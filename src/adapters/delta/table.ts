@@ -162,9 +162,11 @@ export class DeltaTable {
           }
           prepared.splice(0, prepared.length, ...prepared.filter((f) => !files.includes(f))); // committed: not orphans
           await this.maybeCheckpoint(version);
+          const writtenKeys: string[] = []; // a loop: flatMap / concat of these (holey) arrays took ~20 ms for 100k keys
+          for (const f of files) for (const k of f.keys) writtenKeys.push(k);
           return {
             version,
-            writtenKeys: ([] as string[]).concat(...files.map((f) => f.keys)), // flatMap: ~20 ms for 100k keys
+            writtenKeys,
             duplicateKeys,
             files: files.map((f) => f.add.path),
           };
