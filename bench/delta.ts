@@ -10,7 +10,7 @@ import { eventRow } from '../test/support/xact-rows';
 import { type Figure, percentile } from './figures';
 
 /** Timed appends after the first (cold) one; the figure is their median, the same for both writers. */
-const ROUNDS = 3;
+const ROUNDS = 5;
 
 const DELTA_RS_WRITE = `
 import sys, time, json, os
