@@ -108,7 +108,8 @@ function pageBody(c: ColumnBuffers, from: number, to: number): Uint8Array {
   let valid = c.nullCount === c.length ? 0 : n;
   if (bitmap) {
     valid = 0;
-    for (let b = from >> 3, end = (to + 7) >> 3; b < end; b++) valid += BITS_SET[bitmap[b]]; // bits past the end are 0
+    for (let b = from >> 3; b < to >> 3; b++) valid += BITS_SET[bitmap[b]];
+    if (to & 7) valid += BITS_SET[bitmap[to >> 3] & ((1 << (to & 7)) - 1)]; // the last rows, not the bits after them
   }
   const levels: number[] = [];
   const packedBytes = valid > 0 && valid < n ? (n + 7) >> 3 : 0;
