@@ -2,7 +2,7 @@ import type { ObjectStore } from '../storage/object-store';
 import { encodeColumns } from './column-encoder';
 import { dataColumnsOf, encodeDataFile, putDataFile } from './data-files';
 import { partitionKeyOf, type AddAction } from './log';
-import type { RowBatch } from './row-batch';
+import { type RowBatch, sameItems } from './row-batch';
 import { checkCell, partitionValueString } from './schema';
 
 /** A data file written for an append, not yet committed: its add action, partition, rows and their keys. */
@@ -27,12 +27,6 @@ export interface RowIndex {
   readonly partitions: ReadonlyMap<string, PartitionRows>;
 }
 
-/**
- * Checks the cells of every row's key and partition columns (DeltaSchemaError naming the column otherwise) and
- * groups the rows by partition, keeping the first row of each key (keys are unique per partition: a key always
- * lands in the same partition, docs/design.md). Partition values repeat (one event date per batch, mostly), so
- * each distinct raw value is converted once.
- */
 /** The rows of a partition in batch order, and their keys (repeats included). */
 interface Group {
   readonly values: Record<string, string | null>;
@@ -40,6 +34,12 @@ interface Group {
   readonly keys: string[];
 }
 
+/**
+ * Checks the cells of every row's key and partition columns (DeltaSchemaError naming the column otherwise) and
+ * groups the rows by partition, keeping the first row of each key (keys are unique per partition: a key always
+ * lands in the same partition, docs/design.md). Partition values repeat (one event date per batch, mostly), so
+ * each distinct raw value is converted once.
+ */
 export function indexRows(batch: RowBatch): RowIndex {
   const { def, rows } = batch;
   const keyCol = def.columns.find((c) => c.name === def.keyColumn)!;
@@ -115,7 +115,7 @@ export async function prepareFiles(
   prepared: PreparedFile[],
 ): Promise<PreparedFile[]> {
   const parts = [...fresh].map(([partition, rows]) => {
-    const known = prepared.find((f) => f.partition === partition && sameRows(f.rows, rows));
+    const known = prepared.find((f) => f.partition === partition && sameItems(f.rows, rows));
     return { partition, rows, known, encoded: known ? undefined : encodeDataFile(batch, rows) };
   });
   await settledOrThrow(parts.map((p) => p.encoded));
@@ -136,10 +136,4 @@ async function settledOrThrow<T>(promises: readonly (Promise<T> | undefined)[]):
   const failed = results.find((r) => r.status === 'rejected');
   if (failed) throw (failed as PromiseRejectedResult).reason;
   return results.map((r) => (r as PromiseFulfilledResult<T>).value);
-}
-
-function sameRows(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
-  return true;
 }

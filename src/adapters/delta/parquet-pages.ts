@@ -8,7 +8,7 @@ import {
   PAGE_BYTES,
   PHYSICAL,
 } from './parquet-format';
-import { i32, serialise, struct } from './thrift-compact';
+import { ThriftWriter, i32, serialise, struct } from './thrift-compact';
 
 /**
  * A column's Arrow-layout buffers (validity bitmap, value offsets, values) → its Parquet column chunk: data pages v1
@@ -111,14 +111,13 @@ function pageBody(c: ColumnBuffers, from: number, to: number): Uint8Array {
     for (let b = from >> 3; b < to >> 3; b++) valid += BITS_SET[bitmap[b]];
     if (to & 7) valid += BITS_SET[bitmap[to >> 3] & ((1 << (to & 7)) - 1)]; // the last rows, not the bits after them
   }
-  const levels: number[] = [];
   const packedBytes = valid > 0 && valid < n ? (n + 7) >> 3 : 0;
+  const run = new ThriftWriter(); // a run header is the same unsigned varint as Thrift's
   if (n > 0) {
-    let header = packedBytes > 0 ? packedBytes * 2 + 1 : n * 2; // bit-packed run of groups of 8, or RLE run of n
-    for (; header >= 0x80; header = Math.floor(header / 0x80)) levels.push(header % 0x80 | 0x80);
-    levels.push(header);
-    if (packedBytes === 0) levels.push(valid > 0 ? 1 : 0);
+    run.varint(packedBytes > 0 ? packedBytes * 2 + 1 : n * 2); // bit-packed run of groups of 8, or RLE run of n
+    if (packedBytes === 0) run.byte(valid > 0 ? 1 : 0);
   }
+  const levels = run.result();
   const levelsSize = levels.length + packedBytes;
   const body = new Uint8Array(4 + levelsSize + plainSize(c, from, to, valid));
   new DataView(body.buffer).setUint32(0, levelsSize, true);

@@ -23,7 +23,7 @@ export function transposeRows(def: TableDef, rows: readonly Row[]): RowBatch {
   for (let i = 0; i < n; i++) {
     const row = rows[i];
     const rowKeys = Object.keys(row);
-    if (!sameKeys(rowKeys, keys)) {
+    if (!sameItems(rowKeys, keys)) {
       keys = rowKeys;
       slots = rowKeys.map((k) => {
         const slot = slotOf.get(k);
@@ -38,7 +38,8 @@ export function transposeRows(def: TableDef, rows: readonly Row[]): RowBatch {
   return { def, rows, cells: new Map(def.columns.map((c, k) => [c.name, columns[k]])) };
 }
 
-function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+/** Whether two arrays hold the same items in the same order. */
+export function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
   if (a.length !== b.length) return false;
   for (let k = 0; k < a.length; k++) if (a[k] !== b[k]) return false;
   return true;
