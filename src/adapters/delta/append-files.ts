@@ -3,14 +3,13 @@ import { encodeColumns } from './column-encoder';
 import { dataColumnsOf, encodeDataFile, putDataFile } from './data-files';
 import { partitionKeyOf, type AddAction } from './log';
 import { type RowBatch, sameItems } from './row-batch';
-import { checkCell, partitionValueString } from './schema';
+import { checkCell, type ColumnDef, partitionValueString } from './schema';
 
-/** A data file written for an append, not yet committed: its add action, partition, rows and their keys. */
+/** A data file written for an append, not yet committed: its add action, partition and rows. */
 export interface PreparedFile {
   readonly add: AddAction;
   readonly partition: string;
   readonly rows: readonly number[];
-  readonly keys: readonly string[];
 }
 
 /** The rows of one partition in an append: the first row of each key, and those keys. */
@@ -27,11 +26,10 @@ export interface RowIndex {
   readonly partitions: ReadonlyMap<string, PartitionRows>;
 }
 
-/** The rows of a partition in batch order, and their keys (repeats included). */
+/** The rows of a partition in batch order (keys repeated in the batch included). */
 interface Group {
   readonly values: Record<string, string | null>;
   readonly rows: number[];
-  readonly keys: string[];
 }
 
 /**
@@ -44,15 +42,11 @@ export function indexRows(batch: RowBatch): RowIndex {
   const { def, rows } = batch;
   const keyCol = def.columns.find((c) => c.name === def.keyColumn)!;
   const partCols = def.partitionColumns.map((name) => def.columns.find((c) => c.name === name)!);
-  const keyOf: string[] = [];
+  const keyOf = stringKeys(batch, keyCol);
   const grouped = new Map<string, Group>();
   const byRaw = new Map<string, Group>(); // raw partition cell (strings only) → its group
-  const keyCells = batch.cells.get(keyCol.name) ?? [];
   const partCells = partCols.map((col) => batch.cells.get(col.name) ?? []);
   for (let i = 0; i < rows.length; i++) {
-    const cell = keyCells[i];
-    const key = typeof cell === 'string' ? cell : String(checkCell(def, keyCol, rows[i], i, cell));
-    keyOf.push(key);
     const raw = partCols.length === 1 ? partCells[0][i] : undefined;
     let group = typeof raw === 'string' ? byRaw.get(raw) : undefined;
     if (group === undefined) {
@@ -61,19 +55,34 @@ export function indexRows(batch: RowBatch): RowIndex {
         values[col.name] = partitionValueString(col.type, checkCell(def, col, rows[i], i, partCells[k][i]));
       });
       const partition = partitionKeyOf(values);
-      group = grouped.get(partition) ?? { values, rows: [], keys: [] };
+      group = grouped.get(partition) ?? { values, rows: [] };
       grouped.set(partition, group);
       if (typeof raw === 'string') byRaw.set(raw, group);
     }
     group.rows.push(i);
-    group.keys.push(key);
   }
   const partitions = new Map<string, PartitionRows>();
-  for (const [partition, { values, rows: all, keys }] of grouped) {
+  for (const [partition, { values, rows: all }] of grouped) {
+    const keys = all.length === keyOf.length ? keyOf : all.map((i) => keyOf[i]);
     const set = new Set(keys); // one builtin call; a key repeated in the batch is rare
     partitions.set(partition, { values, rows: set.size === keys.length ? all : firstOfEachKey(all, keyOf), keys: set });
   }
   return { keyOf, partitions };
+}
+
+/** Every row's key as a string: the key column's cells themselves when they all are strings (the usual case). */
+function stringKeys(batch: RowBatch, keyCol: ColumnDef): readonly string[] {
+  const cells = batch.cells.get(keyCol.name) ?? [];
+  const n = batch.rows.length;
+  let i = 0;
+  while (i < n && typeof cells[i] === 'string') i++;
+  if (i === n && cells.length === n) return cells as readonly string[];
+  const keys = cells.slice(0, i) as string[];
+  for (; i < n; i++) {
+    const cell = cells[i];
+    keys.push(typeof cell === 'string' ? cell : String(checkCell(batch.def, keyCol, batch.rows[i], i, cell)));
+  }
+  return keys;
 }
 
 function firstOfEachKey(rows: readonly number[], keyOf: readonly string[]): number[] {
@@ -123,7 +132,7 @@ export async function prepareFiles(
     if (known) return known;
     const values = index.partitions.get(partition)!.values;
     const add = await putDataFile(store, tablePath, batch.def, await encoded!, values, true);
-    const file = { partition, rows, keys: rows.map((i) => index.keyOf[i]), add };
+    const file = { partition, rows, add };
     prepared.push(file);
     return file;
   });

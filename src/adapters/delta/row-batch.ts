@@ -28,7 +28,7 @@ export function transposeRows(def: TableDef, rows: readonly Row[]): RowBatch {
       slots = rowKeys.map((k) => {
         const slot = slotOf.get(k);
         if (slot === undefined) throw rowError(def, row, i, `unknown column "${k}"`);
-        columns[slot] ??= new Array<CellValue>(n).fill(undefined);
+        columns[slot] ??= new Array<CellValue>(n); // holes read as undefined (absent cells)
         return slot;
       });
     }
