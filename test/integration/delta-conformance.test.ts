@@ -73,6 +73,19 @@ describe('Delta writer conformance, read back by delta-rs', function () {
     assert.equal(view.rows.find((r) => r.event_id === 'evt-8')?.description, eventRow(8).description);
   });
 
+  it('a new writer loads a partition whose one data file holds 200,000 keys, refuses them and adds new ones', async () => {
+    // Compaction makes files this large; the key index once spread a file's keys into one call and overflowed.
+    const big = range(0, 200_000).map((i) => ({ ...eventRow(i), event_date: '2025-12-25' }));
+    await (await DeltaTable.open(store, 'xact_events', XACT_EVENTS)).append(big);
+    const reopened = await DeltaTable.open(store, 'xact_events', XACT_EVENTS);
+    const replay = await reopened.append([big[0], big[199_999], { ...eventRow(200_000), event_date: '2025-12-25' }]);
+    assert.deepEqual(replay.writtenKeys, ['evt-200000']);
+    assert.deepEqual([...replay.duplicateKeys].sort(), ['evt-0', 'evt-199999']);
+    const count =
+      'import sys; from deltalake import DeltaTable; t = DeltaTable(sys.argv[1]).to_pyarrow_table(columns=["event_id"]); print(t.num_rows, len(set(t.column(0).to_pylist())))';
+    assert.equal((await runPython(count, [tablePath()])).trim(), '200001 200001'); // delta-rs: rows, distinct keys
+  });
+
   it('writes a checkpoint every 10 commits that delta-rs and our reader both load, with time travel intact', async () => {
     const table = await DeltaTable.open(store, 'xact_events', XACT_EVENTS);
     for (const i of range(0, 25)) await table.append([eventRow(i)]);

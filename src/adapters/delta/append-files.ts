@@ -1,5 +1,7 @@
 import type { ObjectStore } from '../storage/object-store';
-import { encodeColumns } from './column-encoder';
+import type { EncodedColumn } from './column-cells';
+import { encodeColumn, encodeColumns } from './column-encoder';
+import { KeySet } from './key-set';
 import { dataColumnsOf, encodeDataFile, putDataFile } from './data-files';
 import { partitionKeyOf, type AddAction } from './log';
 import { type RowBatch, sameItems } from './row-batch';
@@ -16,8 +18,12 @@ export interface PreparedFile {
 export interface PartitionRows {
   /** The partition's values as the log writes them. */
   readonly values: Record<string, string | null>;
+  /** The first row of each key, in batch order. */
   readonly rows: number[];
-  readonly keys: Set<string>;
+  /** Their keys: entry e is the key of rows[e]. */
+  readonly keys: KeySet;
+  /** The key column of exactly `rows`, already encoded: the first data file of these rows takes it. */
+  keyColumn?: EncodedColumn;
 }
 
 /** Every row's key, and the rows of each partition (by partitionKeyOf). */
@@ -63,11 +69,34 @@ export function indexRows(batch: RowBatch): RowIndex {
   }
   const partitions = new Map<string, PartitionRows>();
   for (const [partition, { values, rows: all }] of grouped) {
-    const keys = all.length === keyOf.length ? keyOf : all.map((i) => keyOf[i]);
-    const set = new Set(keys); // one builtin call; a key repeated in the batch is rare
-    partitions.set(partition, { values, rows: set.size === keys.length ? all : firstOfEachKey(all, keyOf), keys: set });
+    partitions.set(partition, { values, ...firstOfEachKey(batch, keyCol, keyOf, all) });
   }
   return { keyOf, partitions };
+}
+
+/**
+ * The first row of each key among `all` and the set of their keys. A required string key column (the usual
+ * case) is encoded for the data file here and its bytes hashed; other keys are compared as their strings.
+ */
+function firstOfEachKey(
+  batch: RowBatch,
+  keyCol: ColumnDef,
+  keyOf: readonly string[],
+  all: number[],
+): Pick<PartitionRows, 'rows' | 'keys' | 'keyColumn'> {
+  const keys = new KeySet();
+  if (keyCol.type !== 'string' || keyCol.nullable) return { rows: all.filter((i) => keys.addString(keyOf[i])), keys };
+  const keyColumn = encodeColumn(batch, keyCol, all);
+  const bytes = keyColumn.data as Uint8Array;
+  const offsets = keyColumn.valueOffsets!;
+  let rows: number[] | undefined; // a copy from the first repeated key on (rare)
+  for (let j = 0; j < all.length; j++) {
+    const added = keys.addBytes(bytes, offsets[j], offsets[j + 1]);
+    if (rows) {
+      if (added) rows.push(all[j]);
+    } else if (!added) rows = all.slice(0, j);
+  }
+  return rows ? { rows, keys } : { rows: all, keys, keyColumn };
 }
 
 /** Every row's key as a string: the key column's cells themselves when they all are strings (the usual case). */
@@ -83,11 +112,6 @@ function stringKeys(batch: RowBatch, keyCol: ColumnDef): readonly string[] {
     keys.push(typeof cell === 'string' ? cell : String(checkCell(batch.def, keyCol, batch.rows[i], i, cell)));
   }
   return keys;
-}
-
-function firstOfEachKey(rows: readonly number[], keyOf: readonly string[]): number[] {
-  const seen = new Set<string>();
-  return rows.filter((i) => !seen.has(keyOf[i]) && seen.add(keyOf[i]));
 }
 
 /**
@@ -125,7 +149,11 @@ export async function prepareFiles(
 ): Promise<PreparedFile[]> {
   const parts = [...fresh].map(([partition, rows]) => {
     const known = prepared.find((f) => f.partition === partition && sameItems(f.rows, rows));
-    return { partition, rows, known, encoded: known ? undefined : encodeDataFile(batch, rows) };
+    if (known) return { partition, rows, known };
+    const part = index.partitions.get(partition)!;
+    const keyColumn = rows === part.rows ? part.keyColumn : undefined;
+    part.keyColumn = undefined; // its buffers move to the Parquet thread
+    return { partition, rows, known, encoded: encodeDataFile(batch, rows, keyColumn) };
   });
   await settledOrThrow(parts.map((p) => p.encoded));
   const files = parts.map(async ({ partition, rows, known, encoded }) => {

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type * as arrow from 'apache-arrow';
+import { type Data, DataType, type Table, type Utf8 } from 'apache-arrow';
 import type { ObjectStore } from '../storage/object-store';
+import type { EncodedColumn } from './column-cells';
+import type { KeySet } from './key-set';
 import type { AddAction } from './log';
 import { encodeColumn, fileStatsJson } from './column-encoder';
 import { readParquet } from './parquet';
@@ -24,16 +26,21 @@ export interface EncodedFile {
 }
 
 /**
- * Validates and encodes rows `indexes` of the batch (all of them by default) as one data file. Every column is
- * encoded (and a bad cell rejected) before this returns; each is handed to the Parquet thread as soon as it is
+ * Validates and encodes rows `indexes` of the batch (all of them by default) as one data file (`keyColumn`, when
+ * given, is the key column of exactly those rows, already encoded). Every column is encoded (and a bad cell
+ * rejected) before this returns; each is handed to the Parquet thread as soon as it is
  * encoded, and the file is put together when the last chunk is back.
  */
-export function encodeDataFile(batch: RowBatch, indexes?: ArrayLike<number>): Promise<EncodedFile> {
+export function encodeDataFile(
+  batch: RowBatch,
+  indexes?: ArrayLike<number>,
+  keyColumn?: EncodedColumn,
+): Promise<EncodedFile> {
   const which = indexes ?? Array.from(batch.rows.keys());
   const chunks: Promise<ColumnChunk>[] = [];
   try {
     const columns = dataColumnsOf(batch.def).map((col) => {
-      const encoded = encodeColumn(batch, col, which);
+      const encoded = col.name === keyColumn?.name ? keyColumn : encodeColumn(batch, col, which);
       chunks.push(encodeChunk(encoded)); // takes its buffers; its name and stats stay readable
       return encoded;
     });
@@ -77,29 +84,41 @@ export async function readDataFile(
   tablePath: string,
   relPath: string,
   columns?: string[],
-): Promise<arrow.Table> {
+): Promise<Table> {
   const bytes = await store.get(`${tablePath}/${decodeURIComponent(relPath)}`);
   if (!bytes) throw new Error(`${tablePath}: data file ${relPath} is in the log but missing from storage`);
   return readParquet(bytes, columns);
 }
 
-/** The key column of a data file, as strings. */
+/**
+ * Adds the keys of a data file to `keys`. String keys go in as the UTF-8 bytes Arrow holds them in (no string
+ * per key); keys of other types as their string form, as the writer compares them.
+ */
 export async function readKeyColumn(
   store: ObjectStore,
   tablePath: string,
   relPath: string,
   keyColumn: string,
-): Promise<string[]> {
+  keys: KeySet,
+): Promise<void> {
   const column = (await readDataFile(store, tablePath, relPath, [keyColumn])).getChild(keyColumn);
   if (!column) throw new Error(`${tablePath}: data file ${relPath} has no key column ${keyColumn}`);
-  return [...column].map((k) => String(k));
+  if (!DataType.isUtf8(column.type) || column.nullCount > 0) {
+    // A null key (a file another writer made) equals no key the writer takes: not held.
+    for (const k of column as Iterable<unknown>) if (k !== null) keys.addString(String(k));
+    return;
+  }
+  for (const chunk of column.data) {
+    const { values, valueOffsets, offset, length } = chunk as Data<Utf8>;
+    for (let j = offset; j < offset + length; j++) keys.addBytes(values, valueOffsets[j], valueOffsets[j + 1]);
+  }
 }
 
 /**
  * The rows of a data file as the writer takes them (timestamps as bigint microseconds, dates as Date, longs as
  * bigint), for rewriting files (compaction).
  */
-export function rowsOfDataFile(table: arrow.Table, columns: readonly ColumnDef[]): Row[] {
+export function rowsOfDataFile(table: Table, columns: readonly ColumnDef[]): Row[] {
   const rows: Record<string, CellValue>[] = Array.from({ length: table.numRows }, () => ({}));
   for (const col of columns) {
     const vector = table.getChild(col.name);

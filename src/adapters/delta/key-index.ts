@@ -1,11 +1,13 @@
+import { KeySet } from './key-set';
+
 /**
  * Which row keys each partition of a table already holds, so a retried or replayed append never commits a key
  * twice. Partitions are loaded lazily from the key column of their data files and kept up to date from the
  * commits the writer reads or makes. At most `maxPartitions` partitions are held (least recently used evicted);
- * memory is about 100 bytes per key held.
+ * memory is the keys' bytes plus ~20 bytes per key held (key-set.ts).
  */
 export class KeyIndex {
-  private readonly partitions = new Map<string, { keys: Set<string>; readonly files: Set<string> }>();
+  private readonly partitions = new Map<string, { keys: KeySet; readonly files: Set<string> }>();
 
   constructor(private readonly maxPartitions = 16) {}
 
@@ -14,7 +16,7 @@ export class KeyIndex {
   }
 
   /** The keys of a loaded partition (marks it recently used), or undefined when it is not loaded. */
-  keys(partition: string): ReadonlySet<string> | undefined {
+  keys(partition: string): KeySet | undefined {
     const entry = this.partitions.get(partition);
     if (!entry) return undefined;
     this.partitions.delete(partition);
@@ -22,42 +24,43 @@ export class KeyIndex {
     return entry.keys;
   }
 
-  load(partition: string, files: Iterable<string>, keys: Iterable<string>): void {
-    this.partitions.set(partition, { keys: new Set(keys), files: new Set(files) });
+  /** Starts holding a partition, with no keys or files yet (evicting the least recently used beyond the limit). */
+  private load(partition: string): void {
+    this.partitions.set(partition, { keys: new KeySet(), files: new Set() });
     while (this.partitions.size > this.maxPartitions) {
       this.partitions.delete(this.partitions.keys().next().value as string);
     }
   }
 
-  /** Whether a data file's keys are already counted in its (loaded) partition. */
-  knowsFile(partition: string, file: string): boolean {
-    return this.partitions.get(partition)?.files.has(file) ?? false;
-  }
-
   /**
-   * Counts a new data file's keys in its (loaded) partition. `keySet`, when given, is a set of exactly those keys
-   * that the caller hands over: an empty partition takes it as its key set instead of copying the keys one by one.
+   * Counts a new data file's keys in its (loaded) partition: `keys` holds them (and possibly keys the partition
+   * already has). The caller hands the set over: an empty partition takes it as its key set instead of copying it.
    */
-  addFile(partition: string, file: string, keys: Iterable<string>, keySet?: Set<string>): void {
+  addFile(partition: string, file: string, keys: KeySet): void {
     const entry = this.partitions.get(partition);
     if (!entry) return;
     entry.files.add(file);
-    if (keySet && entry.keys.size === 0) entry.keys = keySet;
-    else for (const k of keys) entry.keys.add(k);
+    if (entry.keys.size === 0) entry.keys = keys;
+    else entry.keys.addAll(keys);
+  }
+
+  /** Counts a data file whose keys the partition already holds (a rewrite: same rows, new file). */
+  addRewrittenFile(partition: string, file: string): void {
+    this.partitions.get(partition)?.files.add(file);
   }
 
   /** The keys of a partition whose live data files are `files`, reading the key column of files not yet counted. */
   async ensure(
     partition: string,
     files: readonly string[],
-    readKeys: (file: string) => Promise<string[]>,
-  ): Promise<ReadonlySet<string>> {
-    if (!this.has(partition)) {
-      const keys: string[] = [];
-      for (const f of files) keys.push(...(await readKeys(f)));
-      this.load(partition, files, keys);
-    } else {
-      for (const f of files) if (!this.knowsFile(partition, f)) this.addFile(partition, f, await readKeys(f));
+    readKeys: (file: string, into: KeySet) => Promise<void>,
+  ): Promise<KeySet> {
+    if (!this.has(partition)) this.load(partition);
+    const entry = this.partitions.get(partition)!;
+    for (const f of files) {
+      if (entry.files.has(f)) continue;
+      await readKeys(f, entry.keys);
+      entry.files.add(f); // only once all its keys are in: a failed read is read again next time
     }
     return this.keys(partition)!;
   }
