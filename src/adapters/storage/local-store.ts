@@ -30,10 +30,11 @@ export class LocalObjectStore implements ObjectStore {
   }
 
   async put(p: string, data: Uint8Array | Readable): Promise<number> {
-    const tmp = await this.writeTemp(p, data);
+    const { tmp, made } = await this.writeTemp(p, data);
     try {
       const { size } = await fs.stat(tmp);
       await fs.rename(tmp, this.resolve(p));
+      await syncEntries(path.dirname(tmp), made);
       return size;
     } catch (err) {
       await fs.rm(tmp, { force: true });
@@ -44,9 +45,10 @@ export class LocalObjectStore implements ObjectStore {
   async putIfAbsent(p: string, data: Uint8Array): Promise<boolean> {
     // link(2) fails with EEXIST when the target exists and never exposes a partially written file,
     // unlike open(O_EXCL) followed by write.
-    const tmp = await this.writeTemp(p, data);
+    const { tmp, made } = await this.writeTemp(p, data);
     try {
       await fs.link(tmp, this.resolve(p));
+      await syncEntries(path.dirname(tmp), made);
       return true;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
@@ -70,10 +72,13 @@ export class LocalObjectStore implements ObjectStore {
     await fs.rm(this.resolve(p), { force: true });
   }
 
-  /** Writes and fsyncs a temp file next to the target (same filesystem, so link/rename are atomic). */
-  private async writeTemp(p: string, data: Uint8Array | Readable): Promise<string> {
+  /**
+   * Writes and fsyncs a temp file next to the target (same filesystem, so link/rename are atomic); `made` is the
+   * first directory created for it, if any.
+   */
+  private async writeTemp(p: string, data: Uint8Array | Readable): Promise<{ tmp: string; made?: string }> {
     const target = this.resolve(p);
-    await fs.mkdir(path.dirname(target), { recursive: true });
+    const made = await fs.mkdir(path.dirname(target), { recursive: true });
     const tmp = path.join(path.dirname(target), `.tmp-${randomUUID()}`);
     const handle = await fs.open(tmp, 'wx');
     try {
@@ -91,6 +96,29 @@ export class LocalObjectStore implements ObjectStore {
       throw err;
     }
     await handle.close();
-    return tmp;
+    return { tmp, made };
+  }
+}
+
+/**
+ * Makes a new name in `dir` durable: fsyncs `dir` and, when directories were made for it (`made` the first), the
+ * parent of each. Without this a power loss can drop the entry a rename or link made, after the file's own fsync
+ * (a commit file the caller was told is on storage).
+ */
+async function syncEntries(dir: string, made: string | undefined): Promise<void> {
+  await syncDir(dir);
+  if (made === undefined) return;
+  for (let d = dir; path.dirname(d) !== d; d = path.dirname(d)) {
+    await syncDir(path.dirname(d));
+    if (d === made) break;
+  }
+}
+
+async function syncDir(dir: string): Promise<void> {
+  const handle = await fs.open(dir, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
