@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { transposeRows } from '../../src/adapters/delta/row-batch';
+import { ColumnArrays, transposeRows } from '../../src/adapters/delta/row-batch';
 import { DeltaSchemaError, type Row } from '../../src/adapters/delta/schema';
 import { ALL_TYPES } from '../support/all-types';
 
@@ -38,6 +38,35 @@ describe('transposeRows (rows → columns)', () => {
       undefined,
     ]);
     assert.equal(column(rows, 'never'), null);
+  });
+
+  it("reuses released column arrays without letting a batch see an earlier batch's cells", () => {
+    const arrays = new ColumnArrays();
+    const first = transposeRows(
+      ALL_TYPES,
+      [
+        { id: 'a', s: 'x', n: 1 },
+        { id: 'b', s: 'y', n: 2 },
+        { id: 'c', s: 'z' },
+      ],
+      arrays,
+    );
+    const firstArrays = new Set([...first.cells.values()].filter((c) => c !== null));
+    arrays.release(first);
+    const second = transposeRows(
+      ALL_TYPES,
+      [
+        { id: 'd', n: 4 },
+        { s: 'w', id: 'e' },
+      ],
+      arrays,
+    );
+    const reused = [...second.cells.values()].filter((c) => c !== null && firstArrays.has(c));
+    assert.equal(reused.length, 3, "id, s and n reuse the first batch's arrays");
+    const cells = (name: string) => [0, 1, 2].map((i) => second.cells.get(name)?.[i]);
+    assert.deepEqual(cells('id'), ['d', 'e', undefined]);
+    assert.deepEqual(cells('s'), [undefined, 'w', undefined]);
+    assert.deepEqual(cells('n'), [4, undefined, undefined]);
   });
 
   it('rejects a key the table does not have, also after rows of the expected shape', () => {

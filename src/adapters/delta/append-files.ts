@@ -105,7 +105,7 @@ function stringKeys(batch: RowBatch, keyCol: ColumnDef): readonly string[] {
   const n = batch.rows.length;
   let i = 0;
   while (i < n && typeof cells[i] === 'string') i++;
-  if (i === n && cells.length === n) return cells as readonly string[];
+  if (i === n) return cells as readonly string[]; // may be longer than the batch (row-batch.ts, ColumnArrays)
   const keys = cells.slice(0, i) as string[];
   for (; i < n; i++) {
     const cell = cells[i];

@@ -13,8 +13,42 @@ export interface RowBatch {
   readonly cells: ReadonlyMap<string, readonly CellValue[] | null>;
 }
 
-/** Transposes rows; a row naming a column the table does not have is a DeltaSchemaError. */
-export function transposeRows(def: TableDef, rows: readonly Row[]): RowBatch {
+/**
+ * Column arrays kept from one append to the next, emptied. A new array of 100k cells is fresh memory the system
+ * has to map and zero (13 of them took ~6 ms of a 100k-row append); emptying a used one is ~0.1 ms. At most
+ * MAX_CELLS cells are kept (16 MB): enough for the columns of a 100k-row batch.
+ */
+export class ColumnArrays {
+  private static readonly MAX_CELLS = 1 << 21;
+  private readonly free: CellValue[][] = [];
+  private cells = 0;
+
+  /** An array of at least n cells, all undefined. */
+  take(n: number): CellValue[] {
+    const kept = this.free.pop();
+    if (kept !== undefined) {
+      this.cells -= kept.length;
+      if (kept.length >= n) return kept;
+    }
+    return new Array<CellValue>(n); // holes read as undefined
+  }
+
+  /** Takes back the batch's arrays once nothing reads its cells any more. */
+  release(batch: RowBatch): void {
+    for (const cells of batch.cells.values()) {
+      if (cells === null || this.cells + cells.length > ColumnArrays.MAX_CELLS) continue;
+      const array = cells as CellValue[];
+      array.fill(undefined, 0, batch.rows.length); // no row values kept alive, none seen by the next batch
+      this.free.push(array);
+      this.cells += array.length;
+    }
+  }
+}
+
+/**
+ * Transposes rows (into `arrays` when given); a row naming a column the table does not have is a DeltaSchemaError.
+ */
+export function transposeRows(def: TableDef, rows: readonly Row[], arrays?: ColumnArrays): RowBatch {
   const n = rows.length;
   const slotOf = new Map(def.columns.map((c, k) => [c.name, k]));
   const columns: (CellValue[] | null)[] = def.columns.map(() => null);
@@ -28,7 +62,7 @@ export function transposeRows(def: TableDef, rows: readonly Row[]): RowBatch {
       slots = rowKeys.map((k) => {
         const slot = slotOf.get(k);
         if (slot === undefined) throw rowError(def, row, i, `unknown column "${k}"`);
-        columns[slot] ??= new Array<CellValue>(n); // holes read as undefined (absent cells)
+        columns[slot] ??= arrays?.take(n) ?? new Array<CellValue>(n); // holes read as undefined (absent cells)
         return slot;
       });
     }

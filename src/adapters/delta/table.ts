@@ -19,7 +19,7 @@ import {
 import { readKeyColumn } from './data-files';
 import { startParquetThread } from './parquet-thread';
 import { checkSkippedRows, indexRows, prepareFiles, type PreparedFile } from './append-files';
-import { transposeRows } from './row-batch';
+import { ColumnArrays, transposeRows } from './row-batch';
 import { assertCompatible, parseSchemaString, type Row, type TableDef } from './schema';
 
 export interface DeltaTableOptions {
@@ -113,7 +113,7 @@ export class DeltaTable {
   }
 
   private async appendLocked(rows: readonly Row[], operation: string): Promise<AppendResult> {
-    const batch = transposeRows(this.def, rows); // both throw DeltaSchemaError naming the column (as does encoding)
+    const batch = transposeRows(this.def, rows, COLUMN_ARRAYS); // both throw DeltaSchemaError naming the column
     const index = indexRows(batch);
     const prepared: PreparedFile[] = []; // data files written by the attempts, reused when their rows are the same
     try {
@@ -176,6 +176,7 @@ export class DeltaTable {
       }
       throw new DeltaCommitConflictError(this.path, this.maxAttempts);
     } finally {
+      COLUMN_ARRAYS.release(batch); // the result holds copies of the keys it names
       // Files written for a row set that was not committed are unreferenced; remove them (best effort).
       await Promise.allSettled(
         prepared.map((f) => this.store.delete(`${this.path}/${decodeURIComponent(f.add.path)}`)),
@@ -244,5 +245,8 @@ export class DeltaTable {
     );
   }
 }
+
+/** Column arrays of finished appends, reused by the next ones (of any table: each array has one batch at a time). */
+const COLUMN_ARRAYS = new ColumnArrays();
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
