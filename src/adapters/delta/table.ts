@@ -131,6 +131,7 @@ export class DeltaTable {
               if (inTable.hasEntryOf(part.keys, e)) duplicateKeys.push(index.keyOf[i]);
               else rows.push(i);
             }
+            if (rows.length === part.rows.length) rows = part.rows; // none held: the encoded key column fits
           }
           if (rows.length > 0) fresh.set(partition, rows);
         }
