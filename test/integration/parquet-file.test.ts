@@ -16,7 +16,8 @@ const DEF: TableDef = { ...ALL_TYPES, partitionColumns: [] };
 
 const ROWS = 5000;
 
-/** Rows with nulls in runs and alone, empty / non-ASCII / long strings, int64 extremes, times before 1970. */
+/** Rows with nulls in runs and alone, empty / non-ASCII / long strings (short and long non-ASCII), int64 extremes,
+ * times before 1970. */
 function row(k: number): Row {
   const s =
     k % 7 === 0
@@ -36,8 +37,10 @@ function row(k: number): Row {
         : k % 5 === 0
           ? null
           : BigInt(k) * 3_000_000_000n * (k % 2 ? -1n : 1n);
+  // Long ids are written by one native call each; non-ASCII ones too, without switching the column's encoder.
+  const id = k % 19 === 0 ? `${'ü'.repeat(60)}-${k}` : k % 23 === 0 ? `${'y'.repeat(70)}-${k}` : `k${k}`;
   return {
-    id: `k${k}`,
+    id,
     s,
     n,
     i: k % 6 === 0 ? null : ((k * 7919) % 100_000) - 50_000,

@@ -2,11 +2,15 @@ import { type Cells, type ColumnStats, type EncodedColumn, finish, general, null
 
 /** Strings longer than this get no min/max (a truncated max would be wrong). */
 const STAT_STRING_MAX = 32;
+/** Values at least this long are written by one native call. */
+const NATIVE_MIN = 48;
 
 /**
- * UTF-8 column: values are copied byte by byte while they are ASCII (the usual case; no per-value native call or
- * joined copy); the first non-ASCII value switches the column to Buffer's encoder. A value equal to the previous
- * one (repeated values are common: type, version) is copied from the previous value's bytes without comparing.
+ * UTF-8 column: short values are copied byte by byte while they are ASCII (the usual case; a native call per value
+ * costs more than copying a few characters); values of NATIVE_MIN characters or more are written by Buffer's UTF-8
+ * encoder, whatever their characters (a raw event of ~1 KB: many times faster than the character loop); the first
+ * short non-ASCII value switches the whole column to Buffer's encoder. A value equal to the previous one (repeated
+ * values are common: type, version) is copied from the previous value's bytes without comparing.
  */
 export function strings(c: Cells): EncodedColumn {
   const { values, indexes, validity, col } = c;
@@ -14,6 +18,7 @@ export function strings(c: Cells): EncodedColumn {
   const offsets = new Int32Array(n + 1);
   let bytes = new Uint8Array(initialBytes(values, indexes));
   let at = 0;
+  let view: Buffer | undefined; // `bytes` as a Buffer, for native writes
   let prev: string | undefined;
   let prevAt = 0;
   let min: string | undefined;
@@ -40,10 +45,17 @@ export function strings(c: Cells): EncodedColumn {
       at += len;
     } else {
       prevAt = at;
-      for (let k = 0; k < len; k++) {
-        const code = v.charCodeAt(k);
-        if (code > 0x7f) return stringsUtf8(c); // start again with the general encoder
-        bytes[at++] = code;
+      if (len >= NATIVE_MIN) {
+        // A long value (raw JSON, attachment lists): one native UTF-8 write, whatever its characters.
+        if (at + 3 * len > bytes.length) bytes = grow(bytes, at + 3 * len);
+        if (view?.buffer !== bytes.buffer) view = Buffer.from(bytes.buffer, 0, bytes.length);
+        at += view.write(v, at, 'utf8');
+      } else {
+        for (let k = 0; k < len; k++) {
+          const code = v.charCodeAt(k);
+          if (code > 0x7f) return stringsUtf8(c); // start again with the general encoder
+          bytes[at++] = code;
+        }
       }
       prev = v;
       if (keepMinMax) {
