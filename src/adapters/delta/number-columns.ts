@@ -9,11 +9,54 @@ export function timestampMillis(c: Cells, i: number, v: unknown): number {
     const ms = v.getTime();
     if (ms === ms) return ms;
   } else if (typeof v === 'string') {
-    const ms = Date.parse(v);
+    const ms = isoMillis(v);
     if (ms === ms) return ms;
   }
   return general(c, i, v) as number;
 }
+
+const digit = (s: string, k: number): number => s.charCodeAt(k) - 48;
+const twoDigits = (s: string, k: number): number => digit(s, k) * 10 + digit(s, k + 1);
+
+/**
+ * Epoch milliseconds of an ISO-8601 time, as Date.parse gives them, read directly when it has the form
+ * toISOString writes (`YYYY-MM-DDTHH:MM:SS.sssZ`, or without the milliseconds) — the pipeline's event times
+ * (~10× faster than Date.parse); any other form, and out-of-range fields, go to Date.parse.
+ */
+export function isoMillis(s: string): number {
+  const n = s.length;
+  if (
+    (n !== 24 && n !== 20) ||
+    s.charCodeAt(n - 1) !== 90 || // Z
+    s.charCodeAt(4) !== 45 || // -
+    s.charCodeAt(7) !== 45 ||
+    s.charCodeAt(10) !== 84 || // T
+    s.charCodeAt(13) !== 58 || // :
+    s.charCodeAt(16) !== 58 ||
+    (n === 24 && s.charCodeAt(19) !== 46) // .
+  ) {
+    return Date.parse(s);
+  }
+  for (const k of n === 24 ? ISO_DIGITS_MS : ISO_DIGITS) {
+    const d = digit(s, k);
+    if (d < 0 || d > 9) return Date.parse(s);
+  }
+  const year = twoDigits(s, 0) * 100 + twoDigits(s, 2);
+  const month = twoDigits(s, 5);
+  const day = twoDigits(s, 8);
+  const hour = twoDigits(s, 11);
+  const minute = twoDigits(s, 14);
+  const second = twoDigits(s, 17);
+  const ms = n === 24 ? digit(s, 20) * 100 + twoDigits(s, 21) : 0;
+  // Date.UTC maps years 0-99 to 1900-1999, and rolls over out-of-range fields where Date.parse may not.
+  if (year < 100 || month < 1 || month > 12 || day < 1 || day > 28 || hour > 23 || minute > 59 || second > 59) {
+    return Date.parse(s);
+  }
+  return Date.UTC(year, month - 1, day, hour, minute, second, ms);
+}
+
+const ISO_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9, 11, 12, 14, 15, 17, 18];
+const ISO_DIGITS_MS = [...ISO_DIGITS, 20, 21, 22];
 
 export function longValue(c: Cells, i: number, v: unknown): number {
   if (typeof v === 'number' && Number.isSafeInteger(v)) return v;
