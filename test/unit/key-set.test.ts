@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { Utf8, vectorFromArray } from 'apache-arrow';
+import { addKeys } from '../../src/adapters/delta/data-files';
 import { hashBytes, KeySet } from '../../src/adapters/delta/key-set';
 
 const utf8 = (s: string) => Buffer.from(s, 'utf8');
@@ -52,5 +54,20 @@ describe('KeySet (row keys as bytes)', () => {
     table.addAll(batch);
     assert.equal(table.size, 1500);
     for (let i = 0; i < 1500; i++) assert.ok(table.hasString(`k${i}`));
+  });
+
+  it('takes the keys of an Arrow column as stored: strings whole or sliced, nulls left out, other types as strings', () => {
+    const strings = vectorFromArray(['a', 'bb', 'ccc', 'dé', 'e'], new Utf8());
+    const sliced = new KeySet();
+    addKeys(strings.slice(2), sliced);
+    assert.equal(sliced.size, 3);
+    for (const k of ['ccc', 'dé', 'e']) assert.ok(sliced.hasString(k), k);
+    assert.ok(!sliced.hasString('a') && !sliced.hasString('bb'));
+    const withNulls = new KeySet();
+    addKeys(vectorFromArray(['x', null, 'y'], new Utf8()), withNulls);
+    assert.equal(withNulls.size, 2);
+    const numbers = new KeySet();
+    addKeys(vectorFromArray([1, 22]), numbers);
+    assert.ok(numbers.hasString('22'));
   });
 });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { type Data, DataType, type Table, type Utf8 } from 'apache-arrow';
+import { type Data, DataType, type Table, type Utf8, type Vector } from 'apache-arrow';
 import type { ObjectStore } from '../storage/object-store';
 import type { EncodedColumn } from './column-cells';
 import type { KeySet } from './key-set';
@@ -90,10 +90,7 @@ export async function readDataFile(
   return readParquet(bytes, columns);
 }
 
-/**
- * Adds the keys of a data file to `keys`. String keys go in as the UTF-8 bytes Arrow holds them in (no string
- * per key); keys of other types as their string form, as the writer compares them.
- */
+/** Adds the keys of a data file to `keys`. */
 export async function readKeyColumn(
   store: ObjectStore,
   tablePath: string,
@@ -103,14 +100,22 @@ export async function readKeyColumn(
 ): Promise<void> {
   const column = (await readDataFile(store, tablePath, relPath, [keyColumn])).getChild(keyColumn);
   if (!column) throw new Error(`${tablePath}: data file ${relPath} has no key column ${keyColumn}`);
+  addKeys(column, keys);
+}
+
+/**
+ * Adds the keys of an Arrow column to `keys`: strings as the UTF-8 bytes Arrow holds them in (no string per key),
+ * keys of other types as their string form, as the writer compares them. A null key (in a file another writer
+ * made) equals no key the writer takes: not held.
+ */
+export function addKeys(column: Vector, keys: KeySet): void {
   if (!DataType.isUtf8(column.type) || column.nullCount > 0) {
-    // A null key (a file another writer made) equals no key the writer takes: not held.
     for (const k of column as Iterable<unknown>) if (k !== null) keys.addString(String(k));
     return;
   }
   for (const chunk of column.data) {
-    const { values, valueOffsets, offset, length } = chunk as Data<Utf8>;
-    for (let j = offset; j < offset + length; j++) keys.addBytes(values, valueOffsets[j], valueOffsets[j + 1]);
+    const { values, valueOffsets, length } = chunk as Data<Utf8>; // offsets of a sliced chunk are sliced too
+    for (let j = 0; j < length; j++) keys.addBytes(values, valueOffsets[j], valueOffsets[j + 1]);
   }
 }
 
