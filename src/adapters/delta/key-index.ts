@@ -4,7 +4,7 @@ import { KeySet } from './key-set';
  * Which row keys each partition of a table already holds, so a retried or replayed append never commits a key
  * twice. Partitions are loaded lazily from the key column of their data files and kept up to date from the
  * commits the writer reads or makes. At most `maxPartitions` partitions are held (least recently used evicted);
- * memory is the keys' bytes plus ~20 bytes per key held (key-set.ts).
+ * memory is the keys' bytes plus 20-30 bytes per key held, up to twice that while growing (key-set.ts).
  */
 export class KeyIndex {
   private readonly partitions = new Map<string, { keys: KeySet; readonly files: Set<string> }>();
