@@ -21,8 +21,8 @@ import sys, time, json, os
 import pyarrow as pa
 from deltalake import DeltaTable, write_deltalake
 data = DeltaTable(sys.argv[1]).to_pyarrow_table()
-dicts = data.to_pylist()
 out, rounds, with_dicts = sys.argv[2], int(sys.argv[3]), sys.argv[4] == "dicts"
+dicts = data.to_pylist() if with_dicts else []
 seconds, from_rows = [], []
 for r in range(rounds + 1):
     t0 = time.perf_counter()
