@@ -73,6 +73,17 @@ describe('Delta writer conformance, read back by delta-rs', function () {
     assert.equal(view.rows.find((r) => r.event_id === 'evt-8')?.description, eventRow(8).description);
   });
 
+  it('a partition evicted from the key index is read back from its files and still refuses its keys', async () => {
+    const table = await DeltaTable.open(store, 'xact_events', XACT_EVENTS, { keyIndexPartitions: 1 });
+    const on = (i: number, day: string) => ({ ...eventRow(i), event_date: day });
+    await table.append([on(1, '2025-12-25'), on(2, '2025-12-25')]);
+    await table.append([on(3, '2025-12-26')]); // holds one partition: 2025-12-25 goes
+    const replay = await table.append([on(2, '2025-12-25'), on(4, '2025-12-25'), on(3, '2025-12-26')]);
+    assert.deepEqual(replay.writtenKeys, ['evt-4']);
+    assert.deepEqual([...replay.duplicateKeys].sort(), ['evt-2', 'evt-3']);
+    assert.equal((await readWithDeltaRs(tablePath())).rows.length, 4);
+  });
+
   it('a new writer loads a partition whose one data file holds 200,000 keys, refuses them and adds new ones', async () => {
     // Compaction makes files this large; the key index once spread a file's keys into one call and overflowed.
     const big = range(0, 200_000).map((i) => ({ ...eventRow(i), event_date: '2025-12-25' }));

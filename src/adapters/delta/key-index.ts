@@ -6,30 +6,26 @@ import { KeySet } from './key-set';
  * commits the writer reads or makes. At most `maxPartitions` partitions are held (least recently used evicted);
  * memory is the keys' bytes plus 20-30 bytes per key held, up to twice that while growing (key-set.ts).
  */
+/** A held partition: its keys, and the data files they were read from or added with. */
+interface Held {
+  keys: KeySet;
+  readonly files: Set<string>;
+}
+
 export class KeyIndex {
-  private readonly partitions = new Map<string, { keys: KeySet; readonly files: Set<string> }>();
+  private readonly partitions = new Map<string, Held>();
 
   constructor(private readonly maxPartitions = 16) {}
 
-  has(partition: string): boolean {
-    return this.partitions.has(partition);
-  }
-
-  /** The keys of a loaded partition (marks it recently used), or undefined when it is not loaded. */
-  keys(partition: string): KeySet | undefined {
-    const entry = this.partitions.get(partition);
-    if (!entry) return undefined;
+  /** A partition's entry, made empty when not held, and marked most recently used (the least beyond the limit go). */
+  private touch(partition: string): Held {
+    const entry = this.partitions.get(partition) ?? { keys: new KeySet(), files: new Set<string>() };
     this.partitions.delete(partition);
     this.partitions.set(partition, entry);
-    return entry.keys;
-  }
-
-  /** Starts holding a partition, with no keys or files yet (evicting the least recently used beyond the limit). */
-  private load(partition: string): void {
-    this.partitions.set(partition, { keys: new KeySet(), files: new Set() });
     while (this.partitions.size > this.maxPartitions) {
       this.partitions.delete(this.partitions.keys().next().value as string);
     }
+    return entry;
   }
 
   /**
@@ -55,14 +51,13 @@ export class KeyIndex {
     files: readonly string[],
     readKeys: (file: string, into: KeySet) => Promise<void>,
   ): Promise<KeySet> {
-    if (!this.has(partition)) this.load(partition);
-    const entry = this.partitions.get(partition)!;
+    const entry = this.touch(partition);
     for (const f of files) {
       if (entry.files.has(f)) continue;
       await readKeys(f, entry.keys);
       entry.files.add(f); // only once all its keys are in: a failed read is read again next time
     }
-    return this.keys(partition)!;
+    return entry.keys;
   }
 
   /** A data change removed rows from the partition: forget it, it is reloaded from its files when needed. */
