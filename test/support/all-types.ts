@@ -1,6 +1,4 @@
-import type { ColumnDef, DeltaType, TableDef } from '../../src/adapters/delta/schema';
-
-const col = (name: string, type: DeltaType, nullable = true): ColumnDef => ({ name, type, nullable });
+import { columnDef as col, type TableDef } from '../../src/adapters/delta/schema';
 
 /** A table with a column of every Delta type the writer supports, partitioned by a date. */
 export const ALL_TYPES: TableDef = {

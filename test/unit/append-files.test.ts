@@ -2,10 +2,9 @@ import assert from 'node:assert/strict';
 import { indexRows } from '../../src/adapters/delta/append-files';
 import { transposeRows } from '../../src/adapters/delta/row-batch';
 import { partitionKeyOf } from '../../src/adapters/delta/log';
-import type { ColumnDef, Row, TableDef } from '../../src/adapters/delta/schema';
+import { columnDef as col, type Row, type TableDef } from '../../src/adapters/delta/schema';
 
 const day = (d: string) => partitionKeyOf({ day: d });
-const col = (name: string, type: ColumnDef['type'], nullable = true): ColumnDef => ({ name, type, nullable });
 
 describe('indexRows (rows grouped by partition, first row of each key)', () => {
   const rowsOf = (index: ReturnType<typeof indexRows>) =>

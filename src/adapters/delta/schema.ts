@@ -7,6 +7,13 @@ export interface ColumnDef {
   readonly nullable: boolean;
 }
 
+/** A column definition: a nullable string unless said otherwise. */
+export const columnDef = (name: string, type: DeltaType = 'string', nullable = true): ColumnDef => ({
+  name,
+  type,
+  nullable,
+});
+
 export interface TableDef {
   readonly name: string;
   readonly columns: readonly ColumnDef[];

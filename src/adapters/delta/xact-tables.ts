@@ -1,8 +1,6 @@
-import type { ColumnDef, DeltaType, TableDef } from './schema';
+import { columnDef as col, type TableDef } from './schema';
 
 /** The xact Delta tables, with the original system's column sets (spec §3.1), partitioned by event_date. */
-const col = (name: string, type: DeltaType = 'string', nullable = true): ColumnDef => ({ name, type, nullable });
-
 export const XACT_EVENTS: TableDef = {
   name: 'xact_events',
   keyColumn: 'event_id',
