@@ -86,7 +86,7 @@ function firstOfEachKey(
 ): Pick<PartitionRows, 'rows' | 'keys' | 'keyColumn'> {
   const keys = new KeySet();
   if (keyCol.type !== 'string' || keyCol.nullable) return { rows: all.filter((i) => keys.addString(keyOf[i])), keys };
-  const keyColumn = encodeColumn(batch, keyCol, all);
+  const keyColumn = encodeColumn(batch, keyCol, all, true); // plain: its values' bytes are hashed
   const bytes = keyColumn.data as Uint8Array;
   const offsets = keyColumn.valueOffsets!;
   let rows: number[] | undefined; // a copy from the first repeated key on (rare)

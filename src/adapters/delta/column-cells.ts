@@ -10,7 +10,9 @@ export interface ColumnStats {
 
 /**
  * One column of a data file as Arrow buffers (validity bitmap, value offsets for strings, values) plus its stats.
- * Plain typed arrays, so they can be handed to the Parquet thread without a copy.
+ * Plain typed arrays, so they can be handed to the Parquet thread without a copy. A string column of few distinct
+ * values comes as a dictionary instead: its distinct values (`dictionary`, UTF-8 with offsets) and, in `data`, each
+ * row's entry number (Int32Array; 0 for a null), and no `valueOffsets`.
  */
 export interface EncodedColumn {
   readonly name: string;
@@ -20,7 +22,14 @@ export interface EncodedColumn {
   readonly nullBitmap?: Uint8Array;
   readonly valueOffsets?: Int32Array;
   readonly data: Uint8Array | Int32Array | Float64Array | BigInt64Array;
+  readonly dictionary?: StringDictionary;
   readonly stats: ColumnStats;
+}
+
+/** The distinct values of a dictionary-encoded string column: entry e is data[valueOffsets[e], valueOffsets[e + 1]). */
+export interface StringDictionary {
+  readonly valueOffsets: Int32Array;
+  readonly data: Uint8Array;
 }
 
 /** The cells of one column being encoded: rows `indexes` of the batch. */
@@ -73,7 +82,7 @@ export function general(c: Cells, i: number, raw: unknown): number | bigint | st
 
 export function finish(
   c: Cells,
-  buffers: { valueOffsets?: Int32Array; data: EncodedColumn['data'] },
+  buffers: { valueOffsets?: Int32Array; data: EncodedColumn['data']; dictionary?: StringDictionary },
   stats: ColumnStats,
 ): EncodedColumn {
   const { name, type } = c.col;

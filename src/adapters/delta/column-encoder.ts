@@ -3,6 +3,7 @@ import { booleans, dateDays, fixed, int64s, longValue, numberValue, timestampMil
 import type { RowBatch } from './row-batch';
 import type { CellValue, ColumnDef } from './schema';
 import { strings } from './string-column';
+import { dictionaryStrings, looksRepetitive } from './string-dictionary';
 
 /**
  * Transposed rows (row-batch.ts) → Arrow column buffers and Delta file statistics, in one validating pass per
@@ -24,8 +25,16 @@ export function encodeColumns(
 /** No row has the column: all null. */
 const ABSENT: readonly CellValue[] = [];
 
-/** Encodes rows `indexes` of one column; throws DeltaSchemaError on the first bad cell. */
-export function encodeColumn(batch: RowBatch, col: ColumnDef, indexes: ArrayLike<number>): EncodedColumn {
+/**
+ * Encodes rows `indexes` of one column; throws DeltaSchemaError on the first bad cell. A string column that repeats
+ * its values is dictionary-encoded (string-dictionary.ts) unless `plain` asks for its values' bytes.
+ */
+export function encodeColumn(
+  batch: RowBatch,
+  col: ColumnDef,
+  indexes: ArrayLike<number>,
+  plain = false,
+): EncodedColumn {
   const n = indexes.length;
   const validity = new Uint8Array((n + 7) >> 3);
   const values = batch.cells.get(col.name) ?? ABSENT;
@@ -33,7 +42,7 @@ export function encodeColumn(batch: RowBatch, col: ColumnDef, indexes: ArrayLike
   if (values === ABSENT) return absent(cells);
   switch (col.type) {
     case 'string':
-      return strings(cells);
+      return (!plain && looksRepetitive(values, indexes) && dictionaryStrings(cells)) || strings(cells);
     case 'timestamp':
       return int64s(cells, timestampMillis);
     case 'long':

@@ -71,15 +71,17 @@ function chunkMeta(c: ColumnChunk, offset: number): ThriftValue {
     [5, c.max && binary(c.max)],
     [6, c.min && binary(c.min)],
   ]);
+  const dictionary = c.dictionaryPageSize !== undefined;
   const meta = struct([
     [1, i32(LAYOUT[c.type].physical)],
-    [2, list([i32(ENCODING.PLAIN), i32(ENCODING.RLE)])],
+    [2, list([i32(dictionary ? ENCODING.PLAIN_DICTIONARY : ENCODING.PLAIN), i32(ENCODING.RLE)])],
     [3, list([string(c.name)])],
     [4, i32(SNAPPY)],
     [5, i64(c.length)],
     [6, i64(c.uncompressedSize)],
     [7, i64(c.bytes.length)],
-    [9, i64(offset)], // data_page_offset: the chunk's first page
+    [9, i64(offset + (c.dictionaryPageSize ?? 0))], // data_page_offset: the chunk's first data page
+    [11, dictionary ? i64(offset) : undefined], // dictionary_page_offset: the chunk's start
     [12, statistics],
   ]);
   return struct([

@@ -5,7 +5,8 @@ import { type ThriftValue, struct, bool } from './thrift-compact';
 /**
  * The Parquet that data files are written in (parquet-pages.ts encodes column chunks on the Parquet thread,
  * parquet-file.ts puts a file together): one row group; every column OPTIONAL; data pages v1 cut at PAGE_BYTES;
- * PLAIN values; RLE/bit-packed definition levels; snappy; column-chunk statistics (null count, min/max of integer,
+ * PLAIN values, or a dictionary page and entry numbers for strings of few distinct values (parquet-dictionary.ts);
+ * RLE/bit-packed definition levels; snappy; column-chunk statistics (null count, min/max of integer,
  * date and timestamp columns). Timestamps are INT64 TIMESTAMP(MICROS, UTC), dates INT32 DATE, strings BYTE_ARRAY
  * UTF-8. Checkpoints, whose columns nest, are written by parquet-wasm (parquet.ts).
  */
@@ -16,9 +17,10 @@ export const PAGE_BYTES = 1 << 20;
 // Values of parquet.thrift's enums.
 export const PHYSICAL = { BOOLEAN: 0, INT32: 1, INT64: 2, DOUBLE: 5, BYTE_ARRAY: 6 } as const;
 export const OPTIONAL = 1;
-export const ENCODING = { PLAIN: 0, RLE: 3 } as const;
+export const ENCODING = { PLAIN: 0, PLAIN_DICTIONARY: 2, RLE: 3 } as const;
 export const SNAPPY = 1;
 export const DATA_PAGE = 0;
+export const DICTIONARY_PAGE = 2;
 const CONVERTED = { UTF8: 0, DATE: 6, TIMESTAMP_MICROS: 10 } as const;
 
 export const EMPTY = struct([]);
@@ -71,6 +73,8 @@ export interface ColumnChunk {
   readonly bytes: Uint8Array;
   /** Size of the pages with their data uncompressed (headers included), as the footer reports it. */
   readonly uncompressedSize: number;
+  /** Bytes of the dictionary page at the chunk's start (dictionary-encoded strings); the data pages follow it. */
+  readonly dictionaryPageSize?: number;
   /** Min and max in PLAIN form, for the types whose statistics are kept. */
   readonly min?: Uint8Array;
   readonly max?: Uint8Array;

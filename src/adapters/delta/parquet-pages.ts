@@ -3,45 +3,53 @@ import {
   type ColumnBuffers,
   type ColumnChunk,
   DATA_PAGE,
+  DICTIONARY_PAGE,
   ENCODING,
   LAYOUT,
   PAGE_BYTES,
   PHYSICAL,
 } from './parquet-format';
-import { ThriftWriter, i32, serialise, struct } from './thrift-compact';
+import { dictionaryPageBody, encodeEntryNumbers } from './parquet-dictionary';
+import { type Fields, ThriftWriter, type ThriftValue, i32, serialise, struct } from './thrift-compact';
 
 /**
  * A column's Arrow-layout buffers (validity bitmap, value offsets, values) → its Parquet column chunk: data pages v1
- * of PLAIN values with RLE/bit-packed definition levels, snappy-compressed (parquet-format.ts). Runs on the Parquet
- * thread, one column at a time, while the writer's thread encodes the next column.
+ * of PLAIN values with RLE/bit-packed definition levels, snappy-compressed (parquet-format.ts); a dictionary-encoded
+ * string column starts with its dictionary page and its data pages hold entry numbers (parquet-dictionary.ts).
+ * Runs on the Parquet thread, one column at a time, while the writer's thread encodes the next column.
  */
 export function encodeColumnChunk(c: ColumnBuffers, pageBytes = PAGE_BYTES): ColumnChunk {
   checkBuffers(c);
   const pages: Uint8Array[] = [];
   let uncompressedSize = 0;
   let size = 0;
-  for (const [from, to] of pageRanges(c, pageBytes)) {
-    const body = pageBody(c, from, to);
+  const addPage = (body: Uint8Array, header: (compressed: number) => ThriftValue) => {
     const data = compressSync(body);
-    const header = serialise(
-      struct([
-        [1, i32(DATA_PAGE)],
-        [2, i32(body.length)],
-        [3, i32(data.length)],
-        [
-          5,
-          struct([
-            [1, i32(to - from)],
-            [2, i32(ENCODING.PLAIN)],
-            [3, i32(ENCODING.RLE)],
-            [4, i32(ENCODING.RLE)],
-          ]),
-        ],
-      ]),
-    );
-    pages.push(header, data);
-    uncompressedSize += header.length + body.length;
-    size += header.length + data.length;
+    const head = serialise(header(data.length));
+    pages.push(head, data);
+    uncompressedSize += head.length + body.length;
+    size += head.length + data.length;
+  };
+  const entries = c.dictionary ? c.dictionary.valueOffsets.length - 1 : 0;
+  if (c.dictionary) {
+    const body = dictionaryPageBody(c.dictionary);
+    const header = [
+      [1, i32(entries)],
+      [2, i32(ENCODING.PLAIN_DICTIONARY)],
+    ] as const;
+    addPage(body, (compressed) => pageHeader(DICTIONARY_PAGE, body.length, compressed, [7, struct(header)]));
+  }
+  const dictionaryPageSize = c.dictionary ? size : undefined;
+  const valueEncoding = c.dictionary ? ENCODING.PLAIN_DICTIONARY : ENCODING.PLAIN;
+  for (const [from, to] of pageRanges(c, pageBytes)) {
+    const body = pageBody(c, from, to, entries);
+    const header = [
+      [1, i32(to - from)],
+      [2, i32(valueEncoding)],
+      [3, i32(ENCODING.RLE)],
+      [4, i32(ENCODING.RLE)],
+    ] as const;
+    addPage(body, (compressed) => pageHeader(DATA_PAGE, body.length, compressed, [5, struct(header)]));
   }
   const bytes = new Uint8Array(size);
   let at = 0;
@@ -50,7 +58,12 @@ export function encodeColumnChunk(c: ColumnBuffers, pageBytes = PAGE_BYTES): Col
     at += p.length;
   }
   const { name, type, length, nullCount } = c;
-  return { name, type, length, nullCount, bytes, uncompressedSize, ...minMax(c) };
+  return { name, type, length, nullCount, bytes, uncompressedSize, dictionaryPageSize, ...minMax(c) };
+}
+
+/** A PageHeader: its type, sizes and the header of its kind (field 5: data page, 7: dictionary page). */
+function pageHeader(type: number, size: number, compressed: number, kind: Fields[number]): ThriftValue {
+  return struct([[1, i32(type)], [2, i32(size)], [3, i32(compressed)], kind]);
 }
 
 /** The buffers hold `length` values (a wrong one would write a file that reads back as other values). */
@@ -64,7 +77,12 @@ function checkBuffers(c: ColumnBuffers): void {
     fail('validity bitmap too short');
   if (width > 0 && c.data.byteLength < c.length * width) fail(`only ${c.data.byteLength} bytes of values`);
   if (width < 0 && c.data.byteLength < bitmapBytes) fail(`only ${c.data.byteLength} bytes of bits`);
-  if (width === 0) {
+  if (c.dictionary) {
+    const d = c.dictionary;
+    const entries = d.valueOffsets.length - 1;
+    if (!(c.data instanceof Int32Array) || c.data.length < c.length) fail('dictionary entry numbers do not fit');
+    if (entries < 1 || d.data.byteLength < d.valueOffsets[entries]) fail('dictionary offsets do not fit its values');
+  } else if (width === 0) {
     const offsets = c.valueOffsets;
     if (!offsets || offsets.length < c.length + 1 || c.data.byteLength < offsets[c.length])
       fail('value offsets do not fit the values');
@@ -76,8 +94,8 @@ function pageRanges(c: ColumnBuffers, pageBytes: number): [number, number][] {
   const n = c.length;
   const { width } = LAYOUT[c.type];
   const ranges: [number, number][] = [];
-  if (width !== 0) {
-    const perPage = width > 0 ? pageBytes / width : pageBytes * 8;
+  if (width !== 0 || c.dictionary) {
+    const perPage = c.dictionary ? pageBytes / 4 : width > 0 ? pageBytes / width : pageBytes * 8; // entry numbers: <= 4 B
     const step = Math.max(8, Math.floor(perPage / 8) * 8);
     for (let from = 0; from < n || from === 0; from += step) ranges.push([from, Math.min(n, from + step)]);
     return ranges;
@@ -102,7 +120,7 @@ const BITS_SET = Uint8Array.from({ length: 256 }, (_, b) => b.toString(2).replac
  * hybrid, bit width 1: one run when all are valid or all null, else the validity bitmap itself as one bit-packed run),
  * then the PLAIN values of the valid rows.
  */
-function pageBody(c: ColumnBuffers, from: number, to: number): Uint8Array {
+function pageBody(c: ColumnBuffers, from: number, to: number, entries: number): Uint8Array {
   const n = to - from;
   const bitmap = c.nullCount > 0 && c.nullCount < c.length ? c.nullBitmap : undefined;
   let valid = c.nullCount === c.length ? 0 : n;
@@ -119,11 +137,14 @@ function pageBody(c: ColumnBuffers, from: number, to: number): Uint8Array {
   }
   const levels = run.result();
   const levelsSize = levels.length + packedBytes;
-  const body = new Uint8Array(4 + levelsSize + plainSize(c, from, to, valid));
+  const ids =
+    c.dictionary && valid > 0 ? encodeEntryNumbers(c.data as Int32Array, bitmap, from, to, entries) : undefined;
+  const body = new Uint8Array(4 + levelsSize + (ids ? ids.length : plainSize(c, from, to, valid)));
   new DataView(body.buffer).setUint32(0, levelsSize, true);
   body.set(levels, 4);
   if (packedBytes > 0) body.set(bitmap!.subarray(from >> 3, (from >> 3) + packedBytes), 4 + levels.length);
-  const end = valid === 0 ? body.length : writePlain(c, from, to, bitmap, body, 4 + levelsSize);
+  if (ids) body.set(ids, 4 + levelsSize);
+  const end = valid === 0 || ids ? body.length : writePlain(c, from, to, bitmap, body, 4 + levelsSize);
   if (end !== body.length) throw new Error(`column ${c.name}: page of ${end} bytes, expected ${body.length}`);
   return body;
 }

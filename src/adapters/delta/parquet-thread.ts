@@ -31,7 +31,10 @@ class ParquetThread {
     const { worker, pending } = this.start();
     const id = this.nextId++;
     const transfer = new Set<ArrayBuffer>();
-    for (const b of [column.nullBitmap, column.valueOffsets, column.data]) if (b) transfer.add(b.buffer as ArrayBuffer);
+    const { nullBitmap, valueOffsets, data, dictionary } = column;
+    for (const b of [nullBitmap, valueOffsets, data, dictionary?.valueOffsets, dictionary?.data]) {
+      if (b) transfer.add(b.buffer as ArrayBuffer);
+    }
     return new Promise<ColumnChunk>((resolve, reject) => {
       pending.set(id, { resolve, reject });
       if (pending.size === 1) worker.ref(); // a request in flight keeps the process alive

@@ -1,7 +1,7 @@
 import { type Cells, type ColumnStats, type EncodedColumn, finish, general, nullCell, readAhead } from './column-cells';
 
 /** Strings longer than this get no min/max (a truncated max would be wrong). */
-const STAT_STRING_MAX = 32;
+export const STAT_STRING_MAX = 32;
 /** Values at least this long are written by one native call. */
 const NATIVE_MIN = 48;
 
