@@ -103,10 +103,12 @@ describe('Parquet dictionary-encoded string columns, read back by pyarrow and ar
     });
   }
 
-  it('Delta stats of dictionary columns: min/max over their values (none when one is over 32 characters)', () => {
+  it('Delta stats of dictionary and plain columns: min/max over their values (none when one is over 32 characters)', () => {
+    const columns = DEF.columns.map((c) => encodeColumn(batch, c, indexes));
     const stats = JSON.parse(
       fileStatsJson(
-        DEF.columns.map((c) => encodeColumn(batch, c, indexes)),
+        columns,
+        columns.map((c) => encodeColumnChunk(c)),
         ROWS,
       ),
     ) as {

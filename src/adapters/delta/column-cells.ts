@@ -1,7 +1,10 @@
 import type { RowBatch } from './row-batch';
 import { type CellValue, type ColumnDef, type DeltaType, checkCell, rowError } from './schema';
 
-/** Delta per-column statistics of one data file (min/max in the log's JSON form; absent when not kept). */
+/**
+ * Delta per-column statistics of one data file (min/max in the log's JSON form; absent when not kept). A string
+ * column's min/max are not here: the Parquet thread works them out from its bytes (string-stats.ts).
+ */
 export interface ColumnStats {
   readonly nullCount: number;
   readonly min?: string | number | bigint;

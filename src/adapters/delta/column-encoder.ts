@@ -1,5 +1,6 @@
 import { type Cells, type EncodedColumn, nullCell } from './column-cells';
 import { booleans, dateDays, fixed, int64s, longValue, numberValue, timestampMillis } from './number-columns';
+import type { ColumnChunk } from './parquet-format';
 import type { RowBatch } from './row-batch';
 import type { CellValue, ColumnDef } from './schema';
 import { strings } from './string-column';
@@ -81,17 +82,25 @@ function absent(c: Cells): EncodedColumn {
   }
 }
 
-/** The Delta `stats` JSON of a data file from its encoded columns. */
-export function fileStatsJson(columns: readonly EncodedColumn[], numRecords: number): string {
+/**
+ * The Delta `stats` JSON of a data file from its encoded columns and their chunks, in the same order (the min/max
+ * of string columns are worked out on the Parquet thread: string-stats.ts).
+ */
+export function fileStatsJson(
+  columns: readonly EncodedColumn[],
+  chunks: readonly Pick<ColumnChunk, 'stringStats'>[],
+  numRecords: number,
+): string {
   const minValues: Record<string, unknown> = {};
   const maxValues: Record<string, unknown> = {};
   const nullCount: Record<string, number> = {};
-  for (const { name, stats } of columns) {
+  columns.forEach(({ name, stats }, k) => {
     nullCount[name] = stats.nullCount;
-    if (stats.min === undefined) continue;
-    minValues[name] = stats.min;
-    maxValues[name] = stats.max;
-  }
+    const { min, max } = stats.min === undefined ? (chunks[k].stringStats ?? {}) : stats;
+    if (min === undefined) return;
+    minValues[name] = min;
+    maxValues[name] = max;
+  });
   // Longs beyond 2^53 are bigints, written as exact JSON integers (JSON.stringify cannot).
   const json = (o: Record<string, unknown>) =>
     `{${Object.entries(o)

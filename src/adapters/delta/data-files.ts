@@ -44,8 +44,10 @@ export function encodeDataFile(
       chunks.push(encodeChunk(encoded)); // takes its buffers; its name and stats stay readable
       return encoded;
     });
-    const stats = fileStatsJson(columns, which.length);
-    return Promise.all(chunks).then((done) => ({ bytes: assembleDataFile(done, which.length), stats }));
+    return Promise.all(chunks).then((done) => ({
+      bytes: assembleDataFile(done, which.length),
+      stats: fileStatsJson(columns, done, which.length),
+    }));
   } catch (err) {
     void Promise.allSettled(chunks); // columns already sent: their results are not wanted
     return Promise.reject(err as Error);

@@ -75,6 +75,8 @@ export interface ColumnChunk {
   readonly uncompressedSize: number;
   /** Bytes of the dictionary page at the chunk's start (dictionary-encoded strings); the data pages follow it. */
   readonly dictionaryPageSize?: number;
+  /** A string column's min and max for the Delta log (string-stats.ts), when kept. */
+  readonly stringStats?: { readonly min: string; readonly max: string };
   /** Min and max in PLAIN form, for the types whose statistics are kept. */
   readonly min?: Uint8Array;
   readonly max?: Uint8Array;

@@ -10,6 +10,7 @@ import {
   PHYSICAL,
 } from './parquet-format';
 import { dictionaryPageBody, encodeEntryNumbers } from './parquet-dictionary';
+import { stringMinMax } from './string-stats';
 import { type Fields, ThriftWriter, type ThriftValue, i32, serialise, struct } from './thrift-compact';
 
 /**
@@ -58,7 +59,8 @@ export function encodeColumnChunk(c: ColumnBuffers, pageBytes = PAGE_BYTES): Col
     at += p.length;
   }
   const { name, type, length, nullCount } = c;
-  return { name, type, length, nullCount, bytes, uncompressedSize, dictionaryPageSize, ...minMax(c) };
+  const stringStats = stringMinMax(c);
+  return { name, type, length, nullCount, bytes, uncompressedSize, dictionaryPageSize, stringStats, ...minMax(c) };
 }
 
 /** A PageHeader: its type, sizes and the header of its kind (field 5: data page, 7: dictionary page). */

@@ -1,7 +1,5 @@
-import { type Cells, type ColumnStats, type EncodedColumn, finish, general, nullCell, readAhead } from './column-cells';
+import { type Cells, type EncodedColumn, finish, general, nullCell, readAhead } from './column-cells';
 
-/** Strings longer than this get no min/max (a truncated max would be wrong). */
-export const STAT_STRING_MAX = 32;
 /** Values at least this long are written by one native call. */
 const NATIVE_MIN = 48;
 
@@ -21,9 +19,6 @@ export function strings(c: Cells): EncodedColumn {
   let view: Buffer | undefined; // `bytes` as a Buffer, for native writes
   let prev: string | undefined;
   let prevAt = 0;
-  let min: string | undefined;
-  let max: string | undefined;
-  let keepMinMax = true;
   let nulls = 0;
   for (let j = 0; j < n; j++) {
     readAhead(values, indexes, j);
@@ -58,17 +53,11 @@ export function strings(c: Cells): EncodedColumn {
         }
       }
       prev = v;
-      if (keepMinMax) {
-        if (len > STAT_STRING_MAX) keepMinMax = false;
-        else if (min === undefined || max === undefined) min = max = v;
-        else if (v > max) max = v;
-        else if (v < min) min = v;
-      }
     }
     offsets[j + 1] = at;
   }
   c.nulls = nulls;
-  return finish(c, { valueOffsets: offsets, data: bytes.subarray(0, at) }, stringStats(c, keepMinMax, min, max));
+  return finish(c, { valueOffsets: offsets, data: bytes.subarray(0, at) }, { nullCount: nulls });
 }
 
 /** Byte capacity to start with: the mean length of ~64 cells spread over the column, times its rows, plus 25%. */
@@ -93,10 +82,6 @@ function grow(bytes: Uint8Array<ArrayBuffer>, need: number): Uint8Array<ArrayBuf
   return bigger;
 }
 
-function stringStats(c: Cells, keepMinMax: boolean, min?: string, max?: string): ColumnStats {
-  return keepMinMax && min !== undefined ? { nullCount: c.nulls, min, max } : { nullCount: c.nulls };
-}
-
 /** UTF-8 column with non-ASCII values: one joined encode, byte offsets from each value's UTF-8 length. */
 function stringsUtf8(c: Cells): EncodedColumn {
   const { values, indexes, validity } = c;
@@ -106,9 +91,6 @@ function stringsUtf8(c: Cells): EncodedColumn {
   const offsets = new Int32Array(n + 1);
   const parts: string[] = [];
   let bytes = 0;
-  let min: string | undefined;
-  let max: string | undefined;
-  let keepMinMax = true;
   for (let j = 0; j < n; j++) {
     const i = indexes[j];
     let v = values[i];
@@ -118,16 +100,9 @@ function stringsUtf8(c: Cells): EncodedColumn {
       parts.push(v);
       bytes += Buffer.byteLength(v, 'utf8');
       validity[j >> 3] |= 1 << (j & 7);
-      if (keepMinMax) {
-        if (v.length > STAT_STRING_MAX) keepMinMax = false;
-        else {
-          if (min === undefined || v < min) min = v;
-          if (max === undefined || v > max) max = v;
-        }
-      }
     }
     offsets[j + 1] = bytes;
   }
   const utf8 = Buffer.from(parts.join(''), 'utf8');
-  return finish(c, { valueOffsets: offsets, data: utf8 }, stringStats(c, keepMinMax, min, max));
+  return finish(c, { valueOffsets: offsets, data: utf8 }, { nullCount: c.nulls });
 }

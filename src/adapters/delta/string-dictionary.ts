@@ -1,5 +1,4 @@
 import { type Cells, type EncodedColumn, finish, general, nullCell } from './column-cells';
-import { STAT_STRING_MAX } from './string-column';
 
 /** Columns of fewer rows are never dictionary-encoded (nothing to save). */
 const MIN_ROWS = 16;
@@ -77,11 +76,5 @@ export function dictionaryStrings(c: Cells): EncodedColumn | undefined {
   const data = new Uint8Array(bytes); // its own buffer: it moves to the Parquet thread
   const view = Buffer.from(data.buffer);
   for (let e = 0; e < entries.length; e++) view.write(entries[e], offsets[e], 'utf8');
-  const dictionary = { valueOffsets: offsets, data };
-  let stats: EncodedColumn['stats'] = { nullCount: nulls };
-  if (entries.length > 0 && entries.every((v) => v.length <= STAT_STRING_MAX)) {
-    const sorted = [...entries].sort(); // the order string-column.ts compares in
-    stats = { nullCount: nulls, min: sorted[0], max: sorted[sorted.length - 1] };
-  }
-  return finish(c, { data: ids, dictionary }, stats);
+  return finish(c, { data: ids, dictionary: { valueOffsets: offsets, data } }, { nullCount: nulls });
 }
