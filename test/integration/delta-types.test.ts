@@ -167,4 +167,24 @@ describe('Delta writer: every column type, read back by delta-rs', function () {
       'no data file left behind',
     );
   });
+
+  it('stores no data file at all when a later partition of the append has a bad cell', async () => {
+    const puts: string[] = [];
+    const recording = new (class extends LocalObjectStore {
+      override put(p: string, data: Parameters<LocalObjectStore['put']>[1]): Promise<number> {
+        puts.push(p);
+        return super.put(p, data);
+      }
+    })(root);
+    const table = await DeltaTable.open(recording, 'all_types', ALL_TYPES);
+    const good = Array.from({ length: 2000 }, (_, k) => ({ id: `g${k}`, s: 'x', day: '2025-12-25' }));
+    await assert.rejects(table.append([...good, { id: 'bad', s: 5, day: '2025-12-26' }]), /column "s" expected string/);
+    assert.deepEqual(
+      puts.filter((p) => p.endsWith('.parquet')),
+      [],
+      'the first partition was valid, but nothing is stored before every cell is',
+    );
+    await table.append(good); // the writer is still usable, its Parquet thread too
+    assert.equal(table.version, 1);
+  });
 });

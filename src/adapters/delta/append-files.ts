@@ -2,7 +2,7 @@ import type { ObjectStore } from '../storage/object-store';
 import type { EncodedColumn } from './column-cells';
 import { encodeColumn, encodeColumns } from './column-encoder';
 import { KeySet } from './key-set';
-import { dataColumnsOf, encodeDataFile, putDataFile } from './data-files';
+import { dataColumnsOf, type EncodedFile, encodeDataFile, putDataFile } from './data-files';
 import { partitionKeyOf, type AddAction } from './log';
 import { type RowBatch, sameItems } from './row-batch';
 import { checkCell, type ColumnDef, partitionValueString } from './schema';
@@ -134,10 +134,11 @@ export function checkSkippedRows(batch: RowBatch, fresh: ReadonlyMap<string, rea
 
 /**
  * One Parquet file per partition for the rows `fresh` (per partition, indexes into the batch). Each partition's
- * columns are encoded (and so validated) in turn while the Parquet thread compresses the previous file; files are
- * stored only once all are encoded. `prepared` holds the files of earlier attempts (and of this one, also when it
- * fails: the caller deletes what was not committed); a commit retried with the same rows of a partition reuses
- * its file.
+ * columns are encoded (and so validated) in turn while the Parquet thread compresses the previous file; all are
+ * encoded before this first waits, so no file is stored unless every cell is valid, and each file is stored as soon
+ * as its Parquet bytes are ready (while the next one is still being compressed). `prepared` holds the files of
+ * earlier attempts (and of this one, also when it fails: the caller deletes what was not committed); a commit
+ * retried with the same rows of a partition reuses its file.
  */
 export async function prepareFiles(
   store: ObjectStore,
@@ -147,15 +148,24 @@ export async function prepareFiles(
   fresh: ReadonlyMap<string, readonly number[]>,
   prepared: PreparedFile[],
 ): Promise<PreparedFile[]> {
-  const parts = [...fresh].map(([partition, rows]) => {
-    const known = prepared.find((f) => f.partition === partition && sameItems(f.rows, rows));
-    if (known) return { partition, rows, known };
-    const part = index.partitions.get(partition)!;
-    const keyColumn = rows === part.rows ? part.keyColumn : undefined;
-    part.keyColumn = undefined; // its buffers move to the Parquet thread
-    return { partition, rows, known, encoded: encodeDataFile(batch, rows, keyColumn) };
-  });
-  await settledOrThrow(parts.map((p) => p.encoded));
+  const parts: { partition: string; rows: readonly number[]; known?: PreparedFile; encoded?: Promise<EncodedFile> }[] =
+    [];
+  try {
+    for (const [partition, rows] of fresh) {
+      const known = prepared.find((f) => f.partition === partition && sameItems(f.rows, rows));
+      if (known) {
+        parts.push({ partition, rows, known });
+        continue;
+      }
+      const part = index.partitions.get(partition)!;
+      const keyColumn = rows === part.rows ? part.keyColumn : undefined;
+      part.keyColumn = undefined; // its buffers move to the Parquet thread
+      parts.push({ partition, rows, encoded: encodeDataFile(batch, rows, keyColumn) }); // throws on a bad cell
+    }
+  } catch (err) {
+    void Promise.allSettled(parts.map((p) => p.encoded)); // files already sent: not wanted, not stored
+    throw err;
+  }
   const files = parts.map(async ({ partition, rows, known, encoded }) => {
     if (known) return known;
     const values = index.partitions.get(partition)!.values;

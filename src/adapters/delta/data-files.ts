@@ -27,9 +27,9 @@ export interface EncodedFile {
 
 /**
  * Validates and encodes rows `indexes` of the batch (all of them by default) as one data file (`keyColumn`, when
- * given, is the key column of exactly those rows, already encoded). Every column is encoded (and a bad cell
- * rejected) before this returns; each is handed to the Parquet thread as soon as it is
- * encoded, and the file is put together when the last chunk is back.
+ * given, is the key column of exactly those rows, already encoded). Every column is encoded before this returns,
+ * and a bad cell throws (DeltaSchemaError) right here, not through the promise; each column is handed to the
+ * Parquet thread as soon as it is encoded, and the file is put together when the last chunk is back.
  */
 export function encodeDataFile(
   batch: RowBatch,
@@ -50,7 +50,7 @@ export function encodeDataFile(
     }));
   } catch (err) {
     void Promise.allSettled(chunks); // columns already sent: their results are not wanted
-    return Promise.reject(err as Error);
+    throw err;
   }
 }
 
