@@ -149,6 +149,7 @@ describe('Delta writer: every column type, read back by delta-rs', function () {
       [{ id: 'x', ts: 'yesterday', day: '2025-12-25' }, /column "ts" expected timestamp, got string/],
       [{ id: 'x', ts: 1766656800, day: '2025-12-25' }, /column "ts" expected timestamp, got number/],
       [{ id: 'x', s: 5, day: '2025-12-25' }, /column "s" expected string, got number/],
+      [{ id: 7, day: '2025-12-25' }, /column "id" expected string, got number/], // the key column
       [{ id: 'x', day: '25.12.2025' }, /column "day" expected date/],
       [{ id: 'x' }, /column "day" is required/],
     ];

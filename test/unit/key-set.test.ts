@@ -23,6 +23,13 @@ describe('KeySet (row keys as bytes)', () => {
     assert.ok(set.addString('evt-15000'));
   });
 
+  it('grows past the room it was made with', () => {
+    const set = new KeySet(2, 3);
+    for (let i = 0; i < 1000; i++) assert.ok(set.addString(`key-${i}`), `key-${i}`);
+    for (let i = 0; i < 1000; i++) assert.ok(!set.addString(`key-${i}`) && set.hasString(`key-${i}`), `key-${i}`);
+    assert.equal(set.size, 1000);
+  });
+
   it('tells apart keys whose hashes are equal (a collision costs a comparison, never a row)', () => {
     const seen = new Map<number, string>();
     let pair: [string, string] | undefined;

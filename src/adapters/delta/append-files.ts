@@ -84,11 +84,14 @@ function firstOfEachKey(
   keyOf: readonly string[],
   all: number[],
 ): Pick<PartitionRows, 'rows' | 'keys' | 'keyColumn'> {
-  const keys = new KeySet();
-  if (keyCol.type !== 'string' || keyCol.nullable) return { rows: all.filter((i) => keys.addString(keyOf[i])), keys };
+  if (keyCol.type !== 'string' || keyCol.nullable) {
+    const keys = new KeySet();
+    return { rows: all.filter((i) => keys.addString(keyOf[i])), keys };
+  }
   const keyColumn = encodeColumn(batch, keyCol, all, true); // plain: its values' bytes are hashed
   const bytes = keyColumn.data as Uint8Array;
   const offsets = keyColumn.valueOffsets!;
+  const keys = new KeySet(all.length, offsets[all.length]); // sized for all: no growing on the way
   let rows: number[] | undefined; // a copy from the first repeated key on (rare)
   for (let j = 0; j < all.length; j++) {
     const added = keys.addBytes(bytes, offsets[j], offsets[j + 1]);
@@ -102,6 +105,8 @@ function firstOfEachKey(
 /** Every row's key as a string: the key column's cells themselves when they all are strings (the usual case). */
 function stringKeys(batch: RowBatch, keyCol: ColumnDef): readonly string[] {
   const cells = batch.cells.get(keyCol.name) ?? [];
+  // A required string key column: every cell is checked when firstOfEachKey encodes it, before a key is used.
+  if (keyCol.type === 'string' && !keyCol.nullable) return cells as readonly string[];
   const n = batch.rows.length;
   let i = 0;
   while (i < n && typeof cells[i] === 'string') i++;

@@ -11,13 +11,21 @@
  * Entry e is the e-th key added; entries are never removed (a partition's set is dropped as a whole).
  */
 export class KeySet {
-  private arena = new Uint8Array(1024);
+  private arena: Uint8Array;
   /** End of entry e's bytes in the arena (its start is the end of entry e - 1, or 0). */
-  private ends = new Int32Array(64);
-  private hashes = new Int32Array(64);
+  private ends: Int32Array;
+  private hashes: Int32Array;
   /** Entry + 1 per slot, 0 for an empty slot; a power of two at least twice `size`. */
-  private slots = new Int32Array(128);
+  private slots: Int32Array;
   private count = 0;
+
+  /** An empty set with room for `keys` keys of `bytes` bytes in all (it grows past them when needed). */
+  constructor(keys = 64, bytes = 1024) {
+    this.arena = new Uint8Array(Math.max(bytes, 16));
+    this.ends = new Int32Array(Math.max(keys, 16));
+    this.hashes = new Int32Array(this.ends.length);
+    this.slots = new Int32Array(2 ** Math.ceil(Math.log2(this.ends.length * 2)));
+  }
 
   get size(): number {
     return this.count;

@@ -7,8 +7,9 @@ const NATIVE_MIN = 48;
  * UTF-8 column: short values are copied byte by byte while they are ASCII (the usual case; a native call per value
  * costs more than copying a few characters); values of NATIVE_MIN characters or more are written by Buffer's UTF-8
  * encoder, whatever their characters (a raw event of ~1 KB: many times faster than the character loop); the first
- * short non-ASCII value switches the whole column to Buffer's encoder. A value equal to the previous one (repeated
- * values are common: type, version) is copied from the previous value's bytes without comparing.
+ * short non-ASCII value switches the whole column to Buffer's encoder. Columns that repeat their values (type,
+ * version) are dictionary-encoded instead (string-dictionary.ts): the values here are mostly distinct, so they are
+ * not compared with the previous one (equal strings of equal length are compared to the end).
  */
 export function strings(c: Cells): EncodedColumn {
   const { values, indexes, validity, col } = c;
@@ -17,8 +18,6 @@ export function strings(c: Cells): EncodedColumn {
   let bytes = new Uint8Array(initialBytes(values, indexes));
   let at = 0;
   let view: Buffer | undefined; // `bytes` as a Buffer, for native writes
-  let prev: string | undefined;
-  let prevAt = 0;
   let nulls = 0;
   for (let j = 0; j < n; j++) {
     readAhead(values, indexes, j);
@@ -33,26 +32,18 @@ export function strings(c: Cells): EncodedColumn {
     if (typeof v !== 'string') v = general(c, i, v) as string;
     validity[j >> 3] |= 1 << (j & 7);
     const len = v.length;
-    if (at + len > bytes.length) bytes = grow(bytes, at + len);
-    if (v === prev) {
-      bytes.copyWithin(at, prevAt, prevAt + len);
-      prevAt = at;
-      at += len;
+    if (len >= NATIVE_MIN) {
+      // A long value (raw JSON, attachment lists): one native UTF-8 write, whatever its characters.
+      if (at + 3 * len > bytes.length) bytes = grow(bytes, at + 3 * len);
+      if (view?.buffer !== bytes.buffer) view = Buffer.from(bytes.buffer, 0, bytes.length);
+      at += view.write(v, at, 'utf8');
     } else {
-      prevAt = at;
-      if (len >= NATIVE_MIN) {
-        // A long value (raw JSON, attachment lists): one native UTF-8 write, whatever its characters.
-        if (at + 3 * len > bytes.length) bytes = grow(bytes, at + 3 * len);
-        if (view?.buffer !== bytes.buffer) view = Buffer.from(bytes.buffer, 0, bytes.length);
-        at += view.write(v, at, 'utf8');
-      } else {
-        for (let k = 0; k < len; k++) {
-          const code = v.charCodeAt(k);
-          if (code > 0x7f) return stringsUtf8(c); // start again with the general encoder
-          bytes[at++] = code;
-        }
+      if (at + len > bytes.length) bytes = grow(bytes, at + len);
+      for (let k = 0; k < len; k++) {
+        const code = v.charCodeAt(k);
+        if (code > 0x7f) return stringsUtf8(c); // start again with the general encoder
+        bytes[at++] = code;
       }
-      prev = v;
     }
     offsets[j + 1] = at;
   }
