@@ -8,8 +8,9 @@ const SAMPLE = 64;
 const MAX_ENTRIES = 1 << 12;
 
 /**
- * Whether a string column looks worth a dictionary: at most a quarter of SAMPLE cells spread over it are distinct
- * (type, version, status: a handful of values in every batch). Ids, times and raw JSON are distinct in every row.
+ * Whether a string column looks worth a dictionary: at most a quarter of the cells sampled (about SAMPLE, spread
+ * over it) are distinct (type, version, status: a handful of values in every batch). Ids, times and raw JSON are
+ * distinct in every row.
  */
 export function looksRepetitive(values: Cells['values'], indexes: ArrayLike<number>): boolean {
   const n = indexes.length;
