@@ -24,6 +24,7 @@ const DEF: TableDef = {
     col('wide', 'string'), // 600 distinct values (the sampled cells: 8): 10-bit entry numbers
     col('tail', 'string'), // the sampled cells repeat, the others are distinct: encoded plain after all
     col('nulls', 'string'), // all null
+    col('gap', 'string'), // three values, with 1,000 nulls in a row: whole data pages of nulls
   ],
 };
 
@@ -41,6 +42,7 @@ function row(k: number): Row {
     wide: k % SAMPLE_STEP === 0 ? `s${(k / SAMPLE_STEP) % 8}` : `w${(k * 7) % 600}`,
     tail: k % SAMPLE_STEP === 0 ? 'sampled' : `t${k}`,
     nulls: null,
+    gap: k >= 1000 && k < 2000 ? null : `g${k % 3}`,
   };
 }
 
@@ -75,7 +77,7 @@ describe('Parquet dictionary-encoded string columns, read back by pyarrow and ar
     it(`every value reads back, ${pageBytes === 500 ? 'over many data pages after the dictionary page' : 'in one data page'}`, async () => {
       const columns = DEF.columns.map((c) => encodeColumn(batch, c, indexes));
       const dictionaries = columns.filter((c) => c.dictionary).map((c) => c.name);
-      assert.deepEqual(dictionaries, ['one', 'runs', 'mixed', 'wide']);
+      assert.deepEqual(dictionaries, ['one', 'runs', 'mixed', 'wide', 'gap']);
       const file = path.join(dir, `data-${pageBytes}.parquet`);
       fs.writeFileSync(
         file,

@@ -98,6 +98,10 @@ describe('Parquet dictionary entry numbers (RLE / bit-packed hybrid)', () => {
     assert.deepEqual(decode(encodeEntryNumbers(ids, bitmap, 16, 90, 5), want.length).values, want);
   });
 
+  it('a page of nulls only still starts with the bit width (readers read it before the count)', () => {
+    assert.deepEqual([...encodeEntryNumbers(Int32Array.from([1, 2, 0]), new Uint8Array(1), 0, 3, 3)], [2]);
+  });
+
   it('refuses an entry number outside the dictionary', () => {
     assert.throws(() => encodeEntryNumbers(Int32Array.from([0, 3]), undefined, 0, 2, 3), /entry number 3 of 3/);
     assert.throws(() => encodeEntryNumbers(Int32Array.from([-1]), undefined, 0, 1, 3), /entry number -1/);

@@ -139,8 +139,8 @@ function pageBody(c: ColumnBuffers, from: number, to: number, entries: number): 
   }
   const levels = run.result();
   const levelsSize = levels.length + packedBytes;
-  const ids =
-    c.dictionary && valid > 0 ? encodeEntryNumbers(c.data as Int32Array, bitmap, from, to, entries) : undefined;
+  // Entry numbers: the bit width even for a page of nulls only (readers read it before looking at the count).
+  const ids = c.dictionary ? encodeEntryNumbers(c.data as Int32Array, bitmap, from, to, entries) : undefined;
   const body = new Uint8Array(4 + levelsSize + (ids ? ids.length : plainSize(c, from, to, valid)));
   new DataView(body.buffer).setUint32(0, levelsSize, true);
   body.set(levels, 4);
