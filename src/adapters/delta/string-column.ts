@@ -73,7 +73,11 @@ function grow(bytes: Uint8Array<ArrayBuffer>, need: number): Uint8Array<ArrayBuf
   return bigger;
 }
 
-/** UTF-8 column with non-ASCII values: one joined encode, byte offsets from each value's UTF-8 length. */
+/**
+ * UTF-8 column with non-ASCII values: each value's UTF-8 length gives the offsets, then each is written by Buffer's
+ * encoder. Not one encode of the values joined: a lone surrogate at the end of one value would pair with one at the
+ * start of the next into a single character, and the bytes would no longer match the offsets.
+ */
 function stringsUtf8(c: Cells): EncodedColumn {
   const { values, indexes, validity } = c;
   const n = indexes.length;
@@ -94,6 +98,10 @@ function stringsUtf8(c: Cells): EncodedColumn {
     }
     offsets[j + 1] = bytes;
   }
-  const utf8 = Buffer.from(parts.join(''), 'utf8');
-  return finish(c, { valueOffsets: offsets, data: utf8 }, { nullCount: c.nulls });
+  const data = new Uint8Array(bytes); // its own buffer, not Buffer's shared pool: it moves to the Parquet thread
+  const view = Buffer.from(data.buffer);
+  let at = 0;
+  for (const v of parts) at += view.write(v, at, 'utf8');
+  if (at !== bytes) throw new Error(`column ${c.col.name}: ${at} UTF-8 bytes written, ${bytes} counted`);
+  return finish(c, { valueOffsets: offsets, data }, { nullCount: c.nulls });
 }
