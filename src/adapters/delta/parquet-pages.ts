@@ -97,7 +97,8 @@ function pageRanges(c: ColumnBuffers, pageBytes: number): [number, number][] {
   const { width } = LAYOUT[c.type];
   const ranges: [number, number][] = [];
   if (width !== 0 || c.dictionary) {
-    const perPage = c.dictionary ? pageBytes / 4 : width > 0 ? pageBytes / width : pageBytes * 8; // entry numbers: <= 4 B
+    // Entry numbers of a dictionary take at most 4 bytes each.
+    const perPage = c.dictionary ? pageBytes / 4 : width > 0 ? pageBytes / width : pageBytes * 8;
     const step = Math.max(8, Math.floor(perPage / 8) * 8);
     for (let from = 0; from < n || from === 0; from += step) ranges.push([from, Math.min(n, from + step)]);
     return ranges;
@@ -120,7 +121,7 @@ const BITS_SET = Uint8Array.from({ length: 256 }, (_, b) => b.toString(2).replac
 /**
  * Rows [from, to) of a data page: the definition levels' length (4 bytes, little-endian), the levels (RLE/bit-packed
  * hybrid, bit width 1: one run when all are valid or all null, else the validity bitmap itself as one bit-packed run),
- * then the PLAIN values of the valid rows.
+ * then the PLAIN values of the valid rows, or their entry numbers in a dictionary of `entries` (parquet-dictionary.ts).
  */
 function pageBody(c: ColumnBuffers, from: number, to: number, entries: number): Uint8Array {
   const n = to - from;
