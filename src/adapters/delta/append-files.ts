@@ -120,6 +120,35 @@ function stringKeys(batch: RowBatch, keyCol: ColumnDef): readonly string[] {
 }
 
 /**
+ * Per partition, the rows to write: the first row of each key the table does not hold yet (`keysInTable` gives a
+ * partition's keys). Also the keys skipped because the table holds them: a retry or replay of an earlier write.
+ * A partition none of whose keys the table holds keeps its rows array as it is, so the key column encoded with it
+ * still fits its data file.
+ */
+export async function freshRows(
+  index: RowIndex,
+  keysInTable: (partition: string) => Promise<KeySet>,
+): Promise<{ fresh: Map<string, readonly number[]>; duplicateKeys: string[] }> {
+  const fresh = new Map<string, readonly number[]>();
+  const duplicateKeys: string[] = [];
+  for (const [partition, part] of index.partitions) {
+    const inTable = await keysInTable(partition);
+    let rows = part.rows; // a partition the table does not have yet: all of them
+    if (inTable.size > 0) {
+      rows = [];
+      for (let e = 0; e < part.rows.length; e++) {
+        const i = part.rows[e];
+        if (inTable.hasEntryOf(part.keys, e)) duplicateKeys.push(index.keyOf[i]);
+        else rows.push(i);
+      }
+      if (rows.length === part.rows.length) rows = part.rows; // none held: the encoded key column fits
+    }
+    if (rows.length > 0) fresh.set(partition, rows);
+  }
+  return { fresh, duplicateKeys };
+}
+
+/**
  * Checks the data cells of rows that are not written (`fresh` holds those that are, per partition): bad input is
  * an error even when its row is skipped as a duplicate.
  */

@@ -18,7 +18,7 @@ import {
 } from './log';
 import { readKeyColumn } from './data-files';
 import { startParquetThread } from './parquet-thread';
-import { checkSkippedRows, indexRows, prepareFiles, type PreparedFile } from './append-files';
+import { checkSkippedRows, freshRows, indexRows, prepareFiles, type PreparedFile } from './append-files';
 import { ColumnArrays, transposeRows } from './row-batch';
 import { assertCompatible, parseSchemaString, type Row, type TableDef } from './schema';
 
@@ -119,22 +119,7 @@ export class DeltaTable {
     try {
       for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
         await this.refresh();
-        const fresh = new Map<string, number[]>();
-        const duplicateKeys: string[] = [];
-        for (const [partition, part] of index.partitions) {
-          const inTable = await this.partitionKeys(partition);
-          let rows = part.rows; // a partition the table does not have yet: all of them
-          if (inTable.size > 0) {
-            rows = [];
-            for (let e = 0; e < part.rows.length; e++) {
-              const i = part.rows[e];
-              if (inTable.hasEntryOf(part.keys, e)) duplicateKeys.push(index.keyOf[i]);
-              else rows.push(i);
-            }
-            if (rows.length === part.rows.length) rows = part.rows; // none held: the encoded key column fits
-          }
-          if (rows.length > 0) fresh.set(partition, rows);
-        }
+        const { fresh, duplicateKeys } = await freshRows(index, (partition) => this.partitionKeys(partition));
         checkSkippedRows(batch, fresh);
         if (fresh.size === 0) return { version: null, writtenKeys: [], duplicateKeys, files: [] };
         const files = await prepareFiles(this.store, this.path, batch, index, fresh, prepared);
