@@ -1,17 +1,17 @@
 import { KeySet } from './key-set';
 
-/**
- * Which row keys each partition of a table already holds, so a retried or replayed append never commits a key
- * twice. Partitions are loaded lazily from the key column of their data files and kept up to date from the
- * commits the writer reads or makes. At most `maxPartitions` partitions are held (least recently used evicted);
- * memory is the keys' bytes plus 20-30 bytes per key held, up to twice that while growing (key-set.ts).
- */
 /** A held partition: its keys, and the data files they were read from or added with. */
 interface Held {
   keys: KeySet;
   readonly files: Set<string>;
 }
 
+/**
+ * Which row keys each partition of a table already holds, so a retried or replayed append never commits a key
+ * twice. Partitions are loaded lazily from the key column of their data files and kept up to date from the
+ * commits the writer reads or makes. At most `maxPartitions` partitions are held (least recently used evicted);
+ * memory is the keys' bytes plus 20-30 bytes per key held, up to twice that while growing (key-set.ts).
+ */
 export class KeyIndex {
   private readonly partitions = new Map<string, Held>();
 
