@@ -73,11 +73,7 @@ function grow(bytes: Uint8Array<ArrayBuffer>, need: number): Uint8Array<ArrayBuf
   return bigger;
 }
 
-/**
- * UTF-8 column with non-ASCII values: each value's UTF-8 length gives the offsets, then each is written by Buffer's
- * encoder. Not one encode of the values joined: a lone surrogate at the end of one value would pair with one at the
- * start of the next into a single character, and the bytes would no longer match the offsets.
- */
+/** UTF-8 column with non-ASCII values: each value's UTF-8 length gives the offsets, then utf8Each writes them. */
 function stringsUtf8(c: Cells): EncodedColumn {
   const { values, indexes, validity } = c;
   const n = indexes.length;
@@ -98,10 +94,19 @@ function stringsUtf8(c: Cells): EncodedColumn {
     }
     offsets[j + 1] = bytes;
   }
-  const data = new Uint8Array(bytes); // its own buffer, not Buffer's shared pool: it moves to the Parquet thread
+  return finish(c, { valueOffsets: offsets, data: utf8Each(c, parts, bytes) }, { nullCount: c.nulls });
+}
+
+/**
+ * `parts` as UTF-8, one after another, each written on its own (joined, a lone surrogate ending one could pair with
+ * one starting the next into a single character); `bytes` is the sum of their Buffer.byteLength, from which the
+ * caller made its offsets. The bytes get their own buffer, not Buffer's shared pool: they move to the Parquet thread.
+ */
+export function utf8Each(c: Cells, parts: readonly string[], bytes: number): Uint8Array {
+  const data = new Uint8Array(bytes);
   const view = Buffer.from(data.buffer);
   let at = 0;
   for (const v of parts) at += view.write(v, at, 'utf8');
   if (at !== bytes) throw new Error(`column ${c.col.name}: ${at} UTF-8 bytes written, ${bytes} counted`);
-  return finish(c, { valueOffsets: offsets, data }, { nullCount: c.nulls });
+  return data;
 }

@@ -1,4 +1,5 @@
 import { type Cells, type EncodedColumn, finish, general, nullCell } from './column-cells';
+import { utf8Each } from './string-column';
 
 /** Columns of fewer rows are never dictionary-encoded (nothing to save). */
 const MIN_ROWS = 16;
@@ -70,12 +71,9 @@ export function dictionaryStrings(c: Cells): EncodedColumn | undefined {
   }
   if (entries.length === 0) return undefined; // all null: plain, without an empty dictionary
   c.nulls = nulls;
-  // Each entry written on its own: joined, a lone surrogate at the end of one could pair with the next one's.
   const offsets = new Int32Array(entries.length + 1);
   let bytes = 0;
   for (let e = 0; e < entries.length; e++) offsets[e + 1] = bytes += Buffer.byteLength(entries[e], 'utf8');
-  const data = new Uint8Array(bytes); // its own buffer: it moves to the Parquet thread
-  const view = Buffer.from(data.buffer);
-  for (let e = 0; e < entries.length; e++) view.write(entries[e], offsets[e], 'utf8');
-  return finish(c, { data: ids, dictionary: { valueOffsets: offsets, data } }, { nullCount: nulls });
+  const dictionary = { valueOffsets: offsets, data: utf8Each(c, entries, bytes) };
+  return finish(c, { data: ids, dictionary }, { nullCount: nulls });
 }
