@@ -1,17 +1,9 @@
 import assert from 'node:assert/strict';
-import { encodeColumn } from '../../src/adapters/delta/column-encoder';
-import { transposeRows } from '../../src/adapters/delta/row-batch';
-import { columnDef as col, type TableDef } from '../../src/adapters/delta/schema';
-
-const DEF: TableDef = { name: 't', keyColumn: 's', partitionColumns: [], columns: [col('s', 'string')] };
+import { encodeStrings } from '../support/string-columns';
 
 /** Each cell's bytes as the encoded column holds them (plain, or through its dictionary). */
 function cellBytes(values: (string | null)[], plain: boolean): (string | null)[] {
-  const batch = transposeRows(
-    DEF,
-    values.map((s) => ({ s })),
-  );
-  const c = encodeColumn(batch, DEF.columns[0], Array.from(values.keys()), plain);
+  const c = encodeStrings(values, plain);
   const { valueOffsets, data } = c.dictionary ?? { valueOffsets: c.valueOffsets!, data: c.data as Uint8Array };
   return values.map((v, j) => {
     if (v === null) return null;

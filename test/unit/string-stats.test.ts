@@ -1,18 +1,10 @@
 import assert from 'node:assert/strict';
-import { encodeColumn } from '../../src/adapters/delta/column-encoder';
-import { transposeRows } from '../../src/adapters/delta/row-batch';
-import { columnDef as col, type TableDef } from '../../src/adapters/delta/schema';
 import { stringMinMax } from '../../src/adapters/delta/string-stats';
-
-const DEF: TableDef = { name: 't', keyColumn: 's', partitionColumns: [], columns: [col('s', 'string')] };
+import { encodeStrings } from '../support/string-columns';
 
 /** The column's min/max as the writer computes them, dictionary-encoded or plain. */
 function minMaxOf(values: (string | null)[], plain: boolean) {
-  const batch = transposeRows(
-    DEF,
-    values.map((s) => ({ s })),
-  );
-  const column = encodeColumn(batch, DEF.columns[0], Array.from(values.keys()), plain);
+  const column = encodeStrings(values, plain);
   assert.equal(column.dictionary === undefined, plain, 'encoded as asked');
   return stringMinMax(column);
 }

@@ -1,0 +1,15 @@
+import type { EncodedColumn } from '../../src/adapters/delta/column-cells';
+import { encodeColumn } from '../../src/adapters/delta/column-encoder';
+import { transposeRows } from '../../src/adapters/delta/row-batch';
+import { columnDef, type TableDef } from '../../src/adapters/delta/schema';
+
+const ONE_STRING: TableDef = { name: 't', keyColumn: 's', partitionColumns: [], columns: [columnDef('s', 'string')] };
+
+/** `values` as the one string column of a table, encoded as the writer does (`plain` forbids a dictionary). */
+export function encodeStrings(values: readonly (string | null)[], plain: boolean): EncodedColumn {
+  const batch = transposeRows(
+    ONE_STRING,
+    values.map((s) => ({ s })),
+  );
+  return encodeColumn(batch, ONE_STRING.columns[0], Array.from(values.keys()), plain);
+}
