@@ -63,6 +63,20 @@ export function createActivities(deps: ActivityDeps) {
       return planAttachments(event, deps.urlPolicy, now());
     },
 
+    /**
+     * recordEvent and planAttachments in one step, run as a local activity inside the workflow task: the plan is
+     * made before the row is written, so a row write that fails leaves nothing half done.
+     */
+    async recordEventAndPlan(event: XactEvent, rawJson: string): Promise<AttachmentPlan[]> {
+      const plans = planAttachments(event, deps.urlPolicy, now());
+      try {
+        await deps.eventsTable.append([xactEventRow(event, rawJson, now())]);
+      } catch (err) {
+        throw toFailure(err, 'delta');
+      }
+      return plans;
+    },
+
     /** Streams one attachment from its URL straight into the object store, heartbeating the bytes moved. */
     async transferAttachment(plan: AttachmentPlan): Promise<TransferResult> {
       const t0 = performance.now();

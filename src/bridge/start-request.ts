@@ -60,6 +60,7 @@ export function toStartRequest(config: Config, topic: string, partition: number,
     },
     maxParallelAttachments: config.maxParallelAttachments,
     transferTimeoutMs: config.downloadTimeoutS * 1000,
+    localSteps: true,
   };
   return {
     kind: 'event',

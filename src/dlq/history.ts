@@ -133,6 +133,11 @@ export function parseRunHistory(history: History, memo?: Record<string, unknown>
         });
         break;
       }
+      case ET.EVENT_TYPE_MARKER_RECORDED: {
+        const step = failedLocalActivity(e);
+        if (step) steps.push(step);
+        break;
+      }
       case ET.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED: {
         const f = e.workflowExecutionFailedEventAttributes?.failure;
         failure = { type: failureType(f), message: redactUrls(f?.message ?? ''), at: timeOf(e) };
@@ -154,5 +159,32 @@ export function parseRunHistory(history: History, memo?: Record<string, unknown>
     steps,
     replay,
     replayCount: Math.max(replay?.number ?? 0, amended),
+  };
+}
+
+/** The SDK's marker of a local activity's result (sdk-core `LOCAL_ACTIVITY_MARKER_NAME`). */
+const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
+
+/**
+ * A local activity that ended in failure is recorded as a marker, not as ActivityTaskFailed: its `data` detail is
+ * JSON (activity type, attempt, times) and the failure is the marker's own. Null for any other marker.
+ */
+function failedLocalActivity(e: Event): FailedStep | null {
+  const a = e.markerRecordedEventAttributes;
+  if (a?.markerName !== LOCAL_ACTIVITY_MARKER || !a.failure) return null;
+  const [data] = decode(a.details?.data) as [Record<string, unknown> | null];
+  const f = innermost(a.failure);
+  const [details] = decode(f?.applicationFailureInfo?.details);
+  const status = (details as { httpStatus?: unknown } | null)?.httpStatus;
+  const scheduled = data?.original_schedule_time ?? data?.originalScheduleTime;
+  return {
+    activity: String(data?.activity_type ?? data?.activityType ?? 'local activity'),
+    target: null,
+    type: failureType(f),
+    message: redactUrls(f?.message ?? ''),
+    httpStatus: typeof status === 'number' ? status : null,
+    attempts: Number(data?.attempt ?? 1),
+    firstAttemptAt: typeof scheduled === 'string' ? scheduled : null,
+    failedAt: timeOf(e),
   };
 }

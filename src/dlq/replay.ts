@@ -202,6 +202,7 @@ export async function replayAmended(
   }
   const amended: IngestXactInput = {
     ...input,
+    localSteps: true, // a new run: it takes today's shape, whatever the failed run's was
     event: { ...input.event, data: { ...input.event.data, attachments: urls } },
   };
   const keep = keptAttributes(description.typedSearchAttributes);

@@ -28,6 +28,11 @@ export interface IngestXactInput {
   readonly maxParallelAttachments: number;
   /** Time limit of one transfer attempt. */
   readonly transferTimeoutMs: number;
+  /**
+   * True in every input built since the short steps became local activities. Absent in runs started before: they
+   * keep running (and replaying) the shape they were recorded with, four regular activities.
+   */
+  readonly localSteps?: boolean;
 }
 
 /** Input of quarantineInvalidMessage: a message that is not a valid event becomes a visible failed run. */

@@ -2,6 +2,8 @@ import {
   ActivityFailure,
   ApplicationFailure,
   proxyActivities,
+  proxyLocalActivities,
+  type RetryPolicy,
   setCurrentDetails,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
@@ -22,17 +24,24 @@ import { reportingOutcome } from './sinks';
 
 type Activities = ReturnType<typeof createActivities>;
 
-// Delta and planning activities are short; transient storage trouble is retried for about an hour.
-const quick = proxyActivities<Activities>({
-  startToCloseTimeout: '2 minutes',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '5 minutes',
-    maximumAttempts: 20,
-    nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
-  },
-});
+// The short steps (Delta rows, planning) retry transient storage trouble for about an hour.
+const SHORT_STEP_RETRY: RetryPolicy = {
+  initialInterval: '1 second',
+  backoffCoefficient: 2,
+  maximumInterval: '5 minutes',
+  maximumAttempts: 20,
+  nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
+};
+
+/**
+ * Runs started with `localSteps: true` (every run the bridge starts today) do the short steps as local activities:
+ * they run in the worker inside the workflow task, so an event costs two workflow tasks and one regular activity
+ * per attachment instead of four regular activities, each with a workflow task of its own (docs/performance.md).
+ */
+const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '2 minutes', retry: SHORT_STEP_RETRY });
+
+/** Runs started before that change keep the shape they were recorded with, so their histories replay. */
+const legacy = proxyActivities<Activities>({ startToCloseTimeout: '2 minutes', retry: SHORT_STEP_RETRY });
 
 /**
  * One xact event: record its xact_events row, transfer each attachment to the lakehouse (in parallel, bounded),
@@ -59,8 +68,13 @@ async function ingest(input: IngestXactInput): Promise<IngestSummary> {
     },
   }).transferAttachment;
 
-  await step('delta', () => quick.recordEvent(event, input.rawJson));
-  const plans = await step('validate', () => quick.planAttachments(event));
+  let plans: AttachmentPlan[];
+  if (input.localSteps) {
+    plans = await step('delta', () => local.recordEventAndPlan(event, input.rawJson));
+  } else {
+    await step('delta', () => legacy.recordEvent(event, input.rawJson));
+    plans = await step('validate', () => legacy.planAttachments(event));
+  }
 
   const outcomes: AttachmentOutcome[] = [];
   const transferred: { plan: AttachmentPlan; result: TransferResult }[] = [];
@@ -84,7 +98,10 @@ async function ingest(input: IngestXactInput): Promise<IngestSummary> {
       outcomes.push(failed(plan, cause.type, cause.message));
     }
   });
-  if (transferred.length > 0) await step('delta', () => quick.recordAttachments(event, transferred));
+  if (transferred.length > 0) {
+    const steps = input.localSteps ? local : legacy;
+    await step('delta', () => steps.recordAttachments(event, transferred));
+  }
 
   const failures = outcomes.filter((o) => o.status === 'failed');
   const ordered = plans.map((p) => outcomes.find((o) => o.mediaId === p.mediaId)!);
