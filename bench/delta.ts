@@ -121,7 +121,7 @@ export async function deltaBench(rows: number, singleCalls: number): Promise<Fig
     const realSteady = rows / median(real.ours.slice(1));
     const realDeltaRs = rows / median(real.theirs.seconds.slice(1));
     const grouped = await DeltaTable.open(store, 'grouped', XACT_EVENTS);
-    const committer = new GroupCommitter(grouped, { maxRows: 1000, maxDelayMs: 1000 });
+    const committer = new GroupCommitter(grouped, { maxRows: 1000, minIntervalMs: 0 });
     const t1 = performance.now();
     await Promise.all(Array.from({ length: singleCalls }, (_, i) => committer.append([eventRow(i, 'single')])));
     const singleS = (performance.now() - t1) / 1000;

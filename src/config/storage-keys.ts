@@ -75,12 +75,13 @@ export const STORAGE_KEYS = {
     'Delta table of transferred attachments',
     nonEmpty,
   ),
-  deltaFlushRows: key('DELTA_FLUSH_ROWS', '1000', 'Group commit: commit as soon as this many rows wait', positiveInt),
-  deltaFlushMs: key(
-    'DELTA_FLUSH_MS',
-    '1000',
-    'Group commit: commit at the latest this many ms after the first waiting row',
-    positiveInt,
+  deltaFlushRows: key('DELTA_FLUSH_ROWS', '1000', 'Group commit: most rows in one commit', positiveInt),
+  deltaCommitIntervalMs: key(
+    'DELTA_COMMIT_INTERVAL_MS',
+    '0',
+    'Group commit: least ms between two commits of a table by one worker (0 = whenever the writer is idle; rows ' +
+      'arriving during a commit join the next one)',
+    z.coerce.number().int().min(0),
   ),
 } as const;
 

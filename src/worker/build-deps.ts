@@ -31,7 +31,7 @@ export async function buildActivityDeps(
   const store = new GuardedStore(instrumented, storeBreaker);
   const flush = (table: string) => ({
     maxRows: config.deltaFlushRows,
-    maxDelayMs: config.deltaFlushMs,
+    minIntervalMs: config.deltaCommitIntervalMs,
     onCommit: metrics && ((ok: boolean, s: number, rows: number) => metrics.deltaCommit(table, ok, s, rows)),
   });
   const [events, attachments] = await Promise.all([

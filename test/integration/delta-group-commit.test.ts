@@ -23,7 +23,7 @@ describe('Delta group commit', function () {
 
   it('turns 10,000 concurrent single-row calls into a handful of commits, not 10,000', async () => {
     const table = await DeltaTable.open(store, 'xact_events', XACT_EVENTS);
-    const group = new GroupCommitter(table, { maxRows: 2000, maxDelayMs: 200 });
+    const group = new GroupCommitter(table, { maxRows: 2000, minIntervalMs: 0 });
     const results = await Promise.all(range(0, 10_000).map((i) => group.append([eventRow(i)])));
     assert.equal(
       results.reduce((n, r) => n + r.written, 0),
@@ -38,7 +38,7 @@ describe('Delta group commit', function () {
 
   it("settles a caller's promise only once its rows are committed, and counts redeliveries as duplicates", async () => {
     const table = await DeltaTable.open(store, 'xact_events', XACT_EVENTS);
-    const group = new GroupCommitter(table, { maxRows: 1000, maxDelayMs: 50 });
+    const group = new GroupCommitter(table, { maxRows: 1000, minIntervalMs: 0 });
     const first = await group.append([eventRow(1), eventRow(2)]);
     assert.equal(first.written, 2);
     const snapshot = await loadSnapshot(store, 'xact_events');
@@ -50,7 +50,7 @@ describe('Delta group commit', function () {
 
   it('fails only the caller with a bad row; its neighbours in the same batch commit', async () => {
     const table = await DeltaTable.open(store, 'xact_events', XACT_EVENTS);
-    const group = new GroupCommitter(table, { maxRows: 1000, maxDelayMs: 50 });
+    const group = new GroupCommitter(table, { maxRows: 1000, minIntervalMs: 0 });
     const bad = { ...eventRow(5), ingested_at: 'not a time' };
     const outcomes = await Promise.allSettled([
       group.append([eventRow(4)]),

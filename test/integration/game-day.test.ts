@@ -127,7 +127,7 @@ describe('game day: real Prometheus, real faults, our alerts fire and resolve', 
       BREAKER_FAILURE_THRESHOLD: '3',
       BREAKER_OPEN_S: '5',
       BRIDGE_MAX_OPEN_WORKFLOWS: '10',
-      DELTA_FLUSH_MS: '200',
+      DELTA_COMMIT_INTERVAL_MS: '0',
     });
     worker = await startPipelineProcess('worker', { ...env, METRICS_PORT: String(workerPort) });
     bridge = await startPipelineProcess('bridge', { ...env, METRICS_PORT: String(bridgePort) });

@@ -56,7 +56,7 @@ describe('rolling restart of bridges and workers under load', function () {
     env = localPipelineEnv(`rolling-${id}`, lakehouse, {
       KP_RUN_COMPILED: '1',
       METRICS_PORT: '0',
-      DELTA_FLUSH_MS: '200',
+      DELTA_COMMIT_INTERVAL_MS: '0',
       WORKER_SHUTDOWN_GRACE_S: '30',
       // An activity task the server hands to a worker in its last instant of polling is lost with that worker and
       // comes back after the heartbeat timeout (1 min) plus the first retry delay: keep the delay short here.

@@ -79,7 +79,7 @@ export class PipelineHarness {
       RETRY_BACKOFF: '1',
       RETRY_MAX_INTERVAL_S: '1',
       RETRY_MAX_ATTEMPTS: '4',
-      DELTA_FLUSH_MS: '100',
+      DELTA_COMMIT_INTERVAL_MS: '0',
       ...overrides,
     });
     this.connection = await Connection.connect({ address: TEMPORAL_ADDRESS });

@@ -2,10 +2,13 @@ import type { Row } from './schema';
 import type { AppendResult, DeltaTable } from './table';
 
 export interface GroupCommitOptions {
-  /** Flush as soon as this many rows are waiting. */
+  /** At most this many rows go into one commit (a single caller with more rows goes alone). */
   readonly maxRows: number;
-  /** Flush at the latest this long after the first waiting row arrived. */
-  readonly maxDelayMs: number;
+  /**
+   * Least time between the starts of two commits (0: commit whenever the writer is idle). A commit never waits
+   * for rows to arrive: it takes what is waiting; rows that arrive while it runs join the next one.
+   */
+  readonly minIntervalMs: number;
   /** Told about every commit attempt (metrics). */
   readonly onCommit?: (ok: boolean, seconds: number, rowsWritten: number) => void;
 }
@@ -23,15 +26,18 @@ interface Waiting {
 }
 
 /**
- * Batches rows from many concurrent callers into one Parquet file and one commit per flush, so a table gets
- * about one commit per `maxDelayMs` per writer instead of one per event. A caller's promise settles only after
- * the commit holding its rows is durable (or failed, with the commit's error).
+ * Batches rows from many concurrent callers into one Parquet file and one commit per flush. An idle writer commits
+ * a caller's rows at once (after the current tick, so callers of the same tick share the commit); while a commit
+ * runs, new rows wait and all of them go into the next commit. So the batch grows with the load by itself: at low
+ * load a row waits for one commit, at high load a commit carries everything that arrived during the previous one.
+ * A caller's promise settles only after the commit holding its rows is durable (or failed, with the commit's error).
  */
 export class GroupCommitter {
   private waiting: Waiting[] = [];
-  private waitingRows = 0;
-  private timer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> = Promise.resolve();
+  private draining: Promise<void> | undefined;
+  private lastStart = -Infinity;
+  private wake: (() => void) | undefined;
+  private urgent = false;
 
   constructor(
     readonly table: DeltaTable,
@@ -42,44 +48,59 @@ export class GroupCommitter {
     if (rows.length === 0) return Promise.resolve({ version: null, written: 0, duplicates: 0 });
     return new Promise<CallerResult>((resolve, reject) => {
       this.waiting.push({ rows, resolve, reject });
-      this.waitingRows += rows.length;
-      if (this.waitingRows >= this.opts.maxRows) this.flushSoon(0);
-      else this.flushSoon(this.opts.maxDelayMs);
+      this.kick();
     });
   }
 
-  /** Commits everything waiting now; resolves when it is committed. */
+  /** Commits everything waiting now, without the minimum interval; resolves when it is committed. */
   flush(): Promise<void> {
-    this.flushSoon(0);
-    return this.flushing;
+    if (this.waiting.length === 0 && !this.draining) return Promise.resolve();
+    this.urgent = true;
+    this.wake?.();
+    this.kick();
+    return this.draining ?? Promise.resolve();
   }
 
-  private flushSoon(delayMs: number): void {
-    if (delayMs === 0) {
-      clearTimeout(this.timer);
-      this.timer = undefined;
-      this.flushing = this.flushing.then(() => this.commitBatch());
-    } else {
-      this.timer ??= setTimeout(() => {
-        this.timer = undefined;
-        this.flushing = this.flushing.then(() => this.commitBatch());
-      }, delayMs);
+  private kick(): void {
+    if (this.draining || this.waiting.length === 0) return;
+    this.draining = this.drain().finally(() => {
+      this.draining = undefined;
+      this.kick(); // rows that arrived after the last check
+    });
+  }
+
+  private async drain(): Promise<void> {
+    await new Promise<void>((resolve) => setImmediate(resolve)); // callers of this tick join the first commit
+    while (this.waiting.length > 0) {
+      const due = this.lastStart + this.opts.minIntervalMs - performance.now();
+      if (due > 0 && !this.urgent) {
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, due);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wake = undefined;
+      }
+      this.lastStart = performance.now();
+      await this.commitBatch(this.takeBatch());
     }
+    this.urgent = false;
   }
 
-  private async commitBatch(): Promise<void> {
-    if (this.waiting.length === 0) return;
-    // At most maxRows per commit (a single caller with more rows than that goes alone).
+  /** The oldest waiting callers, up to maxRows rows (at least one caller). */
+  private takeBatch(): Waiting[] {
     let take = 0;
     let rows = 0;
     while (take < this.waiting.length && (take === 0 || rows + this.waiting[take].rows.length <= this.opts.maxRows)) {
       rows += this.waiting[take].rows.length;
       take++;
     }
-    const batch = this.waiting.splice(0, take);
-    this.waitingRows -= rows;
-    if (this.waitingRows >= this.opts.maxRows) this.flushSoon(0);
-    else if (this.waiting.length > 0) this.flushSoon(this.opts.maxDelayMs);
+    return this.waiting.splice(0, take);
+  }
+
+  private async commitBatch(batch: readonly Waiting[]): Promise<void> {
     let result: AppendResult;
     const t0 = performance.now();
     try {
