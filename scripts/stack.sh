@@ -58,13 +58,17 @@ temporal_up() {
     log "temporal: using the server already listening on 127.0.0.1:$TEMPORAL_PORT (not started by this script)"
     return
   fi
-  local sa_args=()
+  local sa_args=() dc_args=() line
   for sa in "${SEARCH_ATTRIBUTES[@]}"; do sa_args+=(--search-attribute "$sa"); done
+  while IFS= read -r line; do
+    line="${line%%#*}"
+    if [ -n "${line// /}" ]; then dc_args+=(--dynamic-config-value "${line// /}"); fi
+  done <"$ROOT/tools/temporal-dev-server.conf"
   # setsid: the server must not receive the terminal's Ctrl-C meant for `npm start`; stack down stops it.
   setsid "$TEMPORAL_BIN" server start-dev \
     --ip 127.0.0.1 --port "$TEMPORAL_PORT" --ui-port "$TEMPORAL_UI_PORT" --metrics-port "$TEMPORAL_METRICS_PORT" \
     --db-filename "$dir/dev.db" --sqlite-pragma journal_mode=wal --sqlite-pragma synchronous=normal \
-    --namespace default "${sa_args[@]}" \
+    --namespace default "${sa_args[@]}" "${dc_args[@]}" \
     --log-level warn --log-format json --ui-disable-news-fetch \
     >>"$dir/server.log" 2>&1 </dev/null &
   echo $! >"$pidfile"

@@ -121,6 +121,18 @@ export const CONFIG_KEYS = {
     'Activities one worker runs at once',
     positiveInt,
   ),
+  workerMaxCachedWorkflows: key(
+    'WORKER_MAX_CACHED_WORKFLOWS',
+    '1000',
+    'Open workflows one worker keeps in memory between their tasks (keep >= BRIDGE_MAX_OPEN_WORKFLOWS)',
+    positiveInt,
+  ),
+  workerMaxConcurrentWorkflowTasks: key(
+    'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS',
+    '40',
+    'Workflow tasks one worker runs at once',
+    z.coerce.number().int().min(2),
+  ),
   logLevel: key('LOG_LEVEL', 'info', 'Log level: debug, info, warn, error', z.enum(['debug', 'info', 'warn', 'error'])),
 } as const;
 

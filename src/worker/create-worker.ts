@@ -1,7 +1,7 @@
 import { temporalConnectionOptions } from '../adapters/connections';
 import fs from 'node:fs';
 import path from 'node:path';
-import { NativeConnection, Worker, type InjectedSinks } from '@temporalio/worker';
+import { NativeConnection, Worker, type InjectedSinks, type WorkerOptions } from '@temporalio/worker';
 import type { WorkerMetrics } from '../observability/worker-metrics';
 import type { OutcomeSinks } from '../workflows/sinks';
 import { createActivities, type ActivityDeps } from '../activities';
@@ -43,7 +43,7 @@ export async function createPipelineWorker(
       identity: activityDeps.workerId,
       ...workflowSource(),
       activities: createActivities(activityDeps),
-      maxConcurrentActivityTaskExecutions: config.workerMaxConcurrentActivities,
+      ...workerTuning(config),
       shutdownGraceTime: config.workerShutdownGraceS * 1000,
       sinks: outcomeSinks(metrics),
     });
@@ -52,6 +52,27 @@ export async function createPipelineWorker(
     await connection.close();
     throw err;
   }
+}
+
+/**
+ * Concurrency and cache of a pipeline worker (chosen by measurement: docs/performance.md). The cache keeps each
+ * open workflow's state between its tasks; a workflow evicted from it is rebuilt by replaying its history, so it
+ * holds at least as many workflows as the bridge lets run at once (BRIDGE_MAX_OPEN_WORKFLOWS).
+ */
+export function workerTuning(
+  config: Pick<
+    Config,
+    'workerMaxConcurrentActivities' | 'workerMaxCachedWorkflows' | 'workerMaxConcurrentWorkflowTasks'
+  >,
+): Pick<
+  WorkerOptions,
+  'maxConcurrentActivityTaskExecutions' | 'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions'
+> {
+  return {
+    maxConcurrentActivityTaskExecutions: config.workerMaxConcurrentActivities,
+    maxCachedWorkflows: config.workerMaxCachedWorkflows,
+    maxConcurrentWorkflowTaskExecutions: config.workerMaxConcurrentWorkflowTasks,
+  };
 }
 
 /** Where the workflows' `outcomes` sink lands: the worker's metrics (a no-op without them). */
