@@ -167,7 +167,8 @@ const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
 
 /**
  * A local activity that ended in failure is recorded as a marker, not as ActivityTaskFailed: its `data` detail is
- * JSON (activity type, attempt, times) and the failure is the marker's own. Null for any other marker.
+ * JSON written by sdk-core (`{"seq":1,"attempt":3,"activity_type":"recordEventAndPlan","original_schedule_time":
+ * {"seconds":…,"nanos":…},…}`) and the failure is the marker's own. Null for any other marker.
  */
 function failedLocalActivity(e: Event): FailedStep | null {
   const a = e.markerRecordedEventAttributes;
@@ -176,15 +177,17 @@ function failedLocalActivity(e: Event): FailedStep | null {
   const f = innermost(a.failure);
   const [details] = decode(f?.applicationFailureInfo?.details);
   const status = (details as { httpStatus?: unknown } | null)?.httpStatus;
-  const scheduled = data?.original_schedule_time ?? data?.originalScheduleTime;
+  const scheduled = data?.original_schedule_time as { seconds?: number; nanos?: number } | null | undefined;
   return {
-    activity: String(data?.activity_type ?? data?.activityType ?? 'local activity'),
+    activity: typeof data?.activity_type === 'string' ? data.activity_type : 'local activity',
     target: null,
     type: failureType(f),
     message: redactUrls(f?.message ?? ''),
     httpStatus: typeof status === 'number' ? status : null,
     attempts: Number(data?.attempt ?? 1),
-    firstAttemptAt: typeof scheduled === 'string' ? scheduled : null,
+    firstAttemptAt: scheduled?.seconds
+      ? new Date(scheduled.seconds * 1000 + Math.floor((scheduled.nanos ?? 0) / 1e6)).toISOString()
+      : null,
     failedAt: timeOf(e),
   };
 }

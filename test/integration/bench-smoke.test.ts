@@ -27,13 +27,28 @@ describe('benchmark harness (smoke sizes)', function () {
     assert.ok(file, stdout);
     const result = JSON.parse(fs.readFileSync(path.join(ROOT, file), 'utf8')) as {
       environment: Record<string, unknown>;
+      summary: Record<string, unknown>;
       figures: BenchFigure[];
+      timelines: { burst: { t: number; done: number }[]; drain: { t: number; done: number }[] };
     };
     fs.rmSync(path.join(ROOT, file));
     assert.deepEqual(
       [...new Set(result.figures.map((f) => f.section))],
-      ['ceilings', 'bridge', 'end to end', 'delta', 'memory'],
+      ['ceilings', 'bridge', 'end to end', 'memory', 'per event', 'delta'],
     );
+    // The fields bench/results/latest.json is read by (issue 17), each a number measured in this run.
+    for (const key of [
+      'e2eEventsPerS',
+      'emptyWorkflowCeilingPerS',
+      'drainEventsPerS',
+      'burstEventsPerS',
+      'latencyP95Ms',
+      'bridgeRatio',
+      'workerPeakRssBurstMb',
+    ]) {
+      assert.ok(typeof result.summary[key] === 'number' && (result.summary[key] as number) > 0, key);
+    }
+    assert.ok(result.timelines.burst.length >= 2 && result.timelines.drain.length >= 2, 'timelines for the chart');
     for (const f of result.figures) assert.ok(Number.isFinite(f.value) && f.value >= 0, `${f.name}: ${f.value}`);
     const withBaseline = result.figures.filter((f) => f.baseline);
     assert.ok(withBaseline.length >= 4, 'bridge, delta and memory figures carry a same-run baseline');

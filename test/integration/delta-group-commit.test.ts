@@ -48,6 +48,65 @@ describe('Delta group commit', function () {
     assert.deepEqual([mixed.written, mixed.duplicates], [1, 1]);
   });
 
+  /** The table with its appends recorded, each held until `release()` when `hold` is set. */
+  async function watchedTable(hold: boolean) {
+    const table = await DeltaTable.open(store, 'xact_events', XACT_EVENTS);
+    const calls: number[] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const append = table.append.bind(table);
+    table.append = async (rows) => {
+      calls.push(rows.length);
+      if (hold) await gate;
+      return append(rows);
+    };
+    return { table, calls, release };
+  }
+
+  const nextTurns = async (n: number) => {
+    for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r));
+  };
+
+  it('an idle writer commits a lone row at once, without waiting for more rows or a timer', async () => {
+    const { table, calls } = await watchedTable(false);
+    const group = new GroupCommitter(table, { maxRows: 1000, minIntervalMs: 60_000 });
+    const pending = group.append([eventRow(1)]);
+    await nextTurns(2); // no timer runs in between: only the event loop's own turns
+    assert.deepEqual(calls, [1], 'the commit started within two turns of the event loop');
+    assert.equal((await pending).written, 1);
+  });
+
+  it('rows that arrive while a commit runs all go into the next commit, together', async () => {
+    const { table, calls, release } = await watchedTable(true);
+    const group = new GroupCommitter(table, { maxRows: 1000, minIntervalMs: 0 });
+    const first = group.append([eventRow(1)]);
+    await nextTurns(2);
+    assert.deepEqual(calls, [1]);
+    const later = [group.append([eventRow(2)]), group.append([eventRow(3), eventRow(4)]), group.append([eventRow(5)])];
+    await nextTurns(4);
+    assert.deepEqual(calls, [1], 'nothing else starts while the first commit runs');
+    release();
+    const results = await Promise.all([first, ...later]);
+    assert.deepEqual(calls, [1, 4], 'one commit for the four rows that waited');
+    assert.deepEqual(
+      results.map((r) => r.version),
+      [1, 2, 2, 2],
+    );
+  });
+
+  it('flush() commits what waits at once, even inside the minimum interval between commits', async function () {
+    this.timeout(20_000); // far below the 60 s interval: without the flush this test times out
+    const { table, calls } = await watchedTable(false);
+    const group = new GroupCommitter(table, { maxRows: 1000, minIntervalMs: 60_000 });
+    await group.append([eventRow(1)]);
+    const second = group.append([eventRow(2)]);
+    await nextTurns(4);
+    assert.deepEqual(calls, [1], 'the second commit waits for the interval');
+    await group.flush();
+    assert.deepEqual(calls, [1, 1]);
+    assert.equal((await second).written, 1);
+  });
+
   it('fails only the caller with a bad row; its neighbours in the same batch commit', async () => {
     const table = await DeltaTable.open(store, 'xact_events', XACT_EVENTS);
     const group = new GroupCommitter(table, { maxRows: 1000, minIntervalMs: 0 });

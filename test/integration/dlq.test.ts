@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { temporal } from '@temporalio/proto';
 import { Registry } from 'prom-client';
 import { DlqMonitor } from '../../src/dlq/dlq-monitor';
 import { DlqService } from '../../src/dlq/dlq-service';
@@ -131,6 +132,27 @@ describe('DLQ operations on failed workflows (dlq list/view/replay/resolve/stats
     assert.match(fixed.stdout, /replay #2 of/);
     assert.equal((await json<ListJson>('list', '--query', scope)).depth, 0);
     assert.equal((await cli('replay', traceId)).code, 3, 'a completed event is not in the DLQ');
+
+    // The replay reset a run whose short steps are local activities: after the reset point they ran again (their
+    // markers are not kept across a reset), and the run took the two-workflow-task shape to completion.
+    const replayed = (await h.client.workflow.getHandle(wf).fetchHistory()).events ?? [];
+    const ET = temporal.api.enums.v1.EventType;
+    const resetAt = replayed.findIndex(
+      (e) =>
+        e.eventType === ET.EVENT_TYPE_WORKFLOW_TASK_FAILED &&
+        e.workflowTaskFailedEventAttributes?.cause ===
+          temporal.api.enums.v1.WorkflowTaskFailedCause.WORKFLOW_TASK_FAILED_CAUSE_RESET_WORKFLOW,
+    );
+    assert.ok(resetAt > 0, 'the completed run is the reset one');
+    const localSteps = replayed
+      .slice(resetAt)
+      .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')
+      .map((e) =>
+        JSON.parse(Buffer.from(e.markerRecordedEventAttributes!.details!.data!.payloads![0].data!).toString()),
+      )
+      .map((d: { activity_type: string }) => d.activity_type);
+    assert.deepEqual(localSteps, ['recordEventAndPlan', 'recordAttachments']);
+    assert.equal(replayed.at(-1)?.eventType, ET.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
 
     const events = await readWithDeltaRs(h.tablePath('events'));
     assert.equal(events.rows.filter((r) => r.event_id === xactEventId(traceId)).length, 1);
