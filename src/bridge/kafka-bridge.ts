@@ -112,26 +112,48 @@ export class KafkaBridge {
     return this.member;
   }
 
+  /**
+   * Hands a partition's batch over with a sliding window of at most BRIDGE_MAX_IN_FLIGHT / partitions starts in
+   * flight (a new one begins as soon as any finishes, not when a whole chunk has), and resolves the offset of the
+   * handed-over prefix as it grows. A message not handed over (the bridge stops, or the partition was revoked) ends
+   * the batch: nothing after it is resolved, so it is fetched again.
+   */
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
-    const chunkSize = Math.max(
+    const window = Math.max(
       1,
       Math.floor(this.deps.config.bridgeMaxInFlight / this.deps.config.bridgePartitionsConcurrently),
     );
-    for (let i = 0; i < batch.messages.length; i += chunkSize) {
+    const { messages } = batch;
+    const handed: boolean[] = new Array<boolean>(messages.length).fill(false);
+    const active = new Set<Promise<void>>();
+    let prefix = 0; // messages[0..prefix) are handed over and resolved
+    let failed = false;
+    for (let i = 0; i < messages.length && !failed; i++) {
       if (this.stopping || !isRunning() || isStale()) break;
-      const chunk = batch.messages.slice(i, i + chunkSize);
-      const outcomes = await Promise.allSettled(
-        chunk.map((m) => this.handOver(batch.topic, batch.partition, m, payload)),
+      if (active.size >= window) await Promise.race(active);
+      if (failed) break;
+      const task: Promise<void> = this.handOver(batch.topic, batch.partition, messages[i], payload).then(
+        () => {
+          handed[i] = true;
+          const before = prefix;
+          while (prefix < messages.length && handed[prefix]) prefix++;
+          if (prefix > before) resolveOffset(messages[prefix - 1].offset);
+        },
+        () => {
+          failed = true;
+        },
       );
-      // Offsets advance only over the prefix of the chunk that was handed over; the rest is fetched again.
-      let handed = 0;
-      while (handed < outcomes.length && outcomes[handed].status === 'fulfilled') handed++;
-      if (handed > 0) resolveOffset(chunk[handed - 1].offset);
-      await commitOffsetsIfNecessary();
-      await heartbeat();
-      if (handed < outcomes.length) break;
+      const tracked = task.finally(() => active.delete(tracked));
+      active.add(tracked);
+      if (i % window === window - 1) {
+        await commitOffsetsIfNecessary();
+        await heartbeat();
+      }
     }
+    await Promise.all(active);
+    await commitOffsetsIfNecessary();
+    await heartbeat();
   }
 
   /** Hands one message to Temporal, retrying (partition paused) until it is accepted or the bridge stops. */
