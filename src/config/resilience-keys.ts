@@ -23,7 +23,7 @@ export const RESILIENCE_KEYS = {
   ),
   bridgeMaxOpenWorkflows: key(
     'BRIDGE_MAX_OPEN_WORKFLOWS',
-    '0',
+    '200',
     'The bridge pauses consuming while this many pipeline workflows are running (backlog stays in Kafka); 0 = no limit',
     z.coerce.number().int().min(0),
   ),
