@@ -1,9 +1,23 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 
-const { noop } = proxyActivities<{ noop(): Promise<void> }>({ startToCloseTimeout: '30 seconds' });
+interface NoopActivities {
+  noop(): Promise<void>;
+}
+const { noop } = proxyActivities<NoopActivities>({ startToCloseTimeout: '30 seconds' });
+const local = proxyLocalActivities<NoopActivities>({ startToCloseTimeout: '30 seconds' });
 
-/** Baseline of the Temporal ceiling: a workflow that runs `activities` no-op activities one after another. */
+/** Ceiling baselines: `activities` no-op regular activities one after another (0: the empty workflow). */
 export async function benchNoop(activities: number): Promise<number> {
   for (let i = 0; i < activities; i++) await noop();
   return activities;
+}
+
+/**
+ * The pipeline workflow's shape with no-op steps: a local activity (event row and plan), one regular activity (the
+ * transfer), a local activity (inventory rows): what Temporal alone costs per event on this machine.
+ */
+export async function benchPipelineShape(): Promise<void> {
+  await local.noop();
+  await noop();
+  await local.noop();
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { Client, Connection } from '@temporalio/client';
-import { Worker } from '@temporalio/worker';
+import { NativeConnection, Worker } from '@temporalio/worker';
 import { Registry } from 'prom-client';
 import { BridgeMetrics } from '../src/bridge/bridge-metrics';
 import { bridgeBreakers, KafkaBridge } from '../src/bridge/kafka-bridge';
@@ -11,8 +11,10 @@ import { LocalObjectStore } from '../src/adapters/storage/local-store';
 import { loadConfig } from '../src/config/config';
 import { createLogger } from '../src/observability/logger';
 import { sampleEvent } from '../src/sample/sample-events';
-import { execFileAsync, KAFKA_BROKER, ROOT, TEMPORAL_ADDRESS } from '../test/support/stack';
+import { execFileAsync, KAFKA_BROKER, ROOT } from '../test/support/stack';
+import { benchTemporal } from './temporal-server';
 import { mapBounded } from '../src/shared/bounded';
+import { workerTuning } from '../src/worker/create-worker';
 import type { Figure } from './figures';
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
@@ -58,12 +60,12 @@ export async function produceEvents(
 }
 
 /** Terminates every run left on a bench task queue (runs started without a worker would stay open otherwise). */
-export async function terminateQueue(taskQueue: string): Promise<void> {
+export async function terminateQueue(taskQueue: string, address = benchTemporal.address): Promise<void> {
   const temporal = path.join(ROOT, '.tools', 'venv', 'bin', 'temporal');
   const query = `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'`;
   await execFileAsync(
     temporal,
-    ['--address', TEMPORAL_ADDRESS, 'workflow', 'terminate', '--query', query, '--reason', 'bench cleanup', '--yes'],
+    ['--address', address, 'workflow', 'terminate', '--query', query, '--reason', 'bench cleanup', '--yes'],
     {
       timeout: 60_000,
     },
@@ -101,9 +103,59 @@ export async function kafkaCeiling(count: number): Promise<Figure> {
   };
 }
 
-/** 2. Raw Temporal start rate at the bridge's concurrency, and completion rate of a 4-no-op-activity workflow. */
-export async function temporalCeilings(starts: number, completions: number, concurrency: number): Promise<Figure[]> {
-  const connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
+/** Workflows of `type` completed per second by one in-process worker with the pipeline worker's settings. */
+async function completionRate(
+  client: Client,
+  address: string,
+  type: string,
+  args: unknown[],
+  count: number,
+  concurrency: number,
+): Promise<number> {
+  const queue = `bench-${type}-${randomUUID().slice(0, 8)}`;
+  const connection = await NativeConnection.connect({ address });
+  const worker = await Worker.create({
+    connection,
+    taskQueue: queue,
+    workflowsPath: require.resolve('./bench-workflows'),
+    activities: { noop: async () => undefined },
+    ...workerTuning(loadConfig({})),
+  });
+  const run = worker.run();
+  // A few runs first, so the workflow bundle's first activation and the poller ramp-up are not timed.
+  await mapBounded(range(Math.min(16, count)), concurrency, (i) =>
+    client.workflow.execute(type, { taskQueue: queue, workflowId: `${queue}-warm-${i}`, args }),
+  );
+  const t0 = performance.now();
+  await mapBounded(range(count), concurrency, (i) =>
+    client.workflow.execute(type, { taskQueue: queue, workflowId: `${queue}-${i}`, args }).then(() => undefined),
+  );
+  const rate = count / ((performance.now() - t0) / 1000);
+  worker.shutdown();
+  await run;
+  await connection.close();
+  return rate;
+}
+
+export interface TemporalCeilings {
+  readonly startsPerS: number;
+  readonly emptyPerS: number;
+  readonly shapePerS: number;
+  readonly legacyShapePerS: number;
+}
+
+/**
+ * 2. Temporal alone, same run: raw start rate at the bridge's concurrency, and the completion rates of the empty
+ * workflow, of the pipeline's workflow shape with no-op steps, and of the shape before session 8 (4 regular
+ * activities). `address` lets the bench ask a second server with other settings the same questions.
+ */
+export async function temporalCeilings(
+  starts: number,
+  completions: number,
+  concurrency: number,
+  address = benchTemporal.address,
+): Promise<TemporalCeilings> {
+  const connection = await Connection.connect({ address });
   const client = new Client({ connection });
   const idle = `bench-starts-${randomUUID().slice(0, 8)}`;
   const t0 = performance.now();
@@ -112,42 +164,43 @@ export async function temporalCeilings(starts: number, completions: number, conc
       .start('benchNoop', { taskQueue: idle, workflowId: `${idle}-${i}`, args: [0] })
       .then(() => undefined),
   );
-  const startRate = starts / ((performance.now() - t0) / 1000);
-  await terminateQueue(idle);
-
-  const queue = `bench-noop-${randomUUID().slice(0, 8)}`;
-  const worker = await Worker.create({
-    connection: await (await import('@temporalio/worker')).NativeConnection.connect({ address: TEMPORAL_ADDRESS }),
-    taskQueue: queue,
-    workflowsPath: require.resolve('./bench-workflows'),
-    activities: { noop: async () => undefined },
-    maxConcurrentActivityTaskExecutions: 32,
-  });
-  const run = worker.run();
-  const t1 = performance.now();
-  await mapBounded(range(completions), concurrency, (i) =>
-    client.workflow
-      .execute('benchNoop', { taskQueue: queue, workflowId: `${queue}-${i}`, args: [4] })
-      .then(() => undefined),
-  );
-  const completionRate = completions / ((performance.now() - t1) / 1000);
-  worker.shutdown();
-  await run;
+  const startsPerS = starts / ((performance.now() - t0) / 1000);
+  await terminateQueue(idle, address);
+  const emptyPerS = await completionRate(client, address, 'benchNoop', [0], completions, concurrency);
+  const shapePerS = await completionRate(client, address, 'benchPipelineShape', [], completions, concurrency);
+  const legacyShapePerS = await completionRate(client, address, 'benchNoop', [4], completions, concurrency);
   await connection.close();
+  return { startsPerS, emptyPerS, shapePerS, legacyShapePerS };
+}
+
+export function ceilingFigures(c: TemporalCeilings, starts: number, completions: number): Figure[] {
+  const note = `${completions} workflows, 64 in flight, 1 in-process worker (pipeline worker settings)`;
   return [
     {
       section: 'ceilings',
       name: 'Temporal workflow starts',
-      value: startRate,
+      value: c.startsPerS,
       unit: 'starts/s',
-      note: `${starts} starts, ${concurrency} in flight`,
+      note: `${starts} starts, 64 in flight`,
+    },
+    { section: 'ceilings', name: 'Temporal empty workflow', value: c.emptyPerS, unit: 'wf/s', note },
+    {
+      section: 'ceilings',
+      name: 'pipeline workflow shape, no-op steps (local, regular, local)',
+      value: c.shapePerS,
+      unit: 'wf/s',
+      baseline: { name: 'empty workflow wf/s', value: c.emptyPerS },
+      ratio: c.shapePerS / c.emptyPerS,
+      note,
     },
     {
       section: 'ceilings',
-      name: 'Temporal completions (4 no-op activities)',
-      value: completionRate,
+      name: 'shape before session 8, no-op steps (4 regular activities)',
+      value: c.legacyShapePerS,
       unit: 'wf/s',
-      note: `${completions} workflows, 1 in-process worker`,
+      baseline: { name: 'empty workflow wf/s', value: c.emptyPerS },
+      ratio: c.legacyShapePerS / c.emptyPerS,
+      note,
     },
   ];
 }
@@ -159,12 +212,13 @@ export async function bridgeRate(count: number, rawStartRate: number): Promise<F
   await createTopic(topic);
   await produceEvents(topic, count, 'http://127.0.0.1:1', `b${id}`);
   const config = loadConfig({
+    TEMPORAL_ADDRESS: benchTemporal.address,
     XACT_EVENTS_TOPIC: topic,
     XACT_CONSUMER_GROUP: `bench-${id}`,
     TEMPORAL_TASK_QUEUE: `bench-bridge-${id}`,
     METRICS_PORT: '0',
   });
-  const connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
+  const connection = await Connection.connect({ address: benchTemporal.address });
   const registry = new Registry();
   const bridge = new KafkaBridge({
     config,

@@ -9,7 +9,8 @@ import { loadConfig } from '../src/config/config';
 import { sampleEvent } from '../src/sample/sample-events';
 import type { SampleServer } from '../src/sample/sample-server';
 import { WORKER_NODE_OPTIONS } from '../src/worker/node-options';
-import { ROOT, TEMPORAL_ADDRESS } from '../test/support/stack';
+import { ROOT } from '../test/support/stack';
+import { benchTemporal } from './temporal-server';
 import { createTopic, deleteTopic, produceEvents, terminateQueue } from './ceilings';
 import { type Figure, rssSampler } from './figures';
 import { freePort } from '../test/support/free-port';
@@ -17,8 +18,13 @@ import { freePort } from '../test/support/free-port';
 const MB = 2 ** 20;
 
 /** Runs `kafka-pipeline <command>` compiled (as in the container image) and resolves once `ready` is logged. */
-async function spawnCompiled(command: string, env: Record<string, string>, ready: string): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'kafka-pipeline.js'), command], {
+export async function spawnCompiled(
+  command: string,
+  env: Record<string, string>,
+  ready: string,
+  execArgv: readonly string[] = [],
+): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...execArgv, path.join(ROOT, 'bin', 'kafka-pipeline.js'), command], {
     env: { ...process.env, ...env, KP_RUN_COMPILED: '1', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
@@ -29,7 +35,7 @@ async function spawnCompiled(command: string, env: Record<string, string>, ready
   return child;
 }
 
-async function stop(child: ChildProcess): Promise<void> {
+export async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return;
   const exited = new Promise((r) => child.once('exit', r));
   child.kill('SIGTERM');
@@ -40,6 +46,7 @@ async function stop(child: ChildProcess): Promise<void> {
 export async function workerRss(sample: SampleServer, bytes: number): Promise<Figure> {
   const lakehouse = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-rss-'));
   const env = {
+    TEMPORAL_ADDRESS: benchTemporal.address,
     TEMPORAL_TASK_QUEUE: `bench-rss-${randomUUID().slice(0, 8)}`,
     LAKEHOUSE_DIR: lakehouse,
     METRICS_PORT: '0',
@@ -49,7 +56,7 @@ export async function workerRss(sample: SampleServer, bytes: number): Promise<Fi
     NODE_OPTIONS: WORKER_NODE_OPTIONS,
   };
   const worker = await spawnCompiled('worker', env, 'worker started');
-  const connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
+  const connection = await Connection.connect({ address: benchTemporal.address });
   try {
     const config = loadConfig(env);
     const idle = rssSampler(worker.pid!).stop();
@@ -79,7 +86,7 @@ export async function workerRss(sample: SampleServer, bytes: number): Promise<Fi
     };
   } finally {
     await connection.close();
-    await stop(worker);
+    await stopChild(worker);
     fs.rmSync(lakehouse, { recursive: true, force: true });
   }
 }
@@ -95,6 +102,7 @@ export async function bridgeRss(count: number, windowS = 60): Promise<Figure> {
   await produceEvents(topic, count, 'http://127.0.0.1:1', `bl${id}`);
   const port = await freePort();
   const env = {
+    TEMPORAL_ADDRESS: benchTemporal.address,
     XACT_EVENTS_TOPIC: topic,
     XACT_CONSUMER_GROUP: `bench-${id}`,
     TEMPORAL_TASK_QUEUE: `bench-backlog-${id}`,
@@ -123,7 +131,7 @@ export async function bridgeRss(count: number, windowS = 60): Promise<Figure> {
       note: `${started} started in ${seconds.toFixed(0)} s (${Math.round(started / seconds)}/s), separate compiled process`,
     };
   } finally {
-    await stop(bridge);
+    await stopChild(bridge);
     await terminateQueue(env.TEMPORAL_TASK_QUEUE);
     await deleteTopic(topic);
   }

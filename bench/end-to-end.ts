@@ -1,0 +1,102 @@
+import type { SampleServer } from '../src/sample/sample-server';
+import { loadConfig } from '../src/config/config';
+import type { TemporalCeilings } from './ceilings';
+import type { Figure } from './figures';
+import { ATTACHMENT_BYTES, backlogRun, latencyAt, type RunFigures, type PerEventCost } from './pipeline';
+
+export interface EndToEnd {
+  readonly burst: RunFigures & { cost?: PerEventCost };
+  readonly drain: RunFigures & { cost?: PerEventCost };
+  readonly latency: { p50: number; p95: number; p99: number; measured: number; total: number };
+  readonly figures: Figure[];
+}
+
+const progress = (s: string) => process.stderr.write(s);
+
+/**
+ * The pipeline end to end (compiled worker and bridge processes, defaults as shipped): a burst of `burst` events,
+ * a backlog of `drain` events (back-pressure keeps it in Kafka), then latency at half the burst rate.
+ */
+export async function endToEnd(
+  sample: SampleServer,
+  size: { burst: number; drain: number; drainCap: number; window: number },
+  ceilings: TemporalCeilings,
+): Promise<EndToEnd> {
+  const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const t0 = Date.now();
+    progress(`bench: ${name}...`);
+    const out = await fn();
+    progress(` ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+    return out;
+  };
+  const burst = await timed(`burst of ${size.burst}`, () => backlogRun(sample, size.burst, 600));
+  const drain = await timed(`backlog of ${size.drain}`, () => backlogRun(sample, size.drain, size.drainCap));
+  const half = Math.max(1, burst.eventsPerS / 2);
+  const latency = await timed('latency at half load', () => latencyAt(sample, half, size.window));
+  const defaults = loadConfig({});
+  const attachment = `1 x ${ATTACHMENT_BYTES / 1024} KB attachment each`;
+  const runNote = (r: RunFigures) =>
+    `${r.done} of ${r.events} done in ${r.seconds.toFixed(0)} s (${r.failed} failed), ${attachment}; ` +
+    'compiled worker + bridge processes, timed from the first start';
+  const figures: Figure[] = [
+    {
+      section: 'end to end',
+      name: `burst of ${size.burst} queued events`,
+      value: burst.eventsPerS,
+      unit: 'events/s',
+      baseline: { name: 'empty workflow wf/s', value: ceilings.emptyPerS },
+      ratio: burst.eventsPerS / ceilings.emptyPerS,
+      target: 'ratio >= 0.5 and >= 40 events/s',
+      note: runNote(burst),
+    },
+    {
+      section: 'end to end',
+      name: `burst of ${size.burst}, against the pipeline shape with no-op steps`,
+      value: burst.eventsPerS,
+      unit: 'events/s',
+      baseline: { name: 'pipeline shape wf/s', value: ceilings.shapePerS },
+      ratio: burst.eventsPerS / ceilings.shapePerS,
+      note: 'what the real work (download, file, Delta rows) costs on top of Temporal',
+    },
+    {
+      section: 'end to end',
+      name: `backlog of ${size.drain} queued events`,
+      value: drain.eventsPerS,
+      unit: 'events/s',
+      baseline: { name: 'burst events/s', value: burst.eventsPerS },
+      ratio: drain.eventsPerS / burst.eventsPerS,
+      target: 'ratio >= 0.9',
+      note:
+        (drain.done < drain.events ? `CAPPED at ${size.drainCap} s: ` : '') +
+        `${runNote(drain)}; BRIDGE_MAX_OPEN_WORKFLOWS=${defaults.bridgeMaxOpenWorkflows} (default)`,
+    },
+    {
+      section: 'end to end',
+      name: `latency p95 at ${half.toFixed(0)}/s (half the burst rate)`,
+      value: latency.p95,
+      unit: 'ms',
+      target: '<= 1000',
+      note: `p50 ${latency.p50} ms, p99 ${latency.p99} ms; ${latency.measured} of ${latency.total} events over ${size.window} s; produce -> run completed (inventory row committed)`,
+    },
+    {
+      section: 'memory',
+      name: `worker peak RSS during the burst of ${size.burst}`,
+      value: burst.workerPeakRssMb,
+      unit: 'MB',
+      baseline: { name: 'idle RSS MB', value: burst.workerIdleRssMb },
+      target: '<= 300',
+      note: `compiled worker, WORKER_NODE_OPTIONS; backlog of ${size.drain}: ${drain.workerPeakRssMb.toFixed(0)} MB; bridge ${burst.bridgePeakRssMb.toFixed(0)} / ${drain.bridgePeakRssMb.toFixed(0)} MB`,
+    },
+  ];
+  const cost = drain.cost ?? burst.cost;
+  if (cost) {
+    figures.push({
+      section: 'per event',
+      name: 'Temporal cost of one event (one attachment)',
+      value: cost.persistenceWrites,
+      unit: 'persistence writes',
+      note: `${cost.workflowTasks} workflow tasks, ${cost.activityTasks} activity task(s), ${cost.historyEvents} history events (a completed run); writes counted on the server's metrics over the backlog run`,
+    });
+  }
+  return { burst, drain, latency, figures };
+}
