@@ -31,6 +31,14 @@ export async function endToEnd(
   };
   const burst = await timed(`burst of ${size.burst}`, () => backlogRun(sample, size.burst, 600));
   const drain = await timed(`backlog of ${size.drain}`, () => backlogRun(sample, size.drain, size.drainCap));
+  // BENCH_BASELINE_ROOT: a checkout of an older commit, built (npm run build there); its compiled processes run
+  // the same burst on the same server, for a before/after in one run.
+  const baselineRoot = process.env.BENCH_BASELINE_ROOT;
+  const before = baselineRoot
+    ? await timed(`burst of ${size.burst}, ${baselineRoot}`, () =>
+        backlogRun(sample, size.burst, 600, {}, baselineRoot),
+      )
+    : undefined;
   const half = Math.max(1, burst.eventsPerS / 2);
   const latency = await timed('latency at half load', () => latencyAt(sample, half, size.window));
   const defaults = loadConfig({});
@@ -88,6 +96,35 @@ export async function endToEnd(
       note: `compiled worker, WORKER_NODE_OPTIONS; backlog of ${size.drain}: ${drain.workerPeakRssMb.toFixed(0)} MB; bridge ${burst.bridgePeakRssMb.toFixed(0)} / ${drain.bridgePeakRssMb.toFixed(0)} MB`,
     },
   ];
+  const cpu = (r: RunFigures) =>
+    Object.entries(r.cpuMsPerEvent)
+      .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+      .join(', ');
+  figures.push({
+    section: 'per event',
+    name: 'CPU per event by process during the burst (ms)',
+    value: Object.values(burst.cpuMsPerEvent).reduce((a, b) => a + b, 0),
+    unit: 'ms',
+    note: `${cpu(burst)}; backlog: ${cpu(drain)}`,
+  });
+  figures.push({
+    section: 'per event',
+    name: 'Delta commits per 1,000 events (backlog)',
+    value: drain.commitsPer1000.events,
+    unit: 'commits',
+    note: `xact_events ${drain.commitsPer1000.events.toFixed(0)}, xact_attachments ${drain.commitsPer1000.attachments.toFixed(0)}; burst: ${burst.commitsPer1000.events.toFixed(0)} / ${burst.commitsPer1000.attachments.toFixed(0)}; DELTA_COMMIT_INTERVAL_MS=${defaults.deltaCommitIntervalMs} (default)`,
+  });
+  if (before) {
+    figures.push({
+      section: 'end to end',
+      name: `burst of ${size.burst}, the code of ${baselineRoot} (before)`,
+      value: before.eventsPerS,
+      unit: 'events/s',
+      baseline: { name: 'this code events/s', value: burst.eventsPerS },
+      ratio: burst.eventsPerS / before.eventsPerS,
+      note: `${runNote(before)}; its defaults; worker peak ${before.workerPeakRssMb.toFixed(0)} MB; CPU ${cpu(before)}`,
+    });
+  }
   const cost = drain.cost ?? burst.cost;
   if (cost) {
     figures.push({

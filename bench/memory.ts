@@ -23,8 +23,9 @@ export async function spawnCompiled(
   env: Record<string, string>,
   ready: string,
   execArgv: readonly string[] = [],
+  root = ROOT,
 ): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [...execArgv, path.join(ROOT, 'bin', 'kafka-pipeline.js'), command], {
+  const child = spawn(process.execPath, [...execArgv, path.join(root, 'bin', 'kafka-pipeline.js'), command], {
     env: { ...process.env, ...env, KP_RUN_COMPILED: '1', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });

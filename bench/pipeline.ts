@@ -77,6 +77,8 @@ export interface RunFigures {
   readonly workerIdleRssMb: number;
   readonly bridgePeakRssMb: number;
   readonly cpuMsPerEvent: CpuPerEvent;
+  /** Delta commits per 1,000 events of each table (the group commit's batching at this rate). */
+  readonly commitsPer1000: { readonly events: number; readonly attachments: number };
 }
 
 /**
@@ -97,6 +99,8 @@ class Rig {
   constructor(
     readonly sample: SampleServer,
     private readonly overrides: Record<string, string>,
+    /** The checkout whose compiled worker and bridge run (another one for a same-run before/after). */
+    private readonly root = ROOT,
   ) {}
 
   env(port: number): Record<string, string> {
@@ -125,12 +129,12 @@ class Rig {
     const env = { ...this.env(this.workerPort), NODE_OPTIONS: WORKER_NODE_OPTIONS };
     // To profile the worker: BENCH_WORKER_EXEC_ARGV="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run bench ...
     const execArgv = process.env.BENCH_WORKER_EXEC_ARGV?.split(' ').filter(Boolean) ?? [];
-    this.worker = await spawnCompiled('worker', env, 'worker started', execArgv);
+    this.worker = await spawnCompiled('worker', env, 'worker started', execArgv, this.root);
   }
 
   async startBridge(): Promise<void> {
     this.bridgePort = await freePort();
-    this.bridge = await spawnCompiled('bridge', this.env(this.bridgePort), 'bridge consuming');
+    this.bridge = await spawnCompiled('bridge', this.env(this.bridgePort), 'bridge consuming', [], this.root);
   }
 
   /** Runs that completed or failed so far, from the worker's own metrics (no load on Temporal's visibility). */
@@ -234,8 +238,9 @@ export async function backlogRun(
   count: number,
   capS: number,
   overrides: Record<string, string> = {},
+  root = ROOT,
 ): Promise<RunFigures & { cost?: PerEventCost }> {
-  const rig = new Rig(sample, overrides);
+  const rig = new Rig(sample, overrides, root);
   try {
     await rig.prepare();
     await rig.produce(count, 'e2e');
@@ -268,6 +273,14 @@ export async function backlogRun(
     ) as CpuPerEvent;
     const writes = (await persistenceWrites()) - writes0;
     const failed = await rig.failed();
+    const commits = (table: string) => {
+      const log = path.join(rig.lakehouse, 'Tables', table, '_delta_log');
+      return fs.existsSync(log) ? fs.readdirSync(log).filter((f) => f.endsWith('.json')).length : 0;
+    };
+    const commitsPer1000 = {
+      events: (commits('xact_events') * 1000) / Math.max(1, done),
+      attachments: (commits('xact_attachments') * 1000) / Math.max(1, done),
+    };
     const cost = done > 0 ? await perEventCost(rig.taskQueue, writes / done) : undefined;
     return {
       events: count,
@@ -280,6 +293,7 @@ export async function backlogRun(
       workerIdleRssMb: workerIdle / MB,
       bridgePeakRssMb: bridgeRss.stop() / MB,
       cpuMsPerEvent,
+      commitsPer1000,
       cost,
     };
   } finally {

@@ -78,9 +78,9 @@ export const STORAGE_KEYS = {
   deltaFlushRows: key('DELTA_FLUSH_ROWS', '1000', 'Group commit: most rows in one commit', positiveInt),
   deltaCommitIntervalMs: key(
     'DELTA_COMMIT_INTERVAL_MS',
-    '0',
-    'Group commit: least ms between two commits of a table by one worker (0 = whenever the writer is idle; rows ' +
-      'arriving during a commit join the next one)',
+    '200',
+    'Group commit: least ms between the starts of two commits of a table by one worker (0 = whenever the writer ' +
+      'is idle); rows never wait for company: an idle writer commits at once, rows arriving meanwhile join the next',
     z.coerce.number().int().min(0),
   ),
 } as const;
