@@ -41,6 +41,7 @@ export async function produceEvents(
   count: number,
   sampleUrl: string,
   prefix: string,
+  bytes?: number,
 ): Promise<string[]> {
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
@@ -50,7 +51,7 @@ export async function produceEvents(
     for (let j = i; j < Math.min(count, i + 1000); j++) {
       const traceId = `${prefix}-${j}`;
       traces.push(traceId);
-      const e = sampleEvent(j, { sampleUrl, attachments: 1 });
+      const e = sampleEvent(j, { sampleUrl, attachments: 1, ...(bytes ? { bytes } : {}) });
       messages.push({ key: traceId, value: JSON.stringify({ ...e, traceId }) });
     }
     await producer.send({ topic, messages });
@@ -60,16 +61,29 @@ export async function produceEvents(
 }
 
 /** Terminates every run left on a bench task queue (runs started without a worker would stay open otherwise). */
+/**
+ * Terminates every run left on a bench task queue (runs started without a worker would stay open otherwise) and
+ * waits until the server has done so: the terminations are a batch job that would otherwise run on during the next
+ * measurement (it made the empty-workflow ceiling after 2,000 starts read 28 wf/s instead of ~70).
+ */
 export async function terminateQueue(taskQueue: string, address = benchTemporal.address): Promise<void> {
   const temporal = path.join(ROOT, '.tools', 'venv', 'bin', 'temporal');
   const query = `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'`;
   await execFileAsync(
     temporal,
     ['--address', address, 'workflow', 'terminate', '--query', query, '--reason', 'bench cleanup', '--yes'],
-    {
-      timeout: 60_000,
-    },
+    { timeout: 60_000 },
   ).catch(() => undefined);
+  const connection = await Connection.connect({ address });
+  try {
+    const client = new Client({ connection });
+    const deadline = Date.now() + 300_000;
+    while ((await client.workflow.count(query)).count > 0 && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  } finally {
+    await connection.close();
+  }
 }
 
 /** 1. Raw kafkajs consume rate on a topic like the pipeline's: the Kafka ceiling. */

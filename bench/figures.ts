@@ -1,5 +1,16 @@
 import fs from 'node:fs';
 
+/** The numbers bench/results/latest.json's `summary` must hold (issue 17); the tests read this list. */
+export const SUMMARY_FIELDS = [
+  'e2eEventsPerS',
+  'emptyWorkflowCeilingPerS',
+  'drainEventsPerS',
+  'burstEventsPerS',
+  'latencyP95Ms',
+  'bridgeRatio',
+  'workerPeakRssBurstMb',
+] as const;
+
 /** One measured figure, optionally next to its same-run baseline and target. */
 export interface Figure {
   readonly section: string;

@@ -13,7 +13,7 @@ import { WORKER_NODE_OPTIONS } from '../src/worker/node-options';
 import { freePort } from '../test/support/free-port';
 import { ROOT } from '../test/support/stack';
 import { benchTemporal } from './temporal-server';
-import { createTopic, deleteTopic, kafka, terminateQueue } from './ceilings';
+import { createTopic, deleteTopic, kafka, produceEvents, terminateQueue } from './ceilings';
 import { percentile, rssSampler } from './figures';
 import { spawnCompiled, stopChild } from './memory';
 
@@ -169,21 +169,8 @@ class Rig {
     });
   }
 
-  async produce(count: number, prefix: string): Promise<string[]> {
-    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
-    await producer.connect();
-    const traces: string[] = [];
-    for (let i = 0; i < count; i += 1000) {
-      const messages = [];
-      for (let j = i; j < Math.min(count, i + 1000); j++) {
-        const traceId = `${prefix}-${this.id}-${j}`;
-        traces.push(traceId);
-        messages.push({ key: traceId, value: this.event(traceId, j) });
-      }
-      await producer.send({ topic: this.topic, messages });
-    }
-    await producer.disconnect();
-    return traces;
+  produce(count: number, prefix: string): Promise<string[]> {
+    return produceEvents(this.topic, count, this.sample.url, `${prefix}-${this.id}`, ATTACHMENT_BYTES);
   }
 
   async stop(): Promise<void> {

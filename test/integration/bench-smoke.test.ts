@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { SUMMARY_FIELDS } from '../../bench/figures';
 import { ensureStack, execFileAsync, ROOT } from '../support/stack';
 
 interface BenchFigure {
@@ -37,15 +38,7 @@ describe('benchmark harness (smoke sizes)', function () {
       ['ceilings', 'bridge', 'end to end', 'memory', 'per event', 'delta'],
     );
     // The fields bench/results/latest.json is read by (issue 17), each a number measured in this run.
-    for (const key of [
-      'e2eEventsPerS',
-      'emptyWorkflowCeilingPerS',
-      'drainEventsPerS',
-      'burstEventsPerS',
-      'latencyP95Ms',
-      'bridgeRatio',
-      'workerPeakRssBurstMb',
-    ]) {
+    for (const key of SUMMARY_FIELDS) {
       assert.ok(typeof result.summary[key] === 'number' && (result.summary[key] as number) > 0, key);
     }
     assert.ok(result.timelines.burst.length >= 2 && result.timelines.drain.length >= 2, 'timelines for the chart');
