@@ -104,6 +104,8 @@ export async function bridgeRss(count: number, windowS = 60): Promise<Figure> {
   const port = await freePort();
   const env = {
     TEMPORAL_ADDRESS: benchTemporal.address,
+    // No worker runs here: back-pressure (on by default) would stop the bridge after 200 starts.
+    BRIDGE_MAX_OPEN_WORKFLOWS: '0',
     XACT_EVENTS_TOPIC: topic,
     XACT_CONSUMER_GROUP: `bench-${id}`,
     TEMPORAL_TASK_QUEUE: `bench-backlog-${id}`,
