@@ -51,11 +51,7 @@ export function createActivities(deps: ActivityDeps) {
 
     /** Writes the event's xact_events row (exactly once per event_id, also across retries and replays). */
     async recordEvent(event: XactEvent, rawJson: string): Promise<RecordResult> {
-      try {
-        return await deps.eventsTable.append([xactEventRow(event, rawJson, now())]);
-      } catch (err) {
-        throw toFailure(err, 'delta');
-      }
+      return appendEventRow(event, rawJson);
     },
 
     /** Ids, destinations and static checks of every attachment; computed now, so a reset uses current rules. */
@@ -63,17 +59,10 @@ export function createActivities(deps: ActivityDeps) {
       return planAttachments(event, deps.urlPolicy, now());
     },
 
-    /**
-     * recordEvent and planAttachments in one step, run as a local activity inside the workflow task: the plan is
-     * made before the row is written, so a row write that fails leaves nothing half done.
-     */
+    /** recordEvent and planAttachments in one step, run as a local activity inside the first workflow task. */
     async recordEventAndPlan(event: XactEvent, rawJson: string): Promise<AttachmentPlan[]> {
       const plans = planAttachments(event, deps.urlPolicy, now());
-      try {
-        await deps.eventsTable.append([xactEventRow(event, rawJson, now())]);
-      } catch (err) {
-        throw toFailure(err, 'delta');
-      }
+      await appendEventRow(event, rawJson);
       return plans;
     },
 
@@ -114,6 +103,15 @@ export function createActivities(deps: ActivityDeps) {
       }
     },
   };
+
+  /** The event's xact_events row (exactly once per event_id); a failure in our error vocabulary. */
+  async function appendEventRow(event: XactEvent, rawJson: string): Promise<RecordResult> {
+    try {
+      return await deps.eventsTable.append([xactEventRow(event, rawJson, now())]);
+    } catch (err) {
+      throw toFailure(err, 'delta');
+    }
+  }
 
   /** Streams one attachment from its URL straight into the object store, heartbeating the bytes moved. */
   async function transfer(plan: AttachmentPlan): Promise<TransferResult> {
