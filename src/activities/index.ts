@@ -10,10 +10,11 @@ import { checkUrl, type UrlPolicy } from '../adapters/http/url-policy';
 import type { ObjectStore } from '../adapters/storage/object-store';
 import { disambiguate, generateBlobPath } from '../shared/blob-path';
 import type { WorkerHealth } from '../shared/health';
-import type { AttachmentPlan, TransferResult } from '../shared/pipeline-types';
+import type { AttachmentPlan, ClaimCheck, TransferResult } from '../shared/pipeline-types';
 import { sanitizeUrl } from '../shared/urls';
 import { xactMediaId } from '../shared/uuid5';
 import { attachmentUrls, dataString, type XactEvent } from '../shared/xact-event';
+import { loadClaimCheck } from './claim-check';
 import { toFailure } from './failures';
 import { xactAttachmentRow, xactEventRow } from './rows';
 
@@ -61,6 +62,17 @@ export function createActivities(deps: ActivityDeps) {
 
     /** recordEvent and planAttachments in one step, run as a local activity inside the first workflow task. */
     async recordEventAndPlan(event: XactEvent, rawJson: string): Promise<AttachmentPlan[]> {
+      const plans = planAttachments(event, deps.urlPolicy, now());
+      await appendEventRow(event, rawJson);
+      return plans;
+    },
+
+    /**
+     * recordEventAndPlan for an event too large for a workflow input: the whole message is read from its claim
+     * check (the run's history never holds it) and only the plans go back to the workflow.
+     */
+    async recordClaimCheckedEventAndPlan(ref: ClaimCheck): Promise<AttachmentPlan[]> {
+      const { event, rawJson } = await loadClaimCheck(deps.store, ref);
       const plans = planAttachments(event, deps.urlPolicy, now());
       await appendEventRow(event, rawJson);
       return plans;

@@ -11,6 +11,7 @@ export class BridgeMetrics {
   private readonly starts: Counter;
   private readonly startSeconds: Histogram;
   private readonly pausedGauge: Gauge;
+  private readonly stuckGauge: Gauge;
   private readonly assigned: Gauge;
   private readonly connection: Gauge;
   private readonly openWorkflows: Gauge;
@@ -24,6 +25,7 @@ export class BridgeMetrics {
     this.starts = counter(registry, 'pipeline_workflow_starts_total');
     this.startSeconds = histogram(registry, 'pipeline_workflow_start_duration_seconds');
     this.pausedGauge = gauge(registry, 'bridge_paused_partitions');
+    this.stuckGauge = gauge(registry, 'bridge_stuck_partitions');
     this.assigned = gauge(registry, 'kafka_consumer_assigned_partitions');
     this.connection = gauge(registry, 'kafka_connection_status');
     this.openWorkflows = gauge(registry, 'pipeline_open_workflows');
@@ -31,6 +33,7 @@ export class BridgeMetrics {
     for (const status of ['success', 'duplicate', 'invalid'] as const)
       this.consumedTotal.inc({ ...this.base, status }, 0);
     this.pausedGauge.set(0);
+    this.stuckGauge.set(0);
     this.assigned.set(this.base, 0);
     this.connection.set({ component: 'consumer' }, 0);
     this.connection.set({ component: 'temporal' }, 0);
@@ -53,6 +56,10 @@ export class BridgeMetrics {
 
   paused(partitions: number): void {
     this.pausedGauge.set(partitions);
+  }
+
+  stuck(partitions: number): void {
+    this.stuckGauge.set(partitions);
   }
 
   assignedPartitions(n: number): void {

@@ -3,7 +3,6 @@ import { Kafka, logLevel, type Consumer, type EachBatchPayload, type KafkaMessag
 import type { Client } from '@temporalio/client';
 import type { ObjectStore } from '../adapters/storage/object-store';
 import type { Config } from '../config/config';
-import type { InvalidMessageInput } from '../shared/pipeline-types';
 import type { Logger } from '../observability/logger';
 import {
   breakerSettings,
@@ -12,8 +11,16 @@ import {
   type CircuitBreakers,
 } from '../adapters/circuit-breaker';
 import type { BridgeMetrics } from './bridge-metrics';
-import { invalid, MAX_INLINE_PAYLOAD_BYTES, toStartRequest, type StartRequest } from './start-request';
-import { startWorkflow, StartRejectedError, type StartOutcome } from './workflow-starter';
+import { fitInput } from './claim-check';
+import { PartitionPauses, type StuckPartition } from './partition-pauses';
+import { invalid, toStartRequest, type StartRequest } from './start-request';
+import {
+  isTemporalUnavailable,
+  startWorkflow,
+  StartRejectedError,
+  StartThrottledError,
+  type StartOutcome,
+} from './workflow-starter';
 
 export interface BridgeDeps {
   readonly config: Config;
@@ -30,25 +37,34 @@ export interface BridgeDeps {
 /** The bridge's breakers, from BREAKER_* settings: `temporal` (workflow starts) and `kafka_consumer`. */
 export function bridgeBreakers(breakers: CircuitBreakers, config: Config): BridgeDeps['breakers'] {
   const settings = breakerSettings(config);
-  return { temporal: breakers.get('temporal', settings), kafka: breakers.get('kafka_consumer', settings) };
+  return {
+    // Counts only Temporal-wide unavailability: one rejected input or rate limiting opens nothing.
+    temporal: breakers.get('temporal', settings, isTemporalUnavailable),
+    kafka: breakers.get('kafka_consumer', settings),
+  };
 }
 
-/** Starts wait because the workers are behind; not an error, the backlog just stays in Kafka. */
-class BackPressure extends Error {}
+/** A message was not handed over because the bridge is stopping or lost the partition; it is fetched again. */
+class NotHandedOver extends Error {}
 
-const RETRY_MIN_MS = 250;
-const RETRY_MAX_MS = 10_000;
+const BACK_PRESSURE_POLL_MIN_MS = 100;
+const BACK_PRESSURE_POLL_MAX_MS = 2_000;
+/** A start Temporal rejects is turned into a claim check or a DLQ entry at most this often per message. */
+const MAX_REJECTIONS = 2;
 
 /**
  * Kafka → Temporal: one workflow start per message, offsets committed only after every earlier message of the
- * partition was handed to Temporal (started, or recognised as a duplicate). While Temporal is unavailable the
- * partition is paused and the start retried with backoff; nothing is skipped. Lifecycle: start / stop.
+ * partition was handed to Temporal (started, or recognised as a duplicate). A message that cannot be handed over
+ * ends its partition's batch: that partition alone is paused and tried again after a backoff, the others keep
+ * flowing (kafkajs fetches again only when every batch of a fetch is done); nothing is skipped. Lifecycle:
+ * start / stop.
  */
 export class KafkaBridge {
   private readonly consumer: Consumer;
+  private readonly pauses: PartitionPauses;
   private stopping = false;
-  private pausedPartitions = new Set<string>();
   private member = false;
+  private stuckTimer?: NodeJS.Timeout;
 
   constructor(private readonly deps: BridgeDeps) {
     const { config } = deps;
@@ -59,6 +75,12 @@ export class KafkaBridge {
       sessionTimeout: 30_000,
       heartbeatInterval: 3_000,
     });
+    this.pauses = new PartitionPauses(
+      (topic, partition) => this.consumer.resume([{ topic, partitions: [partition] }]),
+      deps.metrics,
+      deps.log,
+      config.bridgeStuckPartitionS * 1000,
+    );
   }
 
   async start(): Promise<void> {
@@ -74,7 +96,10 @@ export class KafkaBridge {
       membership(true);
       this.deps.log.info('joined consumer group', { group: config.consumerGroup, assigned_partitions: assigned });
     });
-    this.consumer.on(events.REBALANCING, () => membership(false));
+    this.consumer.on(events.REBALANCING, () => {
+      membership(false);
+      this.pauses.clear();
+    });
     this.consumer.on(events.STOP, () => membership(false));
     this.consumer.on(events.DISCONNECT, () => membership(false));
     this.consumer.on(events.CRASH, (e) => {
@@ -97,12 +122,16 @@ export class KafkaBridge {
       partitionsConsumedConcurrently: config.bridgePartitionsConcurrently,
       eachBatch: (payload) => this.handleBatch(payload),
     });
+    this.stuckTimer = setInterval(() => metrics.stuck(this.pauses.stuck().length), 1_000);
+    this.stuckTimer.unref();
   }
 
   /** Stops fetching, lets in-flight starts finish, commits what was handed over, leaves the group. */
   async stop(): Promise<void> {
     this.stopping = true;
+    clearInterval(this.stuckTimer);
     await this.consumer.disconnect();
+    this.pauses.clear();
     this.member = false;
     this.deps.metrics.connected('consumer', false);
   }
@@ -112,36 +141,42 @@ export class KafkaBridge {
     return this.member;
   }
 
+  /** Partitions that have failed to hand a message over for longer than BRIDGE_STUCK_PARTITION_S. */
+  stuckPartitions(): StuckPartition[] {
+    return this.pauses.stuck();
+  }
+
   /**
    * Hands a partition's batch over with a sliding window of at most BRIDGE_MAX_IN_FLIGHT / partitions starts in
    * flight (a new one begins as soon as any finishes, not when a whole chunk has), and resolves the offset of the
-   * handed-over prefix as it grows. A message not handed over (the bridge stops, or the partition was revoked) ends
-   * the batch: nothing after it is resolved, so it is fetched again.
+   * handed-over prefix as it grows. A message not handed over ends the batch: nothing after it is resolved, so it is
+   * fetched again; on a failure the partition is paused and resumed after a backoff.
    */
   private async handleBatch(payload: EachBatchPayload): Promise<void> {
     const { batch, resolveOffset, heartbeat, commitOffsetsIfNecessary, isRunning, isStale } = payload;
+    const { topic, partition, messages } = batch;
     const window = Math.max(
       1,
       Math.floor(this.deps.config.bridgeMaxInFlight / this.deps.config.bridgePartitionsConcurrently),
     );
-    const { messages } = batch;
     const handed: boolean[] = new Array<boolean>(messages.length).fill(false);
     const active = new Set<Promise<void>>();
     let prefix = 0; // messages[0..prefix) are handed over and resolved
-    let failed = false;
-    for (let i = 0; i < messages.length && !failed; i++) {
+    let failure: { error: unknown } | undefined;
+    for (let i = 0; i < messages.length && !failure; i++) {
       if (this.stopping || !isRunning() || isStale()) break;
       if (active.size >= window) await Promise.race(active);
-      if (failed) break;
-      const task: Promise<void> = this.handOver(batch.topic, batch.partition, messages[i], payload).then(
+      if (failure) break;
+      const task: Promise<void> = this.handOver(topic, partition, messages[i], payload).then(
         () => {
           handed[i] = true;
           const before = prefix;
           while (prefix < messages.length && handed[prefix]) prefix++;
           if (prefix > before) resolveOffset(messages[prefix - 1].offset);
+          this.pauses.succeeded(topic, partition);
         },
-        () => {
-          failed = true;
+        (error: unknown) => {
+          failure ??= { error };
         },
       );
       const tracked = task.finally(() => active.delete(tracked));
@@ -154,23 +189,40 @@ export class KafkaBridge {
     await Promise.all(active);
     await commitOffsetsIfNecessary();
     await heartbeat();
+    if (failure && !(failure.error instanceof NotHandedOver) && !this.stopping && isRunning() && !isStale()) {
+      // Only this partition waits: the batch ends here, so kafkajs fetches again for the others.
+      payload.pause();
+      const why =
+        failure.error instanceof CircuitOpenError
+          ? 'the temporal circuit breaker is open'
+          : `a message could not be handed over (${String(failure.error)})`;
+      this.pauses.paused(topic, partition, 'failure', why);
+      this.pauses.resumeAfter(topic, partition, this.pauses.failed(topic, partition, failure.error));
+    }
   }
 
-  /** Hands one message to Temporal, retrying (partition paused) until it is accepted or the bridge stops. */
+  /**
+   * Hands one message to Temporal: one start attempt (after waiting out back-pressure). An input too large for
+   * Temporal is stored as a claim check first; an input Temporal rejects becomes a claim check or a DLQ entry.
+   * Throws when the message was not handed over; the caller pauses the partition and it is tried again.
+   */
   private async handOver(
     topic: string,
     partition: number,
     message: KafkaMessage,
     payload: EachBatchPayload,
   ): Promise<StartOutcome> {
-    const { config, metrics, log, breakers } = this.deps;
+    const { config, metrics, log, breakers, store } = this.deps;
     const fetchedAt = performance.now();
-    let req = toStartRequest(config, topic, partition, message);
-    if (req.kind === 'invalid') req = await this.storeLargePayload(req, message);
-    let delay = RETRY_MIN_MS;
-    for (;;) {
+    let req = await fitInput(
+      toStartRequest(config, topic, partition, message),
+      message,
+      store,
+      config.bridgeMaxInputBytes,
+    );
+    for (let rejections = 0; ; ) {
+      await this.admitted(topic, partition, payload);
       try {
-        if (this.deps.admission && !this.deps.admission.admits()) throw new BackPressure('too many workflows running');
         const started = performance.now();
         const outcome = await breakers.temporal.run(() => startWorkflow(this.deps.client, config.taskQueue, req));
         metrics.workflowStart(outcome, req.kind, (performance.now() - started) / 1000);
@@ -179,67 +231,70 @@ export class KafkaBridge {
           req.kind === 'invalid' ? 'invalid' : outcome === 'duplicate' ? 'duplicate' : 'success',
           (performance.now() - fetchedAt) / 1000,
         );
-        this.resumeIfPaused(topic, partition);
         if (outcome === 'duplicate')
           log.info('duplicate delivery: workflow already exists, nothing started', logFields(req, partition, message));
         else if (req.kind === 'invalid')
           log.warn('invalid message sent to the DLQ', logFields(req, partition, message));
+        else if ('claimCheck' in req.args[0] && req.args[0].claimCheck)
+          log.info('large event started with a claim check', {
+            ...logFields(req, partition, message),
+            bytes: req.args[0].claimCheck.bytes,
+            claim_check: req.args[0].claimCheck.path,
+          });
         return outcome;
       } catch (err) {
-        if (err instanceof StartRejectedError && req.kind === 'event') {
-          metrics.processingError('start_rejected');
-          // Temporal will never accept this input (e.g. too large): it becomes a visible DLQ entry instead.
-          req = await this.storeLargePayload(
-            invalid(req.args[0].source, message, `Temporal rejected the start: ${err.message}`),
-            message,
-          );
+        metrics.workflowStart('error', req.kind, 0);
+        metrics.processingError(errorCategory(err));
+        if (err instanceof StartRejectedError && rejections++ < MAX_REJECTIONS) {
+          // Temporal will never accept this input: a smaller one (claim check) or a visible DLQ entry instead.
+          const claimed = req.kind === 'event' && 'claimCheck' in req.args[0] && req.args[0].claimCheck;
+          req =
+            req.kind === 'event' && err.tooLarge && !claimed
+              ? await fitInput(req, message, store, 0)
+              : await fitInput(
+                  invalid(req.args[0].source, message, `Temporal rejected the start: ${err.message}`),
+                  message,
+                  store,
+                  req.kind === 'invalid' ? 0 : config.bridgeMaxInputBytes,
+                );
+          log.warn('Temporal rejected a start; sending a smaller input', {
+            ...logFields(req, partition, message),
+            error: err.message,
+            kind: req.kind,
+          });
           continue;
         }
-        if (!(err instanceof BackPressure)) {
-          metrics.workflowStart('error', req.kind, 0);
-          metrics.processingError(err instanceof CircuitOpenError ? 'circuit_open' : 'temporal_unavailable');
-        }
-        if (this.stopping || !payload.isRunning() || payload.isStale()) throw err;
-        this.pause(topic, partition, payload, err);
-        await sleep(delay);
-        delay = Math.min(delay * 2, RETRY_MAX_MS);
-        await payload.heartbeat();
+        throw err;
       }
     }
   }
 
-  private pause(topic: string, partition: number, payload: EachBatchPayload, err: unknown): void {
-    const id = `${topic}/${partition}`;
-    if (!this.pausedPartitions.has(id)) {
-      this.pausedPartitions.add(id);
-      payload.pause();
-      this.deps.metrics.paused(this.pausedPartitions.size);
-      const why =
-        err instanceof BackPressure
-          ? `${this.deps.config.bridgeMaxOpenWorkflows} or more workflows running (BRIDGE_MAX_OPEN_WORKFLOWS)`
-          : 'Temporal did not accept a start';
-      this.deps.log.warn(`${why}; partition paused, retrying`, { topic, partition, error: String(err) });
+  /** Waits while back-pressure holds starts back (the partition counts as paused meanwhile). */
+  private async admitted(topic: string, partition: number, payload: EachBatchPayload): Promise<void> {
+    const { admission, config } = this.deps;
+    let delay = BACK_PRESSURE_POLL_MIN_MS;
+    while (admission && !admission.admits()) {
+      if (this.stopping || !payload.isRunning() || payload.isStale()) throw new NotHandedOver('stopping');
+      if (delay === BACK_PRESSURE_POLL_MIN_MS) payload.pause();
+      this.pauses.paused(
+        topic,
+        partition,
+        'back_pressure',
+        `${config.bridgeMaxOpenWorkflows} or more workflows running (BRIDGE_MAX_OPEN_WORKFLOWS)`,
+      );
+      await sleep(delay);
+      delay = Math.min(delay * 2, BACK_PRESSURE_POLL_MAX_MS);
+      await payload.heartbeat();
     }
+    if (this.stopping || !payload.isRunning() || payload.isStale()) throw new NotHandedOver('stopping');
   }
+}
 
-  private resumeIfPaused(topic: string, partition: number): void {
-    const id = `${topic}/${partition}`;
-    if (this.pausedPartitions.delete(id)) {
-      this.consumer.resume([{ topic, partitions: [partition] }]);
-      this.deps.metrics.paused(this.pausedPartitions.size);
-      this.deps.log.info('starts accepted again; partition resumed', { topic, partition });
-    }
-  }
-
-  /** An invalid payload too large for a workflow input is kept whole in the lakehouse; the input points to it. */
-  private async storeLargePayload(req: StartRequest, message: KafkaMessage): Promise<StartRequest> {
-    const [input] = req.args as [InvalidMessageInput];
-    if (input.payloadBytes <= MAX_INLINE_PAYLOAD_BYTES) return req;
-    const path = `Files/quarantine/${input.source.topic}/${input.source.partition}/${input.source.offset}.bin`;
-    await this.deps.store.put(path, message.value ?? Buffer.alloc(0));
-    const head = input.payload.slice(0, 4096);
-    return { ...req, args: [{ ...input, payload: head, storedAt: path }] };
-  }
+function errorCategory(err: unknown): string {
+  if (err instanceof StartRejectedError) return 'start_rejected';
+  if (err instanceof StartThrottledError) return 'temporal_throttled';
+  if (err instanceof CircuitOpenError) return 'circuit_open';
+  return 'temporal_unavailable';
 }
 
 function logFields(req: StartRequest, partition: number, message: KafkaMessage): Record<string, unknown> {

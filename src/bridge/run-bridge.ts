@@ -40,6 +40,8 @@ export async function runBridge(config: Config, log: Logger, stop: AbortSignal):
   const ops = await startOpsServer(config.metricsPort, registry, async () => {
     const problems = await dependencyProblems(admin, connection);
     if (!bridge.isGroupMember()) problems.push(`kafka: not a member of consumer group ${config.consumerGroup}`);
+    for (const p of bridge.stuckPartitions())
+      problems.push(`bridge: ${p.topic}/${p.partition} has not handed a message over for ${p.seconds} s: ${p.error}`);
     return problems;
   });
   const stopTemporalWatch = watchTemporal(connection, metrics, log, CONNECTIVITY_INTERVAL_MS);

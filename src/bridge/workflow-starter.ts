@@ -8,15 +8,40 @@ import type { StartRequest } from './start-request';
 
 export type StartOutcome = 'started' | 'duplicate';
 
-/** Temporal refused the start because of its arguments (e.g. too large): retrying the same start cannot help. */
+/**
+ * Temporal refused the start because of its arguments: retrying the same start cannot help. `tooLarge`: the
+ * refusal was about size (a smaller input, e.g. a claim check, may pass).
+ */
 export class StartRejectedError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    readonly tooLarge: boolean,
+  ) {
     super(message);
     this.name = 'StartRejectedError';
   }
 }
 
+/** Temporal is rate limiting (RESOURCE_EXHAUSTED that is not about size): retry later; Temporal itself is up. */
+export class StartThrottledError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'StartThrottledError';
+  }
+}
+
+/**
+ * Whether a failed start says Temporal as a whole is unavailable (what the `temporal` breaker counts): not a
+ * refusal of one input, nor rate limiting, nor back-pressure.
+ */
+export function isTemporalUnavailable(err: unknown): boolean {
+  return !(err instanceof StartRejectedError || err instanceof StartThrottledError);
+}
+
 const INVALID_ARGUMENT = 3;
+const RESOURCE_EXHAUSTED = 8;
+// gRPC's "received message larger than max" and Temporal's blob size limit errors.
+const SIZE_MESSAGE = /larger than max|message (size|length)|size limit|too large|exceeds? (the )?(max|limit)/i;
 const START_DEADLINE_MS = 10_000;
 
 /**
@@ -45,8 +70,13 @@ export async function startWorkflow(client: Client, taskQueue: string, req: Star
       : isGrpcServiceError((err as { cause?: unknown })?.cause)
         ? (err as { cause: unknown }).cause
         : undefined;
-    if (grpc && isGrpcServiceError(grpc) && grpc.code === INVALID_ARGUMENT)
-      throw new StartRejectedError(grpc.details || grpc.message);
+    if (!grpc || !isGrpcServiceError(grpc)) throw err;
+    const text = grpc.details || grpc.message;
+    if (grpc.code === INVALID_ARGUMENT) throw new StartRejectedError(text, SIZE_MESSAGE.test(text));
+    if (grpc.code === RESOURCE_EXHAUSTED) {
+      if (SIZE_MESSAGE.test(text)) throw new StartRejectedError(text, true);
+      throw new StartThrottledError(text);
+    }
     throw err;
   }
 }

@@ -74,8 +74,12 @@ export function viewText(entry: DlqEntry, run: RunFailure, audit: readonly Audit
   for (const a of audit) {
     out.push(`  ${a.time} ${a.action} by ${a.operator}: ${a.result}${a.reason ? ` — ${a.reason}` : ''}`);
   }
-  const input = run.input as { event?: unknown; payload?: unknown } | null;
+  const input = run.input as { event?: unknown; claimCheck?: { path: string; bytes: number } } | null;
   out.push('', entry.kind === 'invalid' ? 'Raw message:' : 'Event:');
+  if (input?.claimCheck)
+    out.push(
+      `(headline only: the whole event, ${input.claimCheck.bytes} bytes, is stored at ${input.claimCheck.path})`,
+    );
   out.push(JSON.stringify(entry.kind === 'invalid' ? input : input?.event, null, 2));
   return out.join('\n');
 }

@@ -27,4 +27,16 @@ export const RESILIENCE_KEYS = {
     'The bridge pauses consuming while this many pipeline workflows are running (backlog stays in Kafka); 0 = no limit',
     z.coerce.number().int().min(0),
   ),
+  bridgeMaxInputBytes: key(
+    'BRIDGE_MAX_INPUT_BYTES',
+    '262144',
+    'Largest workflow input the bridge sends; a larger event is stored as a claim check in the lakehouse (Temporal refuses payloads over 2 MB)',
+    z.coerce.number().int().min(16_384).max(1_048_576),
+  ),
+  bridgeStuckPartitionS: key(
+    'BRIDGE_STUCK_PARTITION_S',
+    '300',
+    'Seconds a partition may fail to hand a message over before the bridge reports not ready (bridge_stuck_partitions)',
+    positiveInt,
+  ),
 } as const;

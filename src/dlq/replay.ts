@@ -189,6 +189,10 @@ export async function replayAmended(
   const run = await dlq.run(entry);
   const input = run.input as unknown as IngestXactInput | null;
   if (!input?.event) throw new Error(`${entry.workflowId}: the failed run's input could not be read`);
+  if (input.claimCheck)
+    throw new DlqUsageError(
+      `${entry.workflowId} is a large event stored at ${input.claimCheck.path}; its URLs cannot be amended (use dlq replay)`,
+    );
   const urls = Array.isArray(input.event.data.attachments) ? [...(input.event.data.attachments as unknown[])] : [];
   for (const c of changes) {
     try {

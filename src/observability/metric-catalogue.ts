@@ -65,7 +65,13 @@ export const METRICS = {
   },
   bridge_paused_partitions: {
     type: 'gauge',
-    help: 'Partitions the bridge paused because Temporal does not accept starts (or the Temporal breaker is open)',
+    help: 'Partitions the bridge has paused: a message not handed over yet (each paused alone), or back-pressure',
+    labels: [],
+    processes: ['bridge'],
+  },
+  bridge_stuck_partitions: {
+    type: 'gauge',
+    help: 'Partitions failing to hand a message over for longer than BRIDGE_STUCK_PARTITION_S (readiness is false)',
     labels: [],
     processes: ['bridge'],
   },

@@ -14,6 +14,8 @@ export const ERROR_TYPES = {
   InvalidEvent: { category: 'invalid_event', stage: 'decode' },
   /** The event is valid JSON but cannot be processed as it is (e.g. attachments without assignmentId). */
   InvalidEventContent: { category: 'invalid_event', stage: 'validate' },
+  /** A large event's claim check is missing or does not hold the bytes the bridge stored (lakehouse damaged). */
+  ClaimCheckUnreadable: { category: 'permanent', stage: 'decode' },
   UrlNotAllowed: { category: 'permanent', stage: 'validate' },
   PrivateAddress: { category: 'permanent', stage: 'validate' },
   PresignedUrlExpired: { category: 'permanent', stage: 'validate' },

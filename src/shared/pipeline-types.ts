@@ -18,11 +18,28 @@ export interface RetrySchedule {
   readonly maximumAttempts: number;
 }
 
+/**
+ * A large event kept out of Temporal (claim check): the message's bytes are stored in the lakehouse at `path`, and
+ * the run's input holds this reference instead of the event. `sha256` and `bytes` let the loader refuse anything
+ * but the exact message.
+ */
+export interface ClaimCheck {
+  readonly path: string;
+  readonly bytes: number;
+  readonly sha256: string;
+}
+
 /** Input of ingestXactEvent, built by the bridge. */
 export interface IngestXactInput {
+  /**
+   * The decoded event. With `claimCheck`, only its headline: type, time, trace id and `data.assignmentId`
+   * (what the workflow and the inventory rows need); the whole event is read from the claim check.
+   */
   readonly event: XactEvent;
   /** The message exactly as decoded (the original row), kept for the Delta raw_json column and the DLQ view. */
   readonly rawJson: string;
+  /** Set when the message was too large for a workflow input: `rawJson` is then empty. */
+  readonly claimCheck?: ClaimCheck;
   readonly source: KafkaSource;
   readonly retry: RetrySchedule;
   readonly maxParallelAttachments: number;

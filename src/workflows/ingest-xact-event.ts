@@ -69,7 +69,10 @@ async function ingest(input: IngestXactInput): Promise<IngestSummary> {
   }).transferAttachment;
 
   let plans: AttachmentPlan[];
-  if (input.localSteps) {
+  if (input.claimCheck) {
+    const ref = input.claimCheck;
+    plans = await step('delta', () => local.recordClaimCheckedEventAndPlan(ref));
+  } else if (input.localSteps) {
     plans = await step('delta', () => local.recordEventAndPlan(event, input.rawJson));
   } else {
     await step('delta', () => legacy.recordEvent(event, input.rawJson));

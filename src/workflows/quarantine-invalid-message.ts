@@ -19,11 +19,12 @@ async function quarantine(input: InvalidMessageInput): Promise<never> {
     { key: SEARCH_ATTRIBUTES.failedStage, value: stage },
   ]);
   const where = `${input.source.topic}/${input.source.partition}@${input.source.offset}`;
-  setCurrentDetails(`invalid message at ${where} (${input.payloadBytes} bytes): ${input.reason}`);
+  const stored = input.storedAt ? ` (whole payload stored at ${input.storedAt})` : '';
+  setCurrentDetails(`invalid message at ${where} (${input.payloadBytes} bytes): ${input.reason}${stored}`);
   throw ApplicationFailure.create({
     type: 'InvalidEvent',
     nonRetryable: true,
-    message: `invalid message at ${where}: ${input.reason}`,
+    message: `invalid message at ${where}: ${input.reason}${stored}`,
     details: [input],
   });
 }

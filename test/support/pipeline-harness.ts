@@ -6,6 +6,7 @@ import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { Client, Connection, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import { Registry } from 'prom-client';
 import { LocalObjectStore } from '../../src/adapters/storage/local-store';
+import type { ObjectStore } from '../../src/adapters/storage/object-store';
 import { BridgeMetrics } from '../../src/bridge/bridge-metrics';
 import { bridgeBreakers, KafkaBridge } from '../../src/bridge/kafka-bridge';
 import { CircuitBreakers } from '../../src/adapters/circuit-breaker';
@@ -23,6 +24,15 @@ export interface RunOutcome {
   readonly message?: string;
   readonly details?: unknown[];
   readonly searchAttributes: Record<string, unknown>;
+}
+
+export interface HarnessOptions {
+  /** false: start without the bridge (see startBridge). */
+  readonly bridge?: boolean;
+  /** Topic-level configuration of the harness's topic (e.g. max.message.bytes). */
+  readonly topicConfig?: { name: string; value: string }[];
+  /** Wraps the bridge's object store (e.g. to inject storage faults). */
+  readonly bridgeStore?: (store: ObjectStore) => ObjectStore;
 }
 
 /**
@@ -43,14 +53,14 @@ export class PipelineHarness {
   lakehouse!: string;
   topic!: string;
 
-  static async start(
-    overrides: Record<string, string> = {},
-    opts: { bridge?: boolean } = {},
-  ): Promise<PipelineHarness> {
+  static async start(overrides: Record<string, string> = {}, opts: HarnessOptions = {}): Promise<PipelineHarness> {
     const h = new PipelineHarness();
+    h.options = opts;
     await h.init(overrides, opts.bridge ?? true);
     return h;
   }
+
+  private options: HarnessOptions = {};
 
   private async init(overrides: Record<string, string>, withBridge: boolean): Promise<void> {
     const id = randomUUID().slice(0, 8);
@@ -58,7 +68,7 @@ export class PipelineHarness {
     this.lakehouse = fs.mkdtempSync(path.join(os.tmpdir(), 'lakehouse-'));
     this.sample = await startSampleServer();
     const kafka = new Kafka({ clientId: 'pipeline-test', brokers: [KAFKA_BROKER], logLevel: logLevel.NOTHING });
-    await createTopic(this.topic, 6);
+    await createTopic(this.topic, 6, this.options.topicConfig ?? []);
     this.producer = kafka.producer({
       createPartitioner: Partitioners.DefaultPartitioner,
       allowAutoTopicCreation: false,
@@ -95,7 +105,7 @@ export class PipelineHarness {
     this.bridge = new KafkaBridge({
       config: this.config,
       client: this.client,
-      store: new LocalObjectStore(this.lakehouse),
+      store: (this.options.bridgeStore ?? ((s) => s))(new LocalObjectStore(this.lakehouse)),
       log,
       metrics: new BridgeMetrics(this.registry, this.topic, this.config.consumerGroup),
       breakers: bridgeBreakers(new CircuitBreakers(this.registry, log), this.config),

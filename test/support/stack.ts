@@ -49,11 +49,15 @@ export async function stopStackIfStartedByTests(): Promise<void> {
 }
 
 /** Creates a topic of the test's own on the local broker (it does not auto-create topics). */
-export async function createTopic(topic: string, numPartitions = 1): Promise<void> {
+export async function createTopic(
+  topic: string,
+  numPartitions = 1,
+  configEntries: { name: string; value: string }[] = [],
+): Promise<void> {
   const admin = new Kafka({ clientId: 'test-admin', brokers: [KAFKA_BROKER], logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions }], waitForLeaders: true });
+    await admin.createTopics({ topics: [{ topic, numPartitions, configEntries }], waitForLeaders: true });
   } finally {
     await admin.disconnect();
   }
