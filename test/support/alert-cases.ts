@@ -79,6 +79,13 @@ export const CASES: Record<string, Case> = {
     labels: { instance: 'b1' },
     below: { 'bridge_paused_partitions{instance="b1"}': '0x30' },
   },
+  BridgePartitionStuck: {
+    series: { 'bridge_stuck_partitions{instance="b1"}': '1x10' },
+    at: '2m',
+    before: '30s',
+    labels: { instance: 'b1' },
+    below: { 'bridge_stuck_partitions{instance="b1"}': '0x10' },
+  },
   KafkaDLQGrowthRapid: {
     series: { 'pipeline_dlq_entries_total{domain="xact",category="transient",stage="download"}': '0+20x40' },
     at: '8m',
