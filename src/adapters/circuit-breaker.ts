@@ -1,4 +1,11 @@
-import { BrokenCircuitError, circuitBreaker, CircuitState, ConsecutiveBreaker, handleWhen } from 'cockatiel';
+import {
+  BrokenCircuitError,
+  circuitBreaker,
+  CircuitState,
+  ConsecutiveBreaker,
+  handleWhen,
+  type IBackoff,
+} from 'cockatiel';
 import type { Registry } from 'prom-client';
 import type { Config } from '../config/config';
 import { counter, gauge } from '../observability/metric-catalogue';
@@ -9,6 +16,11 @@ export interface BreakerSettings {
   readonly failureThreshold: number;
   /** How long the circuit stays open before one probe call is let through (half-open). */
   readonly halfOpenAfterMs: number;
+  /**
+   * Optional health check asked every `everyMs` while the circuit is open: when it answers, the next call is let
+   * through at once instead of after `halfOpenAfterMs`, so callers resume within seconds of a recovery.
+   */
+  readonly probe?: { readonly check: () => Promise<unknown>; readonly everyMs: number };
 }
 
 /** The BREAKER_* settings every breaker of the processes uses (download hosts override the threshold). */
@@ -42,6 +54,9 @@ export class CircuitBreaker {
   private readonly policy;
   private reported: BreakerState = 'closed';
   private probeTimer?: NodeJS.Timeout;
+  private healthTimer?: NodeJS.Timeout;
+  /** The health probe answered since the circuit opened: the next call may go through now. */
+  private healthy = false;
   private openedAt = 0;
 
   constructor(
@@ -50,10 +65,18 @@ export class CircuitBreaker {
     counts: (err: unknown) => boolean,
     private readonly hooks: BreakerHooks,
   ) {
+    // cockatiel reads the open state's backoff duration on every call: 0 once the health probe has answered.
+    const healthy = () => this.healthy;
+    const wait: IBackoff<unknown> = {
+      get duration() {
+        return healthy() ? 0 : settings.halfOpenAfterMs;
+      },
+      next: () => wait,
+    };
     this.policy = circuitBreaker(
       handleWhen((err) => !(err instanceof CircuitOpenError) && counts(err)),
       {
-        halfOpenAfter: settings.halfOpenAfterMs,
+        halfOpenAfter: { next: () => wait },
         breaker: new ConsecutiveBreaker(settings.failureThreshold),
       },
     );
@@ -70,7 +93,7 @@ export class CircuitBreaker {
       return await this.policy.execute(fn);
     } catch (err) {
       if (err instanceof BrokenCircuitError) {
-        const wait = Math.max(0, this.openedAt + this.settings.halfOpenAfterMs - Date.now());
+        const wait = this.healthy ? 0 : Math.max(0, this.openedAt + this.settings.halfOpenAfterMs - Date.now());
         throw new CircuitOpenError(this.component, wait);
       }
       throw err;
@@ -90,8 +113,11 @@ export class CircuitBreaker {
     const state: BreakerState =
       s === CircuitState.Closed ? 'closed' : s === CircuitState.HalfOpen ? 'half_open' : 'open';
     clearTimeout(this.probeTimer);
+    clearInterval(this.healthTimer);
+    this.healthy = false;
     if (state === 'open') {
       this.openedAt = Date.now();
+      this.watchHealth();
       // cockatiel moves to half-open lazily, on the first call after the wait; report it when the wait is over,
       // so the gauge does not say "open" forever for a dependency that is simply not called again.
       this.probeTimer = setTimeout(() => {
@@ -100,6 +126,29 @@ export class CircuitBreaker {
       this.probeTimer.unref();
     }
     this.set(state);
+  }
+
+  /** While open, asks the probe every `everyMs`; its first answer lets the next call through (half-open). */
+  private watchHealth(): void {
+    const probe = this.settings.probe;
+    if (!probe) return;
+    let asking = false;
+    this.healthTimer = setInterval(() => {
+      if (asking) return;
+      asking = true;
+      probe
+        .check()
+        .then(() => {
+          if (this.reported !== 'open') return;
+          this.healthy = true;
+          clearInterval(this.healthTimer);
+          clearTimeout(this.probeTimer);
+          this.set('half_open');
+        })
+        .catch(() => undefined)
+        .finally(() => (asking = false));
+    }, probe.everyMs);
+    this.healthTimer.unref();
   }
 
   private set(state: BreakerState): void {

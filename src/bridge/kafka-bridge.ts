@@ -34,15 +34,26 @@ export interface BridgeDeps {
   readonly admission?: { admits(): boolean; started(): void };
 }
 
-/** The bridge's breakers, from BREAKER_* settings: `temporal` (workflow starts) and `kafka_consumer`. */
-export function bridgeBreakers(breakers: CircuitBreakers, config: Config): BridgeDeps['breakers'] {
+/**
+ * The bridge's breakers, from BREAKER_* settings: `temporal` (workflow starts) and `kafka_consumer`. `temporalHealth`
+ * (Temporal's health check) is asked every second while `temporal` is open, so starts resume within seconds of
+ * Temporal's return instead of after BREAKER_OPEN_S.
+ */
+export function bridgeBreakers(
+  breakers: CircuitBreakers,
+  config: Config,
+  temporalHealth?: () => Promise<unknown>,
+): BridgeDeps['breakers'] {
   const settings = breakerSettings(config);
+  const probe = temporalHealth ? { check: temporalHealth, everyMs: TEMPORAL_PROBE_MS } : undefined;
   return {
     // Counts only Temporal-wide unavailability: one rejected input or rate limiting opens nothing.
-    temporal: breakers.get('temporal', settings, isTemporalUnavailable),
+    temporal: breakers.get('temporal', { ...settings, probe }, isTemporalUnavailable),
     kafka: breakers.get('kafka_consumer', settings),
   };
 }
+
+const TEMPORAL_PROBE_MS = 1_000;
 
 /** A message was not handed over because the bridge is stopping or lost the partition; it is fetched again. */
 class NotHandedOver extends Error {}

@@ -23,7 +23,7 @@ export interface StuckPartition {
 
 const RETRY_MIN_MS = 250;
 /** Longest wait between two tries of a paused partition: starts resume within this after Temporal is back. */
-export const RETRY_MAX_MS = 4_000;
+export const RETRY_MAX_MS = 1_000;
 
 /**
  * The bridge's paused partitions, one state each: a partition whose message cannot be handed over is paused on its

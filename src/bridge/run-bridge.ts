@@ -1,4 +1,4 @@
-import { kafkaConfig, temporalConnectionOptions } from '../adapters/connections';
+import { FAST_RECONNECT_CHANNEL_ARGS, kafkaConfig, temporalConnectionOptions } from '../adapters/connections';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client, Connection } from '@temporalio/client';
 import { createObjectStore } from '../adapters/storage/create-store';
@@ -15,12 +15,16 @@ import { Admission, dependencyProblems, watchTemporal } from './bridge-monitors'
 
 const CONNECTIVITY_INTERVAL_MS = 5_000;
 const ADMISSION_INTERVAL_MS = 2_000;
+const TEMPORAL_PROBE_DEADLINE_MS = 2_000;
 import { bridgeBreakers, KafkaBridge } from './kafka-bridge';
 
 /** Runs the bridge until `stop` aborts: then stops fetching, finishes in-flight starts, commits, disconnects. */
 export async function runBridge(config: Config, log: Logger, stop: AbortSignal): Promise<void> {
   const registry = createRegistry('bridge');
-  const connection = await Connection.connect(temporalConnectionOptions(config));
+  const connection = await Connection.connect({
+    ...temporalConnectionOptions(config),
+    channelArgs: FAST_RECONNECT_CHANNEL_ARGS,
+  });
   const admin = new Kafka(kafkaConfig(config, { logLevel: logLevel.NOTHING })).admin();
   await admin.connect();
   const client = new Client({ connection, namespace: config.temporalNamespace });
@@ -33,7 +37,9 @@ export async function runBridge(config: Config, log: Logger, stop: AbortSignal):
     store: createObjectStore(config),
     log,
     metrics,
-    breakers: bridgeBreakers(breakers, config),
+    breakers: bridgeBreakers(breakers, config, () =>
+      connection.withDeadline(Date.now() + TEMPORAL_PROBE_DEADLINE_MS, () => connection.healthService.check({})),
+    ),
     admission,
   });
   // Readiness, asked live on every probe: Kafka and Temporal answer, and this process is in the consumer group.

@@ -38,8 +38,16 @@ describe('Temporal outage while events flow', function () {
     await h.produceEvents(events.slice(60));
     const left = outageMs - (Date.now() - downSince);
     if (left > 0) await new Promise((r) => setTimeout(r, left)); // the outage itself lasts outageMs, by design
+    const startedBefore = await h.metric('pipeline_workflow_starts_total', { outcome: 'started' });
     await execFileAsync('bash', [STACK_SCRIPT, 'up', 'temporal'], { timeout: 180_000 });
+    const backAt = Date.now(); // `stack.sh up` returns once Temporal answers
 
+    await until(
+      'starts resume',
+      async () => (await h.metric('pipeline_workflow_starts_total', { outcome: 'started' })) > startedBefore,
+    );
+    // A figure for docs/reliability.md, not an assertion (timings are measured, never asserted in tests).
+    console.log(`      recovery: first start ${((Date.now() - backAt) / 1000).toFixed(1)} s after Temporal was back`);
     await until('the bridge resumes', async () => (await h.metric('bridge_paused_partitions')) === 0);
     const runs = await h.waitFor(
       events.map((e) => xactWorkflowId(String(e.traceId))),

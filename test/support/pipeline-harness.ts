@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { Client, Connection, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import { Registry } from 'prom-client';
+import { FAST_RECONNECT_CHANNEL_ARGS } from '../../src/adapters/connections';
 import { LocalObjectStore } from '../../src/adapters/storage/local-store';
 import type { ObjectStore } from '../../src/adapters/storage/object-store';
 import { BridgeMetrics } from '../../src/bridge/bridge-metrics';
@@ -92,7 +93,7 @@ export class PipelineHarness {
       DELTA_COMMIT_INTERVAL_MS: '0',
       ...overrides,
     });
-    this.connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
+    this.connection = await Connection.connect({ address: TEMPORAL_ADDRESS, channelArgs: FAST_RECONNECT_CHANNEL_ARGS });
     this.client = new Client({ connection: this.connection });
     this.pipelineWorker = await createPipelineWorker(this.config);
     this.workerRun = this.pipelineWorker.worker.run();
@@ -108,7 +109,9 @@ export class PipelineHarness {
       store: (this.options.bridgeStore ?? ((s) => s))(new LocalObjectStore(this.lakehouse)),
       log,
       metrics: new BridgeMetrics(this.registry, this.topic, this.config.consumerGroup),
-      breakers: bridgeBreakers(new CircuitBreakers(this.registry, log), this.config),
+      breakers: bridgeBreakers(new CircuitBreakers(this.registry, log), this.config, () =>
+        this.connection.healthService.check({}),
+      ),
     });
     await this.bridge.start();
   }

@@ -82,4 +82,40 @@ describe('circuit breakers (kafka_circuit_breaker_state / _failures_total)', () 
     assert.equal(b.state, 'open');
     assert.deepEqual(breakers.open(), ['kafka_consumer']);
   });
+
+  it('with a health probe, lets a call through as soon as the probe answers, long before the open wait is over', async () => {
+    let up = false;
+    let asked = 0;
+    const check = async () => {
+      asked++;
+      if (!up) throw transient;
+    };
+    const b = breakers.get('temporal', {
+      failureThreshold: 1,
+      halfOpenAfterMs: 3_600_000,
+      probe: { check, everyMs: 20 },
+    });
+    await assert.rejects(b.run(fail(transient)));
+    assert.equal(b.state, 'open');
+    await until('the probe was asked while down', async () => asked >= 3, undefined, 5_000);
+    await assert.rejects(
+      b.run(async () => 'refused'),
+      (e: unknown) => e instanceof CircuitOpenError && e.retryAfterMs > 0,
+    );
+    assert.equal(b.state, 'open', 'a failing probe keeps the circuit open');
+    up = true;
+    await until('the breaker reports half-open', async () => b.state === 'half_open', undefined, 5_000);
+    assert.equal(await b.run(async () => 'through'), 'through');
+    assert.equal(b.state, 'closed');
+    // Opened again, the probe starts over: one answer is not a pass for the next outage.
+    up = false;
+    await assert.rejects(b.run(fail(transient)));
+    assert.equal(b.state, 'open');
+    const before = asked;
+    await until('asked again', async () => asked > before + 2, undefined, 5_000);
+    await assert.rejects(
+      b.run(async () => 'refused'),
+      CircuitOpenError,
+    );
+  });
 });
