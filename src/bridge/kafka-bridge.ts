@@ -54,6 +54,14 @@ export function bridgeBreakers(
 }
 
 const TEMPORAL_PROBE_MS = 1_000;
+const HEARTBEAT_MS = 1_000;
+
+/**
+ * kafkajs retries requests and reconnects with backoff up to 30 s by default, so the bridge rejoined ~30 s after a
+ * broker came back. Retried at most 1 s apart, it rejoins within seconds; after ~40 s of failures the consumer
+ * restarts itself (kafkajs' restartOnFailure) and keeps trying.
+ */
+const KAFKA_RETRY = { initialRetryTime: 200, maxRetryTime: 1_000, retries: 40 };
 
 /** A message was not handed over because the bridge is stopping or lost the partition; it is fetched again. */
 class NotHandedOver extends Error {}
@@ -79,12 +87,16 @@ export class KafkaBridge {
 
   constructor(private readonly deps: BridgeDeps) {
     const { config } = deps;
-    const kafka = new Kafka(kafkaConfig(config, { logLevel: logLevel.WARN, logCreator: kafkaLogCreator(deps.log) }));
+    const kafka = new Kafka(
+      kafkaConfig(config, { logLevel: logLevel.WARN, logCreator: kafkaLogCreator(deps.log), retry: KAFKA_RETRY }),
+    );
     this.consumer = kafka.consumer({
       groupId: config.consumerGroup,
       allowAutoTopicCreation: false,
-      sessionTimeout: 30_000,
-      heartbeatInterval: 3_000,
+      // After a broker restart kafkajs rejoins as a new member, and the group waits for the old one's session to
+      // expire before it assigns partitions: 10 s (not 30) bounds that wait. Heartbeats go every second.
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000,
     });
     this.pauses = new PartitionPauses(
       (topic, partition) => this.consumer.resume([{ topic, partitions: [partition] }]),
@@ -174,30 +186,36 @@ export class KafkaBridge {
     const active = new Set<Promise<void>>();
     let prefix = 0; // messages[0..prefix) are handed over and resolved
     let failure: { error: unknown } | undefined;
-    for (let i = 0; i < messages.length && !failure; i++) {
-      if (this.stopping || !isRunning() || isStale()) break;
-      if (active.size >= window) await Promise.race(active);
-      if (failure) break;
-      const task: Promise<void> = this.handOver(topic, partition, messages[i], payload).then(
-        () => {
-          handed[i] = true;
-          const before = prefix;
-          while (prefix < messages.length && handed[prefix]) prefix++;
-          if (prefix > before) resolveOffset(messages[prefix - 1].offset);
-          this.pauses.succeeded(topic, partition);
-        },
-        (error: unknown) => {
-          failure ??= { error };
-        },
-      );
-      const tracked = task.finally(() => active.delete(tracked));
-      active.add(tracked);
-      if (i % window === window - 1) {
-        await commitOffsetsIfNecessary();
-        await heartbeat();
+    // kafkajs heartbeats only when asked: keep the membership alive while starts are slow (up to their deadline).
+    const beat = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_MS);
+    try {
+      for (let i = 0; i < messages.length && !failure; i++) {
+        if (this.stopping || !isRunning() || isStale()) break;
+        if (active.size >= window) await Promise.race(active);
+        if (failure) break;
+        const task: Promise<void> = this.handOver(topic, partition, messages[i], payload).then(
+          () => {
+            handed[i] = true;
+            const before = prefix;
+            while (prefix < messages.length && handed[prefix]) prefix++;
+            if (prefix > before) resolveOffset(messages[prefix - 1].offset);
+            this.pauses.succeeded(topic, partition);
+          },
+          (error: unknown) => {
+            failure ??= { error };
+          },
+        );
+        const tracked = task.finally(() => active.delete(tracked));
+        active.add(tracked);
+        if (i % window === window - 1) {
+          await commitOffsetsIfNecessary();
+          await heartbeat();
+        }
       }
+      await Promise.all(active);
+    } finally {
+      clearInterval(beat);
     }
-    await Promise.all(active);
     await commitOffsetsIfNecessary();
     await heartbeat();
     if (failure && !(failure.error instanceof NotHandedOver) && !this.stopping && isRunning() && !isStale()) {

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { Kafka, logLevel } from 'kafkajs';
+import { xactWorkflowId } from '../../src/shared/pipeline-types';
+import { xactEventId } from '../../src/shared/uuid5';
+import { readWithDeltaRs } from '../support/delta-rs';
+import { PipelineHarness } from '../support/pipeline-harness';
+import { until } from '../support/poll';
+import { ensureStack, execFileAsync, KAFKA_BROKER, STACK_SCRIPT } from '../support/stack';
+
+describe('Kafka broker outage while events flow', function () {
+  this.timeout(900_000);
+  let h: PipelineHarness;
+
+  before(async () => {
+    await ensureStack();
+    h = await PipelineHarness.start();
+  });
+  after(async () => {
+    await execFileAsync('bash', [STACK_SCRIPT, 'up', 'kafka'], { timeout: 180_000 });
+    await h?.stop();
+  });
+
+  it('the bridge rejoins by itself after the broker returns; every event exactly once, offsets committed to the end', async () => {
+    const outageMs = Number(process.env.KP_OUTAGE_S ?? 20) * 1000;
+    const first = Array.from({ length: 30 }, (_, i) => h.eventWith(i, []));
+    const second = Array.from({ length: 30 }, (_, i) => h.eventWith(100 + i, []));
+    await h.produceEvents(first);
+    await h.waitFor(first.map((e) => xactWorkflowId(String(e.traceId))));
+
+    await execFileAsync('bash', [STACK_SCRIPT, 'down', 'kafka'], { timeout: 120_000 });
+    await until('the bridge notices', async () => !h.bridge.isGroupMember(), undefined, 120_000);
+    await new Promise((r) => setTimeout(r, outageMs)); // the outage itself lasts outageMs, by design
+    await execFileAsync('bash', [STACK_SCRIPT, 'up', 'kafka'], { timeout: 180_000 });
+    const backAt = Date.now(); // `stack.sh up` returns once the broker answers
+    await h.produceEvents(second);
+    const startedBefore = await h.metric('pipeline_workflow_starts_total', { outcome: 'started' });
+    await until(
+      'starts resume',
+      async () => (await h.metric('pipeline_workflow_starts_total', { outcome: 'started' })) > startedBefore,
+    );
+    // A figure for docs/reliability.md, not an assertion (timings are measured, never asserted in tests).
+    console.log(`      recovery: first start ${((Date.now() - backAt) / 1000).toFixed(1)} s after the broker was back`);
+
+    const runs = await h.waitFor(second.map((e) => xactWorkflowId(String(e.traceId))));
+    for (const r of runs.values()) assert.equal(r.status, 'completed');
+    const rows = (await readWithDeltaRs(h.tablePath('events'))).rows;
+    assert.equal(rows.length, first.length + second.length);
+    assert.deepEqual(
+      new Set(rows.map((r) => r.event_id)),
+      new Set([...first, ...second].map((e) => xactEventId(String(e.traceId)))),
+    );
+    const admin = new Kafka({ clientId: 'outage-check', brokers: [KAFKA_BROKER], logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      await until('every offset is committed', async () => {
+        const [ends, committed] = await Promise.all([
+          admin.fetchTopicOffsets(h.topic),
+          admin.fetchOffsets({ groupId: h.config.consumerGroup, topics: [h.topic] }),
+        ]);
+        const done = new Map(committed[0].partitions.map((p) => [p.partition, p.offset]));
+        return ends.every((e) => e.high === '0' || done.get(e.partition) === e.high);
+      });
+    } finally {
+      await admin.disconnect();
+    }
+  });
+});
