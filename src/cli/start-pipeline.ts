@@ -7,6 +7,7 @@ import { sampleEvent } from '../sample/sample-events';
 import { startSampleServer } from '../sample/sample-server';
 import { runStackScript, stackServerRunning } from './stack';
 import { WORKER_NODE_OPTIONS } from '../worker/node-options';
+import { ensureCompiled } from './ensure-compiled';
 import { supervise } from './supervise';
 
 export interface StartOptions {
@@ -27,7 +28,7 @@ export async function startPipeline(opts: StartOptions): Promise<number> {
   const stackWasUp = stackServerRunning('temporal') || stackServerRunning('kafka');
   let stopDemo = async (): Promise<void> => undefined;
   try {
-    await runStackScript('up');
+    await Promise.all([runStackScript('up'), ensureCompiled(log)]);
     if (stop.signal.aborted) return 0;
     // Both processes serve /metrics; on one machine the worker takes the port after the bridge's.
     const workerEnv: Record<string, string> = {
@@ -47,7 +48,15 @@ export async function startPipeline(opts: StartOptions): Promise<number> {
       temporal_ui: config.temporalUiUrl,
       lakehouse: config.lakehouseDir,
     });
-    return await supervise([{ cmd: 'bridge' }, { cmd: 'worker', env: workerEnv }], log, stop.signal);
+    const compiled = { KP_RUN_COMPILED: '1' };
+    return await supervise(
+      [
+        { cmd: 'bridge', env: compiled },
+        { cmd: 'worker', env: { ...workerEnv, ...compiled } },
+      ],
+      log,
+      stop.signal,
+    );
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
