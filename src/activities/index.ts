@@ -10,13 +10,15 @@ import { checkUrl, type UrlPolicy } from '../adapters/http/url-policy';
 import type { ObjectStore } from '../adapters/storage/object-store';
 import { disambiguate, generateBlobPath } from '../shared/blob-path';
 import type { WorkerHealth } from '../shared/health';
-import type { AttachmentPlan, ClaimCheck, TransferResult } from '../shared/pipeline-types';
+import type { AttachmentPlan, ClaimCheck, RetrySchedule, TransferResult } from '../shared/pipeline-types';
 import { sanitizeUrl } from '../shared/urls';
 import { xactMediaId } from '../shared/uuid5';
 import { attachmentUrls, dataString, type XactEvent } from '../shared/xact-event';
 import { loadClaimCheck } from './claim-check';
-import { toFailure } from './failures';
+import { toFailure, withLadderDelay } from './failures';
 import { xactAttachmentRow, xactEventRow } from './rows';
+
+const LIVENESS_HEARTBEAT_MS = 5_000;
 
 export interface ActivityDeps {
   readonly workerId: string;
@@ -79,7 +81,7 @@ export function createActivities(deps: ActivityDeps) {
     },
 
     /** Streams one attachment from its URL straight into the object store, heartbeating the bytes moved. */
-    async transferAttachment(plan: AttachmentPlan): Promise<TransferResult> {
+    async transferAttachment(plan: AttachmentPlan, retry?: RetrySchedule): Promise<TransferResult> {
       const t0 = performance.now();
       try {
         const result = await transfer(plan);
@@ -97,7 +99,8 @@ export function createActivities(deps: ActivityDeps) {
           error_category: category,
           error: err instanceof Error ? err.message : String(err),
         });
-        throw err;
+        // Runs started before the ladder moved here (no `retry` argument) keep the policy's own delays.
+        throw retry ? withLadderDelay(err, retry, Context.current().info.attempt) : err;
       }
     },
 
@@ -128,6 +131,21 @@ export function createActivities(deps: ActivityDeps) {
   /** Streams one attachment from its URL straight into the object store, heartbeating the bytes moved. */
   async function transfer(plan: AttachmentPlan): Promise<TransferResult> {
     const ctx = Context.current();
+    let bytes = 0;
+    // Heartbeats also while no byte moves (a slow source): the heartbeat timeout then means "worker lost" only.
+    const alive = setInterval(() => ctx.heartbeat({ bytes }), LIVENESS_HEARTBEAT_MS);
+    try {
+      return await transferBody(plan, ctx, (n) => (bytes = n));
+    } finally {
+      clearInterval(alive);
+    }
+  }
+
+  async function transferBody(
+    plan: AttachmentPlan,
+    ctx: Context,
+    progress: (bytes: number) => void,
+  ): Promise<TransferResult> {
     const signal = AbortSignal.any([ctx.cancellationSignal, AbortSignal.timeout(deps.transferTimeoutMs)]);
     let opened;
     try {
@@ -142,6 +160,7 @@ export function createActivities(deps: ActivityDeps) {
     const counted = new Transform({
       transform(chunk: Buffer, _enc, done) {
         bytes += chunk.length;
+        progress(bytes);
         ctx.heartbeat({ bytes });
         done(null, chunk);
       },

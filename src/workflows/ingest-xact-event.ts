@@ -24,6 +24,8 @@ import { reportingOutcome } from './sinks';
 
 type Activities = ReturnType<typeof createActivities>;
 
+const TRANSFER_HEARTBEAT_TIMEOUT = '20 seconds';
+
 // The short steps (Delta rows, planning) retry transient storage trouble for about an hour.
 const SHORT_STEP_RETRY: RetryPolicy = {
   initialInterval: '1 second',
@@ -56,17 +58,21 @@ export async function ingestXactEvent(input: IngestXactInput): Promise<IngestSum
 async function ingest(input: IngestXactInput): Promise<IngestSummary> {
   const { event } = input;
   const eventId = xactEventId(event.traceId);
-  const transfer = proxyActivities<Activities>({
+  const transferActivity = proxyActivities<Activities>({
     startToCloseTimeout: input.transferTimeoutMs,
-    heartbeatTimeout: '1 minute',
+    // The transfer heartbeats at least every 5 s while it runs: 20 s without one means its worker is gone.
+    heartbeatTimeout: TRANSFER_HEARTBEAT_TIMEOUT,
     retry: {
-      initialInterval: input.retry.initialIntervalMs,
-      backoffCoefficient: input.retry.backoffCoefficient,
+      // A transfer lost with its worker is tried again 1 s after its heartbeat timeout, on any worker. The
+      // activity's own transient failures carry the RETRY_* ladder's delay (nextRetryDelay), which wins.
+      initialInterval: '1 second',
+      backoffCoefficient: 2,
       maximumInterval: input.retry.maximumIntervalMs,
       maximumAttempts: input.retry.maximumAttempts,
       nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
     },
   }).transferAttachment;
+  const transfer = (plan: AttachmentPlan) => transferActivity(plan, input.retry);
 
   let plans: AttachmentPlan[];
   if (input.claimCheck) {

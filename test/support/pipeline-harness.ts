@@ -30,6 +30,8 @@ export interface RunOutcome {
 export interface HarnessOptions {
   /** false: start without the bridge (see startBridge). */
   readonly bridge?: boolean;
+  /** false: start without the in-process worker (see startWorker). */
+  readonly worker?: boolean;
   /** Topic-level configuration of the harness's topic (e.g. max.message.bytes). */
   readonly topicConfig?: { name: string; value: string }[];
   /** Wraps the bridge's object store (e.g. to inject storage faults). */
@@ -44,8 +46,8 @@ export class PipelineHarness {
   readonly logs: string[] = [];
   readonly registry = new Registry();
   private producer!: Producer;
-  private pipelineWorker!: PipelineWorker;
-  private workerRun!: Promise<void>;
+  private pipelineWorker?: PipelineWorker;
+  private workerRun?: Promise<void>;
   private connection!: Connection;
   bridge!: KafkaBridge;
   client!: Client;
@@ -95,9 +97,14 @@ export class PipelineHarness {
     });
     this.connection = await Connection.connect({ address: TEMPORAL_ADDRESS, channelArgs: FAST_RECONNECT_CHANNEL_ARGS });
     this.client = new Client({ connection: this.connection });
+    if (this.options.worker ?? true) await this.startWorker();
+    if (withBridge) await this.startBridge();
+  }
+
+  /** Starts the in-process worker (when the harness was started without it). */
+  async startWorker(): Promise<void> {
     this.pipelineWorker = await createPipelineWorker(this.config);
     this.workerRun = this.pipelineWorker.worker.run();
-    if (withBridge) await this.startBridge();
   }
 
   /** Starts the bridge (when the harness was started without it, e.g. to build a backlog first). */
@@ -196,11 +203,11 @@ export class PipelineHarness {
 
   async stop(): Promise<void> {
     await this.bridge?.stop();
-    this.pipelineWorker.worker.shutdown();
+    this.pipelineWorker?.worker.shutdown();
     await this.workerRun;
     await Promise.allSettled([
       this.producer.disconnect(),
-      this.pipelineWorker.connection.close(),
+      this.pipelineWorker?.connection.close(),
       this.connection.close(),
       this.sample.close(),
     ]);

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { xactWorkflowId, type IngestSummary } from '../../src/shared/pipeline-types';
+import { PipelineHarness } from '../support/pipeline-harness';
+import { until } from '../support/poll';
+import { localPipelineEnv, startPipelineProcess, type PipelineProcess } from '../support/processes';
+import { ensureStack } from '../support/stack';
+
+/**
+ * A worker killed with SIGKILL in the middle of a transfer: its activity is retried on the other worker once its
+ * heartbeat timeout (20 s) has passed, with the production retry ladder (first retry 5 minutes) left as it is.
+ */
+describe('a worker lost mid-transfer', function () {
+  this.timeout(600_000);
+  let h: PipelineHarness;
+  let doomed: PipelineProcess | undefined;
+
+  before(async () => {
+    await ensureStack();
+    // The default ladder on purpose: a lost worker must not wait for RETRY_INITIAL_INTERVAL_S.
+    h = await PipelineHarness.start(
+      { RETRY_INITIAL_INTERVAL_S: '300', RETRY_BACKOFF: '2', RETRY_MAX_INTERVAL_S: '2400' },
+      { worker: false },
+    );
+  });
+  after(async () => {
+    doomed?.child.kill('SIGKILL');
+    await h?.stop();
+  });
+
+  it('retries the transfer on another worker within ~30 s, and the run completes once', async () => {
+    doomed = await startPipelineProcess(
+      'worker',
+      localPipelineEnv(h.config.taskQueue, h.lakehouse, {
+        XACT_EVENTS_TOPIC: h.topic,
+        TEMPORAL_TASK_QUEUE: h.config.taskQueue,
+        METRICS_PORT: '0',
+        DELTA_COMMIT_INTERVAL_MS: '0',
+      }),
+    );
+    const route = '/slow/4000/W1/estimate.pdf';
+    const event = h.eventWith(1, [`${h.sample.url}${route}?bytes=2000`]);
+    await h.produceEvents([event]);
+    await until('the doomed worker started the transfer', async () => h.sample.requests(route) === 1);
+    await h.startWorker();
+    const killedAt = Date.now();
+    doomed.child.kill('SIGKILL');
+    await until('the transfer is tried again', async () => h.sample.requests(route) === 2, undefined, 120_000);
+    // A figure for docs/reliability.md, not an assertion (timings are measured, never asserted in tests).
+    console.log(
+      `      recovery: transfer retried ${((Date.now() - killedAt) / 1000).toFixed(1)} s after its worker was killed`,
+    );
+    const run = (await h.waitFor([xactWorkflowId(String(event.traceId))])).values().next().value!;
+    assert.equal(run.status, 'completed');
+    const [attachment] = (run.result as IngestSummary).attachments;
+    assert.equal(attachment.status, 'transferred');
+    assert.equal(attachment.bytes, 2000);
+  });
+});
