@@ -18,6 +18,16 @@ export function inputBytes(req: StartRequest): number {
   return defaultPayloadConverter.toPayload(req.args[0])?.data?.length ?? 0;
 }
 
+/**
+ * An upper bound of `inputBytes` without serializing: JSON escapes a byte into at most 6 characters, and an input
+ * holds the message at most twice (an event: raw text and parsed event) and the key once, plus fields of bounded
+ * size (source, retry schedule, reason). Small messages (the usual
+ * case) are thus measured for free; only those near the limit are serialized.
+ */
+function inputBound(messageAndKeyBytes: number, req: StartRequest): number {
+  return 12 * messageAndKeyBytes + (req.kind === 'invalid' ? 4 * 4096 : 0) + 16_384;
+}
+
 /** Where a message too large for a workflow input is kept: one object per Kafka offset, so a redelivery rewrites it. */
 export function claimCheckPath(source: KafkaSource, kind: StartRequest['kind']): string {
   const folder = kind === 'event' ? 'claim-checks' : 'quarantine';
@@ -42,8 +52,9 @@ export async function fitInput(
   store: ObjectStore,
   limit: number,
 ): Promise<StartRequest> {
-  if (inputBytes(req) <= limit) return req;
   const value = message.value ?? Buffer.alloc(0);
+  const keyBytes = message.key?.length ?? 0;
+  if (inputBound(value.length + keyBytes, req) <= limit || inputBytes(req) <= limit) return req;
   if (req.kind === 'event') {
     const input = req.args[0] as IngestXactInput;
     const path = claimCheckPath(input.source, 'event');

@@ -57,7 +57,7 @@ describe('fault matrix: SIGKILL of the bridge and the workers under mixed traffi
       KP_RUN_COMPILED: '1',
       METRICS_PORT: '0',
       DELTA_COMMIT_INTERVAL_MS: '0',
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: 'info',
     });
     producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();

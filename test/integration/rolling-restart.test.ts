@@ -59,7 +59,7 @@ describe('rolling restart of bridges and workers under load', function () {
       DELTA_COMMIT_INTERVAL_MS: '0',
       WORKER_SHUTDOWN_GRACE_S: '30',
       // An activity task the server hands to a worker in its last instant of polling is lost with that worker and
-      // comes back after the heartbeat timeout (1 min) plus the first retry delay: keep the delay short here.
+      // comes back after its start-to-close or heartbeat timeout (20 s): keep the retry delays short here.
       RETRY_INITIAL_INTERVAL_S: '2',
       RETRY_MAX_INTERVAL_S: '5',
       LOG_LEVEL: 'info',

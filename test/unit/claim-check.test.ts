@@ -1,0 +1,86 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { LocalObjectStore } from '../../src/adapters/storage/local-store';
+import { fitInput, inputBytes } from '../../src/bridge/claim-check';
+import { toStartRequest } from '../../src/bridge/start-request';
+import { loadConfig } from '../../src/config/config';
+import type { IngestXactInput, InvalidMessageInput } from '../../src/shared/pipeline-types';
+import { loadClaimCheck } from '../../src/activities/claim-check';
+
+const config = loadConfig({});
+const LIMIT = config.bridgeMaxInputBytes;
+
+function message(value: string | Buffer, offset = '7') {
+  return {
+    key: Buffer.from('k'),
+    value: Buffer.from(value),
+    offset,
+    timestamp: '1700000000000',
+    attributes: 0,
+    headers: {},
+  };
+}
+
+function event(extra: Record<string, unknown> = {}): string {
+  return JSON.stringify({
+    type: 'verisk.claims.property.xn.documentsReceived',
+    utcDateTime: '2026-01-02T03:04:05Z',
+    traceId: 'trace-1',
+    data: { assignmentId: 'A1', attachments: ['https://h.example/a.pdf'], ...extra },
+  });
+}
+
+describe('claim checks: the bridge keeps workflow inputs under BRIDGE_MAX_INPUT_BYTES', () => {
+  let dir: string;
+  let store: LocalObjectStore;
+  beforeEach(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'claim-'));
+    store = new LocalObjectStore(dir);
+  });
+  afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('leaves a small event as it is and writes nothing', async () => {
+    const m = message(event());
+    const req = toStartRequest(config, 't', 0, m);
+    assert.equal(await fitInput(req, m, store, LIMIT), req);
+    assert.deepEqual(fs.readdirSync(dir), []);
+  });
+
+  it('stores a large event and sends a checked reference with its headline; the activity reads it back', async () => {
+    const text = event({ notes: 'n'.repeat(300_000) });
+    const m = message(text, '42');
+    const fitted = await fitInput(toStartRequest(config, 'xact.events.raw', 3, m), m, store, LIMIT);
+    const input = fitted.args[0] as IngestXactInput;
+    assert.ok(inputBytes(fitted) < 4096, `input of ${inputBytes(fitted)} bytes`);
+    assert.equal(input.rawJson, '');
+    assert.deepEqual(input.event.data, { assignmentId: 'A1' });
+    assert.deepEqual(input.claimCheck, {
+      path: 'Files/claim-checks/xact.events.raw/3/42.json',
+      bytes: Buffer.byteLength(text),
+      sha256: createHash('sha256').update(text).digest('hex'),
+    });
+    const loaded = await loadClaimCheck(store, input.claimCheck!);
+    assert.equal(loaded.rawJson, text);
+    assert.equal(loaded.event.data.notes, 'n'.repeat(300_000));
+    // Another content at the path is refused, not ingested.
+    await store.put(input.claimCheck!.path, Buffer.from(event({ notes: 'changed' })));
+    await assert.rejects(loadClaimCheck(store, input.claimCheck!), /ClaimCheckUnreadable|holds \d+ bytes/);
+  });
+
+  it('measures escape-heavy messages exactly: 60 KB of control bytes is over the limit once escaped', async () => {
+    const m = message(Buffer.alloc(60_000, 0x01)); // not JSON: a DLQ entry; each byte becomes \u0001 in JSON
+    const req = toStartRequest(config, 't', 1, m);
+    assert.equal(req.kind, 'invalid');
+    assert.ok(inputBytes(req) > LIMIT);
+    const fitted = await fitInput(req, m, store, LIMIT);
+    const input = fitted.args[0] as InvalidMessageInput;
+    assert.equal(input.storedAt, 'Files/quarantine/t/1/7.bin');
+    assert.equal(input.payload.length, 4096);
+    assert.equal(input.payloadBytes, 60_000);
+    assert.deepEqual(fs.readFileSync(path.join(dir, input.storedAt)), m.value);
+    assert.ok(inputBytes(fitted) <= LIMIT);
+  });
+});
