@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Partitioners } from 'kafkajs';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { xactWorkflowId } from '../src/shared/pipeline-types';
+import { xactWorkflowId } from '../src/shared/ids';
 import { sampleEvent } from '../src/sample/sample-events';
 import type { SampleServer } from '../src/sample/sample-server';
 import { WORKER_NODE_OPTIONS } from '../src/worker/node-options';

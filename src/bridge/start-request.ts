@@ -2,19 +2,19 @@ import { TypedSearchAttributes, type SearchAttributePair } from '@temporalio/com
 import type { Config } from '../config/config';
 import {
   invalidMessageWorkflowId,
+  WORKFLOW_TYPES,
   XACT_DOMAIN,
   xactWorkflowId,
-  type IngestXactInput,
-  type InvalidMessageInput,
-  type KafkaSource,
-} from '../shared/pipeline-types';
+  type PipelineWorkflowType,
+} from '../shared/ids';
+import type { IngestXactInput, InvalidMessageInput, KafkaSource } from '../shared/pipeline-types';
 import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
 import { decodeXactEvent } from '../shared/xact-event';
 
 /** What the bridge asks Temporal to start for one Kafka message. */
 export interface StartRequest {
   readonly kind: 'event' | 'invalid';
-  readonly workflowType: 'ingestXactEvent' | 'quarantineInvalidMessage';
+  readonly workflowType: PipelineWorkflowType;
   readonly workflowId: string;
   readonly args: [IngestXactInput] | [InvalidMessageInput];
   readonly searchAttributes: TypedSearchAttributes;
@@ -64,7 +64,7 @@ export function toStartRequest(config: Config, topic: string, partition: number,
   };
   return {
     kind: 'event',
-    workflowType: 'ingestXactEvent',
+    workflowType: WORKFLOW_TYPES.ingestXactEvent,
     workflowId: xactWorkflowId(event.traceId),
     args: [input],
     searchAttributes: attributes([
@@ -97,7 +97,7 @@ export function invalid(source: KafkaSource, message: RawMessage, reason: string
   };
   return {
     kind: 'invalid',
-    workflowType: 'quarantineInvalidMessage',
+    workflowType: WORKFLOW_TYPES.quarantineInvalidMessage,
     workflowId: invalidMessageWorkflowId(source),
     args: [input],
     searchAttributes: attributes([]),

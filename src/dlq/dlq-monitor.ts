@@ -1,7 +1,7 @@
 import type { Gauge, Registry } from 'prom-client';
 import { gauge } from '../observability/metric-catalogue';
 import type { Logger } from '../observability/logger';
-import { XACT_DOMAIN } from '../shared/pipeline-types';
+import { XACT_DOMAIN } from '../shared/ids';
 import type { DlqService } from './dlq-service';
 import type { DlqFilter } from './query';
 import { refreshEvery } from '../observability/refresh-timer';

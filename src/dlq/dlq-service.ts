@@ -3,7 +3,8 @@ import { mapBounded } from '../shared/bounded';
 import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
 import { type AuditEntry, AuditLog } from './audit';
 import { parseRunHistory, type RunFailure } from './history';
-import { type DlqFilter, dlqQuery, DlqUsageError, traceIdOf } from './query';
+import { type DlqFilter, dlqQuery, DlqUsageError } from './query';
+import { traceIdOf, WORKFLOW_TYPES, workflowIdCandidates } from '../shared/ids';
 
 /** One DLQ entry: the current failed run of one event (or invalid message). */
 export interface DlqEntry {
@@ -148,7 +149,7 @@ export class DlqService {
   async findWithDescription(
     idOrTrace: string,
   ): Promise<{ entry: DlqEntry; description: WorkflowExecutionDescription }> {
-    const candidates = [`xact-${idOrTrace}`, ...(idOrTrace.startsWith('xact-') ? [idOrTrace] : [])];
+    const candidates = workflowIdCandidates(idOrTrace);
     for (const workflowId of candidates) {
       let current;
       try {
@@ -202,7 +203,7 @@ export class DlqService {
       workflowId: info.workflowId,
       runId: info.runId,
       traceId: sa.get(SEARCH_ATTRIBUTES.traceId) ?? traceIdOf(info.workflowId),
-      kind: info.type === 'quarantineInvalidMessage' ? 'invalid' : 'event',
+      kind: info.type === WORKFLOW_TYPES.quarantineInvalidMessage ? 'invalid' : 'event',
       failedAt: info.closeTime?.toISOString() ?? null,
       category: sa.get(SEARCH_ATTRIBUTES.errorCategory) ?? null,
       stage: sa.get(SEARCH_ATTRIBUTES.failedStage) ?? null,

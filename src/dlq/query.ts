@@ -1,10 +1,10 @@
 import { ERROR_CATEGORIES, FAILED_STAGES } from '../shared/errors';
+import { DLQ_WORKFLOW_TYPES } from '../shared/ids';
 
 /**
  * Visibility queries of the DLQ. The DLQ is the set of failed runs of the pipeline's workflow types; a run replaced
  * by a replay (reset) is not part of it (see dlq-service.ts).
  */
-export const DLQ_WORKFLOW_TYPES = ['ingestXactEvent', 'quarantineInvalidMessage'] as const;
 
 export interface DlqFilter {
   readonly domain?: string;
@@ -53,10 +53,4 @@ export function parseDuration(text: string): number {
 
 export function sinceDate(text: string | undefined, now = new Date()): Date | undefined {
   return text === undefined ? undefined : new Date(now.getTime() - parseDuration(text));
-}
-
-/** Workflow ids are `xact-<traceId>` (events) and `xact-invalid-<topic>-<p>-<offset>` (invalid messages). */
-export function traceIdOf(workflowId: string): string | null {
-  if (workflowId.startsWith('xact-invalid-')) return null;
-  return workflowId.startsWith('xact-') ? workflowId.slice('xact-'.length) : null;
 }

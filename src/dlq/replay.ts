@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { WORKFLOW_TYPES } from '../shared/ids';
 import { WorkflowIdReusePolicy } from '@temporalio/client';
 import type { SearchAttributePair, TypedSearchAttributes } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
@@ -212,7 +213,7 @@ export async function replayAmended(
   const keep = keptAttributes(description.typedSearchAttributes);
   const number = run.replayCount + 1;
   const shown = changes.map((c) => ({ from: sanitizeUrl(c.from), to: sanitizeUrl(c.to) }));
-  const handle = await dlq.client.workflow.start('ingestXactEvent', {
+  const handle = await dlq.client.workflow.start(WORKFLOW_TYPES.ingestXactEvent, {
     taskQueue: description.taskQueue,
     workflowId: entry.workflowId,
     args: [amended],

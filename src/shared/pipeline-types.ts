@@ -103,10 +103,3 @@ export interface IngestSummary {
   readonly eventId: string;
   readonly attachments: readonly AttachmentOutcome[];
 }
-
-export const XACT_DOMAIN = 'xact';
-/** Workflow id of an event: domain + trace id, so a redelivered event maps to the same run. */
-export const xactWorkflowId = (traceId: string): string => `${XACT_DOMAIN}-${traceId}`;
-/** Workflow id of an invalid message: its Kafka coordinates, so a redelivery maps to the same DLQ entry. */
-export const invalidMessageWorkflowId = (s: KafkaSource): string =>
-  `${XACT_DOMAIN}-invalid-${s.topic}-${s.partition}-${s.offset}`;

@@ -5,7 +5,7 @@ import { startOpsServer } from '../observability/http-server';
 import { createRegistry } from '../observability/registry';
 import { WorkerMetrics } from '../observability/worker-metrics';
 import { buildActivityDeps } from './build-deps';
-import { traceIdOf } from '../dlq/query';
+import { traceIdOf } from '../shared/ids';
 import { CircuitBreakers } from '../adapters/circuit-breaker';
 import { createPipelineWorker } from './create-worker';
 

@@ -9,8 +9,8 @@ import {
 } from '@temporalio/workflow';
 import { mapBounded } from '../shared/bounded';
 import { ATTACHMENTS_FAILED, classify, NON_RETRYABLE_ERROR_TYPES, type FailedStage } from '../shared/errors';
+import { XACT_DOMAIN } from '../shared/ids';
 import {
-  XACT_DOMAIN,
   type AttachmentOutcome,
   type AttachmentPlan,
   type IngestSummary,

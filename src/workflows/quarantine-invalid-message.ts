@@ -1,7 +1,8 @@
 import { ApplicationFailure, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
 import { ERROR_TYPES } from '../shared/errors';
 import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
-import { XACT_DOMAIN, type InvalidMessageInput } from '../shared/pipeline-types';
+import { XACT_DOMAIN } from '../shared/ids';
+import type { InvalidMessageInput } from '../shared/pipeline-types';
 import { reportingOutcome } from './sinks';
 
 /**

@@ -10,7 +10,7 @@ import { Registry } from 'prom-client';
 import { DlqMonitor } from '../../src/dlq/dlq-monitor';
 import { DlqService } from '../../src/dlq/dlq-service';
 import { createLogger } from '../../src/observability/logger';
-import { xactWorkflowId } from '../../src/shared/pipeline-types';
+import { xactWorkflowId } from '../../src/shared/ids';
 import { sampleEvent } from '../../src/sample/sample-events';
 import { xactEventId } from '../../src/shared/uuid5';
 import { readWithDeltaRs } from '../support/delta-rs';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { xactWorkflowId } from '../../src/shared/pipeline-types';
+import { xactWorkflowId } from '../../src/shared/ids';
 import { PipelineHarness } from '../support/pipeline-harness';
 import { ensureStack } from '../support/stack';
 

@@ -2,13 +2,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ObjectStore } from '../../src/adapters/storage/object-store';
-import {
-  invalidMessageWorkflowId,
-  xactWorkflowId,
-  type IngestSummary,
-  type IngestXactInput,
-  type InvalidMessageInput,
-} from '../../src/shared/pipeline-types';
+import { invalidMessageWorkflowId, xactWorkflowId } from '../../src/shared/ids';
+import { type IngestSummary, type IngestXactInput, type InvalidMessageInput } from '../../src/shared/pipeline-types';
 import { readWithDeltaRs } from '../support/delta-rs';
 import { PipelineHarness } from '../support/pipeline-harness';
 import { until } from '../support/poll';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { Kafka, logLevel } from 'kafkajs';
-import { xactWorkflowId } from '../../src/shared/pipeline-types';
+import { xactWorkflowId } from '../../src/shared/ids';
 import { xactEventId } from '../../src/shared/uuid5';
 import { sampleEvent } from '../../src/sample/sample-events';
 import { readWithDeltaRs } from '../support/delta-rs';

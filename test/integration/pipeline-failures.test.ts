@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { invalidMessageWorkflowId, xactWorkflowId, type InvalidMessageInput } from '../../src/shared/pipeline-types';
+import { invalidMessageWorkflowId, xactWorkflowId } from '../../src/shared/ids';
+import type { InvalidMessageInput } from '../../src/shared/pipeline-types';
 import { xactEventId } from '../../src/shared/uuid5';
 import { readWithDeltaRs } from '../support/delta-rs';
 import { PipelineHarness } from '../support/pipeline-harness';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { Kafka, logLevel } from 'kafkajs';
 import type { IngestSummary } from '../../src/shared/pipeline-types';
-import { xactWorkflowId } from '../../src/shared/pipeline-types';
+import { xactWorkflowId } from '../../src/shared/ids';
 import { xactEventId } from '../../src/shared/uuid5';
 import { sampleEvent } from '../../src/sample/sample-events';
 import { sampleBody } from '../../src/sample/sample-files';

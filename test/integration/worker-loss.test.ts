@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { xactWorkflowId, type IngestSummary } from '../../src/shared/pipeline-types';
+import { xactWorkflowId } from '../../src/shared/ids';
+import type { IngestSummary } from '../../src/shared/pipeline-types';
 import { PipelineHarness } from '../support/pipeline-harness';
 import { until } from '../support/poll';
 import { localPipelineEnv, startPipelineProcess, type PipelineProcess } from '../support/processes';

@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
-import { invalidMessageWorkflowId, xactWorkflowId } from '../../src/shared/pipeline-types';
+import { invalidMessageWorkflowId, xactWorkflowId } from '../../src/shared/ids';
 import { sampleEvent } from '../../src/sample/sample-events';
 import { PipelineHarness } from './pipeline-harness';
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { dlqQuery, DlqUsageError, parseDuration, sinceDate, traceIdOf } from '../../src/dlq/query';
+import { dlqQuery, DlqUsageError, parseDuration, sinceDate } from '../../src/dlq/query';
+import { traceIdOf } from '../../src/shared/ids';
 
 describe('DLQ visibility queries', () => {
   it('always selects failed pipeline runs and ANDs each filter', () => {

@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import * as workflows from '../../src/workflows';
+import {
+  DLQ_WORKFLOW_TYPES,
+  invalidMessageWorkflowId,
+  traceIdOf,
+  WORKFLOW_TYPES,
+  workflowIdCandidates,
+  xactWorkflowId,
+} from '../../src/shared/ids';
+
+const SRC = path.join(__dirname, '..', '..', 'src');
+
+function sourceFiles(dir: string): string[] {
+  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
+    const p = path.join(dir, d.name);
+    return d.isDirectory() ? sourceFiles(p) : d.name.endsWith('.ts') ? [p] : [];
+  });
+}
+
+describe('workflow ids and type names (src/shared/ids.ts)', () => {
+  it('maps a trace id to its workflow id and back; invalid-message and foreign ids have no trace id', () => {
+    for (const trace of ['0f8e-11', 'xact-looks-like-a-prefix', 'a b/c'])
+      assert.equal(traceIdOf(xactWorkflowId(trace)), trace);
+    const invalidId = invalidMessageWorkflowId({ topic: 'xact.events.raw', partition: 2, offset: '17', timestamp: '' });
+    assert.equal(invalidId, 'xact-invalid-xact.events.raw-2-17');
+    assert.equal(traceIdOf(invalidId), null);
+    assert.equal(traceIdOf('claimx-123'), null);
+    assert.deepEqual(workflowIdCandidates('abc'), ['xact-abc']);
+    assert.deepEqual(workflowIdCandidates('xact-abc'), ['xact-xact-abc', 'xact-abc']);
+  });
+
+  it('names exactly the workflow functions the worker registers', () => {
+    const exported = Object.keys(workflows).filter(
+      (k) => typeof (workflows as Record<string, unknown>)[k] === 'function',
+    );
+    for (const type of Object.values(WORKFLOW_TYPES))
+      assert.ok(exported.includes(type), `${type} is not exported by src/workflows`);
+    assert.deepEqual([...DLQ_WORKFLOW_TYPES].sort(), Object.values(WORKFLOW_TYPES).sort());
+  });
+
+  it('is the only file of src/ that spells a workflow id prefix or a workflow type name', () => {
+    const types = Object.values(WORKFLOW_TYPES).join('|');
+    // A quoted type name, or a quoted string starting with the id prefix (the consumer group name is not an id).
+    const spelled = new RegExp(`(['"\`])(${types})\\1|['"\`]xact-(?!event-ingester)`);
+    const offenders = sourceFiles(SRC)
+      .filter((f) => !f.endsWith(path.join('shared', 'ids.ts')))
+      .flatMap((f) =>
+        fs
+          .readFileSync(f, 'utf8')
+          .split('\n')
+          .map((line, i) => ({ where: `${path.relative(SRC, f)}:${i + 1}`, line }))
+          .filter(({ line }) => spelled.test(line) && !/^\s*(\/\/|\*)/.test(line)),
+      )
+      .map(({ where, line }) => `${where}: ${line.trim()}`);
+    assert.deepEqual(offenders, []);
+  });
+});
