@@ -6,7 +6,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { Registry } from 'prom-client';
 import { BridgeMetrics } from '../src/bridge/bridge-metrics';
 import { bridgeBreakers, KafkaBridge } from '../src/bridge/kafka-bridge';
-import { CircuitBreakers } from '../src/adapters/circuit-breaker';
+import { CircuitBreakers } from '../src/resilience/circuit-breaker';
 import { LocalObjectStore } from '../src/adapters/storage/local-store';
 import { loadConfig } from '../src/config/config';
 import { createLogger } from '../src/observability/logger';

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { CircuitOpenError } from '../adapters/circuit-breaker';
+import { CircuitOpenError } from '../resilience/circuit-breaker';
 import { DeltaSchemaError } from '../adapters/delta/schema';
 import { DownloadError } from '../adapters/http/download-error';
 import { ERROR_TYPES, NON_RETRYABLE_ERROR_TYPES, type ErrorType } from '../shared/errors';

@@ -1,4 +1,4 @@
-import { kafkaConfig } from '../adapters/connections';
+import { kafkaConfig } from '../config/connections';
 import { Kafka, logLevel, type Consumer, type EachBatchPayload, type KafkaMessage } from 'kafkajs';
 import type { Client } from '@temporalio/client';
 import type { ObjectStore } from '../adapters/storage/object-store';
@@ -9,7 +9,7 @@ import {
   CircuitOpenError,
   type CircuitBreaker,
   type CircuitBreakers,
-} from '../adapters/circuit-breaker';
+} from '../resilience/circuit-breaker';
 import type { BridgeMetrics } from './bridge-metrics';
 import { fitInput } from './claim-check';
 import { PartitionPauses, type StuckPartition } from './partition-pauses';

@@ -1,4 +1,4 @@
-import { FAST_RECONNECT_CHANNEL_ARGS, kafkaConfig, temporalConnectionOptions } from '../adapters/connections';
+import { FAST_RECONNECT_CHANNEL_ARGS, kafkaConfig, temporalConnectionOptions } from '../config/connections';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client, Connection } from '@temporalio/client';
 import { createObjectStore } from '../adapters/storage/create-store';
@@ -10,8 +10,9 @@ import { BridgeMetrics } from './bridge-metrics';
 import { DlqMonitor } from '../dlq/dlq-monitor';
 import { DlqService } from '../dlq/dlq-service';
 import { LagMonitor } from './lag-monitor';
-import { CircuitBreakers } from '../adapters/circuit-breaker';
-import { Admission, dependencyProblems, watchTemporal } from './bridge-monitors';
+import { CircuitBreakers } from '../resilience/circuit-breaker';
+import { Admission } from './admission';
+import { dependencyProblems, watchTemporal } from './bridge-monitors';
 
 const CONNECTIVITY_INTERVAL_MS = 5_000;
 const ADMISSION_INTERVAL_MS = 2_000;

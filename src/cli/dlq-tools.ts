@@ -1,9 +1,10 @@
-import { temporalConnectionOptions } from '../adapters/connections';
+import { temporalConnectionOptions } from '../config/connections';
 import { Client, Connection } from '@temporalio/client';
 import { loadConfig } from '../config/config';
 import { AuditLog } from '../dlq/audit';
 import { DlqService, NotInDlqError } from '../dlq/dlq-service';
-import { type DlqFilter, DlqUsageError, sinceDate } from '../dlq/query';
+import { type DlqFilter, DlqUsageError } from '../dlq/query';
+import { sinceDate } from './durations';
 import { awaitReplay, replay, replayAmended, replayMany, resolve } from '../dlq/replay';
 import { auditText, listText, statsText, viewText } from './dlq-format';
 

@@ -1,5 +1,5 @@
 // `kafka-pipeline start`: the local stack, the worker and the bridge (and with --demo, sample traffic).
-import { kafkaConfig } from '../adapters/connections';
+import { kafkaConfig } from '../config/connections';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { loadConfig, type Config } from '../config/config';
 import { createLogger, type Logger } from '../observability/logger';

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { key, positiveInt } from './schemas';
 
-/** Circuit breakers (src/adapters/circuit-breaker.ts) and the bridge's back-pressure. */
+/** Circuit breakers (src/resilience/circuit-breaker.ts) and the bridge's back-pressure. */
 export const RESILIENCE_KEYS = {
   breakerFailureThreshold: key(
     'BREAKER_FAILURE_THRESHOLD',

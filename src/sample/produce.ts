@@ -1,4 +1,4 @@
-import { kafkaConfig } from '../adapters/connections';
+import { kafkaConfig } from '../config/connections';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { loadConfig } from '../config/config';
 import { attachmentCounts, sampleEvent } from './sample-events';

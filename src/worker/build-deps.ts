@@ -1,6 +1,6 @@
 import os from 'node:os';
 import type { ActivityDeps, RowWriter } from '../activities';
-import { breakerSettings, CircuitBreakers, type CircuitBreaker } from '../adapters/circuit-breaker';
+import { breakerSettings, CircuitBreakers, type CircuitBreaker } from '../resilience/circuit-breaker';
 import { DeltaSchemaError } from '../adapters/delta/schema';
 import { DownloadError } from '../adapters/http/download-error';
 import { GuardedStore } from '../adapters/storage/guarded-store';

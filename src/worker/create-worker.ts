@@ -1,4 +1,4 @@
-import { temporalConnectionOptions } from '../adapters/connections';
+import { temporalConnectionOptions } from '../config/connections';
 import fs from 'node:fs';
 import path from 'node:path';
 import { NativeConnection, Worker, type InjectedSinks, type WorkerOptions } from '@temporalio/worker';

@@ -6,7 +6,7 @@ import { createRegistry } from '../observability/registry';
 import { WorkerMetrics } from '../observability/worker-metrics';
 import { buildActivityDeps } from './build-deps';
 import { traceIdOf } from '../shared/ids';
-import { CircuitBreakers } from '../adapters/circuit-breaker';
+import { CircuitBreakers } from '../resilience/circuit-breaker';
 import { createPipelineWorker } from './create-worker';
 
 /** Routes the Temporal SDK's own log lines through our JSON logger. Call once per process, before any worker. */

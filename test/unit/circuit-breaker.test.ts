@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { Registry } from 'prom-client';
-import { CircuitBreakers, CircuitOpenError } from '../../src/adapters/circuit-breaker';
+import { CircuitBreakers, CircuitOpenError } from '../../src/resilience/circuit-breaker';
 import { until } from '../support/poll';
 
 const transient = new Error('connection refused');

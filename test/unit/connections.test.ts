@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { kafkaConfig, temporalConnectionOptions } from '../../src/adapters/connections';
+import { kafkaConfig, temporalConnectionOptions } from '../../src/config/connections';
 import type { ConfigError } from '../../src/config/config';
 import { loadConfig, maskedConfig } from '../../src/config/config';
 

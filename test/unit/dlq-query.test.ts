@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { dlqQuery, DlqUsageError, parseDuration, sinceDate } from '../../src/dlq/query';
+import { parseDuration, sinceDate } from '../../src/cli/durations';
+import { dlqQuery, DlqUsageError } from '../../src/dlq/query';
 import { traceIdOf } from '../../src/shared/ids';
 
 describe('DLQ visibility queries', () => {

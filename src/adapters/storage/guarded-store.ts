@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { CircuitBreaker } from '../circuit-breaker';
+import type { CircuitBreaker } from '../../resilience/circuit-breaker';
 import type { ObjectStore } from './object-store';
 
 /**

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import { DefaultAzureCredential } from '@azure/identity';
 import type { KafkaConfig, SASLOptions } from 'kafkajs';
-import type { Config } from '../config/config';
+import type { Config } from './config';
 
 /** kafkajs client settings from the configuration: brokers, TLS, SASL PLAIN (Event Hubs) or OAUTHBEARER (Entra ID). */
 export function kafkaConfig(config: Config, extra: Omit<KafkaConfig, 'brokers'> = {}): KafkaConfig {

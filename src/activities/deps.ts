@@ -1,0 +1,31 @@
+import type { GroupCommitter } from '../adapters/delta/group-commit';
+import type { Downloader } from '../adapters/http/downloader';
+import type { UrlPolicy } from '../adapters/http/url-policy';
+import type { ObjectStore } from '../adapters/storage/object-store';
+import type { WorkerMetrics } from '../observability/worker-metrics';
+import type { CircuitBreaker } from '../resilience/circuit-breaker';
+
+/** What the activities are built from: the worker wires in the real adapters, tests their own. */
+export interface ActivityDeps {
+  readonly workerId: string;
+  readonly taskQueue: string;
+  readonly store: ObjectStore;
+  readonly filesPrefix: string;
+  readonly eventsTable: RowWriter;
+  readonly attachmentsTable: RowWriter;
+  readonly downloader: Downloader;
+  readonly urlPolicy: UrlPolicy;
+  readonly transferTimeoutMs: number;
+  readonly now?: () => Date;
+  /** The circuit breaker of one download host (absent: no breaker). */
+  readonly downloadBreaker?: (host: string) => CircuitBreaker;
+  readonly metrics?: WorkerMetrics;
+}
+
+/** Where activities append rows: a GroupCommitter, possibly behind the Delta writer's circuit breaker. */
+export type RowWriter = Pick<GroupCommitter, 'append' | 'flush'>;
+
+export interface RecordResult {
+  readonly written: number;
+  readonly duplicates: number;
+}
