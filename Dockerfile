@@ -4,10 +4,9 @@ FROM node:20.20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json ./
+COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY scripts ./scripts
-COPY test ./test
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20.20-bookworm-slim

@@ -5,7 +5,7 @@ import type { Logger } from '../observability/logger';
 import { PROJECT_ROOT } from './stack';
 
 const COMPILED_ENTRY = path.join(PROJECT_ROOT, 'dist', 'src', 'cli', 'main.js');
-const SOURCES = ['src', 'scripts', 'package.json', 'tsconfig.json'];
+const SOURCES = ['src', 'scripts', 'package.json', 'tsconfig.json', 'tsconfig.build.json'];
 
 /** Newest modification time (ms) of the files under `entries` (0 when none exists). */
 function newestMtime(entries: readonly string[]): number {

@@ -21,7 +21,7 @@ export function refreshEvery(
       },
     );
   void tick();
-  const timer = setInterval(tick, intervalMs);
+  const timer = setInterval(() => void tick(), intervalMs); // tick never rejects: failures are logged
   timer.unref();
   return () => clearInterval(timer);
 }

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { SRC, sourceFiles } from '../support/source-files';
 import * as workflows from '../../src/workflows';
 import {
   DLQ_WORKFLOW_TYPES,
@@ -10,15 +11,6 @@ import {
   workflowIdCandidates,
   xactWorkflowId,
 } from '../../src/shared/ids';
-
-const SRC = path.join(__dirname, '..', '..', 'src');
-
-function sourceFiles(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((d) => {
-    const p = path.join(dir, d.name);
-    return d.isDirectory() ? sourceFiles(p) : d.name.endsWith('.ts') ? [p] : [];
-  });
-}
 
 describe('workflow ids and type names (src/shared/ids.ts)', () => {
   it('maps a trace id to its workflow id and back; invalid-message and foreign ids have no trace id', () => {

@@ -1,7 +1,8 @@
 import * as arrow from 'apache-arrow';
 import { buildVector, encodeArrowTable, readParquet } from './parquet';
 import type { ObjectStore } from '../storage/object-store';
-import { type Action, checkpointPath, lastCheckpointPath, type Snapshot } from './log';
+import type { Action, Snapshot } from './log';
+import { checkpointPath, lastCheckpointPath } from './log-paths';
 
 /**
  * Single-part Parquet checkpoints: one row per action of the reconciled state (protocol, metaData, live adds,

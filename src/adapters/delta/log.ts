@@ -49,12 +49,9 @@ export type Action =
   | { txn: Txn }
   | { commitInfo: CommitInfo };
 
-export const LOG_DIR = '_delta_log';
-export const commitPath = (table: string, version: number): string =>
-  `${table}/${LOG_DIR}/${String(version).padStart(20, '0')}.json`;
-export const checkpointPath = (table: string, version: number): string =>
-  `${table}/${LOG_DIR}/${String(version).padStart(20, '0')}.checkpoint.parquet`;
-export const lastCheckpointPath = (table: string): string => `${table}/${LOG_DIR}/_last_checkpoint`;
+import { checkpointPath, commitPath, lastCheckpointPath, LOG_DIR } from './log-paths';
+
+export { checkpointPath, commitPath, lastCheckpointPath, LOG_DIR };
 
 /** The table state at one version: what a reader sees. */
 export class Snapshot {
