@@ -25,6 +25,7 @@ import { reportingOutcome } from './sinks';
 type Activities = ReturnType<typeof createActivities>;
 
 const TRANSFER_HEARTBEAT_TIMEOUT = '20 seconds';
+const TIMEOUT_RETRY_MS = 1_000;
 
 // The short steps (Delta rows, planning) retry transient storage trouble for about an hour.
 const SHORT_STEP_RETRY: RetryPolicy = {
@@ -65,9 +66,9 @@ async function ingest(input: IngestXactInput): Promise<IngestSummary> {
     retry: {
       // A transfer lost with its worker is tried again 1 s after its heartbeat timeout, on any worker. The
       // activity's own transient failures carry the RETRY_* ladder's delay (nextRetryDelay), which wins.
-      initialInterval: '1 second',
+      initialInterval: TIMEOUT_RETRY_MS,
       backoffCoefficient: 2,
-      maximumInterval: input.retry.maximumIntervalMs,
+      maximumInterval: Math.max(TIMEOUT_RETRY_MS, input.retry.maximumIntervalMs),
       maximumAttempts: input.retry.maximumAttempts,
       nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
     },
