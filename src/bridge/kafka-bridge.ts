@@ -1,4 +1,4 @@
-import { kafkaConfig } from '../config/connections';
+import { kafkaConfig, type KafkaSettings } from '../config/connections';
 import { Kafka, logLevel, type Consumer, type EachBatchPayload, type KafkaMessage } from 'kafkajs';
 import type { Client } from '@temporalio/client';
 import type { ObjectStore } from '../adapters/storage/object-store';
@@ -13,7 +13,7 @@ import {
 import type { BridgeMetrics } from './bridge-metrics';
 import { fitInput } from './claim-check';
 import { PartitionPauses, type StuckPartition } from './partition-pauses';
-import { invalid, toStartRequest, type StartRequest } from './start-request';
+import { invalid, toStartRequest, type RunSettings, type StartRequest } from './start-request';
 import {
   isTemporalUnavailable,
   startWorkflow,
@@ -22,8 +22,23 @@ import {
   type StartOutcome,
 } from './workflow-starter';
 
+/** The configuration the bridge uses. */
+export type BridgeSettings = KafkaSettings &
+  RunSettings &
+  Pick<
+    Config,
+    | 'eventsTopic'
+    | 'consumerGroup'
+    | 'taskQueue'
+    | 'bridgeMaxInFlight'
+    | 'bridgePartitionsConcurrently'
+    | 'bridgeMaxInputBytes'
+    | 'bridgeStuckPartitionS'
+    | 'bridgeMaxOpenWorkflows'
+  >;
+
 export interface BridgeDeps {
-  readonly config: Config;
+  readonly config: BridgeSettings;
   readonly client: Client;
   readonly store: ObjectStore;
   readonly log: Logger;
@@ -41,7 +56,7 @@ export interface BridgeDeps {
  */
 export function bridgeBreakers(
   breakers: CircuitBreakers,
-  config: Config,
+  config: Pick<Config, 'breakerFailureThreshold' | 'breakerOpenS'>,
   temporalHealth?: () => Promise<unknown>,
 ): BridgeDeps['breakers'] {
   const settings = breakerSettings(config);

@@ -35,7 +35,23 @@ export const MAX_INLINE_PAYLOAD_BYTES = 512 * 1024;
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 /** Decides, without I/O, whether a message becomes a pipeline run or a DLQ entry, and with which ids. */
-export function toStartRequest(config: Config, topic: string, partition: number, message: RawMessage): StartRequest {
+/** The settings a run takes from the configuration (they travel in its input). */
+export type RunSettings = Pick<
+  Config,
+  | 'retryInitialIntervalS'
+  | 'retryBackoff'
+  | 'retryMaxIntervalS'
+  | 'retryMaxAttempts'
+  | 'maxParallelAttachments'
+  | 'downloadTimeoutS'
+>;
+
+export function toStartRequest(
+  config: RunSettings,
+  topic: string,
+  partition: number,
+  message: RawMessage,
+): StartRequest {
   const source: KafkaSource = { topic, partition, offset: message.offset, timestamp: message.timestamp };
   const value = message.value ?? Buffer.alloc(0);
   let text: string | undefined;

@@ -4,7 +4,8 @@ import { DeltaTable } from '../adapters/delta/table';
 import { verifyTable } from '../adapters/delta/verify';
 import { XACT_ATTACHMENTS, XACT_EVENTS } from '../adapters/delta/xact-tables';
 import { createObjectStore } from '../adapters/storage/create-store';
-import { type Config, loadConfig } from '../config/config';
+import type { Config } from '../config/config';
+import { cliConfig } from './cli-config';
 
 /** The tables `delta verify|compact` know, by the name operators use. */
 function tableNamed(config: Config, name: string, command: string): { path: string; def: TableDef } | undefined {
@@ -20,7 +21,7 @@ function tableNamed(config: Config, name: string, command: string): { path: stri
 
 /** Runs `delta verify`; returns the exit code (0 clean, 1 problems found, 2 unknown table). */
 export async function runVerify(table: string, json: boolean): Promise<number> {
-  const config = loadConfig();
+  const config = cliConfig();
   const target = tableNamed(config, table, 'verify');
   if (!target) return 2;
   const report = await verifyTable(createObjectStore(config), target.path, target.def.keyColumn);
@@ -35,7 +36,7 @@ export async function runVerify(table: string, json: boolean): Promise<number> {
 
 /** Runs `delta compact`; returns the exit code (0 done, 1 a partition was skipped, 2 unknown table). */
 export async function runCompact(table: string, opts: CompactOptions & { json: boolean }): Promise<number> {
-  const config = loadConfig();
+  const config = cliConfig();
   const target = tableNamed(config, table, 'compact');
   if (!target) return 2;
   const store = createObjectStore(config);

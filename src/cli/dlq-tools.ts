@@ -1,6 +1,6 @@
 import { temporalConnectionOptions } from '../config/connections';
 import { Client, Connection } from '@temporalio/client';
-import { loadConfig } from '../config/config';
+import { cliConfig } from './cli-config';
 import { AuditLog } from '../dlq/audit';
 import { DlqService, NotInDlqError } from '../dlq/dlq-service';
 import { type DlqFilter, DlqUsageError } from '../dlq/query';
@@ -11,7 +11,7 @@ import { auditText, listText, statsText, viewText } from './dlq-format';
 /** The actions of `kafka-pipeline dlq`; each returns the exit code (0 ok, 1 error, 2 usage, 3 not in the DLQ). */
 
 async function withDlq(fn: (dlq: DlqService) => Promise<number>): Promise<number> {
-  const config = loadConfig();
+  const config = cliConfig();
   let connection: Connection | undefined;
   try {
     connection = await Connection.connect({ ...temporalConnectionOptions(config), connectTimeout: '10s' });
@@ -179,7 +179,7 @@ export function dlqStats(opts: FilterOpts & { json?: boolean }): Promise<number>
 }
 
 export async function dlqAudit(opts: { since?: string; json?: boolean }): Promise<number> {
-  const config = loadConfig();
+  const config = cliConfig();
   let since: Date | undefined;
   try {
     since = sinceDate(opts.since);

@@ -1,7 +1,8 @@
 // `kafka-pipeline start`: the local stack, the worker and the bridge (and with --demo, sample traffic).
 import { kafkaConfig } from '../config/connections';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { loadConfig, type Config } from '../config/config';
+import type { Config } from '../config/config';
+import { cliConfig } from './cli-config';
 import { createLogger, type Logger } from '../observability/logger';
 import { sampleEvent } from '../sample/sample-events';
 import { startSampleServer } from '../sample/sample-server';
@@ -19,7 +20,7 @@ export const DEMO_SAMPLE_PORT = 8765;
 const DEMO_INTERVAL_MS = 2_000;
 
 export async function startPipeline(opts: StartOptions): Promise<number> {
-  const config = loadConfig();
+  const config = cliConfig();
   const log = createLogger('start', { level: config.logLevel });
   const stop = new AbortController();
   const onSignal = (): void => stop.abort();

@@ -4,7 +4,25 @@ import type { KafkaConfig, SASLOptions } from 'kafkajs';
 import type { Config } from './config';
 
 /** kafkajs client settings from the configuration: brokers, TLS, SASL PLAIN (Event Hubs) or OAUTHBEARER (Entra ID). */
-export function kafkaConfig(config: Config, extra: Omit<KafkaConfig, 'brokers'> = {}): KafkaConfig {
+/** The configuration a Kafka client is built from. */
+export type KafkaSettings = Pick<
+  Config,
+  | 'kafkaBrokers'
+  | 'kafkaClientId'
+  | 'kafkaSecurityProtocol'
+  | 'kafkaSaslMechanism'
+  | 'kafkaSaslUsername'
+  | 'kafkaSaslPassword'
+  | 'kafkaOauthScope'
+>;
+
+/** The configuration a Temporal connection is built from. */
+export type TemporalSettings = Pick<
+  Config,
+  'temporalAddress' | 'temporalTls' | 'temporalTlsCert' | 'temporalTlsKey' | 'temporalApiKey'
+>;
+
+export function kafkaConfig(config: KafkaSettings, extra: Omit<KafkaConfig, 'brokers'> = {}): KafkaConfig {
   const tls = config.kafkaSecurityProtocol !== 'PLAINTEXT';
   let sasl: SASLOptions | undefined;
   if (config.kafkaSecurityProtocol === 'SASL_SSL' && config.kafkaSaslMechanism === 'PLAIN') {
@@ -40,7 +58,7 @@ export const FAST_RECONNECT_CHANNEL_ARGS = {
 } as const;
 
 /** Temporal connection settings: address, TLS (server-verified, or mTLS with a client pair), Cloud API key. */
-export function temporalConnectionOptions(config: Config): {
+export function temporalConnectionOptions(config: TemporalSettings): {
   address: string;
   tls?: boolean | { clientCertPair: { crt: Buffer; key: Buffer } };
   apiKey?: string;

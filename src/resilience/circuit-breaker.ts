@@ -24,7 +24,7 @@ export interface BreakerSettings {
 }
 
 /** The BREAKER_* settings every breaker of the processes uses (download hosts override the threshold). */
-export function breakerSettings(config: Config): BreakerSettings {
+export function breakerSettings(config: Pick<Config, 'breakerFailureThreshold' | 'breakerOpenS'>): BreakerSettings {
   return { failureThreshold: config.breakerFailureThreshold, halfOpenAfterMs: config.breakerOpenS * 1000 };
 }
 

@@ -1,17 +1,19 @@
-import { kafkaConfig } from '../config/connections';
+import { kafkaConfig, type KafkaSettings } from '../config/connections';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { loadConfig } from '../config/config';
+import type { Config } from '../config/config';
 import { attachmentCounts, sampleEvent } from './sample-events';
 
 /** Publishes sample events to the configured events topic, 500 per request. */
-export async function produceSampleEvents(opts: {
-  count: number;
-  attachments: string;
-  failRate: number;
-  bytes: number;
-  sampleUrl: string;
-}): Promise<number> {
-  const config = loadConfig();
+export async function produceSampleEvents(
+  config: KafkaSettings & Pick<Config, 'eventsTopic'>,
+  opts: {
+    count: number;
+    attachments: string;
+    failRate: number;
+    bytes: number;
+    sampleUrl: string;
+  },
+): Promise<number> {
   const pick = attachmentCounts(opts.attachments);
   const kafka = new Kafka(kafkaConfig(config, { logLevel: logLevel.NOTHING }));
   const producer = kafka.producer({

@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { SRC, sourceFiles } from '../support/source-files';
 import { CONFIG_KEYS, ConfigError, configHelp, loadConfig, maskedConfig } from '../../src/config/config';
 import { LocalObjectStore } from '../../src/adapters/storage/local-store';
 import { createObjectStore } from '../../src/adapters/storage/create-store';
@@ -86,5 +89,19 @@ describe('loadConfig', () => {
         spec.env,
       );
     }
+  });
+});
+
+describe('where the configuration is read', () => {
+  it('only the entry points call loadConfig: the bridge and worker processes, and the CLI once (cli-config.ts)', () => {
+    const callers = sourceFiles(SRC)
+      .filter((f) => /\bloadConfig\(/.test(fs.readFileSync(f, 'utf8')) && !f.endsWith(path.join('config', 'config.ts')))
+      .map((f) => path.relative(SRC, f))
+      .sort();
+    assert.deepEqual(callers, [
+      path.join('bridge', 'main.ts'),
+      path.join('cli', 'cli-config.ts'),
+      path.join('worker', 'main.ts'),
+    ]);
   });
 });

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { configHelp, loadConfig, maskedConfig } from '../../config/config';
+import { configHelp, maskedConfig } from '../../config/config';
+import { cliConfig } from '../cli-config';
 
 /** `kafka-pipeline config check|help`. */
 export function registerConfigCommand(program: Command): void {
@@ -8,7 +9,7 @@ export function registerConfigCommand(program: Command): void {
     .command('check')
     .description('Print the effective configuration as JSON; exit 2 with one line per problem if it is invalid')
     .action(() => {
-      console.log(JSON.stringify(maskedConfig(loadConfig()), null, 2));
+      console.log(JSON.stringify(maskedConfig(cliConfig()), null, 2));
     });
   config
     .command('help')

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { loadConfig } from '../../config/config';
+import { cliConfig } from '../cli-config';
 
 /** `kafka-pipeline produce` and `kafka-pipeline sample-server`: sample traffic for demos, tests and the bench. */
 export function registerSampleCommands(program: Command): void {
@@ -20,14 +20,14 @@ export function registerSampleCommands(program: Command): void {
         if (!(failRate >= 0 && failRate <= 1))
           throw new Error(`--fail-rate must be between 0 and 1, got ${opts.failRate}`);
         const { produceSampleEvents } = await import('../../sample/produce');
-        const produced = await produceSampleEvents({
+        const produced = await produceSampleEvents(cliConfig(), {
           count,
           attachments: opts.attachments,
           failRate,
           bytes: Number(opts.bytes),
           sampleUrl: opts.sampleUrl,
         });
-        console.log(`produced ${produced} events to ${loadConfig().eventsTopic}`);
+        console.log(`produced ${produced} events to ${cliConfig().eventsTopic}`);
       },
     );
   program
