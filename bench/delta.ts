@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { GroupCommitter } from '../src/adapters/delta/group-commit';
 import { DeltaTable } from '../src/adapters/delta/table';
-import { XACT_EVENTS } from '../src/adapters/delta/xact-tables';
+import { XACT_EVENTS } from '../src/activities/xact-tables';
 import { LocalObjectStore } from '../src/adapters/storage/local-store';
 import { runPython } from '../test/support/delta-rs';
 import { eventRow } from '../test/support/xact-rows';

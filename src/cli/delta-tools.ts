@@ -2,7 +2,7 @@ import { compactTable, type CompactOptions } from '../adapters/delta/compact';
 import type { TableDef } from '../adapters/delta/schema';
 import { DeltaTable } from '../adapters/delta/table';
 import { verifyTable } from '../adapters/delta/verify';
-import { XACT_ATTACHMENTS, XACT_EVENTS } from '../adapters/delta/xact-tables';
+import { XACT_ATTACHMENTS, XACT_EVENTS } from '../activities/xact-tables';
 import { createObjectStore } from '../adapters/storage/create-store';
 import type { Config } from '../config/config';
 import { cliConfig } from './cli-config';

@@ -7,7 +7,7 @@ import { GuardedStore } from '../adapters/storage/guarded-store';
 import { ERROR_TYPES } from '../shared/errors';
 import { GroupCommitter } from '../adapters/delta/group-commit';
 import { DeltaTable } from '../adapters/delta/table';
-import { XACT_ATTACHMENTS, XACT_EVENTS } from '../adapters/delta/xact-tables';
+import { XACT_ATTACHMENTS, XACT_EVENTS } from '../activities/xact-tables';
 import { Downloader } from '../adapters/http/downloader';
 import { createObjectStore } from '../adapters/storage/create-store';
 import { InstrumentedStore } from '../adapters/storage/instrumented-store';

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { compactTable } from '../../src/adapters/delta/compact';
 import { DeltaTable } from '../../src/adapters/delta/table';
 import { verifyTable } from '../../src/adapters/delta/verify';
-import { XACT_EVENTS } from '../../src/adapters/delta/xact-tables';
+import { XACT_EVENTS } from '../../src/activities/xact-tables';
 import { LocalObjectStore } from '../../src/adapters/storage/local-store';
 import { readWithDeltaRs } from '../support/delta-rs';
 import { ROOT } from '../support/stack';

@@ -6,7 +6,7 @@ import { loadSnapshot } from '../../src/adapters/delta/log';
 import { DeltaSchemaError } from '../../src/adapters/delta/schema';
 import { compactTable } from '../../src/adapters/delta/compact';
 import { DeltaTable } from '../../src/adapters/delta/table';
-import { XACT_EVENTS } from '../../src/adapters/delta/xact-tables';
+import { XACT_EVENTS } from '../../src/activities/xact-tables';
 import { LocalObjectStore } from '../../src/adapters/storage/local-store';
 import { readWithDeltaRs, runPython } from '../support/delta-rs';
 import { eventRow, range } from '../support/xact-rows';

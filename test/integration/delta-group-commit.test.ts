@@ -5,7 +5,7 @@ import path from 'node:path';
 import { GroupCommitter } from '../../src/adapters/delta/group-commit';
 import { loadSnapshot } from '../../src/adapters/delta/log';
 import { DeltaTable } from '../../src/adapters/delta/table';
-import { XACT_EVENTS } from '../../src/adapters/delta/xact-tables';
+import { XACT_EVENTS } from '../../src/activities/xact-tables';
 import { LocalObjectStore } from '../../src/adapters/storage/local-store';
 import { readWithDeltaRs } from '../support/delta-rs';
 import { eventRow, range } from '../support/xact-rows';

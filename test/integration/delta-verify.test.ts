@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DeltaTable } from '../../src/adapters/delta/table';
 import { verifyTable } from '../../src/adapters/delta/verify';
-import { XACT_EVENTS } from '../../src/adapters/delta/xact-tables';
+import { XACT_EVENTS } from '../../src/activities/xact-tables';
 import { LocalObjectStore } from '../../src/adapters/storage/local-store';
 import { eventRow, range } from '../support/xact-rows';
 

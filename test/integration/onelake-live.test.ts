@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { DeltaTable } from '../../src/adapters/delta/table';
 import { verifyTable } from '../../src/adapters/delta/verify';
-import { XACT_EVENTS } from '../../src/adapters/delta/xact-tables';
+import { XACT_EVENTS } from '../../src/activities/xact-tables';
 import { createObjectStore } from '../../src/adapters/storage/create-store';
 import type { ObjectStore } from '../../src/adapters/storage/object-store';
 import { loadConfig } from '../../src/config/config';

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { GroupCommitter } from '../../src/adapters/delta/group-commit';
 import { DeltaTable } from '../../src/adapters/delta/table';
-import { XACT_EVENTS } from '../../src/adapters/delta/xact-tables';
+import { XACT_EVENTS } from '../../src/activities/xact-tables';
 import { OneLakeStore } from '../../src/adapters/storage/onelake-store';
 import { AZURITE_ACCOUNT, AzuriteBlob } from '../support/azurite';
 import { readWithDeltaRs } from '../support/delta-rs';
