@@ -136,7 +136,7 @@ export class KafkaBridge {
     });
     this.consumer.on(events.REBALANCING, () => {
       membership(false);
-      this.pauses.clear();
+      this.pauses.resumeAll();
     });
     this.consumer.on(events.STOP, () => membership(false));
     this.consumer.on(events.DISCONNECT, () => membership(false));

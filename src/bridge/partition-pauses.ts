@@ -99,11 +99,21 @@ export class PartitionPauses {
       }));
   }
 
-  /** Forgets everything (the bridge stops, or partitions were reassigned). */
+  /** Forgets everything (the bridge stops). */
   clear(): void {
     for (const s of this.states.values()) clearTimeout(s.timer);
     this.states.clear();
     this.metrics.paused(0);
+  }
+
+  /**
+   * Partitions are being reassigned: resumes every partition paused here (kafkajs keeps a pause across a
+   * rebalance, so a partition assigned back to this member would otherwise never be fetched again) and forgets
+   * the rest; a message that still cannot be handed over pauses its partition again.
+   */
+  resumeAll(): void {
+    for (const s of this.states.values()) if (s.paused) this.resume(s.topic, s.partition);
+    this.clear();
   }
 
   private count(): number {
