@@ -44,6 +44,17 @@ export async function replay(dlq: DlqService, idOrTrace: string, opts: ReplayOpt
   const run = parseRunHistory(history, entry.memo);
   const operator = operatorName(opts.operator);
   const number = run.replayCount + 1;
+  const audited = {
+    operator,
+    action: 'replay' as const,
+    traceId: entry.traceId,
+    workflowId: entry.workflowId,
+    runId: entry.runId,
+    reason: opts.reason,
+    failure: firstLine(run.failure?.message ?? ''),
+  };
+  // The intent first: a replay that cannot be recorded does not happen, and a crash after the reset leaves a trace.
+  await dlq.audit.append({ ...audited, result: 'requested' });
   const { runId: newRunId } = await dlq.client.workflowService.resetWorkflowExecution({
     namespace: dlq.namespace,
     workflowExecution: { workflowId: entry.workflowId, runId: entry.runId },
@@ -51,17 +62,7 @@ export async function replay(dlq: DlqService, idOrTrace: string, opts: ReplayOpt
     workflowTaskFinishEventId: firstTask.eventId,
     requestId: randomUUID(),
   });
-  await dlq.audit.append({
-    operator,
-    action: 'replay',
-    traceId: entry.traceId,
-    workflowId: entry.workflowId,
-    runId: entry.runId,
-    newRunId: newRunId ?? undefined,
-    reason: opts.reason,
-    result: 'started',
-    failure: firstLine(run.failure?.message ?? ''),
-  });
+  await dlq.audit.append({ ...audited, newRunId: newRunId ?? undefined, result: 'started' });
   await deleteRun(dlq, entry.workflowId, entry.runId);
   return { entry, newRunId: newRunId ?? '', number };
 }
@@ -145,7 +146,7 @@ export async function resolve(dlq: DlqService, idOrTrace: string, opts: ReplayOp
   const { entry, description } = await dlq.findWithDescription(idOrTrace);
   const failure = firstLine((await dlq.run(entry)).failure?.message ?? '') ?? null;
   const operator = operatorName(opts.operator);
-  const handle = await dlq.client.workflow.start('dlqResolution', {
+  const handle = await dlq.client.workflow.start(WORKFLOW_TYPES.dlqResolution, {
     taskQueue: description.taskQueue,
     workflowId: entry.workflowId,
     args: [{ resolvedRunId: entry.runId, reason: opts.reason, operator, failure }],

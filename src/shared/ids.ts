@@ -11,6 +11,9 @@ export const XACT_DOMAIN = 'xact';
 export const WORKFLOW_TYPES = {
   ingestXactEvent: 'ingestXactEvent',
   quarantineInvalidMessage: 'quarantineInvalidMessage',
+  /** The run that replaces a resolved DLQ entry (who resolved it and why). */
+  dlqResolution: 'dlqResolution',
+  healthCheck: 'healthCheck',
 } as const;
 export type PipelineWorkflowType = (typeof WORKFLOW_TYPES)[keyof typeof WORKFLOW_TYPES];
 

@@ -30,7 +30,11 @@ describe('workflow ids and type names (src/shared/ids.ts)', () => {
     );
     for (const type of Object.values(WORKFLOW_TYPES))
       assert.ok(exported.includes(type), `${type} is not exported by src/workflows`);
-    assert.deepEqual([...DLQ_WORKFLOW_TYPES].sort(), Object.values(WORKFLOW_TYPES).sort());
+    assert.deepEqual(Object.values(WORKFLOW_TYPES).sort(), exported.sort(), 'and names every one of them');
+    assert.deepEqual(
+      [...DLQ_WORKFLOW_TYPES].sort(),
+      [WORKFLOW_TYPES.ingestXactEvent, WORKFLOW_TYPES.quarantineInvalidMessage].sort(),
+    );
   });
 
   it('is the only file of src/ that spells a workflow id prefix or a workflow type name', () => {
