@@ -110,7 +110,7 @@ export function dlqReplay(id: string | undefined, opts: ReplayOpts): Promise<num
       throw new DlqUsageError(
         'give a trace id, or a filter with --query/--category/--stage/--since/--domain, or --all',
       );
-    const who = { reason: opts.reason, operator: opts.operator };
+    const who = { reason: opts.reason, operator: opts.operator || cliConfig().dlqOperator || undefined };
     if (id) {
       if (opts.dryRun) {
         const entry = await dlq.find(id);
@@ -164,7 +164,7 @@ export function dlqReplay(id: string | undefined, opts: ReplayOpts): Promise<num
 export function dlqResolve(id: string, opts: { reason: string; operator?: string }): Promise<number> {
   return withDlq(async (dlq) => {
     if (opts.reason.trim() === '') throw new DlqUsageError('--reason must not be empty');
-    const entry = await resolve(dlq, id, opts);
+    const entry = await resolve(dlq, id, { ...opts, operator: opts.operator || cliConfig().dlqOperator || undefined });
     console.log(`resolved ${entry.workflowId} run ${entry.runId} (audit: ${dlq.audit.file})`);
     return 0;
   });

@@ -36,6 +36,12 @@ export const CONFIG_KEYS = {
     nonEmpty,
   ),
   temporalUiUrl: key('TEMPORAL_UI_URL', 'http://127.0.0.1:8233', 'Temporal Web UI base URL, used in links', z.url()),
+  dlqOperator: key(
+    'DLQ_OPERATOR',
+    '',
+    'Who runs dlq replay/resolve, for the audit log, when --operator is not given (empty: the OS user)',
+    z.string(),
+  ),
   dlqAuditLog: key(
     'DLQ_AUDIT_LOG',
     './dlq-audit.jsonl',

@@ -1,6 +1,8 @@
 import fs from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { redactUrls } from '../observability/logger';
+import { DlqUsageError } from './query';
 
 /** One line of the DLQ audit log: who did what to which failed run, why, and how it ended. */
 export interface AuditEntry {
@@ -56,6 +58,26 @@ export class AuditLog {
   }
 }
 
+/**
+ * Who acts, for the audit log: `--operator`, else DLQ_OPERATOR (both passed in as `explicit` by the CLI), else the
+ * OS user ($USER, or the account's name). Never a silent "unknown": without any of them the action is refused.
+ */
 export function operatorName(explicit?: string): string {
-  return explicit || process.env.USER || process.env.USERNAME || 'unknown';
+  let name = (explicit || process.env.USER || process.env.USERNAME || '').trim();
+  if (!name) {
+    try {
+      name = os.userInfo().username.trim();
+    } catch {
+      // A container user without a passwd entry and no USER: nobody to name.
+    }
+  }
+  if (!name) throw new OperatorUnknownError();
+  return name;
+}
+
+/** No operator could be determined; a usage error of the CLI (exit 2). */
+export class OperatorUnknownError extends DlqUsageError {
+  constructor() {
+    super('cannot tell who is acting: pass --operator <name> or set DLQ_OPERATOR');
+  }
 }

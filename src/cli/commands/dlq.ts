@@ -46,7 +46,7 @@ export function registerDlqCommands(program: Command): void {
   )
     .option('--all', 'replay every entry in the DLQ')
     .option('--reason <text>', 'why, for the audit log', 'cause fixed')
-    .option('--operator <name>', 'who, for the audit log (default $USER)')
+    .option('--operator <name>', 'who, for the audit log (default DLQ_OPERATOR, else the OS user)')
     .option('--wait', 'wait for the replayed run and print its outcome (one event only)')
     .option('--set-url <old=new>', 'replay with an attachment URL replaced (repeatable; one event only)', collect, [])
     .option('--dry-run', 'show how many entries would be replayed, change nothing')
@@ -61,7 +61,7 @@ export function registerDlqCommands(program: Command): void {
     .description('Mark a failure handled without replaying: audit line, then the failed run is deleted')
     .argument('<trace_id>', 'trace id of the event (or the workflow id of an invalid message)')
     .requiredOption('--reason <text>', 'why no replay is wanted, for the audit log')
-    .option('--operator <name>', 'who, for the audit log (default $USER)')
+    .option('--operator <name>', 'who, for the audit log (default DLQ_OPERATOR, else the OS user)')
     .action(async (id: string, opts: { reason: string; operator?: string }) => {
       process.exitCode = await (await tools()).dlqResolve(id, opts);
     });
