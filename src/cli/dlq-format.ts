@@ -19,17 +19,17 @@ export function listText(
   items: readonly DlqListItem[],
   stats: Pick<DlqStats, 'oldestAgeSeconds' | 'retentionSeconds'>,
 ): string {
+  if (depth === 0) return `DLQ: empty (no failed events); namespace retention ${age(stats.retentionSeconds)}`;
   const lines = [
     `DLQ: ${depth} failed event(s); oldest failure ${age(stats.oldestAgeSeconds)} ago; retention ${age(stats.retentionSeconds)}` +
       (items.length < depth ? ` (showing ${items.length})` : ''),
   ];
-  if (depth === 0) return `${lines[0]}\nNo failed events.`;
   lines.push(
-    `${pad('TRACE ID', 38)} ${pad('FAILED AT', 20)} ${pad('ATT', 3)} ${pad('REPLAYS', 7)} ${pad('CATEGORY', 13)} ${pad('STAGE', 8)} URL / REASON`,
+    `${pad('TRACE ID', 38)} ${pad('FAILED AT', 20)} ${pad('ATTEMPTS', 8)} ${pad('REPLAYS', 7)} ${pad('CATEGORY', 13)} ${pad('STAGE', 8)} URL / REASON`,
   );
   for (const i of items) {
     lines.push(
-      `${pad(i.traceId ?? i.workflowId, 38)} ${pad((i.failedAt ?? '-').slice(0, 19), 20)} ${pad(String(i.attempts), 3)} ` +
+      `${pad(i.traceId ?? i.workflowId, 38)} ${pad((i.failedAt ?? '-').slice(0, 19), 20)} ${pad(String(i.attempts), 8)} ` +
         `${pad(String(i.replays), 7)} ${pad(i.category ?? '-', 13)} ${pad(i.stage ?? '-', 8)} ${i.what}`,
     );
     lines.push(`  ${i.uiUrl}`);
@@ -89,6 +89,7 @@ export function statsText(s: DlqStats): string {
     Object.entries(m)
       .sort((a, b) => b[1] - a[1])
       .map(([k, v]) => `  ${k.padEnd(14)} ${v}`);
+  if (s.depth === 0) return `DLQ depth 0 (no failed events); namespace retention ${age(s.retentionSeconds)}`;
   return [
     `DLQ depth ${s.depth}; oldest failure ${s.oldestFailedAt ?? '-'} (${age(s.oldestAgeSeconds)} ago); namespace retention ${age(s.retentionSeconds)}`,
     'By category:',

@@ -28,7 +28,9 @@ export async function run(argv: readonly string[]): Promise<number> {
     await buildProgram().parseAsync([...argv]);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (err) {
-    if (err instanceof CommanderError) return err.exitCode;
+    // Help and version exit 0; every other command-line mistake (unknown command or option, a missing required
+    // option such as `dlq resolve --reason`) is a usage error: 2, like the commands' own usage errors.
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
     if (err instanceof ConfigError) {
       for (const p of err.problems) console.error(`config: ${p}`);
       return 2;

@@ -187,7 +187,7 @@ describe('DLQ operations on failed workflows (dlq list/view/replay/resolve/stats
     const failedRunId = (await h.client.workflow.getHandle(xactWorkflowId(traceId)).describe()).runId;
     const before = await json<{ depth: number; byCategory: Record<string, number> }>('stats', '--query', scope);
     assert.deepEqual([before.depth, before.byCategory.permanent], [1, 1]);
-    assert.equal((await cli('resolve', traceId)).code, 1, '--reason is required');
+    assert.equal((await cli('resolve', traceId)).code, 2, '--reason is required (a usage error)');
     const r = await cli('resolve', traceId, '--reason', 'document withdrawn by carrier');
     assert.equal(r.code, 0, r.stderr);
     assert.equal((await json<{ depth: number }>('stats', '--query', scope)).depth, 0);

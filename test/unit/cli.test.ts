@@ -33,9 +33,13 @@ describe('kafka-pipeline CLI', function () {
     assert.match(lines[0], /^config: KAFKA_BROKERS="kafka\.internal": expected host:port$/);
   });
 
-  it('an unknown command exits non-zero with help', async () => {
-    const { code, stderr } = await cli(['no-such-command']);
-    assert.notEqual(code, 0);
-    assert.match(stderr, /unknown command/);
+  it('command-line mistakes are usage errors (exit 2); help is not an error', async () => {
+    const unknown = await cli(['no-such-command']);
+    assert.equal(unknown.code, 2);
+    assert.match(unknown.stderr, /unknown command/);
+    const missing = await cli(['dlq', 'resolve', 'some-trace']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /--reason/);
+    assert.equal((await cli(['dlq', '--help'])).code, 0);
   });
 });
