@@ -42,49 +42,39 @@ export function createTransfer(deps: ActivityDeps) {
     // Heartbeats also while no byte moves (a slow source): the heartbeat timeout then means "worker lost" only.
     const alive = setInterval(() => ctx.heartbeat({ bytes }), LIVENESS_HEARTBEAT_MS);
     try {
-      return await transferBody(plan, ctx, (n) => (bytes = n));
+      const signal = AbortSignal.any([ctx.cancellationSignal, AbortSignal.timeout(deps.transferTimeoutMs)]);
+      let opened;
+      try {
+        const open = () => deps.downloader.open(plan.url, signal);
+        const breaker = deps.downloadBreaker?.(new URL(plan.url).host);
+        opened = await (breaker ? breaker.run(open) : open());
+      } catch (err) {
+        throw toFailure(err, 'download');
+      }
+      // A Transform (not a 'data' listener): nothing flows until the store reads, so no byte is lost.
+      const counted = new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          bytes += chunk.length;
+          ctx.heartbeat({ bytes });
+          done(null, chunk);
+        },
+      });
+      pipeline(opened.body, counted, () => undefined);
+      try {
+        await deps.store.put(`${deps.filesPrefix}/${plan.blobPath}`, counted);
+      } catch (err) {
+        opened.body.destroy();
+        throw toFailure(err, err instanceof DownloadError ? 'download' : 'upload');
+      }
+      return {
+        mediaId: plan.mediaId,
+        blobPath: plan.blobPath,
+        bytes,
+        contentType: opened.contentType,
+        downloadedAt: now().toISOString(),
+      };
     } finally {
       clearInterval(alive);
     }
-  }
-
-  async function transferBody(
-    plan: AttachmentPlan,
-    ctx: Context,
-    progress: (bytes: number) => void,
-  ): Promise<TransferResult> {
-    const signal = AbortSignal.any([ctx.cancellationSignal, AbortSignal.timeout(deps.transferTimeoutMs)]);
-    let opened;
-    try {
-      const open = () => deps.downloader.open(plan.url, signal);
-      const breaker = deps.downloadBreaker?.(new URL(plan.url).host);
-      opened = await (breaker ? breaker.run(open) : open());
-    } catch (err) {
-      throw toFailure(err, 'download');
-    }
-    let bytes = 0;
-    // A Transform (not a 'data' listener): nothing flows until the store reads, so no byte is lost.
-    const counted = new Transform({
-      transform(chunk: Buffer, _enc, done) {
-        bytes += chunk.length;
-        progress(bytes);
-        ctx.heartbeat({ bytes });
-        done(null, chunk);
-      },
-    });
-    pipeline(opened.body, counted, () => undefined);
-    try {
-      await deps.store.put(`${deps.filesPrefix}/${plan.blobPath}`, counted);
-    } catch (err) {
-      opened.body.destroy();
-      throw toFailure(err, err instanceof DownloadError ? 'download' : 'upload');
-    }
-    return {
-      mediaId: plan.mediaId,
-      blobPath: plan.blobPath,
-      bytes,
-      contentType: opened.contentType,
-      downloadedAt: now().toISOString(),
-    };
   }
 }

@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { ObjectStore } from '../adapters/storage/object-store';
 import type { Config } from '../config/config';
 import type { Logger } from '../observability/logger';
+import type { ClaimCheck, IngestXactInput } from '../shared/pipeline-types';
 import {
   breakerSettings,
   CircuitOpenError,
@@ -240,7 +241,7 @@ export class KafkaBridge {
         failure.error instanceof CircuitOpenError
           ? 'the temporal circuit breaker is open'
           : `a message could not be handed over (${String(failure.error)})`;
-      this.pauses.paused(topic, partition, 'failure', why);
+      this.pauses.paused(topic, partition, why);
       this.pauses.resumeAfter(topic, partition, this.pauses.failed(topic, partition, failure.error));
     }
   }
@@ -275,15 +276,16 @@ export class KafkaBridge {
           req.kind === 'invalid' ? 'invalid' : outcome === 'duplicate' ? 'duplicate' : 'success',
           (performance.now() - fetchedAt) / 1000,
         );
+        const claim = claimCheckOf(req);
         if (outcome === 'duplicate')
           log.info('duplicate delivery: workflow already exists, nothing started', logFields(req, partition, message));
         else if (req.kind === 'invalid')
           log.warn('invalid message sent to the DLQ', logFields(req, partition, message));
-        else if ('claimCheck' in req.args[0] && req.args[0].claimCheck)
+        else if (claim)
           log.info('large event started with a claim check', {
             ...logFields(req, partition, message),
-            bytes: req.args[0].claimCheck.bytes,
-            claim_check: req.args[0].claimCheck.path,
+            bytes: claim.bytes,
+            claim_check: claim.path,
           });
         return outcome;
       } catch (err) {
@@ -291,9 +293,8 @@ export class KafkaBridge {
         metrics.processingError(errorCategory(err));
         if (err instanceof StartRejectedError && rejections++ < MAX_REJECTIONS) {
           // Temporal will never accept this input: a smaller one (claim check) or a visible DLQ entry instead.
-          const claimed = req.kind === 'event' && 'claimCheck' in req.args[0] && req.args[0].claimCheck;
           req =
-            req.kind === 'event' && err.tooLarge && !claimed
+            req.kind === 'event' && err.tooLarge && !claimCheckOf(req)
               ? await fitInput(req, message, store, 0)
               : await fitInput(
                   invalid(req.args[0].source, message, `Temporal rejected the start: ${err.message}`),
@@ -323,7 +324,6 @@ export class KafkaBridge {
       this.pauses.paused(
         topic,
         partition,
-        'back_pressure',
         `${config.bridgeMaxOpenWorkflows} or more workflows running (BRIDGE_MAX_OPEN_WORKFLOWS)`,
       );
       await sleep(delay);
@@ -332,6 +332,11 @@ export class KafkaBridge {
     }
     if (this.stopping || !payload.isRunning() || payload.isStale()) throw new NotHandedOver('stopping');
   }
+}
+
+/** The claim check a request carries (a large event), if any. */
+function claimCheckOf(req: StartRequest): ClaimCheck | undefined {
+  return req.kind === 'event' ? (req.args[0] as IngestXactInput).claimCheck : undefined;
 }
 
 function errorCategory(err: unknown): string {

@@ -1,12 +1,8 @@
 import type { Logger } from '../observability/logger';
 import type { BridgeMetrics } from './bridge-metrics';
 
-/** Why a partition is paused: back-pressure is flow control; a failure means a message could not be handed over. */
-export type PauseReason = 'back_pressure' | 'failure';
-
 interface PartitionState {
   paused: boolean;
-  reason: PauseReason;
   /** Since when the partition fails to hand its next message over (cleared by the first success). */
   failingSince?: number;
   failures: number;
@@ -41,12 +37,14 @@ export class PartitionPauses {
     private readonly stuckAfterMs: number,
   ) {}
 
-  /** Marks the partition paused (the caller paused it in Kafka); logs the first pause of a series. */
-  paused(topic: string, partition: number, reason: PauseReason, why: string): void {
+  /**
+   * Marks the partition paused (the caller paused it in Kafka); logs the first pause of a series. Only failed()
+   * makes it count towards stuck: back-pressure pauses without failing.
+   */
+  paused(topic: string, partition: number, why: string): void {
     const s = this.state(topic, partition);
     if (s.paused) return;
     s.paused = true;
-    s.reason = reason;
     this.metrics.paused(this.count());
     this.log.warn(`${why}; partition paused, retrying`, { topic, partition });
   }
@@ -124,7 +122,7 @@ export class PartitionPauses {
     const k = key(topic, partition);
     let s = this.states.get(k);
     if (!s) {
-      s = { topic, partition, paused: false, reason: 'failure', failures: 0 };
+      s = { topic, partition, paused: false, failures: 0 };
       this.states.set(k, s);
     }
     return s;

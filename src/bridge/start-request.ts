@@ -5,7 +5,7 @@ import {
   WORKFLOW_TYPES,
   XACT_DOMAIN,
   xactWorkflowId,
-  type PipelineWorkflowType,
+  type DlqWorkflowType,
 } from '../shared/ids';
 import type { IngestXactInput, InvalidMessageInput, KafkaSource } from '../shared/pipeline-types';
 import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
@@ -14,7 +14,7 @@ import { decodeXactEvent } from '../shared/xact-event';
 /** What the bridge asks Temporal to start for one Kafka message. */
 export interface StartRequest {
   readonly kind: 'event' | 'invalid';
-  readonly workflowType: PipelineWorkflowType;
+  readonly workflowType: DlqWorkflowType;
   readonly workflowId: string;
   readonly args: [IngestXactInput] | [InvalidMessageInput];
   readonly searchAttributes: TypedSearchAttributes;
@@ -29,12 +29,8 @@ export interface RawMessage {
   readonly timestamp: string;
 }
 
-/** Largest raw payload kept inside a workflow input; larger ones are stored in the lakehouse (see bridge). */
-export const MAX_INLINE_PAYLOAD_BYTES = 512 * 1024;
-
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** Decides, without I/O, whether a message becomes a pipeline run or a DLQ entry, and with which ids. */
 /** The settings a run takes from the configuration (they travel in its input). */
 export type RunSettings = Pick<
   Config,
@@ -46,6 +42,7 @@ export type RunSettings = Pick<
   | 'downloadTimeoutS'
 >;
 
+/** Decides, without I/O, whether a message becomes a pipeline run or a DLQ entry, and with which ids. */
 export function toStartRequest(
   config: RunSettings,
   topic: string,

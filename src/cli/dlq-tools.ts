@@ -110,7 +110,7 @@ export function dlqReplay(id: string | undefined, opts: ReplayOpts): Promise<num
       throw new DlqUsageError(
         'give a trace id, or a filter with --query/--category/--stage/--since/--domain, or --all',
       );
-    const who = { reason: opts.reason, operator: opts.operator || cliConfig().dlqOperator || undefined };
+    const who = { reason: opts.reason, operator: operatorOption(opts.operator) };
     if (id) {
       if (opts.dryRun) {
         const entry = await dlq.find(id);
@@ -161,10 +161,15 @@ export function dlqReplay(id: string | undefined, opts: ReplayOpts): Promise<num
   });
 }
 
+/** `--operator`, else DLQ_OPERATOR; undefined leaves it to operatorName (the OS user). */
+function operatorOption(flag: string | undefined): string | undefined {
+  return flag || cliConfig().dlqOperator || undefined;
+}
+
 export function dlqResolve(id: string, opts: { reason: string; operator?: string }): Promise<number> {
   return withDlq(async (dlq) => {
     if (opts.reason.trim() === '') throw new DlqUsageError('--reason must not be empty');
-    const entry = await resolve(dlq, id, { ...opts, operator: opts.operator || cliConfig().dlqOperator || undefined });
+    const entry = await resolve(dlq, id, { ...opts, operator: operatorOption(opts.operator) });
     console.log(`resolved ${entry.workflowId} run ${entry.runId} (audit: ${dlq.audit.file})`);
     return 0;
   });

@@ -50,8 +50,10 @@ export async function supervise(
     stop.addEventListener('abort', () => resolve(), { once: true });
   });
   const running = new Set<ChildProcess>();
-  let gaveUp = false;
   const giveUp = new AbortController();
+  const gaveUp = new Promise<void>((resolve) =>
+    giveUp.signal.addEventListener('abort', () => resolve(), { once: true }),
+  );
 
   const keep = async (spec: ChildSpec): Promise<void> => {
     const crashes: number[] = [];
@@ -69,7 +71,6 @@ export async function supervise(
           `${spec.cmd} crashed ${crashes.length} times within ${Math.round(o.windowMs / 1000)} s; giving up and stopping the others`,
           { process: spec.cmd, code },
         );
-        gaveUp = true;
         giveUp.abort();
         return;
       }
@@ -79,16 +80,12 @@ export async function supervise(
         code,
         crashes_in_window: crashes.length,
       });
-      await Promise.race([
-        new Promise((r) => setTimeout(r, delay)),
-        stopping,
-        new Promise((r) => giveUp.signal.addEventListener('abort', r, { once: true })),
-      ]);
+      await Promise.race([new Promise((r) => setTimeout(r, delay)), stopping, gaveUp]);
     }
   };
 
   const kept = Promise.all(specs.map((spec) => keep(spec)));
-  await Promise.race([stopping, new Promise((r) => giveUp.signal.addEventListener('abort', r, { once: true }))]);
+  await Promise.race([stopping, gaveUp]);
   const exits = [...running].map((proc) => waitExit(proc));
   for (const proc of running) proc.kill('SIGTERM');
   const killTimer = setTimeout(() => {
@@ -101,7 +98,7 @@ export async function supervise(
   await kept;
   clearTimeout(killTimer);
   log.info('pipeline processes stopped');
-  return gaveUp ? 1 : 0;
+  return giveUp.signal.aborted ? 1 : 0;
 }
 
 function waitExit(proc: ChildProcess): Promise<number | string> {

@@ -17,8 +17,9 @@ export const WORKFLOW_TYPES = {
 } as const;
 export type PipelineWorkflowType = (typeof WORKFLOW_TYPES)[keyof typeof WORKFLOW_TYPES];
 
-/** The workflow types whose failed runs are DLQ entries. */
-export const DLQ_WORKFLOW_TYPES: readonly PipelineWorkflowType[] = [
+/** The workflow types the bridge starts, whose failed runs are DLQ entries. */
+export type DlqWorkflowType = typeof WORKFLOW_TYPES.ingestXactEvent | typeof WORKFLOW_TYPES.quarantineInvalidMessage;
+export const DLQ_WORKFLOW_TYPES: readonly DlqWorkflowType[] = [
   WORKFLOW_TYPES.ingestXactEvent,
   WORKFLOW_TYPES.quarantineInvalidMessage,
 ];

@@ -37,9 +37,9 @@ describe('paused partitions of the bridge (src/bridge/partition-pauses.ts)', () 
   });
 
   it('counts paused partitions, resumes on success, and reports stuck ones after the threshold only', async () => {
-    pauses.paused('t', 0, 'failure', 'x');
+    pauses.paused('t', 0, 'x');
     pauses.failed('t', 0, new Error('cannot write claim check'));
-    pauses.paused('t', 1, 'back_pressure', 'y');
+    pauses.paused('t', 1, 'y');
     assert.equal(await gauge('bridge_paused_partitions'), 2);
     assert.deepEqual(pauses.stuck(Date.now() + 59_000), []);
     const stuck = pauses.stuck(Date.now() + 61_000);
@@ -55,10 +55,10 @@ describe('paused partitions of the bridge (src/bridge/partition-pauses.ts)', () 
   });
 
   it('on a rebalance resumes every partition it paused (kafkajs keeps pauses across assignments)', async () => {
-    pauses.paused('t', 2, 'failure', 'x');
+    pauses.paused('t', 2, 'x');
     pauses.failed('t', 2, new Error('e'));
     pauses.resumeAfter('t', 2, 60_000);
-    pauses.paused('t', 3, 'back_pressure', 'y');
+    pauses.paused('t', 3, 'y');
     pauses.resumeAll();
     assert.deepEqual(resumed.sort(), ['t/2', 't/3']);
     assert.equal(await gauge('bridge_paused_partitions'), 0);
