@@ -14,6 +14,7 @@ import {
 import type { BridgeMetrics } from './bridge-metrics';
 import { fitInput } from './claim-check';
 import { PartitionPauses, type StuckPartition } from './partition-pauses';
+import { StaleMemberEvictor } from './stale-member';
 import { invalid, toStartRequest, type RunSettings, type StartRequest } from './start-request';
 import {
   isTemporalUnavailable,
@@ -74,8 +75,8 @@ const HEARTBEAT_MS = 1_000;
 
 /**
  * kafkajs retries requests and reconnects with backoff up to 30 s by default, so the bridge rejoined ~30 s after a
- * broker came back. Retried at most 1 s apart, it rejoins within seconds; after ~40 s of failures the consumer
- * restarts itself (kafkajs' restartOnFailure) and keeps trying.
+ * broker came back. Retried at most 1 s apart, it rejoins within seconds; when no broker answers at all (or after
+ * ~40 s of failures) the consumer restarts itself (kafkajs' restartOnFailure) as a new member and keeps trying.
  */
 const KAFKA_RETRY = { initialRetryTime: 200, maxRetryTime: 1_000, retries: 40 };
 
@@ -97,6 +98,7 @@ const MAX_REJECTIONS = 2;
 export class KafkaBridge {
   private readonly consumer: Consumer;
   private readonly pauses: PartitionPauses;
+  private readonly evictor: StaleMemberEvictor;
   private stopping = false;
   private member = false;
   private stuckTimer?: NodeJS.Timeout;
@@ -109,8 +111,8 @@ export class KafkaBridge {
     this.consumer = kafka.consumer({
       groupId: config.consumerGroup,
       allowAutoTopicCreation: false,
-      // After a broker restart kafkajs rejoins as a new member, and the group waits for the old one's session to
-      // expire before it assigns partitions: 10 s (not 30) bounds that wait. Heartbeats go every second.
+      // After a broker restart kafkajs rejoins as a new member; the old one is removed at once (StaleMemberEvictor),
+      // else the group would wait for its session to expire: 10 s (not 30) bounds that. Heartbeats go every second.
       sessionTimeout: 10_000,
       heartbeatInterval: 1_000,
     });
@@ -120,6 +122,7 @@ export class KafkaBridge {
       deps.log,
       config.bridgeStuckPartitionS * 1000,
     );
+    this.evictor = new StaleMemberEvictor(config, config.consumerGroup, deps.log);
   }
 
   async start(): Promise<void> {
@@ -133,6 +136,7 @@ export class KafkaBridge {
       const assigned = e.payload.memberAssignment[config.eventsTopic]?.length ?? 0;
       metrics.assignedPartitions(assigned);
       membership(true);
+      this.evictor.joined(e.payload.memberId);
       this.deps.log.info('joined consumer group', { group: config.consumerGroup, assigned_partitions: assigned });
     });
     this.consumer.on(events.REBALANCING, () => {
@@ -144,6 +148,7 @@ export class KafkaBridge {
     this.consumer.on(events.CRASH, (e) => {
       membership(false);
       breakers.kafka.record(e.payload.error);
+      this.evictor.crashed();
     });
     this.consumer.on(events.REQUEST_TIMEOUT, (e) =>
       breakers.kafka.record(new Error(`request timeout: ${e.payload.apiName}`)),
@@ -169,6 +174,7 @@ export class KafkaBridge {
   async stop(): Promise<void> {
     this.stopping = true;
     clearInterval(this.stuckTimer);
+    await this.evictor.stop();
     await this.consumer.disconnect();
     this.pauses.clear();
     this.member = false;

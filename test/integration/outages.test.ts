@@ -98,6 +98,11 @@ describe('outages while events flow', function () {
     );
     // A figure for docs/reliability.md, not an assertion (timings are measured, never asserted in tests).
     console.log(`      recovery: first start ${((Date.now() - backAt) / 1000).toFixed(1)} s after the broker was back`);
+    // The consumer crashed while no broker answered; the member it was must not hold the partitions.
+    assert.ok(
+      h.logs.some((l) => l.includes('removed the group member this bridge was before its consumer restarted')),
+      'the stale member was removed',
+    );
 
     const runs = await h.waitFor(second.map((e) => xactWorkflowId(String(e.traceId))));
     for (const r of runs.values()) assert.equal(r.status, 'completed');
