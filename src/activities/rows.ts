@@ -1,6 +1,7 @@
 import type { Row } from '../adapters/delta/schema';
 import type { AttachmentPlan, TransferResult } from '../shared/pipeline-types';
 import { xactEventId } from '../shared/uuid5';
+import { redactJsonSecrets, redactSecrets } from '../shared/urls';
 import { attachmentUrls, dataString, type XactEvent } from '../shared/xact-event';
 
 const day = (iso: string): string => iso.slice(0, 10);
@@ -29,7 +30,7 @@ export function xactEventRow(event: XactEvent, rawJson: string, now: Date): Row 
     carrier_reviewer_name: s('carrierReviewerName'),
     carrier_reviewer_email: s('carrierReviewerEmail'),
     event_datetime_mdt: s('dateTime'),
-    attachments: attachmentUrls(event).join(',') || null,
+    attachments: attachmentUrls(event).map(redactSecrets).join(',') || null,
     claim_number: s('adm.coverageLoss.claimNumber'),
     contact_type: s('contact.type'),
     contact_name: s('contact.name'),
@@ -37,7 +38,7 @@ export function xactEventRow(event: XactEvent, rawJson: string, now: Date): Row 
     contact_phone_number: s('contact.contactMethods.phone.number'),
     contact_phone_extension: s('contact.contactMethods.phone.extension'),
     contact_email_address: s('contact.contactMethods.email.address'),
-    raw_json: rawJson,
+    raw_json: redactJsonSecrets(rawJson), // signed URL parameters never reach the lakehouse
     created_at: now,
     created_date: now.toISOString().slice(0, 10),
   };
@@ -49,7 +50,7 @@ export function xactAttachmentRow(event: XactEvent, plan: AttachmentPlan, result
   return {
     media_id: plan.mediaId,
     trace_id: event.traceId,
-    attachment_url: plan.url,
+    attachment_url: redactSecrets(plan.url),
     blob_path: plan.blobPath,
     file_type: plan.fileType,
     status_subtype: event.statusSubtype,

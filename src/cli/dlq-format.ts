@@ -1,6 +1,7 @@
 import type { AuditEntry } from '../dlq/audit';
 import type { DlqEntry, DlqListItem, DlqStats } from '../dlq/dlq-service';
 import type { RunFailure } from '../dlq/history';
+import { redactJsonSecrets, redactSecretsDeep } from '../shared/urls';
 
 /** Plain-text renderings of the dlq commands (JSON output is the objects themselves). */
 
@@ -80,8 +81,21 @@ export function viewText(entry: DlqEntry, run: RunFailure, audit: readonly Audit
     out.push(
       `(headline only: the whole event, ${input.claimCheck.bytes} bytes, is stored at ${input.claimCheck.path})`,
     );
-  out.push(JSON.stringify(entry.kind === 'invalid' ? input : input?.event, null, 2));
+  out.push(JSON.stringify(redactedInput(entry.kind === 'invalid' ? input : input?.event), null, 2));
   return out.join('\n');
+}
+
+/**
+ * What `dlq view` prints of a run's input: signed URL parameters redacted (also inside an invalid message's JSON
+ * text); the run's input itself, which a replay uses, keeps the real URLs.
+ */
+export function redactedInput(value: unknown): unknown {
+  const v = value as { payload?: unknown; payloadEncoding?: string; rawJson?: unknown } | null;
+  if (typeof v?.payload === 'string' && v.payloadEncoding === 'utf8') {
+    return redactSecretsDeep({ ...v, payload: redactJsonSecrets(v.payload) });
+  }
+  if (typeof v?.rawJson === 'string') return redactSecretsDeep({ ...v, rawJson: redactJsonSecrets(v.rawJson) });
+  return redactSecretsDeep(value);
 }
 
 export function statsText(s: DlqStats): string {

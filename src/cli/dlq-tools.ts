@@ -6,7 +6,8 @@ import { DlqService, NotInDlqError } from '../dlq/dlq-service';
 import { type DlqFilter, DlqUsageError } from '../dlq/query';
 import { sinceDate } from './durations';
 import { awaitReplay, replay, replayAmended, replayMany, resolve } from '../dlq/replay';
-import { auditText, listText, statsText, viewText } from './dlq-format';
+import { auditText, listText, redactedInput, statsText, viewText } from './dlq-format';
+import { redactSecretsDeep } from '../shared/urls';
 
 /** The actions of `kafka-pipeline dlq`; each returns the exit code (0 ok, 1 error, 2 usage, 3 not in the DLQ). */
 
@@ -82,7 +83,8 @@ export function dlqList(opts: FilterOpts & { limit: string; json?: boolean }): P
 export function dlqView(id: string, opts: { json?: boolean }): Promise<number> {
   return withDlq(async (dlq) => {
     const { entry, run, audit } = await dlq.view(id);
-    if (opts.json) console.log(JSON.stringify({ entry, run, audit }, null, 2));
+    const shown = { entry, run: { ...run, input: redactedInput(run.input) }, audit };
+    if (opts.json) console.log(JSON.stringify(redactSecretsDeep(shown), null, 2));
     else console.log(viewText(entry, run, audit));
     return 0;
   });

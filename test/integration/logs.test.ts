@@ -15,7 +15,8 @@ import {
   type PipelineProcess,
   localPipelineEnv,
 } from '../support/processes';
-import { ensureStack, KAFKA_BROKER, TEMPORAL_ADDRESS, createTopic } from '../support/stack';
+import { readWithDeltaRs } from '../support/delta-rs';
+import { ensureStack, execFileAsync, KAFKA_BROKER, ROOT, TEMPORAL_ADDRESS, createTopic } from '../support/stack';
 
 /** Secret-looking values placed in signed-URL parameters and in the event; none may appear in any log line. */
 const SECRETS = ['Sig0SECRET0a1b2c', 'AKIASECRET0CREDENTIAL', 'TokSECRET0xyz', 'sv0SECRET0sas'];
@@ -33,13 +34,16 @@ describe('logs of an end-to-end run', function () {
   const lines: string[] = [];
   let sample: SampleServer;
   let procs: PipelineProcess[] = [];
+  let lakehouse = '';
+  let events: Record<string, unknown>[] = [];
 
   before(async () => {
     await ensureStack();
     sample = await startSampleServer();
     const kafka = new Kafka({ clientId: 'logs-test', brokers: [KAFKA_BROKER], logLevel: logLevel.NOTHING });
     await createTopic(topic);
-    const env = localPipelineEnv(`logs-${id}`, fs.mkdtempSync(path.join(os.tmpdir(), 'logs-')), {
+    lakehouse = fs.mkdtempSync(path.join(os.tmpdir(), 'logs-'));
+    const env = localPipelineEnv(`logs-${id}`, lakehouse, {
       RETRY_INITIAL_INTERVAL_S: '1',
       RETRY_MAX_INTERVAL_S: '1',
       RETRY_MAX_ATTEMPTS: '2',
@@ -51,7 +55,7 @@ describe('logs of an end-to-end run', function () {
     ];
     // One event that succeeds, one whose attachment answers 404, one that fails transiently (503) then exhausts
     // its retries, one delivered twice, and one message that is not an event; all URLs signed.
-    const events = ['files', 'status/404', 'status/503', 'files'].map((route, i) => {
+    events = ['files', 'status/404', 'status/503', 'files'].map((route, i) => {
       const e = sampleEvent(i, { sampleUrl: sample.url, attachments: 1 });
       const data = e.data as { attachments: string[] };
       data.attachments = data.attachments.map((u) => signed(u.replace('/files/', `/${route}/`)));
@@ -123,5 +127,26 @@ describe('logs of an end-to-end run', function () {
     assert.doesNotMatch(text, /[?&](sig|token|X-Amz-Signature|X-Amz-Credential|sv)=/i);
     // The failing URLs were logged, with their query strings redacted (so the check above saw them).
     assert.match(text, /\/status\/404\/[^"?]+\?<redacted>/);
+  });
+
+  it('nor do the Delta tables or `dlq view`: signed URL parameters are redacted there too', async () => {
+    const tables = await Promise.all(
+      ['Tables/xact_events', 'Tables/xact_attachments'].map((t) => readWithDeltaRs(path.join(lakehouse, t))),
+    );
+    const [eventRows, inventory] = tables.map((t) => t.rows);
+    assert.equal(eventRows.length, 4, 'every event has its row');
+    assert.equal(inventory.length, 2, 'each attachment that succeeded has its row');
+    assert.match(String(inventory[0].attachment_url), /sig=redacted/);
+    const failed = String(events[1].traceId); // its attachment answered 404: a DLQ entry
+    const cliEnv = { ...process.env, TEMPORAL_ADDRESS, XACT_EVENTS_TOPIC: `xact.events.logs-${id}` };
+    const bin = path.join(ROOT, 'bin', 'kafka-pipeline.js');
+    const views = await Promise.all(
+      [[], ['--json']].map((extra) =>
+        execFileAsync(process.execPath, [bin, 'dlq', 'view', failed, ...extra], { env: cliEnv }),
+      ),
+    );
+    assert.match(views[1].stdout, /status\/404/, 'the view shows the failed URL');
+    const text = [JSON.stringify(tables), ...views.map((v) => v.stdout)].join('\n');
+    for (const secret of SECRETS) assert.ok(!text.includes(secret), `a table or the view contains ${secret}`);
   });
 });
