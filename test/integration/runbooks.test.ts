@@ -110,10 +110,14 @@ describe('runbook and README commands work against the local stack', function ()
       mode: 0o755,
     });
     fs.symlinkSync(TEMPORAL, path.join(bin, 'temporal'));
-    const ns = await sh(`temporal operator namespace create --namespace ${names.namespace} --retention 24h`);
+    // The production setup path: the namespace with its retention and the search attributes, by one script.
+    const ns = await sh('scripts/setup-namespace.sh 2d');
     assert.equal(ns.status, 0, ns.stderr);
-    const sa = await sh('scripts/register-search-attributes.sh');
-    assert.equal(sa.status, 0, sa.stderr);
+    assert.match(ns.stdout, new RegExp(`created ${names.namespace} with retention 48h`));
+    const described = await sh(`temporal operator namespace describe --namespace ${names.namespace} -o json`);
+    assert.match(described.stdout, /"workflowExecutionRetentionTtl": "172800s"/);
+    const again = await sh('scripts/setup-namespace.sh');
+    assert.match(again.stdout, /retention set to 720h[\s\S]*TraceId exists/, 'idempotent; 30 days by default');
     await createTopic(names.topic, 3);
     await producer.connect();
     sample = await startSampleServer({ port: 8765 });
