@@ -5,7 +5,7 @@ import { AuditLog } from '../dlq/audit';
 import { DlqService, NotInDlqError } from '../dlq/dlq-service';
 import { type DlqFilter, DlqUsageError } from '../dlq/query';
 import { sinceDate } from './durations';
-import { awaitReplay, replay, replayAmended, replayMany, resolve } from '../dlq/replay';
+import { awaitReplay, bulkTargets, replay, replayAmended, replayMany, resolve } from '../dlq/replay';
 import { auditText, listText, redactedInput, statsText, viewText } from './dlq-format';
 import { redactSecretsDeep } from '../shared/urls';
 
@@ -99,6 +99,7 @@ interface ReplayOpts extends FilterOpts {
   dryRun?: boolean;
   rate: string;
   yes?: boolean;
+  includeInvalid?: boolean;
 }
 
 export function dlqReplay(id: string | undefined, opts: ReplayOpts): Promise<number> {
@@ -137,17 +138,24 @@ export function dlqReplay(id: string | undefined, opts: ReplayOpts): Promise<num
     if (opts.wait || opts.setUrl.length > 0) throw new DlqUsageError('--wait and --set-url work on one trace id only');
     const filter = toFilter(opts);
     const rate = positive(opts.rate, '--rate');
-    const count = (await dlq.entries(filter)).filter((e) => e.kind === 'event').length;
+    const { targets, skippedInvalid } = await bulkTargets(dlq, filter, opts.includeInvalid);
+    const count = targets.length;
+    const skipped =
+      skippedInvalid > 0
+        ? `; skipping ${skippedInvalid} invalid event(s) that would fail again (--include-invalid replays them too)`
+        : '';
     if (opts.dryRun) {
-      console.log(`would replay ${count} failed event(s) at ${rate}/s (invalid messages are never replayed)`);
+      console.log(`would replay ${count} failed event(s) at ${rate}/s (invalid messages are never replayed)${skipped}`);
       return 0;
     }
+    if (skipped) console.log(skipped.slice(2));
     if (count > 1 && !opts.yes)
       throw new DlqUsageError(`${count} entries match: add --yes to replay them (try --dry-run first)`);
     const tty = process.stderr.isTTY;
     const result = await replayMany(dlq, filter, {
       ...who,
       rate,
+      includeInvalid: opts.includeInvalid,
       onProgress: (done, total, failed) => {
         if (!tty) return;
         const width = 30;

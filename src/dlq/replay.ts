@@ -99,6 +99,19 @@ export interface BulkOptions extends ReplayOptions {
   /** Replays started per second. */
   readonly rate: number;
   readonly onProgress?: (done: number, total: number, failed: number) => void;
+  /** Also replay events that failed as invalid (category invalid_event): they fail again unless amended. */
+  readonly includeInvalid?: boolean;
+}
+
+/** The entries a bulk replay runs: failed events (never invalid messages), invalid events only when asked. */
+export async function bulkTargets(
+  dlq: DlqService,
+  filter: DlqFilter,
+  includeInvalid = false,
+): Promise<{ targets: DlqEntry[]; skippedInvalid: number }> {
+  const events = (await dlq.entries(filter)).filter((e) => e.kind === 'event');
+  const targets = includeInvalid ? events : events.filter((e) => e.category !== 'invalid_event');
+  return { targets, skippedInvalid: events.length - targets.length };
 }
 
 /**
@@ -110,7 +123,7 @@ export async function replayMany(
   filter: DlqFilter,
   opts: BulkOptions,
 ): Promise<{ total: number; replayed: number; errors: { workflowId: string; error: string }[] }> {
-  const targets = (await dlq.entries(filter)).filter((e) => e.kind === 'event');
+  const { targets } = await bulkTargets(dlq, filter, opts.includeInvalid);
   const errors: { workflowId: string; error: string }[] = [];
   const t0 = Date.now();
   let done = 0;

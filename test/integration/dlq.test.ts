@@ -212,9 +212,14 @@ describe('DLQ operations on failed workflows (dlq list/view/replay/resolve/stats
   it('bulk: 200 failed events replayed with --rate 50 all complete; the depth goes 200 -> 0 without double counting', async () => {
     const traces = Array.from({ length: 200 }, () => `bulk-${randomUUID()}`);
     await h.produceEvents(traces.map((t, i) => event(t, [`${h.sample.url}/outage/cdn-b/bulk/${i}/estimate.pdf`])));
-    const outcomes = await h.waitFor(traces.map(xactWorkflowId));
+    // And one event that can never succeed (attachments without an assignment id): bulk replay leaves it alone.
+    const invalidTrace = `bulk-invalid-${randomUUID()}`;
+    const invalid = event(invalidTrace, [`${h.sample.url}/files/x/estimate.pdf`]);
+    delete (invalid.data as Record<string, unknown>).assignmentId;
+    await h.produceEvents([invalid]);
+    const outcomes = await h.waitFor([...traces, invalidTrace].map(xactWorkflowId));
     assert.ok([...outcomes.values()].every((o) => o.status === 'failed'));
-    assert.equal((await json<{ depth: number }>('stats', '--query', scope)).depth, 200);
+    assert.equal((await json<{ depth: number }>('stats', '--query', scope)).depth, 201);
     const registry = new Registry();
     const dlqService = new DlqService(h.client, 'default', 'http://127.0.0.1:8233', auditFile);
     const monitor = new DlqMonitor(registry, dlqService, createLogger('bridge', { level: 'error' }), { query: scope });
@@ -225,12 +230,17 @@ describe('DLQ operations on failed workflows (dlq list/view/replay/resolve/stats
       }[];
     await monitor.refresh();
     assert.deepEqual(
-      (await depthMetric()).map((v) => [v.labels.domain, v.labels.category, v.labels.stage, v.value]),
-      [['xact', 'transient', 'download', 200]],
+      (await depthMetric()).map((v) => [v.labels.domain, v.labels.category, v.labels.stage, v.value]).sort(),
+      [
+        ['xact', 'invalid_event', 'validate', 1],
+        ['xact', 'transient', 'download', 200],
+      ],
     );
 
     const dry = await cli('replay', '--query', scope, '--dry-run');
-    assert.match(dry.stdout, /would replay 200 failed event\(s\) at 10\/s/);
+    assert.match(dry.stdout, /would replay 200 failed event\(s\) at 10\/s .*skipping 1 invalid event/);
+    const dryAll = await cli('replay', '--query', scope, '--dry-run', '--include-invalid');
+    assert.match(dryAll.stdout, /would replay 201 failed event\(s\)/);
     assert.match((await cli('replay', '--query', scope)).stderr, /200 entries match: add --yes/);
 
     h.sample.outage('cdn-b', false);
@@ -243,6 +253,12 @@ describe('DLQ operations on failed workflows (dlq list/view/replay/resolve/stats
         (await h.client.workflow.count(`${scope} AND ExecutionStatus = 'Completed' AND TraceId STARTS_WITH 'bulk-'`))
           .count === 200,
     );
+    assert.deepEqual(
+      (await json<ListJson>('list', '--query', scope)).items.map((i) => [i.traceId, i.category]),
+      [[invalidTrace, 'invalid_event']],
+      'only the invalid event is left',
+    );
+    assert.equal((await cli('resolve', invalidTrace, '--reason', 'sender fixes the event')).code, 0);
     assert.equal((await json<{ depth: number }>('stats', '--query', scope)).depth, 0);
     await monitor.refresh();
     assert.deepEqual(await depthMetric(), [], 'replayed runs leave the depth metric too (no double counting)');

@@ -62,4 +62,17 @@ describe('README names only what exists', () => {
     assert.ok(named.length > 0);
     for (const n of named) assert.ok(known.has(n), n);
   });
+
+  it('its layout paragraph names every folder of src/', () => {
+    const layout = readme.slice(readme.indexOf('Layout, in the order an event travels'));
+    const folders = fs
+      .readdirSync(path.join(ROOT, 'src'), { withFileTypes: true })
+      .filter((d) => d.isDirectory())
+      .map((d) => d.name);
+    assert.ok(folders.length >= 10);
+    assert.deepEqual(
+      folders.filter((f) => !layout.includes(`\`src/${f}\``)),
+      [],
+    );
+  });
 });

@@ -52,6 +52,7 @@ export function registerDlqCommands(program: Command): void {
     .option('--dry-run', 'show how many entries would be replayed, change nothing')
     .option('--rate <n>', 'replays started per second (bulk)', '10')
     .option('--yes', 'confirm replaying more than one entry')
+    .option('--include-invalid', 'bulk: also replay events that failed as invalid_event (they fail again unless fixed)')
     .action(async (id: string | undefined, opts) => {
       process.exitCode = await (await tools()).dlqReplay(id, opts);
     });
