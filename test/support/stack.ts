@@ -3,6 +3,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { until } from './poll';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const STACK_SCRIPT = path.join(ROOT, 'scripts', 'stack.sh');
@@ -57,7 +58,19 @@ export async function createTopic(
   const admin = new Kafka({ clientId: 'test-admin', brokers: [KAFKA_BROKER], logLevel: logLevel.NOTHING }).admin();
   await admin.connect();
   try {
-    await admin.createTopics({ topics: [{ topic, numPartitions, configEntries }], waitForLeaders: true });
+    await admin.createTopics({ topics: [{ topic, numPartitions, configEntries }], waitForLeaders: false });
+    // kafkajs's waitForLeaders gives up on "does not host this topic-partition", which a broker restarted a moment
+    // ago (the outage tests) answers until its metadata caught up: wait for every leader here instead.
+    await until(
+      `topic ${topic} has a leader for each partition`,
+      async () => {
+        const meta = await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => undefined);
+        const partitions = meta?.topics[0]?.partitions ?? [];
+        return partitions.length === numPartitions && partitions.every((p) => p.leader >= 0);
+      },
+      undefined,
+      60_000,
+    );
   } finally {
     await admin.disconnect();
   }
