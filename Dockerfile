@@ -3,8 +3,11 @@
 FROM node:20.20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+COPY packages/delta-lake/package.json ./packages/delta-lake/
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY packages/delta-lake/tsconfig.json ./packages/delta-lake/
+COPY packages/delta-lake/src ./packages/delta-lake/src
 COPY src ./src
 COPY scripts ./scripts
 RUN npm run build && npm prune --omit=dev
@@ -17,6 +20,9 @@ ENV KP_RUN_COMPILED=1
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+# node_modules/@kafka-pipeline/delta-lake links here: the package's manifest and compiled code only.
+COPY --from=build /app/packages/delta-lake/package.json ./packages/delta-lake/
+COPY --from=build /app/packages/delta-lake/dist ./packages/delta-lake/dist
 COPY package.json ./
 COPY bin ./bin
 USER node

@@ -19,7 +19,7 @@ const ioPackages = [
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', '.tools/', '.state/', '.scratch/', 'lakehouse/', 'bin/'] },
+  { ignores: ['node_modules/', '**/dist/', '.tools/', '.state/', '.scratch/', 'lakehouse/', 'bin/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

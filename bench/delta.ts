@@ -1,14 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { GroupCommitter } from '../src/adapters/delta/group-commit';
-import { DeltaTable } from '../src/adapters/delta/table';
+import { GroupCommitter, DeltaTable, type Row } from '@kafka-pipeline/delta-lake';
 import { XACT_EVENTS } from '../src/activities/xact-tables';
 import { LocalObjectStore } from '../src/adapters/storage/local-store';
 import { runPython } from '../test/support/delta-rs';
 import { eventRow } from '../test/support/xact-rows';
 import { xactEventRow } from '../src/activities/rows';
-import type { Row } from '../src/adapters/delta/schema';
 import { sampleEvent } from '../src/sample/sample-events';
 import { decodeXactEvent } from '../src/shared/xact-event';
 import { type Figure, percentile } from './figures';

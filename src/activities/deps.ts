@@ -1,4 +1,4 @@
-import type { GroupCommitter } from '../adapters/delta/group-commit';
+import type { GroupCommitter } from '@kafka-pipeline/delta-lake';
 import type { Downloader } from '../adapters/http/downloader';
 import type { UrlPolicy } from '../adapters/http/url-policy';
 import type { ObjectStore } from '../adapters/storage/object-store';

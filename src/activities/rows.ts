@@ -1,4 +1,4 @@
-import type { Row } from '../adapters/delta/schema';
+import type { Row } from '@kafka-pipeline/delta-lake';
 import type { AttachmentPlan, TransferResult } from '../shared/pipeline-types';
 import { xactEventId } from '../shared/uuid5';
 import { redactJsonSecrets, redactSecrets } from '../shared/urls';

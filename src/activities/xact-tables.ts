@@ -1,4 +1,4 @@
-import { columnDef as col, type TableDef } from '../adapters/delta/schema';
+import { columnDef as col, type TableDef } from '@kafka-pipeline/delta-lake';
 
 /** The xact Delta tables, with the original system's column sets (spec §3.1), partitioned by event_date. */
 export const XACT_EVENTS: TableDef = {

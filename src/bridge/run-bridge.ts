@@ -1,7 +1,7 @@
 import { FAST_RECONNECT_CHANNEL_ARGS, kafkaConfig, temporalConnectionOptions } from '../config/connections';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client, Connection } from '@temporalio/client';
-import { createObjectStore } from '../adapters/storage/create-store';
+import { createObjectStore } from '../config/object-store';
 import type { Config } from '../config/config';
 import type { Logger } from '../observability/logger';
 import { startOpsServer } from '../observability/http-server';

@@ -1,9 +1,6 @@
-import { compactTable, type CompactOptions } from '../adapters/delta/compact';
-import type { TableDef } from '../adapters/delta/schema';
-import { DeltaTable } from '../adapters/delta/table';
-import { verifyTable } from '../adapters/delta/verify';
+import { compactTable, type CompactOptions, type TableDef, DeltaTable, verifyTable } from '@kafka-pipeline/delta-lake';
 import { XACT_ATTACHMENTS, XACT_EVENTS } from '../activities/xact-tables';
-import { createObjectStore } from '../adapters/storage/create-store';
+import { createObjectStore } from '../config/object-store';
 import type { Config } from '../config/config';
 import { cliConfig } from './cli-config';
 

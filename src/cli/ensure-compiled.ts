@@ -5,7 +5,16 @@ import type { Logger } from '../observability/logger';
 import { PROJECT_ROOT } from './stack';
 
 const COMPILED_ENTRY = path.join(PROJECT_ROOT, 'dist', 'src', 'cli', 'main.js');
-const SOURCES = ['src', 'scripts', 'package.json', 'tsconfig.json', 'tsconfig.build.json'];
+/** The workspace package the app imports by name; compiled code loads its dist/. */
+const PACKAGE_ENTRY = path.join(PROJECT_ROOT, 'packages', 'delta-lake', 'dist', 'index.js');
+const SOURCES = [
+  'src',
+  'scripts',
+  'package.json',
+  'tsconfig.json',
+  'tsconfig.build.json',
+  ...['src', 'package.json', 'tsconfig.json'].map((f) => `packages/delta-lake/${f}`),
+];
 
 /** Newest modification time (ms) of the files under `entries` (0 when none exists). */
 function newestMtime(entries: readonly string[]): number {
@@ -29,6 +38,7 @@ export function compiledIsStale(): boolean {
   let built: number;
   try {
     built = fs.statSync(COMPILED_ENTRY).mtimeMs;
+    fs.statSync(PACKAGE_ENTRY);
   } catch {
     return true;
   }

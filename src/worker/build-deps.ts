@@ -1,15 +1,13 @@
 import os from 'node:os';
 import type { ActivityDeps, RowWriter } from '../activities';
 import { breakerSettings, CircuitBreakers, type CircuitBreaker } from '../resilience/circuit-breaker';
-import { DeltaSchemaError } from '../adapters/delta/schema';
+import { DeltaSchemaError, GroupCommitter, DeltaTable } from '@kafka-pipeline/delta-lake';
 import { DownloadError } from '../adapters/http/download-error';
 import { GuardedStore } from '../adapters/storage/guarded-store';
 import { ERROR_TYPES } from '../shared/errors';
-import { GroupCommitter } from '../adapters/delta/group-commit';
-import { DeltaTable } from '../adapters/delta/table';
 import { XACT_ATTACHMENTS, XACT_EVENTS } from '../activities/xact-tables';
 import { Downloader } from '../adapters/http/downloader';
-import { createObjectStore } from '../adapters/storage/create-store';
+import { createObjectStore } from '../config/object-store';
 import { InstrumentedStore } from '../adapters/storage/instrumented-store';
 import type { ObjectStore } from '../adapters/storage/object-store';
 import type { WorkerMetrics } from '../observability/worker-metrics';

@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DeltaTable } from '../../src/adapters/delta/table';
+import { DeltaTable } from '@kafka-pipeline/delta-lake';
 import { XACT_EVENTS } from '../../src/activities/xact-tables';
 import { LocalObjectStore } from '../../src/adapters/storage/local-store';
 import { readWithDeltaRs } from '../support/delta-rs';

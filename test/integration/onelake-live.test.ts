@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
-import { DeltaTable } from '../../src/adapters/delta/table';
-import { verifyTable } from '../../src/adapters/delta/verify';
+import { DeltaTable, verifyTable } from '@kafka-pipeline/delta-lake';
 import { XACT_EVENTS } from '../../src/activities/xact-tables';
-import { createObjectStore } from '../../src/adapters/storage/create-store';
+import { createObjectStore } from '../../src/config/object-store';
 import type { ObjectStore } from '../../src/adapters/storage/object-store';
 import { loadConfig } from '../../src/config/config';
 import { eventRow, range } from '../support/xact-rows';

@@ -2,7 +2,7 @@
 //   tsx delta-append-worker.ts <store root> <table> <key prefix> <from> <to> <batch size>
 // Appends eventRow(from..to) in batches, retrying each batch from the start of its rows (as a retried
 // activity would), prints "batch <start>" after each batch and "done <commits>" at the end.
-import { DeltaTable } from '../../src/adapters/delta/table';
+import { DeltaTable } from '@kafka-pipeline/delta-lake';
 import { XACT_EVENTS } from '../../src/activities/xact-tables';
 import { LocalObjectStore } from '../../src/adapters/storage/local-store';
 import { eventRow, range } from './xact-rows';

@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 
-/** The project's source folder. */
-export const SRC = path.join(__dirname, '..', '..', 'src');
+/** The repository's root and its source folder. */
+export const ROOT = path.join(__dirname, '..', '..');
+export const SRC = path.join(ROOT, 'src');
 
 /** Every .ts file under `dir`, recursively. */
 export function sourceFiles(dir: string): string[] {

@@ -1,4 +1,4 @@
-import type { Row } from '../../src/adapters/delta/schema';
+import type { Row } from '@kafka-pipeline/delta-lake';
 
 /** A deterministic xact_events row for key `i` (one of three event dates). */
 export function eventRow(i: number, prefix = 'evt'): Row {

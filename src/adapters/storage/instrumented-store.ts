@@ -1,6 +1,10 @@
 import type { Readable } from 'node:stream';
-import type { WorkerMetrics } from '../../observability/worker-metrics';
 import type { ObjectStore } from './object-store';
+
+/** Where each store call is reported (the worker's onelake_* metrics). */
+export interface StoreOperationSink {
+  storeOperation(operation: string, seconds: number, bytes: number, error?: unknown): void;
+}
 
 /** Wraps any ObjectStore with the onelake_* metrics (operation: upload, upload_if_absent, download, list, delete). */
 export class InstrumentedStore implements ObjectStore {
@@ -8,7 +12,7 @@ export class InstrumentedStore implements ObjectStore {
 
   constructor(
     private readonly inner: ObjectStore,
-    private readonly metrics: WorkerMetrics,
+    private readonly metrics: StoreOperationSink,
   ) {
     this.location = inner.location;
   }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Utf8, vectorFromArray } from 'apache-arrow';
-import { addKeys } from '../../src/adapters/delta/data-files';
-import { hashBytes, KeySet } from '../../src/adapters/delta/key-set';
+import { addKeys } from '../../src/data-files';
+import { hashBytes, KeySet } from '../../src/key-set';
 
 const utf8 = (s: string) => Buffer.from(s, 'utf8');
 

@@ -1,6 +1,6 @@
 import * as arrow from 'apache-arrow';
 import { buildVector, encodeArrowTable, readParquet } from './parquet';
-import type { ObjectStore } from '../storage/object-store';
+import type { DeltaStore } from './store';
 import type { Action, Snapshot } from './log';
 import { checkpointPath, lastCheckpointPath } from './log-paths';
 
@@ -157,7 +157,7 @@ function plain(v: unknown): unknown {
 }
 
 /** Writes a checkpoint of the snapshot's version and points _last_checkpoint at it. */
-export async function writeTableCheckpoint(store: ObjectStore, table: string, snapshot: Snapshot): Promise<void> {
+export async function writeTableCheckpoint(store: DeltaStore, table: string, snapshot: Snapshot): Promise<void> {
   const actions = checkpointActions(snapshot);
   const bytes = writeCheckpoint(actions);
   await store.put(checkpointPath(table, snapshot.version), bytes);

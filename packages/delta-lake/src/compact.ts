@@ -1,4 +1,4 @@
-import type { ObjectStore } from '../storage/object-store';
+import type { DeltaStore } from './store';
 import { dataColumnsOf, encodeDataFile, putDataFile, readDataFile, rowsOfDataFile } from './data-files';
 import { type AddAction, partitionKeyOf } from './log';
 import { transposeRows } from './row-batch';
@@ -44,7 +44,7 @@ export interface CompactReport {
  * Memory: one bin (up to targetFileBytes of Parquet, several times that decoded) at a time.
  */
 export async function compactTable(
-  store: ObjectStore,
+  store: DeltaStore,
   table: DeltaTable,
   opts: CompactOptions = DEFAULT_COMPACT,
 ): Promise<CompactReport> {
@@ -88,7 +88,7 @@ function binPack(files: readonly AddAction[], target: number): AddAction[][] {
 }
 
 async function compactPartition(
-  store: ObjectStore,
+  store: DeltaStore,
   table: DeltaTable,
   bins: readonly AddAction[][],
   parameters: Record<string, string>,
@@ -138,6 +138,6 @@ async function compactPartition(
   return { ...result, bytesAfter: added.reduce((n, f) => n + f.size, 0), version };
 }
 
-async function deleteFiles(store: ObjectStore, tablePath: string, files: readonly AddAction[]): Promise<void> {
+async function deleteFiles(store: DeltaStore, tablePath: string, files: readonly AddAction[]): Promise<void> {
   await Promise.allSettled(files.map((f) => store.delete(`${tablePath}/${decodeURIComponent(f.path)}`)));
 }

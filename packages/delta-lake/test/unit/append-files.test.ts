@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { indexRows } from '../../src/adapters/delta/append-files';
-import { transposeRows } from '../../src/adapters/delta/row-batch';
-import { partitionKeyOf } from '../../src/adapters/delta/log';
-import { columnDef as col, type Row, type TableDef } from '../../src/adapters/delta/schema';
+import { indexRows } from '../../src/append-files';
+import { transposeRows } from '../../src/row-batch';
+import { partitionKeyOf } from '../../src/log';
+import { columnDef as col, type Row, type TableDef } from '../../src/schema';
 
 const day = (d: string) => partitionKeyOf({ day: d });
 

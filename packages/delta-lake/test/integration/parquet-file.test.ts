@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { encodeColumn } from '../../src/adapters/delta/column-encoder';
-import { readParquet } from '../../src/adapters/delta/parquet';
-import { assembleDataFile } from '../../src/adapters/delta/parquet-file';
-import { encodeColumnChunk } from '../../src/adapters/delta/parquet-pages';
-import { transposeRows } from '../../src/adapters/delta/row-batch';
-import type { Row, TableDef } from '../../src/adapters/delta/schema';
+import { encodeColumn } from '../../src/column-encoder';
+import { readParquet } from '../../src/parquet';
+import { assembleDataFile } from '../../src/parquet-file';
+import { encodeColumnChunk } from '../../src/parquet-pages';
+import { transposeRows } from '../../src/row-batch';
+import type { Row, TableDef } from '../../src/schema';
 import { ALL_TYPES } from '../support/all-types';
-import { runPython } from '../support/delta-rs';
+import { runPython } from '../support/python';
 
 /** The all-types table unpartitioned: every column goes into the file. */
 const DEF: TableDef = { ...ALL_TYPES, partitionColumns: [] };

@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { encodeColumn, fileStatsJson } from '../../src/adapters/delta/column-encoder';
-import { readParquet } from '../../src/adapters/delta/parquet';
-import { assembleDataFile } from '../../src/adapters/delta/parquet-file';
-import { encodeColumnChunk } from '../../src/adapters/delta/parquet-pages';
-import { transposeRows } from '../../src/adapters/delta/row-batch';
-import { columnDef as col, type Row, type TableDef } from '../../src/adapters/delta/schema';
-import { runPython } from '../support/delta-rs';
+import { encodeColumn, fileStatsJson } from '../../src/column-encoder';
+import { readParquet } from '../../src/parquet';
+import { assembleDataFile } from '../../src/parquet-file';
+import { encodeColumnChunk } from '../../src/parquet-pages';
+import { transposeRows } from '../../src/row-batch';
+import { columnDef as col, type Row, type TableDef } from '../../src/schema';
+import { runPython } from '../support/python';
 
 const ROWS = 3000;
 

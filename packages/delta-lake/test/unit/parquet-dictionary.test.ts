@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { bitWidthOf, encodeEntryNumbers } from '../../src/adapters/delta/parquet-dictionary';
+import { bitWidthOf, encodeEntryNumbers } from '../../src/parquet-dictionary';
 
 /**
  * The RLE / bit-packed hybrid read back as parquet-format's Encodings.md defines it: bit width byte, then runs

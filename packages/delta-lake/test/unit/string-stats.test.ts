@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { stringMinMax } from '../../src/adapters/delta/string-stats';
+import { stringMinMax } from '../../src/string-stats';
 import { encodeStrings } from '../support/string-columns';
 
 /** The column's min/max as the writer computes them, dictionary-encoded or plain. */

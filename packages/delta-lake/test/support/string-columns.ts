@@ -1,7 +1,7 @@
-import type { EncodedColumn } from '../../src/adapters/delta/column-cells';
-import { encodeColumn } from '../../src/adapters/delta/column-encoder';
-import { transposeRows } from '../../src/adapters/delta/row-batch';
-import { columnDef, type TableDef } from '../../src/adapters/delta/schema';
+import type { EncodedColumn } from '../../src/column-cells';
+import { encodeColumn } from '../../src/column-encoder';
+import { transposeRows } from '../../src/row-batch';
+import { columnDef, type TableDef } from '../../src/schema';
 
 const ONE_STRING: TableDef = { name: 't', keyColumn: 's', partitionColumns: [], columns: [columnDef('s', 'string')] };
 

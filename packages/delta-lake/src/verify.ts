@@ -1,4 +1,4 @@
-import type { ObjectStore } from '../storage/object-store';
+import type { DeltaStore } from './store';
 import { commitPath, LOG_DIR, loadSnapshot } from './log';
 import { readParquet } from './parquet';
 
@@ -14,7 +14,7 @@ export interface VerifyReport {
  * Checks a table: the log versions are contiguous, every live file exists with the size the log records, and
  * no key appears twice. Reads every data file's key column (cost grows with the table).
  */
-export async function verifyTable(store: ObjectStore, table: string, keyColumn: string): Promise<VerifyReport> {
+export async function verifyTable(store: DeltaStore, table: string, keyColumn: string): Promise<VerifyReport> {
   const problems: string[] = [];
   const snapshot = await loadSnapshot(store, table);
   if (snapshot.version < 0) return { table, version: -1, files: 0, rows: 0, problems: [`${table} has no delta log`] };

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { readParquet } from '../../src/adapters/delta/parquet';
-import { assembleDataFile } from '../../src/adapters/delta/parquet-file';
-import { encodeChunk, stopParquetThread } from '../../src/adapters/delta/parquet-thread';
+import { readParquet } from '../../src/parquet';
+import { assembleDataFile } from '../../src/parquet-file';
+import { encodeChunk, stopParquetThread } from '../../src/parquet-thread';
 
 describe('Parquet thread', () => {
   /** One column through the thread, made a file and read back. */
@@ -50,7 +50,7 @@ describe('Parquet thread', () => {
   ]) {
     it(`does not keep a process alive: ${what}`, async () => {
       // `kafka-pipeline delta compact --dry-run` hung like this: the thread must be unref'd after its listeners.
-      const script = `const { encodeChunk, startParquetThread } = require('./src/adapters/delta/parquet-thread');\nstartParquetThread();\n${use};`;
+      const script = `const { encodeChunk, startParquetThread } = require('./src/parquet-thread');\nstartParquetThread();\n${use};`;
       const { stdout } = await promisify(execFile)(process.execPath, ['--require', 'tsx/cjs', '-e', script], {
         cwd: path.join(__dirname, '..', '..'),
         timeout: 30_000, // killed (and so rejected) if it does not exit on its own

@@ -1,4 +1,4 @@
-import type { ObjectStore } from '../storage/object-store';
+import type { DeltaStore } from './store';
 import type { EncodedColumn } from './column-cells';
 import { encodeColumn, encodeColumns } from './column-encoder';
 import { KeySet } from './key-set';
@@ -175,7 +175,7 @@ export function checkSkippedRows(batch: RowBatch, fresh: ReadonlyMap<string, rea
  * retried with the same rows of a partition reuses its file.
  */
 export async function prepareFiles(
-  store: ObjectStore,
+  store: DeltaStore,
   tablePath: string,
   batch: RowBatch,
   index: RowIndex,

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ObjectStore } from '../storage/object-store';
+import type { DeltaStore } from './store';
 import { writeTableCheckpoint } from './checkpoint';
 import { KeyIndex } from './key-index';
 import type { KeySet } from './key-set';
@@ -49,7 +49,7 @@ export class DeltaCommitConflictError extends Error {
 }
 
 /**
- * A Delta Lake table (reader 1 / writer 2) on an ObjectStore, append-only, exactly-once per row key.
+ * A Delta Lake table (reader 1 / writer 2) on a DeltaStore, append-only, exactly-once per row key.
  * Commits are atomic by put-if-absent of the next log file; on losing the race the writer re-reads the log,
  * drops rows whose keys another commit added meanwhile, and tries the next version.
  */
@@ -60,7 +60,7 @@ export class DeltaTable {
   private readonly maxAttempts: number;
 
   private constructor(
-    private readonly store: ObjectStore,
+    private readonly store: DeltaStore,
     readonly path: string,
     readonly def: TableDef,
     private snapshot: Snapshot,
@@ -72,12 +72,7 @@ export class DeltaTable {
   }
 
   /** Opens the table at `path`, creating it (version 0: protocol + metaData) when it has no log yet. */
-  static async open(
-    store: ObjectStore,
-    path: string,
-    def: TableDef,
-    opts: DeltaTableOptions = {},
-  ): Promise<DeltaTable> {
+  static async open(store: DeltaStore, path: string, def: TableDef, opts: DeltaTableOptions = {}): Promise<DeltaTable> {
     startParquetThread(); // its start (module loading, WebAssembly) overlaps opening the table
     let snapshot = await loadSnapshot(store, path);
     if (snapshot.version < 0) {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { isoMillis } from '../../src/adapters/delta/number-columns';
+import { isoMillis } from '../../src/number-columns';
 
 describe('isoMillis (timestamp cells given as ISO strings)', () => {
   it('gives what Date.parse gives for times written by toISOString, with and without milliseconds', () => {

@@ -2,12 +2,12 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { compactTable } from '../../src/adapters/delta/compact';
-import type { Row } from '../../src/adapters/delta/schema';
-import { DeltaTable } from '../../src/adapters/delta/table';
-import { LocalObjectStore } from '../../src/adapters/storage/local-store';
+import { compactTable } from '../../src/compact';
+import type { Row } from '../../src/schema';
+import { DeltaTable } from '../../src/table';
+import { FolderStore } from '../support/folder-store';
 import { ALL_TYPES } from '../support/all-types';
-import { runPython } from '../support/delta-rs';
+import { runPython } from '../support/python';
 
 /** delta-rs' view of the table: every cell as a string (timestamps as epoch micros, dates as days), and the stats. */
 const READ = `
@@ -53,11 +53,11 @@ function expected(row: Row): Cells {
 describe('Delta writer: every column type, read back by delta-rs', function () {
   this.timeout(120_000);
   let root: string;
-  let store: LocalObjectStore;
+  let store: FolderStore;
 
   beforeEach(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'delta-types-'));
-    store = new LocalObjectStore(root);
+    store = new FolderStore(root);
   });
   afterEach(() => fs.rmSync(root, { recursive: true, force: true }));
 
@@ -171,8 +171,8 @@ describe('Delta writer: every column type, read back by delta-rs', function () {
 
   it('stores no data file at all when a later partition of the append has a bad cell', async () => {
     const puts: string[] = [];
-    const recording = new (class extends LocalObjectStore {
-      override put(p: string, data: Parameters<LocalObjectStore['put']>[1]): Promise<number> {
+    const recording = new (class extends FolderStore {
+      override put(p: string, data: Parameters<FolderStore['put']>[1]): Promise<number> {
         puts.push(p);
         return super.put(p, data);
       }

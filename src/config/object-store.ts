@@ -1,8 +1,8 @@
 import { DefaultAzureCredential } from '@azure/identity';
-import type { Config } from '../../config/config';
-import { LocalObjectStore } from './local-store';
-import type { ObjectStore } from './object-store';
-import { OneLakeStore } from './onelake-store';
+import { LocalObjectStore } from '../adapters/storage/local-store';
+import type { ObjectStore } from '../adapters/storage/object-store';
+import { OneLakeStore } from '../adapters/storage/onelake-store';
+import type { Config } from './config';
 
 type StorageConfig = Pick<
   Config,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type Data, DataType, type Table, type Utf8, type Vector } from 'apache-arrow';
-import type { ObjectStore } from '../storage/object-store';
+import type { DeltaStore } from './store';
 import type { EncodedColumn } from './column-cells';
 import type { KeySet } from './key-set';
 import type { AddAction } from './log';
@@ -59,7 +59,7 @@ export function encodeDataFile(
  * table, URI-encoded as the protocol requires). The file is not part of the table until a commit references it.
  */
 export async function putDataFile(
-  store: ObjectStore,
+  store: DeltaStore,
   tablePath: string,
   def: TableDef,
   file: EncodedFile,
@@ -82,7 +82,7 @@ export async function putDataFile(
 
 /** Reads a data file the log references (optionally only some columns); a missing file is a clear error. */
 export async function readDataFile(
-  store: ObjectStore,
+  store: DeltaStore,
   tablePath: string,
   relPath: string,
   columns?: string[],
@@ -94,7 +94,7 @@ export async function readDataFile(
 
 /** Adds the keys of a data file to `keys`. */
 export async function readKeyColumn(
-  store: ObjectStore,
+  store: DeltaStore,
   tablePath: string,
   relPath: string,
   keyColumn: string,

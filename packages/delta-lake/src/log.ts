@@ -1,4 +1,4 @@
-import type { ObjectStore } from '../storage/object-store';
+import type { DeltaStore } from './store';
 import { readCheckpoint } from './checkpoint';
 import { deltaSchemaString, type TableDef } from './schema';
 
@@ -95,7 +95,7 @@ const COMMIT_RE = /^(\d{20})\.json$/;
 const CHECKPOINT_RE = /^(\d{20})\.checkpoint\.parquet$/;
 
 /** Loads the latest snapshot: newest checkpoint (via _last_checkpoint or the listing) plus later commits. */
-export async function loadSnapshot(store: ObjectStore, table: string): Promise<Snapshot> {
+export async function loadSnapshot(store: DeltaStore, table: string): Promise<Snapshot> {
   const names = await store.list(`${table}/${LOG_DIR}`);
   const commits = names
     .map((n) => COMMIT_RE.exec(n))
@@ -125,7 +125,7 @@ export async function loadSnapshot(store: ObjectStore, table: string): Promise<S
   return snapshot;
 }
 
-async function latestCheckpoint(store: ObjectStore, table: string, listed: number[]): Promise<number | undefined> {
+async function latestCheckpoint(store: DeltaStore, table: string, listed: number[]): Promise<number | undefined> {
   const hint = await store.get(lastCheckpointPath(table));
   if (hint) {
     const version = Number((JSON.parse(hint.toString('utf8')) as { version: number }).version);
@@ -136,7 +136,7 @@ async function latestCheckpoint(store: ObjectStore, table: string, listed: numbe
 
 /** Applies every commit after the snapshot's version; calls onCommit for each. Returns how many were read. */
 export async function advance(
-  store: ObjectStore,
+  store: DeltaStore,
   table: string,
   snapshot: Snapshot,
   onCommit?: (version: number, actions: readonly Action[]) => void,

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { ColumnArrays, transposeRows } from '../../src/adapters/delta/row-batch';
-import { DeltaSchemaError, type Row } from '../../src/adapters/delta/schema';
+import { ColumnArrays, transposeRows } from '../../src/row-batch';
+import { DeltaSchemaError, type Row } from '../../src/schema';
 import { ALL_TYPES } from '../support/all-types';
 
 describe('transposeRows (rows → columns)', () => {

@@ -1,4 +1,4 @@
-import { columnDef as col, type TableDef } from '../../src/adapters/delta/schema';
+import { columnDef as col, type TableDef } from '../../src/schema';
 
 /** A table with a column of every Delta type the writer supports, partitioned by a date. */
 export const ALL_TYPES: TableDef = {

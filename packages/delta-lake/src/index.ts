@@ -1,0 +1,20 @@
+/**
+ * @kafka-pipeline/delta-lake: an append-only Delta Lake writer with one row per key, over any DeltaStore.
+ * What it writes, the protocol versions and its guarantees: README.md of this package.
+ */
+export type { DeltaStore } from './store';
+export {
+  columnDef,
+  DeltaSchemaError,
+  type CellValue,
+  type ColumnDef,
+  type DeltaType,
+  type Row,
+  type TableDef,
+} from './schema';
+export { DeltaCommitConflictError, DeltaTable, type AppendResult, type DeltaTableOptions } from './table';
+export { GroupCommitter, type CallerResult, type GroupCommitOptions } from './group-commit';
+export { loadSnapshot, type AddAction, type Snapshot } from './log';
+export { compactTable, DEFAULT_COMPACT, type CompactOptions, type CompactReport } from './compact';
+export { verifyTable, type VerifyReport } from './verify';
+export { stopParquetThread } from './parquet-thread';
