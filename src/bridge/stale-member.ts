@@ -50,13 +50,18 @@ export class StaleMemberEvictor {
     if (!this.current || this.stopped) return;
     this.stale = this.current;
     this.current = undefined;
-    this.loop ??= this.evictStale().finally(() => (this.loop = undefined));
+    void this.running();
   }
 
   /** Removes `memberId` from the group; resolves once it is removed or unknown to the coordinator. */
   async evict(memberId: string): Promise<void> {
     this.stale = memberId;
-    await (this.loop ??= this.evictStale().finally(() => (this.loop = undefined)));
+    await this.running();
+  }
+
+  /** The eviction loop, started when none runs (it ends once nothing is stale). */
+  private running(): Promise<void> {
+    return (this.loop ??= this.evictStale().finally(() => (this.loop = undefined)));
   }
 
   async stop(): Promise<void> {

@@ -57,7 +57,7 @@ export function redactSecrets(raw: string): string {
   try {
     url = new URL(raw);
   } catch {
-    return raw.includes('?') ? raw.split('?')[0] : raw;
+    return raw.split('?')[0];
   }
   const secret = url.username !== '' || url.password !== '' || [...url.searchParams.keys()].some(isSecretParam);
   return secret ? sanitizeUrl(raw) : raw;
