@@ -12,9 +12,9 @@ import { loadConfig } from '../src/config/config';
 import { createLogger } from '../src/observability/logger';
 import { sampleEvent } from '../src/sample/sample-events';
 import { execFileAsync, KAFKA_BROKER, ROOT } from '../test/support/stack';
-import { benchTemporal } from './temporal-server';
 import { mapBounded } from '../src/shared/bounded';
 import { workerTuning } from '../src/worker/create-worker';
+import { benchTemporal } from './temporal-server';
 import type { Figure } from './figures';
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);

@@ -10,10 +10,10 @@ import { sampleEvent } from '../src/sample/sample-events';
 import type { SampleServer } from '../src/sample/sample-server';
 import { WORKER_NODE_OPTIONS } from '../src/worker/node-options';
 import { ROOT } from '../test/support/stack';
+import { freePort } from '../test/support/free-port';
 import { benchTemporal } from './temporal-server';
 import { createTopic, deleteTopic, produceEvents, terminateQueue } from './ceilings';
 import { type Figure, rssSampler } from './figures';
-import { freePort } from '../test/support/free-port';
 
 const MB = 2 ** 20;
 

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
-import { CircuitOpenError } from '../resilience/circuit-breaker';
 import { DeltaSchemaError } from '@kafka-pipeline/delta-lake';
+import { CircuitOpenError } from '../resilience/circuit-breaker';
 import { DownloadError } from '../adapters/http/download-error';
 import { ERROR_TYPES, NON_RETRYABLE_ERROR_TYPES, type ErrorType } from '../shared/errors';
 import type { RetrySchedule } from '../shared/pipeline-types';

@@ -1,6 +1,6 @@
-import { kafkaConfig, type KafkaSettings } from '../config/connections';
 import { Kafka, logLevel, type Consumer, type EachBatchPayload, type KafkaMessage } from 'kafkajs';
 import type { Client } from '@temporalio/client';
+import { kafkaConfig, type KafkaSettings } from '../config/connections';
 import type { ObjectStore } from '../adapters/storage/object-store';
 import type { Config } from '../config/config';
 import type { Logger } from '../observability/logger';

@@ -1,23 +1,23 @@
-import { FAST_RECONNECT_CHANNEL_ARGS, kafkaConfig, temporalConnectionOptions } from '../config/connections';
 import { Kafka, logLevel } from 'kafkajs';
 import { Client, Connection } from '@temporalio/client';
+import { FAST_RECONNECT_CHANNEL_ARGS, kafkaConfig, temporalConnectionOptions } from '../config/connections';
 import { createObjectStore } from '../config/object-store';
 import type { Config } from '../config/config';
 import type { Logger } from '../observability/logger';
 import { startOpsServer } from '../observability/http-server';
 import { createRegistry } from '../observability/registry';
-import { BridgeMetrics } from './bridge-metrics';
 import { DlqMonitor } from '../dlq/dlq-monitor';
 import { DlqService } from '../dlq/dlq-service';
-import { LagMonitor } from './lag-monitor';
 import { CircuitBreakers } from '../resilience/circuit-breaker';
+import { LagMonitor } from './lag-monitor';
+import { BridgeMetrics } from './bridge-metrics';
 import { Admission } from './admission';
 import { dependencyProblems, watchTemporal } from './bridge-monitors';
+import { bridgeBreakers, KafkaBridge } from './kafka-bridge';
 
 const CONNECTIVITY_INTERVAL_MS = 5_000;
 const ADMISSION_INTERVAL_MS = 2_000;
 const TEMPORAL_PROBE_DEADLINE_MS = 2_000;
-import { bridgeBreakers, KafkaBridge } from './kafka-bridge';
 
 /** Runs the bridge until `stop` aborts: then stops fetching, finishes in-flight starts, commits, disconnects. */
 export async function runBridge(config: Config, log: Logger, stop: AbortSignal): Promise<void> {

@@ -1,13 +1,13 @@
-import { temporalConnectionOptions } from '../config/connections';
 import { Client, Connection } from '@temporalio/client';
-import { cliConfig } from './cli-config';
+import { temporalConnectionOptions } from '../config/connections';
 import { AuditLog } from '../dlq/audit';
 import { DlqService, NotInDlqError } from '../dlq/dlq-service';
 import { type DlqFilter, DlqUsageError } from '../dlq/query';
-import { sinceDate } from './durations';
 import { awaitReplay, bulkTargets, replay, replayAmended, replayMany, resolve } from '../dlq/replay';
-import { auditText, listText, redactedInput, statsText, viewText } from './dlq-format';
 import { redactSecretsDeep } from '../shared/urls';
+import { auditText, listText, redactedInput, statsText, viewText } from './dlq-format';
+import { cliConfig } from './cli-config';
+import { sinceDate } from './durations';
 
 /** The actions of `kafka-pipeline dlq`; each returns the exit code (0 ok, 1 error, 2 usage, 3 not in the DLQ). */
 

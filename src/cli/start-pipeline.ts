@@ -1,13 +1,13 @@
 // `kafka-pipeline start`: the local stack, the worker and the bridge (and with --demo, sample traffic).
-import { kafkaConfig } from '../config/connections';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { kafkaConfig } from '../config/connections';
 import type { Config } from '../config/config';
-import { cliConfig } from './cli-config';
 import { createLogger, type Logger } from '../observability/logger';
 import { sampleEvent } from '../sample/sample-events';
 import { startSampleServer } from '../sample/sample-server';
-import { runStackScript, stackServerRunning } from './stack';
 import { WORKER_NODE_OPTIONS } from '../worker/node-options';
+import { runStackScript, stackServerRunning } from './stack';
+import { cliConfig } from './cli-config';
 import { ensureCompiled } from './ensure-compiled';
 import { supervise } from './supervise';
 

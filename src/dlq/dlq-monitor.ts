@@ -2,9 +2,9 @@ import type { Gauge, Registry } from 'prom-client';
 import { gauge } from '../observability/metric-catalogue';
 import type { Logger } from '../observability/logger';
 import { XACT_DOMAIN } from '../shared/ids';
+import { refreshEvery } from '../observability/refresh-timer';
 import type { DlqService } from './dlq-service';
 import type { DlqFilter } from './query';
-import { refreshEvery } from '../observability/refresh-timer';
 
 /**
  * Exports the DLQ as `dlq list` counts it (each failed event once; replayed, resolved and superseded runs never),

@@ -1,10 +1,10 @@
 import type { Client, WorkflowExecutionDescription, WorkflowExecutionInfo } from '@temporalio/client';
 import { mapBounded } from '../shared/bounded';
 import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
+import { traceIdOf, WORKFLOW_TYPES, workflowIdCandidates } from '../shared/ids';
 import { type AuditEntry, AuditLog } from './audit';
 import { parseRunHistory, type RunFailure } from './history';
 import { type DlqFilter, dlqQuery, DlqUsageError } from './query';
-import { traceIdOf, WORKFLOW_TYPES, workflowIdCandidates } from '../shared/ids';
 
 /** One DLQ entry: the current failed run of one event (or invalid message). */
 export interface DlqEntry {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { WORKFLOW_TYPES } from '../shared/ids';
 import { WorkflowIdReusePolicy } from '@temporalio/client';
 import type { SearchAttributePair, TypedSearchAttributes } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
+import { WORKFLOW_TYPES } from '../shared/ids';
 import { sanitizeUrl } from '../shared/urls';
 import type { IngestXactInput } from '../shared/pipeline-types';
 import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';

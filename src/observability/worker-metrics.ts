@@ -1,7 +1,7 @@
 import type { Counter, Histogram, Registry } from 'prom-client';
-import { counter, histogram } from './metric-catalogue';
 import { ERROR_CATEGORIES, FAILED_STAGES } from '../shared/errors';
 import { XACT_DOMAIN } from '../shared/ids';
+import { counter, histogram } from './metric-catalogue';
 
 /** The worker's metrics (see metric-catalogue.ts), behind named methods. */
 export class WorkerMetrics {

@@ -1,5 +1,5 @@
-import { kafkaConfig, type KafkaSettings } from '../config/connections';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { kafkaConfig, type KafkaSettings } from '../config/connections';
 import type { Config } from '../config/config';
 import { attachmentCounts, sampleEvent } from './sample-events';
 

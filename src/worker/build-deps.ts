@@ -1,7 +1,7 @@
 import os from 'node:os';
+import { DeltaSchemaError, GroupCommitter, DeltaTable } from '@kafka-pipeline/delta-lake';
 import type { ActivityDeps, RowWriter } from '../activities';
 import { breakerSettings, CircuitBreakers, type CircuitBreaker } from '../resilience/circuit-breaker';
-import { DeltaSchemaError, GroupCommitter, DeltaTable } from '@kafka-pipeline/delta-lake';
 import { DownloadError } from '../adapters/http/download-error';
 import { GuardedStore } from '../adapters/storage/guarded-store';
 import { ERROR_TYPES } from '../shared/errors';

@@ -1,7 +1,7 @@
-import { temporalConnectionOptions } from '../config/connections';
 import fs from 'node:fs';
 import path from 'node:path';
 import { NativeConnection, Worker, type InjectedSinks, type WorkerOptions } from '@temporalio/worker';
+import { temporalConnectionOptions } from '../config/connections';
 import type { WorkerMetrics } from '../observability/worker-metrics';
 import type { OutcomeSinks } from '../workflows/sinks';
 import { createActivities, type ActivityDeps } from '../activities';

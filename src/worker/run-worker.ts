@@ -4,9 +4,9 @@ import type { Logger } from '../observability/logger';
 import { startOpsServer } from '../observability/http-server';
 import { createRegistry } from '../observability/registry';
 import { WorkerMetrics } from '../observability/worker-metrics';
-import { buildActivityDeps } from './build-deps';
 import { traceIdOf } from '../shared/ids';
 import { CircuitBreakers } from '../resilience/circuit-breaker';
+import { buildActivityDeps } from './build-deps';
 import { createPipelineWorker } from './create-worker';
 
 /** Routes the Temporal SDK's own log lines through our JSON logger. Call once per process, before any worker. */

@@ -1,4 +1,3 @@
-import { METRICS, SDK_METRICS } from '../../src/observability/metric-catalogue';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -6,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import { METRICS, SDK_METRICS } from '../../src/observability/metric-catalogue';
 import { toStartRequest } from '../../src/bridge/start-request';
 import { loadConfig } from '../../src/config/config';
 import { sampleEvent } from '../../src/sample/sample-events';

@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
-import { Kafka, logLevel } from 'kafkajs';
 import net from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { Kafka, logLevel } from 'kafkajs';
 import { until } from './poll';
 
 export const ROOT = path.resolve(__dirname, '..', '..');

@@ -1,6 +1,7 @@
 import type { DeltaStore } from './store';
 import { readCheckpoint } from './checkpoint';
 import { deltaSchemaString, type TableDef } from './schema';
+import { checkpointPath, commitPath, lastCheckpointPath, LOG_DIR } from './log-paths';
 
 /** Delta log actions (delta-io/delta PROTOCOL.md), the subset a reader-1 / writer-2 table uses. */
 export interface Protocol {
@@ -48,8 +49,6 @@ export type Action =
   | { remove: RemoveAction }
   | { txn: Txn }
   | { commitInfo: CommitInfo };
-
-import { checkpointPath, commitPath, lastCheckpointPath, LOG_DIR } from './log-paths';
 
 export { checkpointPath, commitPath, lastCheckpointPath, LOG_DIR };
 
