@@ -9,6 +9,8 @@ function loadCli() {
   if (process.env.KP_RUN_COMPILED === '1') return require(path.join(__dirname, '..', 'dist', 'src', 'cli', 'main.js'));
   try {
     require.resolve('tsx/cjs');
+    // The project's tsconfig (its paths map @kafka-pipeline/delta-lake to the package's sources), from any cwd.
+    process.env.TSX_TSCONFIG_PATH ??= path.join(__dirname, '..', 'tsconfig.json');
     require('tsx/cjs');
     // Dynamic import() goes through the ESM loader, which tsx hooks separately.
     require('tsx/esm/api').register();

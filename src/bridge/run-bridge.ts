@@ -1,7 +1,7 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { Client, Connection } from '@temporalio/client';
 import { FAST_RECONNECT_CHANNEL_ARGS, kafkaConfig, temporalConnectionOptions } from '../config/connections';
-import { createObjectStore } from '../config/object-store';
+import { createObjectStore, dlqTables } from '../config/object-store';
 import type { Config } from '../config/config';
 import type { Logger } from '../observability/logger';
 import { startOpsServer } from '../observability/http-server';
@@ -31,11 +31,12 @@ export async function runBridge(config: Config, log: Logger, stop: AbortSignal):
   const client = new Client({ connection, namespace: config.temporalNamespace });
   const metrics = new BridgeMetrics(registry, config.eventsTopic, config.consumerGroup);
   const breakers = new CircuitBreakers(registry, log);
+  const store = createObjectStore(config);
   const admission = new Admission(client, config.taskQueue, config.bridgeMaxOpenWorkflows, metrics);
   const bridge = new KafkaBridge({
     config,
     client,
-    store: createObjectStore(config),
+    store,
     log,
     metrics,
     breakers: bridgeBreakers(breakers, config, () =>
@@ -56,7 +57,7 @@ export async function runBridge(config: Config, log: Logger, stop: AbortSignal):
   const lag = new LagMonitor(registry, admin, config.eventsTopic, config.consumerGroup, log);
   const dlq = new DlqMonitor(
     registry,
-    new DlqService(client, config.temporalNamespace, config.temporalUiUrl, config.dlqAuditLog),
+    new DlqService(client, config.temporalNamespace, config.temporalUiUrl, store, dlqTables(config)),
     log,
   );
   try {

@@ -1,10 +1,13 @@
 import { Client, Connection } from '@temporalio/client';
 import { temporalConnectionOptions } from '../config/connections';
+import { createObjectStore, dlqTables } from '../config/object-store';
+import { findArchived, listArchived, replayArchived, resolveArchived } from '../dlq/archived';
 import { AuditLog } from '../dlq/audit';
 import { DlqService, NotInDlqError } from '../dlq/dlq-service';
 import { type DlqFilter, DlqUsageError } from '../dlq/query';
 import { awaitReplay, bulkTargets, replay, replayAmended, replayMany, resolve } from '../dlq/replay';
 import { redactSecretsDeep } from '../shared/urls';
+import { archivedListText, archivedViewText } from './dlq-archive-format';
 import { auditText, listText, redactedInput, statsText, viewText } from './dlq-format';
 import { cliConfig } from './cli-config';
 import { sinceDate } from './durations';
@@ -17,7 +20,8 @@ async function withDlq(fn: (dlq: DlqService) => Promise<number>): Promise<number
   try {
     connection = await Connection.connect({ ...temporalConnectionOptions(config), connectTimeout: '10s' });
     const client = new Client({ connection, namespace: config.temporalNamespace });
-    return await fn(new DlqService(client, config.temporalNamespace, config.temporalUiUrl, config.dlqAuditLog));
+    const store = createObjectStore(config);
+    return await fn(new DlqService(client, config.temporalNamespace, config.temporalUiUrl, store, dlqTables(config)));
   } catch (err) {
     if (err instanceof DlqUsageError) {
       console.error(`dlq: ${err.message}`);
@@ -61,8 +65,34 @@ function positive(text: string, flag: string): number {
   return n;
 }
 
-export function dlqList(opts: FilterOpts & { limit: string; json?: boolean }): Promise<number> {
+/** What Temporal does not have: the open entries of the lakehouse archive (`dlq list --archived`). */
+async function listFromArchive(dlq: DlqService, opts: FilterOpts & { json?: boolean }): Promise<number> {
+  if (opts.category || opts.stage || opts.since || opts.query || opts.domain)
+    throw new DlqUsageError('--archived lists every open archived entry; it takes no filter');
+  const items = await listArchived(dlq);
+  if (opts.json) console.log(JSON.stringify(items, null, 2));
+  else console.log(archivedListText(dlq.archive.location.table, items));
+  return 0;
+}
+
+/** Runs `live` on the entry in Temporal; when Temporal has no run of it at all, `archived` on its archived entry. */
+async function liveOrArchived<T>(
+  dlq: DlqService,
+  id: string,
+  live: () => Promise<T>,
+  archived: (entry: Awaited<ReturnType<typeof findArchived>>) => Promise<T>,
+): Promise<T> {
+  try {
+    return await live();
+  } catch (err) {
+    if (!(err instanceof NotInDlqError) || !err.absent) throw err;
+    return archived(await findArchived(dlq, id));
+  }
+}
+
+export function dlqList(opts: FilterOpts & { limit: string; json?: boolean; archived?: boolean }): Promise<number> {
   return withDlq(async (dlq) => {
+    if (opts.archived) return listFromArchive(dlq, opts);
     const limit = positive(opts.limit, '--limit');
     const filter = toFilter(opts);
     const { stats, items } = await dlq.list(filter, limit);
@@ -82,11 +112,26 @@ export function dlqList(opts: FilterOpts & { limit: string; json?: boolean }): P
 
 export function dlqView(id: string, opts: { json?: boolean }): Promise<number> {
   return withDlq(async (dlq) => {
-    const { entry, run, audit } = await dlq.view(id);
-    const shown = { entry, run: { ...run, input: redactedInput(run.input) }, audit };
-    if (opts.json) console.log(JSON.stringify(redactSecretsDeep(shown), null, 2));
-    else console.log(viewText(entry, run, audit));
-    return 0;
+    return liveOrArchived(
+      dlq,
+      id,
+      async () => {
+        const { entry, run, audit } = await dlq.view(id);
+        const shown = { entry, run: { ...run, input: redactedInput(run.input) }, audit };
+        if (opts.json) console.log(JSON.stringify(redactSecretsDeep(shown), null, 2));
+        else console.log(viewText(entry, run, audit));
+        return 0;
+      },
+      async (archived) => {
+        const audit = (await dlq.audit.read()).filter((a) => a.workflowId === archived.failed.workflowId);
+        const { inputJson, ...rest } = archived.failed;
+        const input = inputJson === null ? null : (JSON.parse(inputJson) as unknown);
+        const shown = { archived: { ...archived, failed: { ...rest, input: redactedInput(input) } }, audit };
+        if (opts.json) console.log(JSON.stringify(redactSecretsDeep(shown), null, 2));
+        else console.log(archivedViewText(archived, audit));
+        return 0;
+      },
+    );
   });
 }
 
@@ -116,8 +161,13 @@ export function dlqReplay(id: string | undefined, opts: ReplayOpts): Promise<num
     const who = { reason: opts.reason, operator: operatorOption(opts.operator) };
     if (id) {
       if (opts.dryRun) {
-        const entry = await dlq.find(id);
-        console.log(`would replay ${entry.workflowId} run ${entry.runId}`);
+        const what = await liveOrArchived(
+          dlq,
+          id,
+          async () => (await dlq.find(id)).runId,
+          async (a) => `${a.failed.runId} from the DLQ archive (a fresh run from its archived input)`,
+        );
+        console.log(`would replay ${id} run ${what}`);
         return 0;
       }
       const changes = opts.setUrl.map((pair) => {
@@ -127,7 +177,17 @@ export function dlqReplay(id: string | undefined, opts: ReplayOpts): Promise<num
           throw new DlqUsageError(`--set-url expects old=new (both URLs), got ${JSON.stringify(pair.slice(0, 40))}`);
         return { from: pair.slice(0, at), to: pair.slice(at + 1) };
       });
-      const r = changes.length > 0 ? await replayAmended(dlq, id, changes, who) : await replay(dlq, id, who);
+      const config = cliConfig();
+      const r = await liveOrArchived(
+        dlq,
+        id,
+        () => (changes.length > 0 ? replayAmended(dlq, id, changes, who) : replay(dlq, id, who)),
+        (archived) => {
+          if (changes.length > 0)
+            throw new DlqUsageError('--set-url works on runs Temporal still has; this entry is only in the archive');
+          return replayArchived(dlq, archived, { ...who, taskQueue: config.taskQueue });
+        },
+      );
       console.log(`replay #${r.number} of ${r.entry.workflowId}: new run ${r.newRunId}`);
       console.log(`  ${dlq.uiUrl(r.entry.workflowId, r.newRunId)}`);
       if (!opts.wait) return 0;
@@ -179,8 +239,14 @@ function operatorOption(flag: string | undefined): string | undefined {
 export function dlqResolve(id: string, opts: { reason: string; operator?: string }): Promise<number> {
   return withDlq(async (dlq) => {
     if (opts.reason.trim() === '') throw new DlqUsageError('--reason must not be empty');
-    const entry = await resolve(dlq, id, { ...opts, operator: operatorOption(opts.operator) });
-    console.log(`resolved ${entry.workflowId} run ${entry.runId} (audit: ${dlq.audit.file})`);
+    const who = { ...opts, operator: operatorOption(opts.operator) };
+    const entry = await liveOrArchived(
+      dlq,
+      id,
+      () => resolve(dlq, id, who),
+      (archived) => resolveArchived(dlq, archived, who),
+    );
+    console.log(`resolved ${entry.workflowId} run ${entry.runId} (audit: ${dlq.audit.path})`);
     return 0;
   });
 }
@@ -202,9 +268,8 @@ export async function dlqAudit(opts: { since?: string; json?: boolean }): Promis
     console.error(`dlq: ${(err as Error).message}`);
     return 2;
   }
-  const { entries, unreadable } = await new AuditLog(config.dlqAuditLog).read(since);
+  const entries = await new AuditLog(createObjectStore(config), config.dlqAuditTable).read(since);
   if (opts.json) for (const e of entries) console.log(JSON.stringify(e));
   else console.log(auditText(entries));
-  if (unreadable > 0) console.error(`dlq: ${unreadable} line(s) of ${config.dlqAuditLog} are not JSON`);
   return 0;
 }

@@ -42,10 +42,22 @@ export const CONFIG_KEYS = {
     'Who runs dlq replay/resolve, for the audit log, when --operator is not given (empty: the OS user)',
     z.string(),
   ),
-  dlqAuditLog: key(
-    'DLQ_AUDIT_LOG',
-    './dlq-audit.jsonl',
-    'File the dlq replay/resolve commands append their JSON-lines audit records to',
+  dlqAuditTable: key(
+    'DLQ_AUDIT_TABLE',
+    'Tables/pipeline_dlq_audit',
+    'Delta table (in the lakehouse) of the audit records of dlq replay/resolve',
+    nonEmpty,
+  ),
+  dlqArchiveTable: key(
+    'DLQ_ARCHIVE_TABLE',
+    'Tables/pipeline_dlq',
+    'Delta table (in the lakehouse) archiving every DLQ entry and state change, kept past Temporal retention',
+    nonEmpty,
+  ),
+  dlqArchiveFilesPrefix: key(
+    'DLQ_ARCHIVE_FILES_PREFIX',
+    'Files/pipeline/dlq-archive',
+    'Folder (in the lakehouse) of the archived inputs of failed runs, what a replay from the archive starts',
     nonEmpty,
   ),
   metricsPort: key('METRICS_PORT', '8000', 'Port of /metrics and /health/* (0 = pick a free port)', port),

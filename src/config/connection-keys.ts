@@ -50,8 +50,9 @@ export const CONNECTION_KEYS = {
   ),
   dlqMetricsIntervalS: key(
     'DLQ_METRICS_INTERVAL_S',
-    '60',
-    'How often the bridge counts the DLQ (Temporal visibility) to export pipeline_dlq_depth',
+    '30',
+    'How often the bridge counts the DLQ (Temporal visibility) to export pipeline_dlq_depth, and archives new ' +
+      'entries to DLQ_ARCHIVE_TABLE',
     positiveInt,
   ),
   temporalSdkMetricsPort: key(

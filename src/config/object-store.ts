@@ -31,3 +31,12 @@ export function createObjectStore(config: StorageConfig): ObjectStore {
         : new DefaultAzureCredential(),
   });
 }
+
+/** Where the DLQ archive, the inputs it keeps and the audit trail live in the lakehouse. */
+export function dlqTables(config: Pick<Config, 'dlqArchiveTable' | 'dlqArchiveFilesPrefix' | 'dlqAuditTable'>) {
+  return {
+    archiveTable: config.dlqArchiveTable,
+    archiveInputsPrefix: config.dlqArchiveFilesPrefix,
+    auditTable: config.dlqAuditTable,
+  };
+}

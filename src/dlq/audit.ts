@@ -1,10 +1,12 @@
-import fs from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import path from 'node:path';
-import { redactUrls } from '../observability/logger';
+import { DeltaTable, readTable } from '@kafka-pipeline/delta-lake';
+import type { ObjectStore } from '../adapters/storage/object-store';
+import { redactUrlSecrets } from '../shared/urls';
+import { PIPELINE_DLQ_AUDIT } from './archive-tables';
 import { DlqUsageError } from './query';
 
-/** One line of the DLQ audit log: who did what to which failed run, why, and how it ended. */
+/** One record of the DLQ audit trail: who did what to which failed run, why, and how it ended. */
 export interface AuditEntry {
   readonly time: string;
   readonly operator: string;
@@ -18,43 +20,95 @@ export interface AuditEntry {
   readonly reason: string;
   /** requested | started | completed | failed | resolved | error: <message> */
   readonly result: string;
-  /** The failure being handled (first line, URL queries redacted), kept because the run itself is deleted. */
+  /** The failure being handled, whole (URL secrets redacted), kept because the run itself is deleted. */
   readonly failure?: string;
   readonly changes?: readonly { from: string; to: string }[];
 }
 
-/** Append-only JSON lines file (DLQ_AUDIT_LOG). Each entry is one write of one line, so concurrent CLIs interleave whole lines. */
+/** The fields of an audit record that name who acts on which run and why (the result and run started come later). */
+export function auditSubject(
+  action: AuditEntry['action'],
+  target: { readonly traceId: string | null; readonly workflowId: string; readonly runId: string },
+  who: { readonly operator: string; readonly reason: string },
+  failure: string | null,
+): Omit<AuditEntry, 'time' | 'result'> {
+  return {
+    operator: who.operator,
+    action,
+    traceId: target.traceId,
+    workflowId: target.workflowId,
+    runId: target.runId,
+    reason: who.reason,
+    failure: failure ?? undefined,
+  };
+}
+
+/**
+ * The audit trail in the lakehouse (Delta table pipeline_dlq_audit, DLQ_AUDIT_TABLE): not a file of the pod that
+ * happened to run the command, so it survives restarts and works from a read-only container. One row per record;
+ * concurrent commands each add their own rows (a lost commit race is retried by the writer).
+ */
 export class AuditLog {
-  constructor(readonly file: string) {}
+  private table?: Promise<DeltaTable>;
+
+  constructor(
+    private readonly store: ObjectStore,
+    readonly path: string,
+  ) {}
 
   async append(entry: Omit<AuditEntry, 'time'>): Promise<AuditEntry> {
-    const full: AuditEntry = { time: new Date().toISOString(), ...entry, reason: redactUrls(entry.reason) };
-    await fs.mkdir(path.dirname(path.resolve(this.file)), { recursive: true });
-    await fs.appendFile(this.file, JSON.stringify(full) + '\n', { mode: 0o640 });
+    const full: AuditEntry = {
+      time: new Date().toISOString(),
+      ...entry,
+      reason: redactUrlSecrets(entry.reason),
+      failure: entry.failure === undefined ? undefined : redactUrlSecrets(entry.failure),
+    };
+    this.table ??= DeltaTable.open(this.store, this.path, PIPELINE_DLQ_AUDIT);
+    const table = await this.table.catch((err: unknown) => {
+      this.table = undefined; // open again next time
+      throw err;
+    });
+    await table.append([
+      {
+        audit_id: randomUUID(),
+        time: BigInt(Date.parse(full.time)) * 1000n,
+        operator: full.operator,
+        action: full.action,
+        result: full.result,
+        trace_id: full.traceId,
+        workflow_id: full.workflowId,
+        run_id: full.runId,
+        new_run_id: full.newRunId ?? null,
+        reason: full.reason,
+        failure: full.failure ?? null,
+        changes: full.changes ? JSON.stringify(full.changes) : null,
+        audit_date: full.time.slice(0, 10),
+      },
+    ]);
     return full;
   }
 
-  /** Entries at or after `since` (all when absent), oldest first; lines that are not JSON are reported, not hidden. */
-  async read(since?: Date): Promise<{ entries: AuditEntry[]; unreadable: number }> {
-    let text: string;
-    try {
-      text = await fs.readFile(this.file, 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { entries: [], unreadable: 0 };
-      throw err;
-    }
-    const entries: AuditEntry[] = [];
-    let unreadable = 0;
-    for (const line of text.split('\n')) {
-      if (line.trim() === '') continue;
-      try {
-        const e = JSON.parse(line) as AuditEntry;
-        if (!since || Date.parse(e.time) >= since.getTime()) entries.push(e);
-      } catch {
-        unreadable++;
-      }
-    }
-    return { entries, unreadable };
+  /** Records at or after `since` (all when absent), oldest first. */
+  async read(since?: Date): Promise<AuditEntry[]> {
+    const rows = await readTable(this.store, this.path, PIPELINE_DLQ_AUDIT);
+    const entries = rows.map(
+      (r): AuditEntry => ({
+        time: new Date(Number(BigInt(r.time as bigint) / 1000n)).toISOString(),
+        operator: String(r.operator),
+        action: String(r.action) as AuditEntry['action'],
+        traceId: r.trace_id === null ? null : String(r.trace_id),
+        workflowId: String(r.workflow_id),
+        runId: String(r.run_id),
+        newRunId: r.new_run_id === null ? undefined : String(r.new_run_id),
+        reason: String(r.reason),
+        result: String(r.result),
+        failure: r.failure === null ? undefined : String(r.failure),
+        changes: r.changes === null ? undefined : (JSON.parse(String(r.changes)) as AuditEntry['changes']),
+      }),
+    );
+    return entries
+      .filter((e) => !since || Date.parse(e.time) >= since.getTime())
+      .sort((a, b) => a.time.localeCompare(b.time));
   }
 }
 

@@ -3,18 +3,27 @@ import { gauge } from '../observability/metric-catalogue';
 import type { Logger } from '../observability/logger';
 import { XACT_DOMAIN } from '../shared/ids';
 import { refreshEvery } from '../observability/refresh-timer';
-import type { DlqService } from './dlq-service';
+import type { DlqEntry, DlqService } from './dlq-service';
 import type { DlqFilter } from './query';
+
+/** History reads (one per new failure) of one refresh: a burst of failures is archived over several refreshes. */
+const ARCHIVE_PER_REFRESH = 200;
 
 /**
  * Exports the DLQ as `dlq list` counts it (each failed event once; replayed, resolved and superseded runs never),
  * refreshed on a timer: `pipeline_dlq_depth{domain,category,stage}`, `pipeline_dlq_oldest_failure_age_seconds`
- * and the namespace retention the oldest failure must stay under.
+ * and the namespace retention the oldest failure must stay under. Each refresh also archives the entries not yet
+ * in the lakehouse archive (DlqArchive) and exports what is left unarchived
+ * (`pipeline_dlq_unarchived_oldest_age_seconds`): every bridge replica does it, the archive keeps one row per run.
  */
 export class DlqMonitor {
   private readonly depth: Gauge;
   private readonly oldest: Gauge;
   private readonly retention: Gauge;
+  private readonly unarchived: Gauge;
+  private readonly unarchivedOldest: Gauge;
+  /** Runs known to be archived (loaded from the table once, then kept up to date by this monitor). */
+  private archived?: Set<string>;
   private stopTimer?: () => void;
 
   constructor(
@@ -26,6 +35,8 @@ export class DlqMonitor {
     this.depth = gauge(registry, 'pipeline_dlq_depth');
     this.oldest = gauge(registry, 'pipeline_dlq_oldest_failure_age_seconds');
     this.retention = gauge(registry, 'temporal_namespace_retention_seconds');
+    this.unarchived = gauge(registry, 'pipeline_dlq_unarchived');
+    this.unarchivedOldest = gauge(registry, 'pipeline_dlq_unarchived_oldest_age_seconds');
   }
 
   async refresh(): Promise<number> {
@@ -46,11 +57,52 @@ export class DlqMonitor {
     for (const [domain, age] of oldest) this.oldest.set({ domain }, Math.round(age));
     if (!oldest.has(XACT_DOMAIN)) this.oldest.set({ domain: XACT_DOMAIN }, 0); // present (0) while empty
     if (retention !== null) this.retention.set(retention);
+    await this.archiveNew(entries);
     return entries.length;
   }
 
+  /**
+   * Archives the entries the archive does not hold yet (oldest first, at most ARCHIVE_PER_REFRESH), then exports
+   * what is still unarchived per domain. A failing write is logged and retried next refresh; the gauges show it.
+   */
+  private async archiveNew(entries: readonly DlqEntry[]): Promise<void> {
+    const now = Date.now();
+    let failedWrite: unknown;
+    try {
+      this.archived ??= await this.dlq.archive.archivedRunIds();
+      const pending = entries.filter((e) => !this.archived!.has(e.runId)).reverse();
+      for (const e of pending.slice(0, ARCHIVE_PER_REFRESH)) {
+        await this.dlq.archive.recordFailure(e, await this.dlq.run(e));
+        this.archived.add(e.runId);
+        this.log.info('DLQ entry archived', { workflow_id: e.workflowId, trace_id: e.traceId, run_id: e.runId });
+      }
+    } catch (err) {
+      failedWrite = err;
+    }
+    this.unarchived.reset();
+    this.unarchivedOldest.reset();
+    const counts = new Map<string, { n: number; oldest: number }>([[XACT_DOMAIN, { n: 0, oldest: 0 }]]);
+    for (const e of entries) {
+      if (this.archived?.has(e.runId)) continue;
+      const domain = e.domain ?? 'unknown';
+      const c = counts.get(domain) ?? { n: 0, oldest: 0 };
+      const age = e.failedAt ? (now - Date.parse(e.failedAt)) / 1000 : 0;
+      counts.set(domain, { n: c.n + 1, oldest: Math.max(c.oldest, age) });
+    }
+    for (const [domain, c] of counts) {
+      this.unarchived.set({ domain }, c.n);
+      this.unarchivedOldest.set({ domain }, Math.round(c.oldest));
+    }
+    if (failedWrite) throw failedWrite;
+  }
+
   start(intervalMs: number): void {
-    this.stopTimer = refreshEvery(intervalMs, () => this.refresh(), this.log, 'DLQ depth not refreshed');
+    this.stopTimer = refreshEvery(
+      intervalMs,
+      () => this.refresh(),
+      this.log,
+      'DLQ depth not refreshed or entries not archived',
+    );
   }
 
   stop(): void {

@@ -2,7 +2,9 @@ import type { Client, WorkflowExecutionDescription, WorkflowExecutionInfo } from
 import { mapBounded } from '../shared/bounded';
 import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
 import { traceIdOf, WORKFLOW_TYPES, workflowIdCandidates } from '../shared/ids';
+import type { ObjectStore } from '../adapters/storage/object-store';
 import { type AuditEntry, AuditLog } from './audit';
+import { DlqArchive } from './archive';
 import { parseRunHistory, type RunFailure } from './history';
 import { type DlqFilter, dlqQuery, DlqUsageError } from './query';
 
@@ -39,10 +41,21 @@ export interface DlqStats {
 }
 
 export class NotInDlqError extends Error {
-  constructor(message: string) {
+  /** @param absent Temporal has no run of the workflow at all (never ingested, deleted or past retention). */
+  constructor(
+    message: string,
+    readonly absent = false,
+  ) {
     super(message);
     this.name = 'NotInDlqError';
   }
+}
+
+/** Where the DLQ keeps its records in the lakehouse (DLQ_ARCHIVE_TABLE, DLQ_ARCHIVE_FILES_PREFIX, DLQ_AUDIT_TABLE). */
+export interface DlqTables {
+  readonly archiveTable: string;
+  readonly archiveInputsPrefix: string;
+  readonly auditTable: string;
 }
 
 const HISTORY_CONCURRENCY = 8;
@@ -55,14 +68,17 @@ const SUPERSEDED_BATCH = 100;
  */
 export class DlqService {
   readonly audit: AuditLog;
+  readonly archive: DlqArchive;
 
   constructor(
     readonly client: Client,
     readonly namespace: string,
     private readonly uiBaseUrl: string,
-    auditFile: string,
+    store: ObjectStore,
+    tables: DlqTables,
   ) {
-    this.audit = new AuditLog(auditFile);
+    this.audit = new AuditLog(store, tables.auditTable);
+    this.archive = new DlqArchive(store, { table: tables.archiveTable, inputsPrefix: tables.archiveInputsPrefix });
   }
 
   uiUrl(workflowId: string, runId: string): string {
@@ -165,7 +181,10 @@ export class DlqService {
       }
       return { entry: this.toEntry(current), description: current };
     }
-    throw new NotInDlqError(`${idOrTrace}: no workflow ${candidates.join(' or ')} (never ingested, or past retention)`);
+    throw new NotInDlqError(
+      `${idOrTrace}: no workflow ${candidates.join(' or ')} (never ingested, or past retention)`,
+      true,
+    );
   }
 
   /** The decoded history of an entry's failed run (its memo counts amended replays). */
@@ -177,7 +196,7 @@ export class DlqService {
   async view(idOrTrace: string): Promise<{ entry: DlqEntry; run: RunFailure; audit: AuditEntry[] }> {
     const entry = await this.find(idOrTrace);
     const run = await this.run(entry);
-    const { entries } = await this.audit.read();
+    const entries = await this.audit.read();
     return { entry, run, audit: entries.filter((a) => a.workflowId === entry.workflowId) };
   }
 

@@ -6,7 +6,8 @@ import { WORKFLOW_TYPES } from '../shared/ids';
 import { sanitizeUrl } from '../shared/urls';
 import type { IngestXactInput } from '../shared/pipeline-types';
 import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
-import { operatorName } from './audit';
+import { failureChain } from './archive';
+import { auditSubject, operatorName } from './audit';
 import { parseRunHistory } from './history';
 import { type DlqEntry, type DlqService, firstLine } from './dlq-service';
 import { type DlqFilter, DlqUsageError } from './query';
@@ -44,16 +45,10 @@ export async function replay(dlq: DlqService, idOrTrace: string, opts: ReplayOpt
   const run = parseRunHistory(history, entry.memo);
   const operator = operatorName(opts.operator);
   const number = run.replayCount + 1;
-  const audited = {
-    operator,
-    action: 'replay' as const,
-    traceId: entry.traceId,
-    workflowId: entry.workflowId,
-    runId: entry.runId,
-    reason: opts.reason,
-    failure: firstLine(run.failure?.message ?? ''),
-  };
-  // The intent first: a replay that cannot be recorded does not happen, and a crash after the reset leaves a trace.
+  const audited = auditSubject('replay', entry, { operator, reason: opts.reason }, failureChain(run));
+  // The entry is archived (if the monitor has not yet) and the intent recorded first: a replay that cannot be
+  // recorded does not happen, and a crash after the reset leaves a trace.
+  const archived = await dlq.archive.recordFailure(entry, run);
   await dlq.audit.append({ ...audited, result: 'requested' });
   const { runId: newRunId } = await dlq.client.workflowService.resetWorkflowExecution({
     namespace: dlq.namespace,
@@ -63,6 +58,7 @@ export async function replay(dlq: DlqService, idOrTrace: string, opts: ReplayOpt
     requestId: randomUUID(),
   });
   await dlq.audit.append({ ...audited, newRunId: newRunId ?? undefined, result: 'started' });
+  await dlq.archive.recordState(archived, 'replayed', { newRunId: newRunId ?? null, operator, reason: opts.reason });
   await deleteRun(dlq, entry.workflowId, entry.runId);
   return { entry, newRunId: newRunId ?? '', number };
 }
@@ -79,16 +75,8 @@ export async function awaitReplay(
   } catch {
     result = 'failed';
   }
-  await dlq.audit.append({
-    operator: operatorName(opts.operator),
-    action: 'replay',
-    traceId: r.entry.traceId,
-    workflowId: r.entry.workflowId,
-    runId: r.entry.runId,
-    newRunId: r.newRunId,
-    reason: opts.reason,
-    result,
-  });
+  const who = { operator: operatorName(opts.operator), reason: opts.reason };
+  await dlq.audit.append({ ...auditSubject('replay', r.entry, who, null), newRunId: r.newRunId, result });
   return result;
 }
 
@@ -157,26 +145,28 @@ export async function replayMany(
  */
 export async function resolve(dlq: DlqService, idOrTrace: string, opts: ReplayOptions): Promise<DlqEntry> {
   const { entry, description } = await dlq.findWithDescription(idOrTrace);
-  const failure = firstLine((await dlq.run(entry)).failure?.message ?? '') ?? null;
+  const run = await dlq.run(entry);
+  const failure = failureChain(run);
   const operator = operatorName(opts.operator);
+  const archived = await dlq.archive.recordFailure(entry, run);
+  const headline = firstLine(run.failure?.message ?? '') ?? null;
   const handle = await dlq.client.workflow.start(WORKFLOW_TYPES.dlqResolution, {
     taskQueue: description.taskQueue,
     workflowId: entry.workflowId,
-    args: [{ resolvedRunId: entry.runId, reason: opts.reason, operator, failure }],
+    args: [{ resolvedRunId: entry.runId, reason: opts.reason, operator, failure: headline }],
     workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE_FAILED_ONLY,
     typedSearchAttributes: keptAttributes(description.typedSearchAttributes),
     staticSummary: `DLQ entry resolved by ${operator}`,
   });
   await dlq.audit.append({
-    operator,
-    action: 'resolve',
-    traceId: entry.traceId,
-    workflowId: entry.workflowId,
-    runId: entry.runId,
+    ...auditSubject('resolve', entry, { operator, reason: opts.reason }, failure),
     newRunId: handle.firstExecutionRunId,
-    reason: opts.reason,
     result: 'resolved',
-    failure: failure ?? undefined,
+  });
+  await dlq.archive.recordState(archived, 'resolved', {
+    newRunId: handle.firstExecutionRunId,
+    operator,
+    reason: opts.reason,
   });
   await deleteRun(dlq, entry.workflowId, entry.runId);
   return entry;
@@ -227,6 +217,13 @@ export async function replayAmended(
   const keep = keptAttributes(description.typedSearchAttributes);
   const number = run.replayCount + 1;
   const shown = changes.map((c) => ({ from: sanitizeUrl(c.from), to: sanitizeUrl(c.to) }));
+  const operator = operatorName(opts.operator);
+  const audited = {
+    ...auditSubject('replay-amended', entry, { operator, reason: opts.reason }, failureChain(run)),
+    changes: shown,
+  };
+  const archived = await dlq.archive.recordFailure(entry, run);
+  await dlq.audit.append({ ...audited, result: 'requested' });
   const handle = await dlq.client.workflow.start(WORKFLOW_TYPES.ingestXactEvent, {
     taskQueue: description.taskQueue,
     workflowId: entry.workflowId,
@@ -236,18 +233,11 @@ export async function replayAmended(
     memo: { amendedFrom: entry.runId, replayCount: number, changes: shown },
     staticSummary: `amended replay #${number} of ${entry.workflowId}`,
   });
-  const operator = operatorName(opts.operator);
-  await dlq.audit.append({
-    operator,
-    action: 'replay-amended',
-    traceId: entry.traceId,
-    workflowId: entry.workflowId,
-    runId: entry.runId,
+  await dlq.audit.append({ ...audited, newRunId: handle.firstExecutionRunId, result: 'started' });
+  await dlq.archive.recordState(archived, 'replayed', {
     newRunId: handle.firstExecutionRunId,
+    operator,
     reason: opts.reason,
-    result: 'started',
-    failure: firstLine(run.failure?.message ?? ''),
-    changes: shown,
   });
   await deleteRun(dlq, entry.workflowId, entry.runId);
   return { entry, newRunId: handle.firstExecutionRunId, number };

@@ -107,6 +107,18 @@ export const METRICS = {
     labels: ['domain'],
     processes: ['bridge'],
   },
+  pipeline_dlq_unarchived: {
+    type: 'gauge',
+    help: 'DLQ entries not yet in the lakehouse archive (DLQ_ARCHIVE_TABLE); the bridge archives them every refresh',
+    labels: ['domain'],
+    processes: ['bridge'],
+  },
+  pipeline_dlq_unarchived_oldest_age_seconds: {
+    type: 'gauge',
+    help: 'Age of the oldest DLQ entry not yet archived (0 when all are): retention deletes it unarchived',
+    labels: ['domain'],
+    processes: ['bridge'],
+  },
   temporal_namespace_retention_seconds: {
     type: 'gauge',
     help: 'Retention of closed runs in the namespace: DLQ entries older than this are gone',

@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { temporal } from '@temporalio/proto';
 import { Registry } from 'prom-client';
 import { DlqMonitor } from '../../src/dlq/dlq-monitor';
-import { DlqService } from '../../src/dlq/dlq-service';
 import { createLogger } from '../../src/observability/logger';
 import { xactWorkflowId } from '../../src/shared/ids';
 import { sampleEvent } from '../../src/sample/sample-events';
@@ -29,13 +26,12 @@ interface CliResult {
 describe('DLQ operations on failed workflows (dlq list/view/replay/resolve/stats/audit)', function () {
   this.timeout(900_000);
   let h: PipelineHarness;
-  let auditFile: string;
   let scope: string;
 
   const cli = async (...args: string[]): Promise<CliResult> => {
     try {
       const r = await run(process.execPath, [path.join(ROOT, 'bin', 'kafka-pipeline.js'), 'dlq', ...args], {
-        env: { ...process.env, DLQ_AUDIT_LOG: auditFile, USER: 'test-operator' },
+        env: { ...process.env, LAKEHOUSE_DIR: h.lakehouse, USER: 'test-operator' },
         maxBuffer: 64 * 1024 * 1024,
       });
       return { code: 0, stdout: r.stdout, stderr: r.stderr };
@@ -71,7 +67,6 @@ describe('DLQ operations on failed workflows (dlq list/view/replay/resolve/stats
     // The DLQ counts exact categories here; the download breaker (which would turn part of a 200-event outage into
     // circuit_open entries) has its own test (download-breaker.test.ts).
     h = await PipelineHarness.start({ RETRY_MAX_ATTEMPTS: '2', BREAKER_DOWNLOAD_FAILURE_THRESHOLD: '100000' });
-    auditFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'dlq-audit-')), 'audit.jsonl');
     scope = `TaskQueue = '${h.config.taskQueue}'`; // only this test's runs: the namespace is shared with other tests
   });
   after(() => h?.stop());
@@ -221,7 +216,7 @@ describe('DLQ operations on failed workflows (dlq list/view/replay/resolve/stats
     assert.ok([...outcomes.values()].every((o) => o.status === 'failed'));
     assert.equal((await json<{ depth: number }>('stats', '--query', scope)).depth, 201);
     const registry = new Registry();
-    const dlqService = new DlqService(h.client, 'default', 'http://127.0.0.1:8233', auditFile);
+    const dlqService = h.dlqService();
     const monitor = new DlqMonitor(registry, dlqService, createLogger('bridge', { level: 'error' }), { query: scope });
     const depthMetric = async () =>
       (await registry.getSingleMetric('pipeline_dlq_depth')!.get()).values as {

@@ -6,6 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { Client, Connection } from '@temporalio/client';
+import { LocalObjectStore } from '../../src/adapters/storage/local-store';
+import { loadConfig } from '../../src/config/config';
+import { dlqTables } from '../../src/config/object-store';
 import { DlqService } from '../../src/dlq/dlq-service';
 import { METRICS } from '../../src/observability/metric-catalogue';
 import { sampleEvent } from '../../src/sample/sample-events';
@@ -52,7 +55,6 @@ describe('runbook and README commands work against the local stack', function ()
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runbooks-'));
   const env: Record<string, string> = localPipelineEnv(`runbooks-${id}`, path.join(dir, 'lakehouse'), {
     TEMPORAL_NAMESPACE: names.namespace,
-    DLQ_AUDIT_LOG: path.join(dir, 'audit.jsonl'),
     RETRY_INITIAL_INTERVAL_S: '1',
     RETRY_MAX_INTERVAL_S: '1',
     RETRY_MAX_ATTEMPTS: '2',
@@ -126,7 +128,8 @@ describe('runbook and README commands work against the local stack', function ()
       new Client({ connection, namespace: names.namespace }),
       names.namespace,
       'http://127.0.0.1:8233',
-      env.DLQ_AUDIT_LOG,
+      new LocalObjectStore(env.LAKEHOUSE_DIR),
+      dlqTables(loadConfig(env)),
     );
     // Search attributes of a new namespace take a moment to become queryable.
     await until('the DLQ query works in the new namespace', () =>

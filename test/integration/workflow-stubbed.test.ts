@@ -8,6 +8,9 @@ import { ApplicationFailure } from '@temporalio/common';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type InjectedSinks } from '@temporalio/worker';
 import type { createActivities } from '../../src/activities';
+import { LocalObjectStore } from '../../src/adapters/storage/local-store';
+import { loadConfig } from '../../src/config/config';
+import { dlqTables } from '../../src/config/object-store';
 import { DlqService } from '../../src/dlq/dlq-service';
 import { replay } from '../../src/dlq/replay';
 import { WORKFLOW_TYPES, xactWorkflowId } from '../../src/shared/ids';
@@ -194,7 +197,13 @@ describe('ingestXactEvent with stubbed activities', function () {
         },
         async (traceId) => {
           sourceFixed = true;
-          const dlq = new DlqService(env.client, 'default', 'http://ui', path.join(dir, 'audit.jsonl'));
+          const dlq = new DlqService(
+            env.client,
+            'default',
+            'http://ui',
+            new LocalObjectStore(dir),
+            dlqTables(loadConfig({})),
+          );
           const { newRunId } = await replay(dlq, traceId, { reason: 'source fixed', operator: 'test' });
           return env.client.workflow.getHandle(xactWorkflowId(traceId), newRunId).result();
         },

@@ -126,6 +126,16 @@ export const CASES: Record<string, Case> = {
     labels: { domain: 'xact' },
     below: { 'pipeline_dlq_oldest_failure_age_seconds{domain="xact",instance="b1"}': '40000x30' },
   },
+  PipelineDLQUnarchivedNearRetention: {
+    series: {
+      'pipeline_dlq_unarchived_oldest_age_seconds{domain="xact",instance="b1"}': '50000x30',
+      'temporal_namespace_retention_seconds{instance="b1"}': '86400x30',
+    },
+    at: '11m',
+    before: '9m',
+    labels: { domain: 'xact' },
+    below: { 'pipeline_dlq_unarchived_oldest_age_seconds{domain="xact",instance="b1"}': '40000x30' },
+  },
   KafkaErrorRateHigh: {
     series: {
       [`kafka_processing_errors_total{${tg},error_category="temporal_unavailable"}`]: '0+2x30',

@@ -8,6 +8,8 @@ import { Registry } from 'prom-client';
 import { FAST_RECONNECT_CHANNEL_ARGS } from '../../src/config/connections';
 import { LocalObjectStore } from '../../src/adapters/storage/local-store';
 import type { ObjectStore } from '../../src/adapters/storage/object-store';
+import { dlqTables } from '../../src/config/object-store';
+import { DlqService } from '../../src/dlq/dlq-service';
 import { BridgeMetrics } from '../../src/bridge/bridge-metrics';
 import { bridgeBreakers, KafkaBridge } from '../../src/bridge/kafka-bridge';
 import { CircuitBreakers } from '../../src/resilience/circuit-breaker';
@@ -121,6 +123,17 @@ export class PipelineHarness {
       ),
     });
     await this.bridge.start();
+  }
+
+  /** The DLQ as the CLI and the bridge's monitor see it, over this harness's Temporal client and lakehouse. */
+  dlqService(): DlqService {
+    return new DlqService(
+      this.client,
+      this.config.temporalNamespace,
+      this.config.temporalUiUrl,
+      new LocalObjectStore(this.lakehouse),
+      dlqTables(this.config),
+    );
   }
 
   /** A sample event whose attachments are exactly `urls`. */

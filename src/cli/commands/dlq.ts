@@ -24,8 +24,12 @@ export function registerDlqCommands(program: Command): void {
 
   filters(dlq.command('list').description('One line per failed event, newest first, with the DLQ depth'))
     .option('--limit <n>', 'entries shown (the depth counts all)', '50')
+    .option(
+      '--archived',
+      'list the open entries of the lakehouse archive (DLQ_ARCHIVE_TABLE), also those Temporal no longer has',
+    )
     .option('--json', 'print JSON')
-    .action(async (opts: FilterOpts & { limit: string; json?: boolean }) => {
+    .action(async (opts: FilterOpts & { limit: string; json?: boolean; archived?: boolean }) => {
       process.exitCode = await (await tools()).dlqList(opts);
     });
 
@@ -41,7 +45,10 @@ export function registerDlqCommands(program: Command): void {
   filters(
     dlq
       .command('replay')
-      .description('Run failed events again (reset of the failed run); one by trace id, or many by filter')
+      .description(
+        'Run failed events again (reset of the failed run, or a fresh run from the archive when Temporal no ' +
+          'longer has it); one by trace id, or many by filter',
+      )
       .argument('[trace_id]', 'trace id of one failed event'),
   )
     .option('--all', 'replay every entry in the DLQ')
@@ -59,7 +66,7 @@ export function registerDlqCommands(program: Command): void {
 
   dlq
     .command('resolve')
-    .description('Mark a failure handled without replaying: audit line, then the failed run is deleted')
+    .description('Mark a failure handled without replaying: audit record, then the failed run is deleted')
     .argument('<trace_id>', 'trace id of the event (or the workflow id of an invalid message)')
     .requiredOption('--reason <text>', 'why no replay is wanted, for the audit log')
     .option('--operator <name>', 'who, for the audit log (default DLQ_OPERATOR, else the OS user)')
@@ -75,7 +82,7 @@ export function registerDlqCommands(program: Command): void {
 
   dlq
     .command('audit')
-    .description('Print the audit log of replays and resolutions (DLQ_AUDIT_LOG)')
+    .description('Print the audit trail of replays and resolutions (Delta table DLQ_AUDIT_TABLE)')
     .option('--since <duration>', 'only entries in the last duration, e.g. 24h')
     .option('--json', 'print JSON lines')
     .action(async (opts: { since?: string; json?: boolean }) => {

@@ -1,0 +1,143 @@
+import { DeltaTable, readTable } from '@kafka-pipeline/delta-lake';
+import type { ObjectStore } from '../adapters/storage/object-store';
+import type { DlqEntry } from './dlq-service';
+import type { RunFailure } from './history';
+import { type ArchiveRecord, archiveRecordOf, archiveRow, type ArchiveState, PIPELINE_DLQ } from './archive-tables';
+
+/** Where the archive lives in the lakehouse. */
+export interface ArchiveLocation {
+  /** The pipeline_dlq Delta table. */
+  readonly table: string;
+  /** Folder of the archived run inputs, one JSON file per failed run. */
+  readonly inputsPrefix: string;
+}
+
+/** An archived DLQ entry: its failure, and the newest state recorded for it. */
+export interface ArchivedEntry {
+  readonly failed: ArchiveRecord;
+  readonly state: ArchiveState;
+  /** The row of that newest state (the failure itself while the entry is open). */
+  readonly latest: ArchiveRecord;
+}
+
+/**
+ * The DLQ archive in the lakehouse: every failed run (input, failure chain, Kafka coordinates) and every later
+ * state of it, so an entry can be listed, read and replayed after Temporal deleted its run. Writing is idempotent:
+ * the table keeps one row per (run, state) and the input file of a run is always the same bytes.
+ */
+export class DlqArchive {
+  private table?: Promise<DeltaTable>;
+
+  constructor(
+    private readonly store: ObjectStore,
+    readonly location: ArchiveLocation,
+  ) {}
+
+  /** Archives a failed run (its input file first, then its row); doing it again changes nothing. */
+  async recordFailure(entry: DlqEntry, run: RunFailure, now = new Date()): Promise<ArchiveRecord> {
+    const inputPath = run.input ? this.inputPath(entry) : null;
+    const inputJson = run.input ? JSON.stringify(run.input) : null;
+    if (inputPath && inputJson) await this.store.put(inputPath, Buffer.from(inputJson));
+    const record: ArchiveRecord = {
+      workflowId: entry.workflowId,
+      runId: entry.runId,
+      state: 'failed',
+      kind: entry.kind,
+      workflowType: run.workflowType,
+      traceId: entry.traceId,
+      domain: entry.domain,
+      eventType: entry.eventType,
+      category: entry.category,
+      stage: entry.stage,
+      failedAt: entry.failedAt ?? run.failure?.at ?? now.toISOString(),
+      failure: failureChain(run),
+      attempts: Math.max(1, ...run.steps.map((s) => s.attempts)),
+      replays: run.replayCount,
+      source: run.source
+        ? { topic: run.source.topic, partition: run.source.partition, offset: run.source.offset }
+        : null,
+      inputPath,
+      inputJson,
+      newRunId: null,
+      operator: null,
+      reason: null,
+      recordedAt: now.toISOString(),
+    };
+    await this.append([record]);
+    return record;
+  }
+
+  /** Records what became of an archived failure: replayed (into `newRunId`) or resolved, by whom and why. */
+  async recordState(
+    failed: ArchiveRecord,
+    state: Exclude<ArchiveState, 'failed'>,
+    change: { newRunId: string | null; operator: string; reason: string },
+    now = new Date(),
+  ): Promise<void> {
+    await this.append([{ ...failed, state, ...change, recordedAt: now.toISOString() }]);
+  }
+
+  /** Every archived entry, newest failure first. */
+  async entries(): Promise<ArchivedEntry[]> {
+    const rows = await readTable(this.store, this.location.table, PIPELINE_DLQ);
+    const byRun = new Map<string, ArchiveRecord[]>();
+    for (const r of rows.map(archiveRecordOf)) {
+      const key = `${r.workflowId}/${r.runId}`;
+      byRun.set(key, [...(byRun.get(key) ?? []), r]);
+    }
+    const entries: ArchivedEntry[] = [];
+    for (const records of byRun.values()) {
+      const failed = records.find((r) => r.state === 'failed');
+      if (!failed) continue; // a state change whose failure row is not there: cannot happen through this class
+      const changes = records.filter((r) => r.state !== 'failed');
+      const latest = changes.sort((a, b) => a.recordedAt.localeCompare(b.recordedAt)).at(-1) ?? failed;
+      entries.push({ failed, state: latest.state, latest });
+    }
+    return entries.sort((a, b) => b.failed.failedAt.localeCompare(a.failed.failedAt));
+  }
+
+  /** Run ids that have a `failed` row: what the monitor need not archive again. */
+  async archivedRunIds(): Promise<Set<string>> {
+    return new Set((await this.entries()).map((e) => e.failed.runId));
+  }
+
+  /** The archived entry of a workflow id (its newest failure), or undefined. */
+  async find(workflowIds: readonly string[]): Promise<ArchivedEntry | undefined> {
+    return (await this.entries()).find((e) => workflowIds.includes(e.failed.workflowId));
+  }
+
+  /** The input the failed run was started with, exactly (real URLs), read from its archived file. */
+  async input(record: ArchiveRecord): Promise<Record<string, unknown>> {
+    if (!record.inputPath) throw new Error(`${record.workflowId}: the archive holds no input of run ${record.runId}`);
+    const bytes = await this.store.get(record.inputPath);
+    if (!bytes) throw new Error(`${record.workflowId}: archived input ${record.inputPath} is missing from storage`);
+    return JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
+  }
+
+  private inputPath(entry: DlqEntry): string {
+    return `${this.location.inputsPrefix}/${encodeURIComponent(entry.workflowId)}/${entry.runId}.json`;
+  }
+
+  private async append(records: readonly ArchiveRecord[]): Promise<void> {
+    this.table ??= DeltaTable.open(this.store, this.location.table, PIPELINE_DLQ);
+    let table: DeltaTable;
+    try {
+      table = await this.table;
+    } catch (err) {
+      this.table = undefined; // open again next time
+      throw err;
+    }
+    await table.append(records.map(archiveRow));
+  }
+}
+
+/** The whole failure of a run as text: its failure, then each failed step with its attempts and HTTP status. */
+export function failureChain(run: RunFailure): string | null {
+  const lines: string[] = [];
+  if (run.failure) lines.push(`${run.failure.type}: ${run.failure.message}`);
+  for (const s of run.steps) {
+    const what = [s.activity, s.target, s.httpStatus === null ? null : `HTTP ${s.httpStatus}`].filter(Boolean);
+    lines.push(`  ${what.join(' ')} failed after ${s.attempts} attempt(s) (${s.type}): ${s.message}`);
+  }
+  return lines.length > 0 ? lines.join('\n') : null;
+}
