@@ -166,6 +166,48 @@ describe('DLQ archive and audit in the lakehouse: entries outlive their runs', f
     }
   });
 
+  it('an archived entry whose run is gone can be resolved: archive and audit record it, it leaves the listing', async () => {
+    const traceId = `archive-resolve-${randomUUID()}`;
+    await h.produceEvents([{ ...h.eventWith(3, [`${h.sample.url}/status/404/gone/estimate.pdf`]), traceId }]);
+    const wf = xactWorkflowId(traceId);
+    await h.waitFor([wf]);
+    const runId = (await h.client.workflow.getHandle(wf).describe()).runId;
+    await new DlqMonitor(new Registry(), h.dlqService(), createLogger('bridge', { level: 'error' }), {
+      query: scope,
+    }).refresh();
+    await h.client.workflowService.deleteWorkflowExecution({
+      namespace: 'default',
+      workflowExecution: { workflowId: wf, runId },
+    });
+    await until('Temporal no longer has the run', () =>
+      h.client.workflow
+        .getHandle(wf)
+        .describe()
+        .then(
+          () => false,
+          (err: Error) => err.name === 'WorkflowNotFoundError',
+        ),
+    );
+    const r = await cli('resolve', traceId, '--reason', 'document withdrawn');
+    assert.equal(r.code, 0, r.stdout + r.stderr);
+    assert.ok(!(await cli('list', '--archived', '--json')).stdout.includes(wf));
+    const again = await cli('resolve', traceId, '--reason', 'twice');
+    assert.equal(again.code, 3);
+    assert.match(again.stderr, /resolved by archive-operator/);
+    const states = (await readWithDeltaRs(path.join(h.lakehouse, 'Tables', 'pipeline_dlq'))).rows
+      .filter((row) => row.workflow_id === wf)
+      .map((row) => [row.state, row.operator, row.reason]);
+    assert.deepEqual(states.sort(), [
+      ['failed', null, null],
+      ['resolved', 'archive-operator', 'document withdrawn'],
+    ]);
+    const audit = (await h.dlqService().audit.read()).filter((a) => a.workflowId === wf);
+    assert.deepEqual(
+      audit.map((a) => [a.action, a.result, a.reason]),
+      [['resolve', 'resolved', 'document withdrawn']],
+    );
+  });
+
   it('a replay that dies between the reset and its outcome leaves the intent in the audit trail', async () => {
     const traceId = `archive-crash-${randomUUID()}`;
     await h.produceEvents([{ ...h.eventWith(2, [`${h.sample.url}/status/404/x/estimate.pdf`]), traceId }]);
