@@ -30,7 +30,10 @@ describe('pipeline_dlq rows (DLQ archive)', () => {
     const row = archiveRow(record);
     assert.equal(row.record_id, 'xact-t1/run-1/failed');
     assert.equal(row.failed_date, '2026-12-03');
-    assert.doesNotMatch(JSON.stringify(row, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)), /s3cr3t/);
+    assert.doesNotMatch(
+      JSON.stringify(row, (_k, v: unknown) => (typeof v === 'bigint' ? String(v) : v)),
+      /s3cr3t/,
+    );
     const back = archiveRecordOf({ ...row, failed_date: new Date('2026-12-03T00:00:00Z') });
     assert.deepEqual(
       { ...back, failure: null, inputJson: null },
