@@ -32,7 +32,9 @@ async function modelOf(doc: Doc): Promise<new (data: unknown) => { validate(): v
     group === 'keda.sh'
       ? await import('@kubernetes-models/keda/keda.sh/v1alpha1')
       : group === 'monitoring.coreos.com'
-        ? await import('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1')
+        ? version === 'v1alpha1'
+          ? await import('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1alpha1')
+          : await import('@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1')
         : await import(`kubernetes-models/${group ? `${group}/` : ''}${version}`);
   const model = module[doc.kind];
   assert.ok(model, `no schema for ${doc.apiVersion} ${doc.kind}`);
