@@ -7,7 +7,7 @@ import { SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
 import { PIPELINE_TOPICS } from '../../src/shared/topics';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'));
+const compose = parse(fs.readFileSync(path.join(ROOT, 'docker-compose.yml'), 'utf8'), { merge: true });
 const versions = Object.fromEntries(
   [...fs.readFileSync(path.join(ROOT, 'tools', 'versions.env'), 'utf8').matchAll(/^([A-Z_]+)=(.*)$/gm)].map((m) => [
     m[1],
@@ -71,5 +71,18 @@ describe('docker-compose.yml', () => {
     const expected = Object.values(SEARCH_ATTRIBUTES).map((k) => `${k.name}=Keyword`);
     assert.deepEqual(registered, expected);
     assert.deepEqual(fromScript, expected);
+  });
+
+  it("scrapes the worker's Temporal SDK metrics, which the Temporal Workers dashboard shows", () => {
+    const port = services.worker.environment?.TEMPORAL_SDK_METRICS_PORT;
+    assert.ok(Number(port) > 0, 'the worker serves SDK metrics');
+    assert.equal(services.worker.environment?.KAFKA_BROKERS, 'kafka:29092', 'and keeps the shared environment');
+    const prometheus = parse(fs.readFileSync(path.join(ROOT, 'deploy', 'prometheus', 'prometheus.yml'), 'utf8')) as {
+      scrape_configs: { static_configs: { targets: string[] }[] }[];
+    };
+    const targets = prometheus.scrape_configs.flatMap((c) => c.static_configs.flatMap((s) => s.targets));
+    assert.ok(targets.includes(`worker:${port}`), `prometheus.yml scrapes worker:${port}`);
+    const dashboard = fs.readFileSync(path.join(ROOT, 'deploy', 'grafana', 'temporal-workers.json'), 'utf8');
+    assert.match(dashboard, /temporal_worker_task_slots_available/, 'the dashboard reads SDK metrics');
   });
 });
