@@ -4,6 +4,40 @@ import { gauge } from '../observability/metric-catalogue';
 import type { Logger } from '../observability/logger';
 import { refreshEvery } from '../observability/refresh-timer';
 
+/** One partition's position: the group's committed offset (or the earliest retained one), the end, the lag. */
+export interface PartitionLag {
+  readonly partition: number;
+  readonly committed: number | null;
+  readonly from: number;
+  readonly end: number;
+  readonly lag: number;
+}
+
+/**
+ * The consumer group's lag on `topic`, per partition, from the broker's offsets (end offset − committed offset; a
+ * partition the group never committed counts from its earliest retained offset).
+ */
+export async function readLag(admin: Admin, topic: string, group: string): Promise<PartitionLag[]> {
+  const [ends, [committed]] = await Promise.all([
+    admin.fetchTopicOffsets(topic),
+    admin.fetchOffsets({ groupId: group, topics: [topic] }),
+  ]);
+  return ends
+    .map((end) => {
+      const c = committed.partitions.find((p) => p.partition === end.partition);
+      const known = c && Number(c.offset) >= 0 ? Number(c.offset) : null;
+      const from = known ?? Number(end.low);
+      return {
+        partition: end.partition,
+        committed: known,
+        from,
+        end: Number(end.high),
+        lag: Math.max(0, Number(end.high) - from),
+      };
+    })
+    .sort((a, b) => a.partition - b.partition);
+}
+
 /**
  * Consumer lag per partition from the broker's own offsets (end offset − committed offset of the group), on a
  * timer: right even when nothing is consumed (a stuck or stopped bridge shows growing lag), unlike lag computed
@@ -27,19 +61,12 @@ export class LagMonitor {
 
   /** Reads the offsets once and updates the gauge; returns the total lag. */
   async refresh(): Promise<number> {
-    const [ends, [committed]] = await Promise.all([
-      this.admin.fetchTopicOffsets(this.topic),
-      this.admin.fetchOffsets({ groupId: this.group, topics: [this.topic] }),
-    ]);
     let total = 0;
-    for (const end of ends) {
-      const c = committed.partitions.find((p) => p.partition === end.partition);
-      const from = c && Number(c.offset) >= 0 ? Number(c.offset) : Number(end.low);
-      const lag = Math.max(0, Number(end.high) - from);
-      total += lag;
-      const labels = { topic: this.topic, partition: String(end.partition), consumer_group: this.group };
-      this.lag.set(labels, lag);
-      this.offset.set(labels, from);
+    for (const p of await readLag(this.admin, this.topic, this.group)) {
+      total += p.lag;
+      const labels = { topic: this.topic, partition: String(p.partition), consumer_group: this.group };
+      this.lag.set(labels, p.lag);
+      this.offset.set(labels, p.from);
     }
     return total;
   }

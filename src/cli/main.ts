@@ -3,6 +3,7 @@ import { ConfigError } from '../config/config';
 import { registerConfigCommand } from './commands/config';
 import { registerDeltaCommands } from './commands/delta';
 import { registerDlqCommands } from './commands/dlq';
+import { registerLagCommand } from './commands/lag';
 import { registerProcessCommands } from './commands/processes';
 import { registerSampleCommands } from './commands/sample';
 import { registerStartCommand } from './commands/start';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerSampleCommands(program);
   registerDeltaCommands(program);
   registerDlqCommands(program);
+  registerLagCommand(program);
   return program;
 }
 
