@@ -1,5 +1,6 @@
-import { columnDef as col, type Row, type TableDef } from '@kafka-pipeline/delta-lake';
+import { columnDef as col, DeltaTable, type DeltaStore, type Row, type TableDef } from '@kafka-pipeline/delta-lake';
 import { redactJsonSecrets, redactUrlSecrets } from '../shared/urls';
+import type { AuditEntry } from './audit';
 
 /**
  * The DLQ archive (`pipeline_dlq`): one row per DLQ entry and state change, so an entry outlives the namespace
@@ -124,6 +125,53 @@ export function archiveRow(r: ArchiveRecord): Row {
     reason: r.reason === null ? null : redactUrlSecrets(r.reason),
     recorded_at: micros(r.recordedAt),
     failed_date: r.failedAt.slice(0, 10),
+  };
+}
+
+/** The pipeline_dlq_audit row of an audit record (`auditId` is its key). */
+export function auditRow(e: AuditEntry, auditId: string): Row {
+  return {
+    audit_id: auditId,
+    time: micros(e.time),
+    operator: e.operator,
+    action: e.action,
+    result: e.result,
+    trace_id: e.traceId,
+    workflow_id: e.workflowId,
+    run_id: e.runId,
+    new_run_id: e.newRunId ?? null,
+    reason: e.reason,
+    failure: e.failure ?? null,
+    changes: e.changes ? JSON.stringify(e.changes) : null,
+    audit_date: e.time.slice(0, 10),
+  };
+}
+
+export function auditEntryOf(r: Row): AuditEntry {
+  return {
+    time: iso(r.time),
+    operator: String(r.operator),
+    action: String(r.action) as AuditEntry['action'],
+    traceId: str(r.trace_id),
+    workflowId: String(r.workflow_id),
+    runId: String(r.run_id),
+    newRunId: str(r.new_run_id) ?? undefined,
+    reason: String(r.reason),
+    result: String(r.result),
+    failure: str(r.failure) ?? undefined,
+    changes: r.changes === null ? undefined : (JSON.parse(String(r.changes)) as AuditEntry['changes']),
+  };
+}
+
+/** A Delta table opened on first use and kept; an open that failed is tried again on the next call. */
+export function lazyTable(store: DeltaStore, path: string, def: TableDef): () => Promise<DeltaTable> {
+  let table: Promise<DeltaTable> | undefined;
+  return () => {
+    table ??= DeltaTable.open(store, path, def).catch((err: unknown) => {
+      table = undefined;
+      throw err;
+    });
+    return table;
   };
 }
 

@@ -1,8 +1,15 @@
-import { DeltaTable, readTable } from '@kafka-pipeline/delta-lake';
+import { type DeltaTable, readTable } from '@kafka-pipeline/delta-lake';
 import type { ObjectStore } from '../adapters/storage/object-store';
 import type { DlqEntry } from './dlq-service';
 import type { RunFailure } from './history';
-import { type ArchiveRecord, archiveRecordOf, archiveRow, type ArchiveState, PIPELINE_DLQ } from './archive-tables';
+import {
+  type ArchiveRecord,
+  archiveRecordOf,
+  archiveRow,
+  type ArchiveState,
+  lazyTable,
+  PIPELINE_DLQ,
+} from './archive-tables';
 
 /** Where the archive lives in the lakehouse. */
 export interface ArchiveLocation {
@@ -26,12 +33,14 @@ export interface ArchivedEntry {
  * the table keeps one row per (run, state) and the input file of a run is always the same bytes.
  */
 export class DlqArchive {
-  private table?: Promise<DeltaTable>;
+  private readonly table: () => Promise<DeltaTable>;
 
   constructor(
     private readonly store: ObjectStore,
     readonly location: ArchiveLocation,
-  ) {}
+  ) {
+    this.table = lazyTable(store, location.table, PIPELINE_DLQ);
+  }
 
   /** Archives a failed run (its input file first, then its row); doing it again changes nothing. */
   async recordFailure(entry: DlqEntry, run: RunFailure, now = new Date()): Promise<ArchiveRecord> {
@@ -101,11 +110,6 @@ export class DlqArchive {
     return new Set((await this.entries()).map((e) => e.failed.runId));
   }
 
-  /** The archived entry of a workflow id (its newest failure), or undefined. */
-  async find(workflowIds: readonly string[]): Promise<ArchivedEntry | undefined> {
-    return (await this.entries()).find((e) => workflowIds.includes(e.failed.workflowId));
-  }
-
   /** The input the failed run was started with, exactly (real URLs), read from its archived file. */
   async input(record: ArchiveRecord): Promise<Record<string, unknown>> {
     if (!record.inputPath) throw new Error(`${record.workflowId}: the archive holds no input of run ${record.runId}`);
@@ -119,15 +123,7 @@ export class DlqArchive {
   }
 
   private async append(records: readonly ArchiveRecord[]): Promise<void> {
-    this.table ??= DeltaTable.open(this.store, this.location.table, PIPELINE_DLQ);
-    let table: DeltaTable;
-    try {
-      table = await this.table;
-    } catch (err) {
-      this.table = undefined; // open again next time
-      throw err;
-    }
-    await table.append(records.map(archiveRow));
+    await (await this.table()).append(records.map(archiveRow));
   }
 }
 

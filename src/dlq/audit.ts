@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import os from 'node:os';
-import { DeltaTable, readTable } from '@kafka-pipeline/delta-lake';
+import { type DeltaTable, readTable } from '@kafka-pipeline/delta-lake';
 import type { ObjectStore } from '../adapters/storage/object-store';
 import { redactUrlSecrets } from '../shared/urls';
-import { PIPELINE_DLQ_AUDIT } from './archive-tables';
+import { auditEntryOf, auditRow, lazyTable, PIPELINE_DLQ_AUDIT } from './archive-tables';
 import { DlqUsageError } from './query';
 
 /** One record of the DLQ audit trail: who did what to which failed run, why, and how it ended. */
@@ -49,12 +49,14 @@ export function auditSubject(
  * concurrent commands each add their own rows (a lost commit race is retried by the writer).
  */
 export class AuditLog {
-  private table?: Promise<DeltaTable>;
+  private readonly table: () => Promise<DeltaTable>;
 
   constructor(
     private readonly store: ObjectStore,
     readonly path: string,
-  ) {}
+  ) {
+    this.table = lazyTable(store, path, PIPELINE_DLQ_AUDIT);
+  }
 
   async append(entry: Omit<AuditEntry, 'time'>): Promise<AuditEntry> {
     const full: AuditEntry = {
@@ -63,49 +65,13 @@ export class AuditLog {
       reason: redactUrlSecrets(entry.reason),
       failure: entry.failure === undefined ? undefined : redactUrlSecrets(entry.failure),
     };
-    this.table ??= DeltaTable.open(this.store, this.path, PIPELINE_DLQ_AUDIT);
-    const table = await this.table.catch((err: unknown) => {
-      this.table = undefined; // open again next time
-      throw err;
-    });
-    await table.append([
-      {
-        audit_id: randomUUID(),
-        time: BigInt(Date.parse(full.time)) * 1000n,
-        operator: full.operator,
-        action: full.action,
-        result: full.result,
-        trace_id: full.traceId,
-        workflow_id: full.workflowId,
-        run_id: full.runId,
-        new_run_id: full.newRunId ?? null,
-        reason: full.reason,
-        failure: full.failure ?? null,
-        changes: full.changes ? JSON.stringify(full.changes) : null,
-        audit_date: full.time.slice(0, 10),
-      },
-    ]);
+    await (await this.table()).append([auditRow(full, randomUUID())]);
     return full;
   }
 
   /** Records at or after `since` (all when absent), oldest first. */
   async read(since?: Date): Promise<AuditEntry[]> {
-    const rows = await readTable(this.store, this.path, PIPELINE_DLQ_AUDIT);
-    const entries = rows.map(
-      (r): AuditEntry => ({
-        time: new Date(Number(BigInt(r.time as bigint) / 1000n)).toISOString(),
-        operator: String(r.operator),
-        action: String(r.action) as AuditEntry['action'],
-        traceId: r.trace_id === null ? null : String(r.trace_id),
-        workflowId: String(r.workflow_id),
-        runId: String(r.run_id),
-        newRunId: r.new_run_id === null ? undefined : String(r.new_run_id),
-        reason: String(r.reason),
-        result: String(r.result),
-        failure: r.failure === null ? undefined : String(r.failure),
-        changes: r.changes === null ? undefined : (JSON.parse(String(r.changes)) as AuditEntry['changes']),
-      }),
-    );
+    const entries = (await readTable(this.store, this.path, PIPELINE_DLQ_AUDIT)).map(auditEntryOf);
     return entries
       .filter((e) => !since || Date.parse(e.time) >= since.getTime())
       .sort((a, b) => a.time.localeCompare(b.time));

@@ -44,18 +44,13 @@ export class DlqMonitor {
     this.depth.reset();
     this.oldest.reset();
     const counts = new Map<string, { labels: Record<string, string>; n: number }>();
-    const oldest = new Map<string, number>();
-    const now = Date.now();
     for (const e of entries) {
       const labels = { domain: e.domain ?? 'unknown', category: e.category ?? 'unknown', stage: e.stage ?? 'unknown' };
       const key = `${labels.domain}\u0000${labels.category}\u0000${labels.stage}`;
       counts.set(key, { labels, n: (counts.get(key)?.n ?? 0) + 1 });
-      const age = e.failedAt ? (now - Date.parse(e.failedAt)) / 1000 : 0;
-      oldest.set(labels.domain, Math.max(oldest.get(labels.domain) ?? 0, age));
     }
     for (const { labels, n } of counts.values()) this.depth.set(labels, n);
-    for (const [domain, age] of oldest) this.oldest.set({ domain }, Math.round(age));
-    if (!oldest.has(XACT_DOMAIN)) this.oldest.set({ domain: XACT_DOMAIN }, 0); // present (0) while empty
+    for (const [domain, t] of byDomain(entries)) this.oldest.set({ domain }, t.oldest);
     if (retention !== null) this.retention.set(retention);
     await this.archiveNew(entries);
     return entries.length;
@@ -66,7 +61,6 @@ export class DlqMonitor {
    * what is still unarchived per domain. A failing write is logged and retried next refresh; the gauges show it.
    */
   private async archiveNew(entries: readonly DlqEntry[]): Promise<void> {
-    const now = Date.now();
     let failedWrite: unknown;
     try {
       this.archived ??= await this.dlq.archive.archivedRunIds();
@@ -81,17 +75,9 @@ export class DlqMonitor {
     }
     this.unarchived.reset();
     this.unarchivedOldest.reset();
-    const counts = new Map<string, { n: number; oldest: number }>([[XACT_DOMAIN, { n: 0, oldest: 0 }]]);
-    for (const e of entries) {
-      if (this.archived?.has(e.runId)) continue;
-      const domain = e.domain ?? 'unknown';
-      const c = counts.get(domain) ?? { n: 0, oldest: 0 };
-      const age = e.failedAt ? (now - Date.parse(e.failedAt)) / 1000 : 0;
-      counts.set(domain, { n: c.n + 1, oldest: Math.max(c.oldest, age) });
-    }
-    for (const [domain, c] of counts) {
-      this.unarchived.set({ domain }, c.n);
-      this.unarchivedOldest.set({ domain }, Math.round(c.oldest));
+    for (const [domain, t] of byDomain(entries.filter((e) => !this.archived?.has(e.runId)))) {
+      this.unarchived.set({ domain }, t.n);
+      this.unarchivedOldest.set({ domain }, t.oldest);
     }
     if (failedWrite) throw failedWrite;
   }
@@ -108,4 +94,20 @@ export class DlqMonitor {
   stop(): void {
     this.stopTimer?.();
   }
+}
+
+/**
+ * Entries per domain and the age in seconds of the oldest failure of each; xact is always present (0 while it has
+ * none), so its gauges exist from the first refresh.
+ */
+function byDomain(entries: readonly DlqEntry[]): Map<string, { n: number; oldest: number }> {
+  const now = Date.now();
+  const tally = new Map<string, { n: number; oldest: number }>([[XACT_DOMAIN, { n: 0, oldest: 0 }]]);
+  for (const e of entries) {
+    const domain = e.domain ?? 'unknown';
+    const t = tally.get(domain) ?? { n: 0, oldest: 0 };
+    const age = e.failedAt ? Math.round((now - Date.parse(e.failedAt)) / 1000) : 0;
+    tally.set(domain, { n: t.n + 1, oldest: Math.max(t.oldest, age) });
+  }
+  return tally;
 }

@@ -47,6 +47,22 @@ describe('DLQ archive and audit in the lakehouse: entries outlive their runs', f
       return { code: e.code, stdout: e.stdout, stderr: e.stderr };
     }
   };
+  /** Deletes a run from Temporal (as retention would) and waits until Temporal no longer has it. */
+  const forgetRun = async (workflowId: string, runId: string) => {
+    await h.client.workflowService.deleteWorkflowExecution({
+      namespace: 'default',
+      workflowExecution: { workflowId, runId },
+    });
+    await until('Temporal no longer has the run', () =>
+      h.client.workflow
+        .getHandle(workflowId)
+        .describe()
+        .then(
+          () => false,
+          (err: Error) => err.name === 'WorkflowNotFoundError',
+        ),
+    );
+  };
   const gauge = async (registry: Registry, name: string) =>
     Object.fromEntries(
       ((await registry.getSingleMetric(name)!.get()).values as { value: number; labels: { domain: string } }[]).map(
@@ -93,19 +109,7 @@ describe('DLQ archive and audit in the lakehouse: entries outlive their runs', f
     assert.match(String(archived[0].failure), /transferAttachment .*HTTP 503 failed after 2 attempt/);
 
     // Temporal forgets the run (as retention would).
-    await h.client.workflowService.deleteWorkflowExecution({
-      namespace: 'default',
-      workflowExecution: { workflowId: wf, runId: failedRunId },
-    });
-    await until('Temporal no longer has the run', () =>
-      h.client.workflow
-        .getHandle(wf)
-        .describe()
-        .then(
-          () => false,
-          (err: Error) => err.name === 'WorkflowNotFoundError',
-        ),
-    );
+    await forgetRun(wf, failedRunId);
 
     const listed = await cli('list', '--archived', '--json');
     assert.equal(listed.code, 0, listed.stderr);
@@ -175,19 +179,7 @@ describe('DLQ archive and audit in the lakehouse: entries outlive their runs', f
     await new DlqMonitor(new Registry(), h.dlqService(), createLogger('bridge', { level: 'error' }), {
       query: scope,
     }).refresh();
-    await h.client.workflowService.deleteWorkflowExecution({
-      namespace: 'default',
-      workflowExecution: { workflowId: wf, runId },
-    });
-    await until('Temporal no longer has the run', () =>
-      h.client.workflow
-        .getHandle(wf)
-        .describe()
-        .then(
-          () => false,
-          (err: Error) => err.name === 'WorkflowNotFoundError',
-        ),
-    );
+    await forgetRun(wf, runId);
     const r = await cli('resolve', traceId, '--reason', 'document withdrawn');
     assert.equal(r.code, 0, r.stdout + r.stderr);
     assert.ok(!(await cli('list', '--archived', '--json')).stdout.includes(wf));
