@@ -1,5 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
 import { Client, Connection } from '@temporalio/client';
+import { temporalDataConverter } from '../codec/data-converter';
 import { FAST_RECONNECT_CHANNEL_ARGS, kafkaConfig, temporalConnectionOptions } from '../config/connections';
 import { createObjectStore, dlqTables } from '../config/object-store';
 import type { Config } from '../config/config';
@@ -28,7 +29,11 @@ export async function runBridge(config: Config, log: Logger, stop: AbortSignal):
   });
   const admin = new Kafka(kafkaConfig(config, { logLevel: logLevel.NOTHING })).admin();
   await admin.connect();
-  const client = new Client({ connection, namespace: config.temporalNamespace });
+  const client = new Client({
+    connection,
+    namespace: config.temporalNamespace,
+    dataConverter: temporalDataConverter(config),
+  });
   const metrics = new BridgeMetrics(registry, config.eventsTopic, config.consumerGroup);
   const breakers = new CircuitBreakers(registry, log);
   const store = createObjectStore(config);

@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import { temporalDataConverter } from '../codec/data-converter';
 import { temporalConnectionOptions } from '../config/connections';
 import { createObjectStore, dlqTables } from '../config/object-store';
 import { findArchived, listArchived, replayArchived, resolveArchived } from '../dlq/archived';
@@ -19,7 +20,11 @@ async function withDlq(fn: (dlq: DlqService) => Promise<number>): Promise<number
   let connection: Connection | undefined;
   try {
     connection = await Connection.connect({ ...temporalConnectionOptions(config), connectTimeout: '10s' });
-    const client = new Client({ connection, namespace: config.temporalNamespace });
+    const client = new Client({
+      connection,
+      namespace: config.temporalNamespace,
+      dataConverter: temporalDataConverter(config),
+    });
     const store = createObjectStore(config);
     return await fn(new DlqService(client, config.temporalNamespace, config.temporalUiUrl, store, dlqTables(config)));
   } catch (err) {

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config';
+import { registerCodecCommand } from './commands/codec';
 import { registerConfigCommand } from './commands/config';
 import { registerDeltaCommands } from './commands/delta';
 import { registerDlqCommands } from './commands/dlq';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerDeltaCommands(program);
   registerDlqCommands(program);
   registerLagCommand(program);
+  registerCodecCommand(program);
   return program;
 }
 

@@ -173,7 +173,10 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
     const value = raw === undefined || raw === '' ? spec.default : raw;
     const parsed = spec.schema.safeParse(value);
     if (parsed.success) out[name] = parsed.data;
-    else problems.push(`${spec.env}=${JSON.stringify(value)}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    else {
+      const shown = spec.secret ? '***' : JSON.stringify(value);
+      problems.push(`${spec.env}=${shown}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    }
   }
   if (problems.length === 0) problems.push(...storageProblems(out as Config), ...connectionProblems(out as Config));
   if (problems.length > 0) throw new ConfigError(problems);

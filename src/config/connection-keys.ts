@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parsePayloadKeys } from '../codec/keys';
 import { bool, key, optional, positiveInt, secretKey } from './schemas';
 
 /** How the processes reach Kafka (incl. Azure Event Hubs) and Temporal (incl. Temporal Cloud). */
@@ -42,6 +43,27 @@ export const CONNECTION_KEYS = {
     optional,
   ),
   temporalTlsKey: key('TEMPORAL_TLS_KEY', '', 'Client key file for Temporal mTLS (with TEMPORAL_TLS_CERT)', optional),
+  temporalPayloadEncryption: key(
+    'TEMPORAL_PAYLOAD_ENCRYPTION',
+    'false',
+    'Encrypt workflow and activity payloads and failure messages with the first key of TEMPORAL_PAYLOAD_KEYS ' +
+      '(every process, bridge, worker and CLI, needs the same keys)',
+    bool,
+  ),
+  temporalPayloadKeys: secretKey(
+    'TEMPORAL_PAYLOAD_KEYS',
+    '',
+    'Payload encryption keys, id:base64 (32 bytes) comma-separated: the first encrypts, all decrypt (rotation: put ' +
+      'the new key first, keep the old after it); from a Secret. Set without TEMPORAL_PAYLOAD_ENCRYPTION: decrypt only',
+    optional,
+  ),
+  codecServerToken: secretKey(
+    'CODEC_SERVER_TOKEN',
+    '',
+    'When set, `kafka-pipeline codec-server` answers only requests with Authorization: Bearer <token> (the ' +
+      'temporal CLI sends it with --codec-auth); from a Secret',
+    optional,
+  ),
   kafkaLagIntervalS: key(
     'KAFKA_LAG_INTERVAL_S',
     '15',
@@ -77,6 +99,8 @@ interface ConnectionSettings {
   kafkaOauthScope: string;
   temporalTlsCert: string;
   temporalTlsKey: string;
+  temporalPayloadEncryption: boolean;
+  temporalPayloadKeys: string;
 }
 
 /** Problems that involve more than one connection key, one line each. */
@@ -100,6 +124,15 @@ export function connectionProblems(c: ConnectionSettings): string[] {
   }
   if ((c.temporalTlsCert === '') !== (c.temporalTlsKey === '')) {
     problems.push('TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY: set both for mTLS, or neither');
+  }
+  if (c.temporalPayloadEncryption && c.temporalPayloadKeys === '') {
+    problems.push('TEMPORAL_PAYLOAD_KEYS: must be set when TEMPORAL_PAYLOAD_ENCRYPTION=true');
+  } else if (c.temporalPayloadKeys !== '') {
+    try {
+      parsePayloadKeys(c.temporalPayloadKeys);
+    } catch (err) {
+      problems.push(`TEMPORAL_PAYLOAD_KEYS: ${(err as Error).message}`);
+    }
   }
   return problems;
 }

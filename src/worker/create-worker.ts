@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { NativeConnection, Worker, type InjectedSinks, type WorkerOptions } from '@temporalio/worker';
+import { temporalDataConverter } from '../codec/data-converter';
 import { temporalConnectionOptions } from '../config/connections';
 import type { WorkerMetrics } from '../observability/worker-metrics';
 import type { OutcomeSinks } from '../workflows/sinks';
@@ -10,14 +11,19 @@ import { buildActivityDeps } from './build-deps';
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 /**
- * The compiled worker (dist/) uses the bundle `npm run build` made next to it; the TypeScript sources bundle at
+ * The compiled worker (dist/) uses the bundle `npm run build` made next to it (one per failure converter: with
+ * payload encryption on, failure text is encoded inside the workflow sandbox too); the TypeScript sources bundle at
  * start instead, so a stale bundle can never be picked up while developing.
  */
-const PREBUILT_BUNDLE = path.resolve(__dirname, '..', '..', 'workflow-bundle.js');
-function workflowSource(): { workflowsPath: string } | { workflowBundle: { codePath: string } } {
+export const PREBUILT_BUNDLES = {
+  plain: path.resolve(__dirname, '..', '..', 'workflow-bundle.js'),
+  encrypted: path.resolve(__dirname, '..', '..', 'workflow-bundle-encrypted.js'),
+} as const;
+function workflowSource(encrypted: boolean): { workflowsPath: string } | { workflowBundle: { codePath: string } } {
   const compiled = __filename.endsWith('.js');
-  return compiled && fs.existsSync(PREBUILT_BUNDLE)
-    ? { workflowBundle: { codePath: PREBUILT_BUNDLE } }
+  const bundle = PREBUILT_BUNDLES[encrypted ? 'encrypted' : 'plain'];
+  return compiled && fs.existsSync(bundle)
+    ? { workflowBundle: { codePath: bundle } }
     : { workflowsPath: WORKFLOWS_PATH };
 }
 
@@ -36,12 +42,14 @@ export async function createPipelineWorker(
   const activityDeps = deps ?? (await buildActivityDeps(config));
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
   try {
+    const dataConverter = temporalDataConverter(config);
     const worker = await Worker.create({
       connection,
       namespace: config.temporalNamespace,
       taskQueue: config.taskQueue,
       identity: activityDeps.workerId,
-      ...workflowSource(),
+      ...workflowSource(dataConverter?.failureConverterPath !== undefined),
+      ...(dataConverter ? { dataConverter } : {}),
       activities: createActivities(activityDeps),
       ...workerTuning(config),
       shutdownGraceTime: config.workerShutdownGraceS * 1000,

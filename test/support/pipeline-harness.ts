@@ -5,6 +5,7 @@ import path from 'node:path';
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { Client, Connection, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import { Registry } from 'prom-client';
+import { temporalDataConverter } from '../../src/codec/data-converter';
 import { FAST_RECONNECT_CHANNEL_ARGS } from '../../src/config/connections';
 import { LocalObjectStore } from '../../src/adapters/storage/local-store';
 import type { ObjectStore } from '../../src/adapters/storage/object-store';
@@ -98,7 +99,7 @@ export class PipelineHarness {
       ...overrides,
     });
     this.connection = await Connection.connect({ address: TEMPORAL_ADDRESS, channelArgs: FAST_RECONNECT_CHANNEL_ARGS });
-    this.client = new Client({ connection: this.connection });
+    this.client = new Client({ connection: this.connection, dataConverter: temporalDataConverter(this.config) });
     if (this.options.worker ?? true) await this.startWorker();
     if (withBridge) await this.startBridge();
   }

@@ -1,0 +1,49 @@
+import { startCodecServer } from '../codec/codec-server';
+import { payloadCodec } from '../codec/data-converter';
+import { createLogger } from '../observability/logger';
+import { cliConfig } from './cli-config';
+
+export interface CodecServerFlags {
+  host: string;
+  port: string;
+  corsOrigin?: string[];
+}
+
+/**
+ * `kafka-pipeline codec-server`: decodes (and encodes) payloads for the Temporal Web UI and the temporal CLI with
+ * the pipeline's keys, until SIGINT/SIGTERM. Keys never leave the process; only payloads do, to whoever may call it:
+ * it listens on 127.0.0.1 unless told otherwise, and CODEC_SERVER_TOKEN makes it ask for a bearer token.
+ */
+export async function codecServerCommand(flags: CodecServerFlags): Promise<number> {
+  const config = cliConfig();
+  const codec = payloadCodec(config);
+  if (!codec) {
+    console.error('codec-server: TEMPORAL_PAYLOAD_KEYS is not set: there is no key to decode with');
+    return 2;
+  }
+  const port = Number(flags.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    console.error(`codec-server: --port ${flags.port}: expected a port number`);
+    return 2;
+  }
+  const corsOrigins = flags.corsOrigin ?? [new URL(config.temporalUiUrl).origin];
+  const log = createLogger('codec-server', { level: config.logLevel });
+  const server = await startCodecServer(codec, { host: flags.host, port, corsOrigins, token: config.codecServerToken });
+  log.info('codec server listening', {
+    url: server.url,
+    encryptsWith: codec.encrypt ? codec.keyId : null,
+    corsOrigins,
+    tokenRequired: config.codecServerToken !== '',
+  });
+  // One line for a person at a terminal: what to give the Web UI and the temporal CLI.
+  console.error(
+    `Web UI: --ui-codec-endpoint ${server.url} (or its Data Encoder setting); temporal CLI: --codec-endpoint ${server.url}`,
+  );
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  await server.close();
+  log.info('codec server stopped');
+  return 0;
+}
