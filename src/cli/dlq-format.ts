@@ -30,7 +30,7 @@ export function listText(
   );
   for (const i of items) {
     lines.push(
-      `${pad(i.traceId ?? i.workflowId, 38)} ${pad((i.failedAt ?? '-').slice(0, 19), 20)} ${pad(String(i.attempts), 8)} ` +
+      `${pad(i.traceId ?? i.workflowId, 38)} ${pad((i.failedAt ?? '-').slice(0, 19), 20)} ${pad(i.attempts > 0 ? String(i.attempts) : '-', 8)} ` +
         `${pad(String(i.replays), 7)} ${pad(i.category ?? '-', 13)} ${pad(i.stage ?? '-', 8)} ${i.what}`,
     );
     lines.push(`  ${i.uiUrl}`);

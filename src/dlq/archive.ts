@@ -1,5 +1,8 @@
+import { defaultPayloadConverter, type PayloadCodec } from '@temporalio/common';
 import { type DeltaTable, readTable } from '@kafka-pipeline/delta-lake';
 import type { ObjectStore } from '../adapters/storage/object-store';
+import { isEncrypted } from '../codec/encryption-codec';
+import { payloadFromJson, payloadToJson } from '../codec/payload-json';
 import type { DlqEntry } from './dlq-service';
 import type { RunFailure } from './history';
 import {
@@ -19,6 +22,9 @@ export interface ArchiveLocation {
   readonly inputsPrefix: string;
 }
 
+/** The key of an archived input file that holds the input as an encoded payload. */
+const ENCODED_INPUT = 'encodedPayload';
+
 /** An archived DLQ entry: its failure, and the newest state recorded for it. */
 export interface ArchivedEntry {
   readonly failed: ArchiveRecord;
@@ -30,7 +36,8 @@ export interface ArchivedEntry {
 /**
  * The DLQ archive in the lakehouse: every failed run (input, failure chain, Kafka coordinates) and every later
  * state of it, so an entry can be listed, read and replayed after Temporal deleted its run. Writing is idempotent:
- * the table keeps one row per (run, state) and the input file of a run is always the same bytes.
+ * the table keeps one row per (run, state) and a run's input file is always written to the same name. With payload
+ * encryption on, the input file (which holds the real, signed URLs) is encrypted by the same codec as the history.
  */
 export class DlqArchive {
   private readonly table: () => Promise<DeltaTable>;
@@ -38,6 +45,7 @@ export class DlqArchive {
   constructor(
     private readonly store: ObjectStore,
     readonly location: ArchiveLocation,
+    private readonly codecs: readonly PayloadCodec[] = [],
   ) {
     this.table = lazyTable(store, location.table, PIPELINE_DLQ);
   }
@@ -46,7 +54,7 @@ export class DlqArchive {
   async recordFailure(entry: DlqEntry, run: RunFailure, now = new Date()): Promise<ArchiveRecord> {
     const inputPath = run.input ? this.inputPath(entry) : null;
     const inputJson = run.input ? JSON.stringify(run.input) : null;
-    if (inputPath && inputJson) await this.store.put(inputPath, Buffer.from(inputJson));
+    if (inputPath && run.input) await this.store.put(inputPath, await this.inputFile(run.input));
     const record: ArchiveRecord = {
       workflowId: entry.workflowId,
       runId: entry.runId,
@@ -115,7 +123,25 @@ export class DlqArchive {
     if (!record.inputPath) throw new Error(`${record.workflowId}: the archive holds no input of run ${record.runId}`);
     const bytes = await this.store.get(record.inputPath);
     if (!bytes) throw new Error(`${record.workflowId}: archived input ${record.inputPath} is missing from storage`);
-    return JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
+    const parsed = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
+    if (!(ENCODED_INPUT in parsed)) return parsed;
+    let payloads = [payloadFromJson(parsed[ENCODED_INPUT], record.inputPath)];
+    for (const codec of [...this.codecs].reverse()) payloads = await codec.decode(payloads);
+    if (isEncrypted(payloads[0])) {
+      throw new Error(
+        `${record.workflowId}: archived input ${record.inputPath} is encrypted; set TEMPORAL_PAYLOAD_KEYS`,
+      );
+    }
+    return defaultPayloadConverter.fromPayload(payloads[0]!);
+  }
+
+  /** The input as a file: plain JSON, or (a codec encrypts) `{"encodedPayload": <payload as proto3 JSON>}`. */
+  private async inputFile(input: Record<string, unknown>): Promise<Buffer> {
+    let payloads = [defaultPayloadConverter.toPayload(input)];
+    for (const codec of this.codecs) payloads = await codec.encode(payloads);
+    const [p] = payloads;
+    if (!isEncrypted(p)) return Buffer.from(JSON.stringify(input));
+    return Buffer.from(JSON.stringify({ [ENCODED_INPUT]: payloadToJson(p!) }));
   }
 
   private inputPath(entry: DlqEntry): string {

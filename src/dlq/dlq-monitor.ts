@@ -4,6 +4,7 @@ import type { Logger } from '../observability/logger';
 import { XACT_DOMAIN } from '../shared/ids';
 import { refreshEvery } from '../observability/refresh-timer';
 import type { DlqEntry, DlqService } from './dlq-service';
+import type { RunFailure } from './history';
 import type { DlqFilter } from './query';
 
 /** History reads (one per new failure) of one refresh: a burst of failures is archived over several refreshes. */
@@ -58,20 +59,31 @@ export class DlqMonitor {
 
   /**
    * Archives the entries the archive does not hold yet (oldest first, at most ARCHIVE_PER_REFRESH), then exports
-   * what is still unarchived per domain. A failing write is logged and retried next refresh; the gauges show it.
+   * what is still unarchived per domain. An entry whose history cannot be read (e.g. encrypted with a key no longer
+   * configured) is logged and skipped, so it does not hold back the others; a failing write stops the round. Both
+   * are retried next refresh, and the gauges show what is left.
    */
   private async archiveNew(entries: readonly DlqEntry[]): Promise<void> {
-    let failedWrite: unknown;
+    let failure: unknown;
     try {
       this.archived ??= await this.dlq.archive.archivedRunIds();
       const pending = entries.filter((e) => !this.archived!.has(e.runId)).reverse();
       for (const e of pending.slice(0, ARCHIVE_PER_REFRESH)) {
-        await this.dlq.archive.recordFailure(e, await this.dlq.run(e));
+        const ids = { workflow_id: e.workflowId, trace_id: e.traceId, run_id: e.runId };
+        let run: RunFailure;
+        try {
+          run = await this.dlq.run(e);
+        } catch (err) {
+          failure ??= err;
+          this.log.error('DLQ entry not archived: its history cannot be read', { ...ids, error: String(err) });
+          continue;
+        }
+        await this.dlq.archive.recordFailure(e, run);
         this.archived.add(e.runId);
-        this.log.info('DLQ entry archived', { workflow_id: e.workflowId, trace_id: e.traceId, run_id: e.runId });
+        this.log.info('DLQ entry archived', ids);
       }
     } catch (err) {
-      failedWrite = err;
+      failure = err;
     }
     this.unarchived.reset();
     this.unarchivedOldest.reset();
@@ -79,7 +91,7 @@ export class DlqMonitor {
       this.unarchived.set({ domain }, t.n);
       this.unarchivedOldest.set({ domain }, t.oldest);
     }
-    if (failedWrite) throw failedWrite;
+    if (failure) throw failure;
   }
 
   start(intervalMs: number): void {

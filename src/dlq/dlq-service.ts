@@ -1,12 +1,16 @@
 import type { Client, WorkflowExecutionDescription, WorkflowExecutionInfo } from '@temporalio/client';
+import type { temporal } from '@temporalio/proto';
 import { mapBounded } from '../shared/bounded';
 import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
 import { traceIdOf, WORKFLOW_TYPES, workflowIdCandidates } from '../shared/ids';
 import type { ObjectStore } from '../adapters/storage/object-store';
+import { decodeHistory } from '../codec/history';
 import { type AuditEntry, AuditLog } from './audit';
 import { DlqArchive } from './archive';
 import { parseRunHistory, type RunFailure } from './history';
 import { type DlqFilter, dlqQuery, DlqUsageError } from './query';
+
+type History = temporal.api.history.v1.IHistory;
 
 /** One DLQ entry: the current failed run of one event (or invalid message). */
 export interface DlqEntry {
@@ -25,6 +29,7 @@ export interface DlqEntry {
 }
 
 export interface DlqListItem extends DlqEntry {
+  /** Attempts of the failed step; 0 when the history could not be read. */
   readonly attempts: number;
   readonly replays: number;
   /** First failed attachment's URL (credentials redacted) or the failure reason. */
@@ -78,7 +83,11 @@ export class DlqService {
     tables: DlqTables,
   ) {
     this.audit = new AuditLog(store, tables.auditTable);
-    this.archive = new DlqArchive(store, { table: tables.archiveTable, inputsPrefix: tables.archiveInputsPrefix });
+    this.archive = new DlqArchive(
+      store,
+      { table: tables.archiveTable, inputsPrefix: tables.archiveInputsPrefix },
+      client.options.loadedDataConverter.payloadCodecs,
+    );
   }
 
   uiUrl(workflowId: string, runId: string): string {
@@ -106,8 +115,14 @@ export class DlqService {
    */
   async list(filter: DlqFilter, limit: number): Promise<{ stats: DlqStats; items: DlqListItem[] }> {
     const all = await this.entries(filter);
-    const items = await mapBounded(all.slice(0, limit), HISTORY_CONCURRENCY, async (e) => {
-      const run = await this.run(e);
+    const items = await mapBounded(all.slice(0, limit), HISTORY_CONCURRENCY, async (e): Promise<DlqListItem> => {
+      let run: RunFailure;
+      try {
+        run = await this.run(e);
+      } catch (err) {
+        // One unreadable history (e.g. encrypted with a key this process lacks) must not hide the other entries.
+        return { ...e, attempts: 0, replays: 0, what: `(history unreadable: ${firstLine(String(err)) ?? ''})` };
+      }
       const failedStep = run.steps.find((s) => s.target) ?? run.steps[0];
       const failedOutcome = run.outcomes.find((o) => o.status === 'failed');
       const what =
@@ -187,10 +202,15 @@ export class DlqService {
     );
   }
 
+  /** The history of an entry's failed run, encrypted payloads decoded with the client's codec. */
+  async history(entry: DlqEntry): Promise<History> {
+    const raw = await this.client.workflow.getHandle(entry.workflowId, entry.runId).fetchHistory();
+    return decodeHistory(raw, this.client.options.loadedDataConverter.payloadCodecs);
+  }
+
   /** The decoded history of an entry's failed run (its memo counts amended replays). */
   async run(entry: DlqEntry): Promise<RunFailure> {
-    const history = await this.client.workflow.getHandle(entry.workflowId, entry.runId).fetchHistory();
-    return parseRunHistory(history, entry.memo);
+    return parseRunHistory(await this.history(entry), entry.memo);
   }
 
   async view(idOrTrace: string): Promise<{ entry: DlqEntry; run: RunFailure; audit: AuditEntry[] }> {

@@ -39,7 +39,7 @@ export async function replay(dlq: DlqService, idOrTrace: string, opts: ReplayOpt
         `\`kafka-pipeline dlq resolve ${entry.workflowId} --reason "..."\``,
     );
   }
-  const history = await dlq.client.workflow.getHandle(entry.workflowId, entry.runId).fetchHistory();
+  const history = await dlq.history(entry);
   const firstTask = history.events?.find((e) => e.eventType === ET.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
   if (!firstTask?.eventId) throw new Error(`${entry.workflowId}: history has no completed workflow task to reset to`);
   const run = parseRunHistory(history, entry.memo);
