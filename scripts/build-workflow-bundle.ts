@@ -4,6 +4,17 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { bundleWorkflowCode } from '@temporalio/worker';
 
+/** Webpack's report (coloured, dozens of lines) is dropped; its warnings and errors are kept. */
+const noop = (): void => undefined;
+const quiet = {
+  trace: noop,
+  debug: noop,
+  info: noop,
+  log: noop,
+  warn: (message: string, meta?: unknown) => console.warn(message, meta ?? ''),
+  error: (message: string, meta?: unknown) => console.error(message, meta ?? ''),
+};
+
 async function main(): Promise<void> {
   const root = path.resolve(__dirname, '..', '..');
   const workflowsPath = path.join(root, 'dist', 'src', 'workflows', 'index.js');
@@ -15,7 +26,7 @@ async function main(): Promise<void> {
     { file: 'workflow-bundle-encrypted.js', options: { failureConverterPath } },
   ];
   for (const { file, options } of variants) {
-    const { code } = await bundleWorkflowCode({ workflowsPath, ...options });
+    const { code } = await bundleWorkflowCode({ workflowsPath, logger: quiet, ...options });
     const out = path.join(root, 'dist', file);
     fs.writeFileSync(out, code);
     console.log(`workflow bundle: ${out} (${(code.length / 1024).toFixed(0)} KiB)`);

@@ -1,6 +1,6 @@
 import { startCodecServer } from '../codec/codec-server';
 import { payloadCodec } from '../codec/data-converter';
-import { createLogger } from '../observability/logger';
+import { processLogger } from '../observability/logger';
 import { cliConfig } from './cli-config';
 
 export interface CodecServerFlags {
@@ -27,7 +27,7 @@ export async function codecServerCommand(flags: CodecServerFlags): Promise<numbe
     return 2;
   }
   const corsOrigins = flags.corsOrigin ?? [new URL(config.temporalUiUrl).origin];
-  const log = createLogger('codec-server', { level: config.logLevel });
+  const log = processLogger('codec-server', config);
   const server = await startCodecServer(codec, { host: flags.host, port, corsOrigins, token: config.codecServerToken });
   log.info('codec server listening', {
     url: server.url,

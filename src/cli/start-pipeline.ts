@@ -2,13 +2,14 @@
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { kafkaConfig } from '../config/connections';
 import type { Config } from '../config/config';
-import { createLogger, type Logger } from '../observability/logger';
+import { processLogger, type Logger } from '../observability/logger';
 import { sampleEvent } from '../sample/sample-events';
 import { startSampleServer } from '../sample/sample-server';
 import { WORKER_NODE_OPTIONS } from '../worker/node-options';
 import { runStackScript, stackServerRunning } from './stack';
 import { cliConfig } from './cli-config';
 import { ensureCompiled } from './ensure-compiled';
+import { startStatusLine } from './status-line';
 import { supervise } from './supervise';
 
 export interface StartOptions {
@@ -18,16 +19,19 @@ export interface StartOptions {
 
 export const DEMO_SAMPLE_PORT = 8765;
 const DEMO_INTERVAL_MS = 2_000;
+/** How often `npm start` prints its status line. */
+const STATUS_INTERVAL_MS = 5_000;
 
 export async function startPipeline(opts: StartOptions): Promise<number> {
   const config = cliConfig();
-  const log = createLogger('start', { level: config.logLevel });
+  const log = processLogger('start', config);
   const stop = new AbortController();
   const onSignal = (): void => stop.abort();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   const stackWasUp = stackServerRunning('temporal') || stackServerRunning('kafka');
   let stopDemo = async (): Promise<void> => undefined;
+  let stopStatus = (): void => undefined;
   try {
     await Promise.all([runStackScript('up'), ensureCompiled(log)]);
     if (stop.signal.aborted) return 0;
@@ -50,6 +54,14 @@ export async function startPipeline(opts: StartOptions): Promise<number> {
       lakehouse: config.lakehouseDir,
     });
     const compiled = { KP_RUN_COMPILED: '1' };
+    if (config.metricsPort !== 0) {
+      const metrics = (port: number) => `http://127.0.0.1:${port}/metrics`;
+      stopStatus = startStatusLine(
+        { bridge: metrics(config.metricsPort), worker: metrics(config.metricsPort + 1) },
+        log,
+        STATUS_INTERVAL_MS,
+      );
+    }
     return await supervise(
       [
         { cmd: 'bridge', env: compiled },
@@ -59,6 +71,7 @@ export async function startPipeline(opts: StartOptions): Promise<number> {
       stop.signal,
     );
   } finally {
+    stopStatus();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await stopDemo();

@@ -152,6 +152,12 @@ export const CONFIG_KEYS = {
     z.coerce.number().int().min(2),
   ),
   logLevel: key('LOG_LEVEL', 'info', 'Log level: debug, info, warn, error', z.enum(['debug', 'info', 'warn', 'error'])),
+  logFormat: key(
+    'LOG_FORMAT',
+    'auto',
+    'Log lines as json, or console (one readable line each); auto = console on a terminal, json otherwise',
+    z.enum(['auto', 'json', 'console']),
+  ),
 } as const;
 
 type Keys = typeof CONFIG_KEYS;

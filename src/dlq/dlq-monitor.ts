@@ -25,6 +25,8 @@ export class DlqMonitor {
   private readonly unarchivedOldest: Gauge;
   /** Runs known to be archived (loaded from the table once, then kept up to date by this monitor). */
   private archived?: Set<string>;
+  /** Runs whose history could not be read, already reported. */
+  private readonly unreadable = new Set<string>();
   private stopTimer?: () => void;
 
   constructor(
@@ -75,7 +77,10 @@ export class DlqMonitor {
           run = await this.dlq.run(e);
         } catch (err) {
           failure ??= err;
-          this.log.error('DLQ entry not archived: its history cannot be read', { ...ids, error: String(err) });
+          // Said once per run at error level (the gauges and the alert keep saying it), then at debug.
+          const level = this.unreadable.has(e.runId) ? 'debug' : 'error';
+          this.unreadable.add(e.runId);
+          this.log[level]('DLQ entry not archived: its history cannot be read', { ...ids, error: String(err) });
           continue;
         }
         await this.dlq.archive.recordFailure(e, run);

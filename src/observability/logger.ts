@@ -1,8 +1,27 @@
 /**
- * JSON-lines logger. Every line carries time, level, component and message; callers add trace_id / workflow_id.
- * Values that look like URLs have their query strings redacted, so signed URL parameters never reach the logs.
+ * The processes' logger: JSON lines (time, level, component, message, fields; callers add trace_id / workflow_id),
+ * or one readable line per record for a person at a terminal (see console-format.ts). Values that look like URLs
+ * have their query strings redacted in both, so signed URL parameters never reach the logs.
  */
+import { consoleLine } from './console-format';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
+/** `json` for machines (the default), `console` for a terminal. */
+export type LogFormat = 'json' | 'console';
+/** LOG_FORMAT: `auto` = console when stdout is a terminal, JSON otherwise. */
+export type LogFormatSetting = LogFormat | 'auto';
+
+export function resolveLogFormat(setting: LogFormatSetting, tty = process.stdout.isTTY === true): LogFormat {
+  return setting === 'auto' ? (tty ? 'console' : 'json') : setting;
+}
+
+/** The logger of a process, as LOG_LEVEL and LOG_FORMAT say. */
+export function processLogger(
+  component: string,
+  settings: { logLevel: LogLevel; logFormat: LogFormatSetting },
+): Logger {
+  return createLogger(component, { level: settings.logLevel, format: resolveLogFormat(settings.logFormat) });
+}
 const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 export type LogFields = Record<string, unknown>;
@@ -34,7 +53,7 @@ function sanitize(value: unknown): unknown {
 
 export function createLogger(
   component: string,
-  opts: { level?: LogLevel; write?: (line: string) => void; base?: LogFields } = {},
+  opts: { level?: LogLevel; format?: LogFormat; write?: (line: string) => void; base?: LogFields } = {},
 ): Logger {
   const min = RANK[opts.level ?? 'info'];
   const write = opts.write ?? ((line: string) => process.stdout.write(line + '\n'));
@@ -48,7 +67,7 @@ export function createLogger(
       ...base,
       ...(sanitize(fields ?? {}) as LogFields),
     };
-    write(JSON.stringify(record));
+    write(opts.format === 'console' ? consoleLine(record) : JSON.stringify(record));
   };
   return {
     debug: (m, f) => emit('debug', m, f),

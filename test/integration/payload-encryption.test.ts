@@ -54,6 +54,7 @@ describe('payload encryption: no URL in Temporal, the DLQ and replays still work
     const url = `${h.sample.url}/outage/${group}/claims/estimate.pdf?X-Amz-Signature=${SECRET}&part=1`;
     await h.produceEvents([{ ...h.eventWith(1, [url]), traceId }]);
     const wf = xactWorkflowId(traceId);
+    made.push(wf);
     assert.equal((await h.waitFor([wf])).get(wf)!.status, 'failed');
     return { wf, runId: (await h.client.workflow.getHandle(wf).describe()).runId };
   };
@@ -68,8 +69,15 @@ describe('payload encryption: no URL in Temporal, the DLQ and replays still work
     connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
     plain = new Client({ connection });
   });
+  /** Runs this test made: deleted at the end, so no other process meets histories encrypted with its keys. */
+  const made: string[] = [];
   after(async () => {
     codecServer?.kill('SIGTERM');
+    for (const workflowId of made) {
+      await plain.workflowService
+        .deleteWorkflowExecution({ namespace: 'default', workflowExecution: { workflowId } })
+        .catch(() => undefined);
+    }
     await connection?.close();
     await h?.stop();
   });

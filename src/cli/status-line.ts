@@ -1,0 +1,69 @@
+import type { Logger } from '../observability/logger';
+import { type Sample, scrape, total } from '../observability/scrape';
+
+/** What `npm start` reports every few seconds, read from the bridge's and the worker's /metrics. */
+export interface PipelineCounts {
+  /** Messages the bridge consumed. */
+  readonly eventsIn: number;
+  /** Runs that completed (the worker's end-to-end latency observations). */
+  readonly completed: number;
+  /** Runs that failed into the DLQ. */
+  readonly failed: number;
+  readonly lag: number;
+  readonly dlqDepth: number;
+}
+
+export function countsOf(bridge: readonly Sample[] | null, worker: readonly Sample[] | null): PipelineCounts {
+  return {
+    eventsIn: total(bridge, 'kafka_messages_consumed_total'),
+    completed: total(worker, 'pipeline_end_to_end_latency_seconds_count'),
+    failed: total(worker, 'pipeline_dlq_entries_total'),
+    lag: total(bridge, 'kafka_consumer_lag'),
+    dlqDepth: total(bridge, 'pipeline_dlq_depth'),
+  };
+}
+
+/** The fields of one status line: the counts, the completion rate since the last line, and who did not answer. */
+export function statusFields(
+  now: PipelineCounts,
+  before: PipelineCounts | null,
+  seconds: number,
+  silent: readonly string[],
+): Record<string, unknown> {
+  const rate = before && seconds > 0 ? Math.max(0, now.completed - before.completed) / seconds : null;
+  return {
+    events_in: now.eventsIn,
+    completed: now.completed,
+    completed_per_s: rate === null ? null : Number(rate.toFixed(1)),
+    failed: now.failed,
+    lag: now.lag,
+    dlq: now.dlqDepth,
+    ...(silent.length > 0 ? { not_answering: silent.join(',') } : {}),
+  };
+}
+
+/**
+ * Logs a status line every `intervalMs` while `npm start` runs (counters are per process start: a restarted
+ * process starts again from 0). Returns the function that stops it.
+ */
+export function startStatusLine(urls: { bridge: string; worker: string }, log: Logger, intervalMs: number): () => void {
+  let before: { counts: PipelineCounts; at: number } | null = null;
+  let busy = false;
+  const timer = setInterval(() => {
+    if (busy) return;
+    busy = true;
+    void Promise.all([scrape(urls.bridge), scrape(urls.worker)])
+      .then(([bridge, worker]) => {
+        const silent = [...(bridge ? [] : ['bridge']), ...(worker ? [] : ['worker'])];
+        const counts = countsOf(bridge, worker);
+        const at = Date.now();
+        log.info('status', statusFields(counts, before?.counts ?? null, before ? (at - before.at) / 1000 : 0, silent));
+        before = { counts, at };
+      })
+      .finally(() => {
+        busy = false;
+      });
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
