@@ -1,7 +1,6 @@
 import { Kafka, logLevel } from 'kafkajs';
-import { Client, Connection } from '@temporalio/client';
-import { temporalDataConverter } from '../codec/data-converter';
-import { FAST_RECONNECT_CHANNEL_ARGS, kafkaConfig, temporalConnectionOptions } from '../config/connections';
+import { connectTemporal } from '../config/temporal-client';
+import { FAST_RECONNECT_CHANNEL_ARGS, kafkaConfig } from '../config/connections';
 import { createObjectStore, dlqTables } from '../config/object-store';
 import type { Config } from '../config/config';
 import type { Logger } from '../observability/logger';
@@ -23,17 +22,9 @@ const TEMPORAL_PROBE_DEADLINE_MS = 2_000;
 /** Runs the bridge until `stop` aborts: then stops fetching, finishes in-flight starts, commits, disconnects. */
 export async function runBridge(config: Config, log: Logger, stop: AbortSignal): Promise<void> {
   const registry = createRegistry('bridge');
-  const connection = await Connection.connect({
-    ...temporalConnectionOptions(config),
-    channelArgs: FAST_RECONNECT_CHANNEL_ARGS,
-  });
+  const { connection, client } = await connectTemporal(config, { channelArgs: FAST_RECONNECT_CHANNEL_ARGS });
   const admin = new Kafka(kafkaConfig(config, { logLevel: logLevel.NOTHING })).admin();
   await admin.connect();
-  const client = new Client({
-    connection,
-    namespace: config.temporalNamespace,
-    dataConverter: temporalDataConverter(config),
-  });
   const metrics = new BridgeMetrics(registry, config.eventsTopic, config.consumerGroup);
   const breakers = new CircuitBreakers(registry, log);
   const store = createObjectStore(config);

@@ -13,6 +13,16 @@ export function age(seconds: number | null): string {
   return `${(seconds / 86_400).toFixed(1)}d`;
 }
 
+/** One progress line of a bulk replay: bar, count, failures, replays per second so far, time left at that pace. */
+export function progressLine(done: number, total: number, failed: number, elapsedMs: number): string {
+  const width = 30;
+  const bar = '#'.repeat(total > 0 ? Math.round((done / total) * width) : width).padEnd(width, '.');
+  const perSecond = elapsedMs > 0 ? (done * 1000) / elapsedMs : 0;
+  const left = total - done;
+  const eta = left === 0 ? 'done' : perSecond > 0 ? `ETA ${age(Math.ceil(left / perSecond))}` : 'ETA -';
+  return `[${bar}] ${done}/${total} replayed${failed ? `, ${failed} failed` : ''} · ${perSecond.toFixed(1)}/s · ${eta}`;
+}
+
 const pad = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s.padEnd(n));
 
 export function listText(

@@ -1,6 +1,5 @@
-import { Client, Connection } from '@temporalio/client';
-import { temporalDataConverter } from '../codec/data-converter';
-import { temporalConnectionOptions } from '../config/connections';
+import type { Connection } from '@temporalio/client';
+import { connectTemporal } from '../config/temporal-client';
 import { createObjectStore, dlqTables } from '../config/object-store';
 import { findArchived, listArchived, replayArchived, resolveArchived } from '../dlq/archived';
 import { AuditLog } from '../dlq/audit';
@@ -9,7 +8,7 @@ import { type DlqFilter, DlqUsageError } from '../dlq/query';
 import { awaitReplay, bulkTargets, replay, replayAmended, replayMany, resolve } from '../dlq/replay';
 import { redactSecretsDeep } from '../shared/urls';
 import { archivedListText, archivedViewText } from './dlq-archive-format';
-import { auditText, listText, redactedInput, statsText, viewText } from './dlq-format';
+import { auditText, listText, progressLine, redactedInput, statsText, viewText } from './dlq-format';
 import { cliConfig } from './cli-config';
 import { sinceDate } from './durations';
 
@@ -19,12 +18,9 @@ async function withDlq(fn: (dlq: DlqService) => Promise<number>): Promise<number
   const config = cliConfig();
   let connection: Connection | undefined;
   try {
-    connection = await Connection.connect({ ...temporalConnectionOptions(config), connectTimeout: '10s' });
-    const client = new Client({
-      connection,
-      namespace: config.temporalNamespace,
-      dataConverter: temporalDataConverter(config),
-    });
+    const temporal = await connectTemporal(config, { connectTimeout: '10s' });
+    connection = temporal.connection;
+    const client = temporal.client;
     const store = createObjectStore(config);
     return await fn(new DlqService(client, config.temporalNamespace, config.temporalUiUrl, store, dlqTables(config)));
   } catch (err) {
@@ -217,15 +213,13 @@ export function dlqReplay(id: string | undefined, opts: ReplayOpts): Promise<num
     if (count > 1 && !opts.yes)
       throw new DlqUsageError(`${count} entries match: add --yes to replay them (try --dry-run first)`);
     const tty = process.stderr.isTTY;
-    const result = await replayMany(dlq, filter, {
+    const started = Date.now();
+    const result = await replayMany(dlq, targets, {
       ...who,
       rate,
-      includeInvalid: opts.includeInvalid,
       onProgress: (done, total, failed) => {
         if (!tty) return;
-        const width = 30;
-        const bar = '#'.repeat(Math.round((done / total) * width)).padEnd(width, '.');
-        process.stderr.write(`\r[${bar}] ${done}/${total} replayed${failed ? `, ${failed} failed` : ''}`);
+        process.stderr.write(`\r${progressLine(done, total, failed, Date.now() - started)}`);
         if (done === total) process.stderr.write('\n');
       },
     });

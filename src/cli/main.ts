@@ -8,6 +8,7 @@ import { registerLagCommand } from './commands/lag';
 import { registerProcessCommands } from './commands/processes';
 import { registerSampleCommands } from './commands/sample';
 import { registerStartCommand } from './commands/start';
+import { registerStatusCommand } from './commands/status';
 
 /** The operator CLI. Subcommands live one per file under ./commands; their logic is in plain functions. */
 export function buildProgram(): Command {
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerDeltaCommands(program);
   registerDlqCommands(program);
   registerLagCommand(program);
+  registerStatusCommand(program);
   registerCodecCommand(program);
   return program;
 }

@@ -87,8 +87,6 @@ export interface BulkOptions extends ReplayOptions {
   /** Replays started per second. */
   readonly rate: number;
   readonly onProgress?: (done: number, total: number, failed: number) => void;
-  /** Also replay events that failed as invalid (category invalid_event): they fail again unless amended. */
-  readonly includeInvalid?: boolean;
 }
 
 /** The entries a bulk replay runs: failed events (never invalid messages), invalid events only when asked. */
@@ -103,15 +101,14 @@ export async function bulkTargets(
 }
 
 /**
- * Replays every current entry matching the filter at `rate` per second. Resumable: entries already replayed are no
+ * Replays the given entries (bulkTargets') at `rate` per second. Resumable: entries already replayed are no
  * longer in the DLQ, so running the same command again continues with what is left.
  */
 export async function replayMany(
   dlq: DlqService,
-  filter: DlqFilter,
+  targets: readonly DlqEntry[],
   opts: BulkOptions,
 ): Promise<{ total: number; replayed: number; errors: { workflowId: string; error: string }[] }> {
-  const { targets } = await bulkTargets(dlq, filter, opts.includeInvalid);
   const errors: { workflowId: string; error: string }[] = [];
   const t0 = Date.now();
   let done = 0;

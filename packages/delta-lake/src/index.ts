@@ -14,7 +14,7 @@ export {
 } from './schema';
 export { DeltaCommitConflictError, DeltaTable, type AppendResult, type DeltaTableOptions } from './table';
 export { GroupCommitter, type CallerResult, type GroupCommitOptions } from './group-commit';
-export { loadSnapshot, type AddAction, type Snapshot } from './log';
+export { latestCommit, loadSnapshot, type AddAction, type Snapshot } from './log';
 export { readTable } from './read';
 export { compactTable, DEFAULT_COMPACT, type CompactOptions, type CompactReport } from './compact';
 export { verifyTable, type VerifyReport } from './verify';

@@ -94,6 +94,27 @@ const COMMIT_RE = /^(\d{20})\.json$/;
 const CHECKPOINT_RE = /^(\d{20})\.checkpoint\.parquet$/;
 
 /** Loads the latest snapshot: newest checkpoint (via _last_checkpoint or the listing) plus later commits. */
+/** The newest commit of a table: its version and commitInfo time (null: no table, or no commitInfo timestamp). */
+export async function latestCommit(
+  store: DeltaStore,
+  table: string,
+): Promise<{ version: number; timestamp: number | null } | null> {
+  const versions = (await store.list(`${table}/${LOG_DIR}`))
+    .map((n) => COMMIT_RE.exec(n))
+    .filter((m) => m !== null)
+    .map((m) => Number(m[1]));
+  if (versions.length === 0) return null;
+  const version = Math.max(...versions);
+  const bytes = await store.get(commitPath(table, version));
+  let timestamp: number | null = null;
+  for (const line of (bytes?.toString('utf8') ?? '').split('\n')) {
+    if (!line.includes('"commitInfo"')) continue;
+    const t = (JSON.parse(line) as { commitInfo?: { timestamp?: unknown } }).commitInfo?.timestamp;
+    if (typeof t === 'number') timestamp = t;
+  }
+  return { version, timestamp };
+}
+
 export async function loadSnapshot(store: DeltaStore, table: string): Promise<Snapshot> {
   const names = await store.list(`${table}/${LOG_DIR}`);
   const commits = names

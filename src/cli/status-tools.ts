@@ -1,0 +1,205 @@
+import type { Connection } from '@temporalio/client';
+import { Kafka, logLevel } from 'kafkajs';
+import { latestCommit } from '@kafka-pipeline/delta-lake';
+import { type PartitionLag, readLag } from '../bridge/lag-monitor';
+import { connectTemporal } from '../config/temporal-client';
+import type { Config } from '../config/config';
+import { kafkaConfig } from '../config/connections';
+import { createObjectStore, dlqTables } from '../config/object-store';
+import { DlqService, type DlqStats } from '../dlq/dlq-service';
+import { scrape, type Sample } from '../observability/scrape';
+import { stackServerRunning } from './stack';
+
+/** What `kafka-pipeline status` reports: one read of every part of the pipeline. */
+export interface PipelineStatus {
+  readonly checkedAt: string;
+  /** The servers stack.sh runs, when Temporal and Kafka are on this machine (null otherwise). */
+  readonly localStack: { readonly temporal: boolean; readonly kafka: boolean } | null;
+  readonly temporal: Reach;
+  readonly kafka: Reach;
+  readonly consumer: ConsumerStatus | null;
+  readonly workflows: { readonly open: number; readonly startedLastMinute: number } | null;
+  readonly dlq: DlqStats | null;
+  readonly processes: readonly ProcessStatus[];
+  readonly tables: readonly TableStatus[];
+}
+
+export interface Reach {
+  readonly address: string;
+  readonly reachable: boolean;
+  readonly error?: string;
+}
+
+export interface ConsumerStatus {
+  readonly topic: string;
+  readonly group: string;
+  readonly state: string;
+  readonly members: number;
+  readonly totalLag: number;
+  readonly partitions: readonly PartitionLag[];
+}
+
+export interface ProcessStatus {
+  readonly name: 'bridge' | 'worker';
+  readonly url: string;
+  /** null: the process did not answer. */
+  readonly ready: boolean | null;
+  readonly problems: readonly string[];
+  /** Breaker component → closed | open | half-open, from its /metrics. */
+  readonly breakers: Readonly<Record<string, string>>;
+}
+
+export interface TableStatus {
+  readonly name: string;
+  readonly path: string;
+  readonly version: number | null;
+  readonly lastCommitAt: string | null;
+  readonly ageSeconds: number | null;
+}
+
+const BREAKER_STATES = ['closed', 'open', 'half-open'];
+const PROBE_TIMEOUT_MS = 3_000;
+
+/** Reads everything at once; a part that cannot be read is reported as such, never thrown. */
+export async function collectStatus(
+  config: Config,
+  urls: { bridge: string; worker: string },
+  now = new Date(),
+): Promise<PipelineStatus> {
+  const local = /^(127\.0\.0\.1|localhost):/.test(config.temporalAddress);
+  const [temporalPart, kafkaPart, processes, tables] = await Promise.all([
+    temporalStatus(config, now),
+    kafkaStatus(config),
+    Promise.all([processStatus('bridge', urls.bridge), processStatus('worker', urls.worker)]),
+    tableStatus(config, now),
+  ]);
+  return {
+    checkedAt: now.toISOString(),
+    localStack: local ? { temporal: stackServerRunning('temporal'), kafka: stackServerRunning('kafka') } : null,
+    ...temporalPart,
+    ...kafkaPart,
+    processes,
+    tables,
+  };
+}
+
+const message = (err: unknown): string => (err instanceof Error ? err.message : String(err)).split('\n')[0]!;
+
+async function temporalStatus(
+  config: Config,
+  now: Date,
+): Promise<Pick<PipelineStatus, 'temporal' | 'workflows' | 'dlq'>> {
+  const address = config.temporalAddress;
+  let connection: Connection | undefined;
+  try {
+    const temporal = await connectTemporal(config, { connectTimeout: '5s' });
+    connection = temporal.connection;
+    const client = temporal.client;
+    const queue = `TaskQueue = '${config.taskQueue}'`;
+    const minuteAgo = new Date(now.getTime() - 60_000).toISOString();
+    const dlq = new DlqService(
+      client,
+      config.temporalNamespace,
+      config.temporalUiUrl,
+      createObjectStore(config),
+      dlqTables(config),
+    );
+    const [open, started, stats] = await Promise.all([
+      client.workflow.count(`${queue} AND ExecutionStatus = 'Running'`),
+      client.workflow.count(`${queue} AND StartTime > '${minuteAgo}'`),
+      dlq.stats(),
+    ]);
+    return {
+      temporal: { address, reachable: true },
+      workflows: { open: open.count, startedLastMinute: started.count },
+      dlq: stats,
+    };
+  } catch (err) {
+    return { temporal: { address, reachable: false, error: message(err) }, workflows: null, dlq: null };
+  } finally {
+    await connection?.close();
+  }
+}
+
+async function kafkaStatus(config: Config): Promise<Pick<PipelineStatus, 'kafka' | 'consumer'>> {
+  const address = config.kafkaBrokers.join(',');
+  const admin = new Kafka(
+    kafkaConfig(config, { logLevel: logLevel.NOTHING, retry: { retries: 1 }, connectionTimeout: PROBE_TIMEOUT_MS }),
+  ).admin();
+  try {
+    await admin.connect();
+  } catch (err) {
+    return { kafka: { address, reachable: false, error: message(err) }, consumer: null };
+  }
+  try {
+    const topic = config.eventsTopic;
+    const group = config.consumerGroup;
+    if (!(await admin.listTopics()).includes(topic)) {
+      return { kafka: { address, reachable: true, error: `topic ${topic} does not exist` }, consumer: null };
+    }
+    const [partitions, { groups }] = await Promise.all([readLag(admin, topic, group), admin.describeGroups([group])]);
+    return {
+      kafka: { address, reachable: true },
+      consumer: {
+        topic,
+        group,
+        state: groups[0]?.state ?? 'Unknown',
+        members: groups[0]?.members.length ?? 0,
+        totalLag: partitions.reduce((n, p) => n + p.lag, 0),
+        partitions,
+      },
+    };
+  } catch (err) {
+    return { kafka: { address, reachable: true, error: message(err) }, consumer: null };
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function processStatus(name: 'bridge' | 'worker', base: string): Promise<ProcessStatus> {
+  const root = base.replace(/\/+$/, '');
+  const [ready, samples] = await Promise.all([readiness(`${root}/health/ready`), scrape(`${root}/metrics`)]);
+  return { name, url: root, ready: ready?.ready ?? null, problems: ready?.problems ?? [], breakers: breakers(samples) };
+}
+
+async function readiness(url: string): Promise<{ ready: boolean; problems: string[] } | null> {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(PROBE_TIMEOUT_MS) });
+    const body = (await res.json().catch(() => ({}))) as { problems?: unknown };
+    const problems = Array.isArray(body.problems) ? body.problems.map(String) : [];
+    return { ready: res.status === 200, problems };
+  } catch {
+    return null;
+  }
+}
+
+function breakers(samples: readonly Sample[] | null): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const s of samples ?? []) {
+    if (s.name !== 'kafka_circuit_breaker_state') continue;
+    out[s.labels.component ?? '?'] = BREAKER_STATES[s.value] ?? String(s.value);
+  }
+  return out;
+}
+
+async function tableStatus(config: Config, now: Date): Promise<TableStatus[]> {
+  const store = createObjectStore(config);
+  const tables = [
+    { name: 'xact_events', path: config.xactEventsTable },
+    { name: 'xact_attachments', path: config.xactAttachmentsTable },
+    { name: 'pipeline_dlq', path: config.dlqArchiveTable },
+    { name: 'pipeline_dlq_audit', path: config.dlqAuditTable },
+  ];
+  return Promise.all(
+    tables.map(async (t) => {
+      const c = await latestCommit(store, t.path).catch(() => null);
+      const at = c?.timestamp ?? null;
+      return {
+        ...t,
+        version: c?.version ?? null,
+        lastCommitAt: at === null ? null : new Date(at).toISOString(),
+        ageSeconds: at === null ? null : Math.max(0, Math.round((now.getTime() - at) / 1000)),
+      };
+    }),
+  );
+}
