@@ -7,6 +7,8 @@ export const NAMESPACE_URL = '6ba7b811-9dad-11d1-80b4-00c04fd430c8';
 export const NS_EVENT = 'b8ec3745-17c7-5a5a-afbd-9b81a1a71824';
 /** uuid5(NAMESPACE_URL, "http://nsmkdvPipe/media_id"). */
 export const NS_MEDIA = '63b5635e-4ed0-53e3-9381-ab45f5a83235';
+/** uuid5(NAMESPACE_URL, "http://nsmkdvPipe/claimx/event_id"): the namespace of claimx event ids. */
+export const NS_CLAIMX_EVENT = 'ad538b38-8d01-53c0-9060-bda6719a4139';
 
 export function uuid5(namespace: string, name: string): string {
   const ns = parseUuid(namespace);
