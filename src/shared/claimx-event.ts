@@ -3,7 +3,7 @@
  * snake_case or camelCase, decoded and validated. Pure (bridge, workflows and tests use it).
  */
 import { NS_CLAIMX_EVENT, uuid5 } from './uuid5';
-import type { JsonObject } from './xact-event';
+import { type JsonObject, parseJsonObject } from './xact-event';
 
 export interface ClaimxEvent {
   /** UUID5 of project, type, ingestion time and the entity ids (claimxEventId): the same for every redelivery. */
@@ -77,14 +77,9 @@ export function claimxEventId(
  * every redelivery, so the event keeps its id.
  */
 export function decodeClaimxEvent(text: string, fallbackTime?: string): ClaimxDecodeResult {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(text);
-  } catch (err) {
-    return fail(`not JSON: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return fail('not a JSON object');
-  const raw = parsed as JsonObject;
+  const parsed = parseJsonObject(text);
+  if (!parsed.ok) return parsed;
+  const raw = parsed.value;
 
   const eventType = field(raw, 'event_type', 'eventType');
   if (typeof eventType !== 'string' || eventType.trim() === '') {

@@ -21,16 +21,25 @@ export type DecodeResult = { ok: true; event: XactEvent; raw: JsonObject } | { o
 
 const fail = (reason: string): DecodeResult => ({ ok: false, reason });
 
-/** Decodes a message value (UTF-8 text) into an xact event, or says precisely why it is not one. */
-export function decodeXactEvent(text: string): DecodeResult {
+/** A message value that must be one JSON object: the object, or why it is not one. */
+export function parseJsonObject(text: string): { ok: true; value: JsonObject } | { ok: false; reason: string } {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    return fail(`not JSON: ${err instanceof Error ? err.message : String(err)}`);
+    return { ok: false, reason: `not JSON: ${err instanceof Error ? err.message : String(err)}` };
   }
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return fail('not a JSON object');
-  const raw = parsed as JsonObject;
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    return { ok: false, reason: 'not a JSON object' };
+  }
+  return { ok: true, value: parsed as JsonObject };
+}
+
+/** Decodes a message value (UTF-8 text) into an xact event, or says precisely why it is not one. */
+export function decodeXactEvent(text: string): DecodeResult {
+  const parsed = parseJsonObject(text);
+  if (!parsed.ok) return parsed;
+  const raw = parsed.value;
 
   const traceId = raw.traceId ?? raw.trace_id;
   if (typeof traceId !== 'string' || traceId.trim() === '')
