@@ -133,3 +133,27 @@ export function decodeClaimxEvent(text: string, fallbackTime?: string): ClaimxDe
     },
   };
 }
+
+/** What enriches an event of each type (spec §1.2 table); an unknown type is recorded and completed. */
+export type ClaimxHandler = 'project' | 'projectMfn' | 'media' | 'task' | 'policyholder' | 'video' | 'xaLinking';
+
+const HANDLERS: Readonly<Record<string, ClaimxHandler>> = {
+  PROJECT_CREATED: 'project',
+  PROJECT_MFN_ADDED: 'projectMfn',
+  PROJECT_FILE_ADDED: 'media',
+  CUSTOM_TASK_ASSIGNED: 'task',
+  CUSTOM_TASK_COMPLETED: 'task',
+  POLICYHOLDER_INVITED: 'policyholder',
+  POLICYHOLDER_JOINED: 'policyholder',
+  VIDEO_COLLABORATION_INVITE_SENT: 'video',
+  VIDEO_COLLABORATION_COMPLETED: 'video',
+  PROJECT_AUTO_XA_LINKING_UNSUCCESSFUL: 'xaLinking',
+};
+
+/** The handler of an event type; null for a type the pipeline does not enrich. */
+export function claimxHandlerOf(eventType: string): ClaimxHandler | null {
+  return Object.hasOwn(HANDLERS, eventType) ? HANDLERS[eventType]! : null;
+}
+
+/** Every event type the pipeline enriches. */
+export const CLAIMX_EVENT_TYPES: readonly string[] = Object.keys(HANDLERS);
