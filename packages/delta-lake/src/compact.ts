@@ -1,5 +1,5 @@
 import type { DeltaStore } from './store';
-import { dataColumnsOf, encodeDataFile, putDataFile, readDataFile, rowsOfDataFile } from './data-files';
+import { dataColumnsOf, deleteFiles, encodeDataFile, putDataFile, readDataFile, rowsOfDataFile } from './data-files';
 import { type AddAction, partitionKeyOf } from './log';
 import { transposeRows } from './row-batch';
 import type { Row } from './schema';
@@ -136,8 +136,4 @@ async function compactPartition(
     return { ...result, bytesAfter: 0, version, skipped: 'another commit removed some of these files first' };
   }
   return { ...result, bytesAfter: added.reduce((n, f) => n + f.size, 0), version };
-}
-
-async function deleteFiles(store: DeltaStore, tablePath: string, files: readonly AddAction[]): Promise<void> {
-  await Promise.allSettled(files.map((f) => store.delete(`${tablePath}/${decodeURIComponent(f.path)}`)));
 }

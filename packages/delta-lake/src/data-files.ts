@@ -80,6 +80,11 @@ export async function putDataFile(
   };
 }
 
+/** Deletes data files no commit references (best effort: an orphan file is harmless, only wasted space). */
+export async function deleteFiles(store: DeltaStore, tablePath: string, files: readonly AddAction[]): Promise<void> {
+  await Promise.allSettled(files.map((f) => store.delete(`${tablePath}/${decodeURIComponent(f.path)}`)));
+}
+
 /** Reads a data file the log references (optionally only some columns); a missing file is a clear error. */
 export async function readDataFile(
   store: DeltaStore,

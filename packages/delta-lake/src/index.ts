@@ -16,6 +16,7 @@ export { DeltaCommitConflictError, DeltaTable, type AppendResult, type DeltaTabl
 export { GroupCommitter, type CallerResult, type GroupCommitOptions } from './group-commit';
 export { latestCommit, loadSnapshot, type AddAction, type Snapshot } from './log';
 export { readTable } from './read';
+export { mergeRows, type MergeOptions, type MergeResult } from './merge';
 export { compactTable, DEFAULT_COMPACT, type CompactOptions, type CompactReport } from './compact';
 export { verifyTable, type VerifyReport } from './verify';
 export { stopParquetThread } from './parquet-thread';

@@ -21,32 +21,15 @@ import { startParquetThread } from './parquet-thread';
 import { checkSkippedRows, freshRows, indexRows, prepareFiles, type PreparedFile } from './append-files';
 import { ColumnArrays, transposeRows } from './row-batch';
 import { assertCompatible, parseSchemaString, type Row, type TableDef } from './schema';
+import {
+  type AppendResult,
+  DeltaCommitConflictError,
+  type DeltaTableOptions,
+  type Planned,
+  type Transacted,
+} from './table-types';
 
-export interface DeltaTableOptions {
-  /** Write a Parquet checkpoint after every N-th commit (Delta's conventional default: 10). */
-  readonly checkpointInterval?: number;
-  /** How many times a commit is retried after losing the race for a version. */
-  readonly maxCommitAttempts?: number;
-  /** Partitions whose keys are held in memory for the exactly-once check. */
-  readonly keyIndexPartitions?: number;
-}
-
-export interface AppendResult {
-  /** The committed version, or null when every row was already in the table. */
-  readonly version: number | null;
-  /** Keys committed by this call. */
-  readonly writtenKeys: readonly string[];
-  /** Keys skipped because the table already had them (a retry or replay of an earlier write). */
-  readonly duplicateKeys: readonly string[];
-  readonly files: readonly string[];
-}
-
-export class DeltaCommitConflictError extends Error {
-  constructor(table: string, attempts: number) {
-    super(`${table}: could not commit after ${attempts} attempts; other writers kept winning the next version`);
-    this.name = 'DeltaCommitConflictError';
-  }
-}
+export { type AppendResult, DeltaCommitConflictError, type DeltaTableOptions, type Planned, type Transacted };
 
 /**
  * A Delta Lake table (reader 1 / writer 2) on a DeltaStore, append-only, exactly-once per row key.
@@ -170,24 +153,44 @@ export class DeltaTable {
    * exactly their rows) added, both with dataChange=false. After losing a race it retries while every replaced file
    * is still live (appends never conflict); returns null, committing nothing, once another commit removed one.
    */
-  rewrite(
+  async rewrite(
     replaced: readonly AddAction[],
     added: readonly AddAction[],
     operationParameters: Record<string, string>,
   ): Promise<number | null> {
-    const run = this.lock.then(async () => {
-      const actions = rewriteActions(replaced, added, operationParameters);
+    const actions = rewriteActions(replaced, added, operationParameters);
+    const { version } = await this.transact((files) =>
+      Promise.resolve(replaced.some((f) => !files.has(f.path)) ? null : { actions, result: null }),
+    );
+    // Same rows, new files: a loaded partition already holds their keys.
+    if (version !== null)
+      for (const add of added) this.index.addRewrittenFile(partitionKeyOf(add.partitionValues), add.path);
+    return version;
+  }
+
+  /**
+   * An optimistic transaction: under the table's lock, re-reads the log and commits what `plan` makes of the live
+   * files as the next version. When another writer took that version first, `plan` runs again on the newer state
+   * (after its `discard`, e.g. deleting the data files it wrote). `plan` returns null to commit nothing. Partitions
+   * whose files the commit removes as a data change leave the key index (they are read again when needed).
+   */
+  transact<T>(plan: (files: ReadonlyMap<string, AddAction>) => Promise<Planned<T> | null>): Promise<Transacted<T>> {
+    const run = this.lock.then(async (): Promise<Transacted<T>> => {
       for (let attempt = 1; attempt <= this.maxAttempts; attempt++) {
         await this.refresh();
-        if (replaced.some((f) => !this.snapshot.files.has(f.path))) return null;
+        const planned = await plan(this.snapshot.files);
+        if (!planned) return { version: null, result: null };
         const version = this.snapshot.version + 1;
-        if (await this.store.putIfAbsent(commitPath(this.path, version), serialiseCommit(actions))) {
-          this.snapshot.apply(version, actions);
-          // Same rows, new files: a loaded partition already holds their keys.
-          for (const add of added) this.index.addRewrittenFile(partitionKeyOf(add.partitionValues), add.path);
+        if (await this.store.putIfAbsent(commitPath(this.path, version), serialiseCommit(planned.actions))) {
+          this.snapshot.apply(version, planned.actions);
+          for (const a of planned.actions) {
+            if ('remove' in a && a.remove.dataChange)
+              this.index.invalidate(partitionKeyOf(a.remove.partitionValues ?? {}));
+          }
           await this.maybeCheckpoint(version);
-          return version;
+          return { version, result: planned.result };
         }
+        await planned.discard?.();
         await sleep(Math.min(5 * attempt, 100) * Math.random());
       }
       throw new DeltaCommitConflictError(this.path, this.maxAttempts);

@@ -1,0 +1,43 @@
+import type { Action } from './log';
+
+/** The options and results of DeltaTable (table.ts). */
+
+export interface DeltaTableOptions {
+  /** Write a Parquet checkpoint after every N-th commit (Delta's conventional default: 10). */
+  readonly checkpointInterval?: number;
+  /** How many times a commit is retried after losing the race for a version. */
+  readonly maxCommitAttempts?: number;
+  /** Partitions whose keys are held in memory for the exactly-once check. */
+  readonly keyIndexPartitions?: number;
+}
+
+export interface AppendResult {
+  /** The committed version, or null when every row was already in the table. */
+  readonly version: number | null;
+  /** Keys committed by this call. */
+  readonly writtenKeys: readonly string[];
+  /** Keys skipped because the table already had them (a retry or replay of an earlier write). */
+  readonly duplicateKeys: readonly string[];
+  readonly files: readonly string[];
+}
+
+/** What a transaction's plan commits: its actions, what the caller gets back, and how to undo its side effects. */
+export interface Planned<T> {
+  readonly actions: Action[];
+  readonly result: T;
+  /** Called when the commit lost the race and the plan is made again (e.g. deletes the data files it wrote). */
+  readonly discard?: () => Promise<void>;
+}
+
+export interface Transacted<T> {
+  /** The committed version; null when the plan committed nothing. */
+  readonly version: number | null;
+  readonly result: T | null;
+}
+
+export class DeltaCommitConflictError extends Error {
+  constructor(table: string, attempts: number) {
+    super(`${table}: could not commit after ${attempts} attempts; other writers kept winning the next version`);
+    this.name = 'DeltaCommitConflictError';
+  }
+}
