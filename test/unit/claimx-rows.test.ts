@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DeltaTable, readTable, type Row } from '@kafka-pipeline/delta-lake';
+import { DeltaTable, mergeRows, readTable, type Row } from '@kafka-pipeline/delta-lake';
 import { ClaimxApiClient } from '../../src/adapters/claimx/claimx-api';
 import { LocalObjectStore } from '../../src/adapters/storage/local-store';
 import { mediaRows, projectFlagRows, projectRows } from '../../src/activities/claimx/project-rows';
-import { CLAIMX_ENTITY_TABLES, type ClaimxEntity } from '../../src/activities/claimx/tables';
+import { CLAIMX_ENTITY_TABLES, type ClaimxEntity, ENTITY_MERGE } from '../../src/activities/claimx/tables';
 import { taskRows, videoRows } from '../../src/activities/claimx/task-rows';
 import type { EntityRows } from '../../src/activities/claimx/values';
 import { type ClaimxEvent, claimxHandlerOf, decodeClaimxEvent } from '../../src/shared/claimx-event';
@@ -22,7 +22,7 @@ function event(fields: Record<string, unknown>): ClaimxEvent {
   return r.event;
 }
 
-describe('claimx entity rows from API answers (stand-in answers, written with the Delta writer)', () => {
+describe('claimx entity rows from API answers (stand-in answers, merged into the tables)', () => {
   let api: ClaimxApiStandin;
   let client: ClaimxApiClient;
   before(async () => {
@@ -37,7 +37,7 @@ describe('claimx entity rows from API answers (stand-in answers, written with th
   });
   after(() => api.close());
 
-  /** Appends every row to its table in a fresh lakehouse and reads the tables back: the rows fit the schemas. */
+  /** Merges every row into its table in a fresh lakehouse and reads the tables back: the rows fit the schemas. */
   async function written(all: EntityRows[]): Promise<Record<string, Row[]>> {
     const store = new LocalObjectStore(fs.mkdtempSync(path.join(os.tmpdir(), 'claimx-rows-')));
     const out: Record<string, Row[]> = {};
@@ -48,7 +48,7 @@ describe('claimx entity rows from API answers (stand-in answers, written with th
       const rows = all.flatMap((r) => r[entity] ?? []);
       if (rows.length === 0) continue;
       const table = await DeltaTable.open(store, `Tables/${def.name}`, def);
-      await table.append(rows);
+      await mergeRows(store, table, rows, ENTITY_MERGE);
       out[entity] = await readTable(store, `Tables/${def.name}`, def);
     }
     return out;
@@ -132,6 +132,43 @@ describe('claimx entity rows from API answers (stand-in answers, written with th
     const mfn = projectFlagRows(event({ event_type: 'PROJECT_MFN_ADDED', master_file_name: 'MFN-9' }), NOW)
       .projects![0]!;
     assert.deepEqual([mfn.master_file_name, 'xa_autolink_fail' in mfn], ['MFN-9', false]);
+  });
+
+  it('a project row gathers what each event knows, in any arrival order; a redelivery changes nothing', async () => {
+    const answer = await client.getProject('4821937');
+    const created = projectRows(
+      event({ event_type: 'PROJECT_CREATED', ingested_at: '2026-12-04T07:00:00Z' }),
+      answer,
+      NOW,
+    );
+    const xa = projectFlagRows(
+      event({ event_type: 'PROJECT_AUTO_XA_LINKING_UNSUCCESSFUL', ingested_at: '2026-12-04T07:30:00Z' }),
+      NOW,
+    );
+    const mfn = projectFlagRows(
+      event({ event_type: 'PROJECT_MFN_ADDED', master_file_name: 'MFN-NEW', ingested_at: '2026-12-04T07:45:00Z' }),
+      NOW,
+    );
+    const seen: unknown[] = [];
+    for (const order of [
+      [created, xa, mfn],
+      [mfn, xa, created],
+      [xa, mfn, created, created],
+    ]) {
+      const store = new LocalObjectStore(fs.mkdtempSync(path.join(os.tmpdir(), 'claimx-merge-')));
+      const def = CLAIMX_ENTITY_TABLES.projects;
+      const table = await DeltaTable.open(store, `Tables/${def.name}`, def);
+      for (const rows of order) await mergeRows(store, table, rows.projects!, ENTITY_MERGE);
+      const all = await readTable(store, `Tables/${def.name}`, def);
+      assert.equal(all.length, 1);
+      seen.push([
+        all[0]!.project_number,
+        all[0]!.master_file_name,
+        all[0]!.xa_autolink_fail,
+        all[0]!.customer_first_name,
+      ]);
+    }
+    assert.deepEqual(seen, Array(3).fill(['P-4821937', 'MFN-NEW', true, 'Pat']));
   });
 
   it('a video report listing several collaborations gives the one of the project', () => {

@@ -3,13 +3,16 @@ import { type ColumnDef, columnDef as col, type TableDef } from '@kafka-pipeline
 /**
  * The claimx Delta tables (spec §3.2): the events as they arrived, and the seven entity tables the API enrichment
  * fills. Entity rows carry the event they came from (`event_id`) and that event's ingestion time
- * (`source_event_time`): where the original merged by key, the row of the latest event wins.
+ * (`source_event_time`), the merge order: the entity tables are upserted by key (mergeRows), each column holding the
+ * value of the latest event that carried it, whatever order events arrive in (`column_versions` records, per column,
+ * the event time its value came from).
  */
 
-/** Columns every entity row ends with: its source event, the merge order, and when it was written. */
+/** Columns every entity row ends with: its source event, the merge order and versions, and when it was written. */
 const lineage = (...extra: ColumnDef[]): ColumnDef[] => [
   col('event_id', 'string', false),
   col('source_event_time', 'timestamp', false),
+  col('column_versions'),
   ...extra,
   col('created_at', 'timestamp', false),
   col('updated_at', 'timestamp', false),
@@ -229,6 +232,14 @@ export const CLAIMX_ATTACHMENTS: TableDef = {
     col('updated_at', 'timestamp', false),
   ],
 };
+
+/** How every entity table is merged (mergeRows options). */
+export const ENTITY_MERGE = {
+  orderColumn: 'source_event_time',
+  versionsColumn: 'column_versions',
+  keepColumns: ['created_at'],
+  untrackedColumns: ['updated_at', 'last_enriched_at'],
+} as const;
 
 /** The entity tables an enrichment fills, by the name the rows are grouped under. */
 export const CLAIMX_ENTITY_TABLES = {
