@@ -75,18 +75,30 @@ export function projectRows(event: ClaimxEvent, answer: Json, now = new Date()):
   return { projects, contacts };
 }
 
-/** Events that change one project column without an API call (MFN added, XA linking failed). */
+/** Events that set project columns of their own (MFN added, XA linking failed, policyholder invited or joined). */
 export function projectFlagRows(event: ClaimxEvent, now = new Date()): EntityRows {
   const fields: Record<string, CellValue> =
     event.eventType === 'PROJECT_AUTO_XA_LINKING_UNSUCCESSFUL'
       ? { xa_autolink_fail: true, xa_autolink_fail_at: event.ingestedAt }
-      : { master_file_name: event.masterFileName };
+      : event.eventType === 'POLICYHOLDER_INVITED'
+        ? { policyholder_invited_at: event.ingestedAt }
+        : event.eventType === 'POLICYHOLDER_JOINED'
+          ? { policyholder_joined_at: event.ingestedAt }
+          : { master_file_name: event.masterFileName };
   return { projects: [{ project_id: event.projectId, ...fields, ...lineage(event, now) }] };
+}
+
+/** The API's media item of the event's media id. */
+const mediaItemOf = (event: ClaimxEvent, items: readonly Json[]) => items.find((m) => str(m.mediaID) === event.mediaId);
+
+/** The download link of the event's media as the API gave it (the row keeps it redacted); null when absent. */
+export function mediaDownloadLink(event: ClaimxEvent, items: readonly Json[]): string | null {
+  return str(mediaItemOf(event, items)?.fullDownloadLink);
 }
 
 /** PROJECT_FILE_ADDED: the media row of the event's media id; null when the answer does not hold it. */
 export function mediaRows(event: ClaimxEvent, items: readonly Json[], now = new Date()): EntityRows | null {
-  const item = items.find((m) => str(m.mediaID) === event.mediaId);
+  const item = mediaItemOf(event, items);
   if (!item) return null;
   const link = str(item.fullDownloadLink);
   let expiresAt: string | null = null;

@@ -1,11 +1,11 @@
 import { type ColumnDef, columnDef as col, type TableDef } from '@kafka-pipeline/delta-lake';
 
 /**
- * The claimx Delta tables (spec §3.2): the events as they arrived, and the seven entity tables the API enrichment
- * fills. Entity rows carry the event they came from (`event_id`) and that event's ingestion time
- * (`source_event_time`), the merge order: the entity tables are upserted by key (mergeRows), each column holding the
- * value of the latest event that carried it, whatever order events arrive in (`column_versions` records, per column,
- * the event time its value came from).
+ * The seven claimx entity tables the API enrichment fills (spec §3.2; events and attachments: event-tables.ts).
+ * Entity rows carry the event they came from (`event_id`) and that event's ingestion time (`source_event_time`),
+ * the merge order: the tables are upserted by key (mergeRows), each column holding the value of the latest event
+ * that carried it, whatever order events arrive in (`column_versions` records, per column, the event time its value
+ * came from).
  */
 
 /** Columns every entity row ends with: its source event, the merge order and versions, and when it was written. */
@@ -18,24 +18,6 @@ const lineage = (...extra: ColumnDef[]): ColumnDef[] => [
   col('updated_at', 'timestamp', false),
   col('last_enriched_at', 'timestamp', false),
 ];
-
-export const CLAIMX_EVENTS: TableDef = {
-  name: 'claimx_events',
-  keyColumn: 'event_id',
-  partitionColumns: ['event_date'],
-  columns: [
-    col('event_id', 'string', false),
-    col('event_type', 'string', false),
-    col('project_id', 'string', false),
-    col('media_id'),
-    col('task_assignment_id'),
-    col('video_collaboration_id'),
-    col('master_file_name'),
-    col('ingested_at', 'timestamp', false),
-    col('created_at', 'timestamp', false),
-    col('event_date', 'date', false),
-  ],
-};
 
 export const CLAIMX_PROJECTS: TableDef = {
   name: 'claimx_projects',
@@ -70,6 +52,9 @@ export const CLAIMX_PROJECTS: TableDef = {
     col('contents_task_at', 'timestamp'),
     col('xa_autolink_fail', 'boolean'),
     col('xa_autolink_fail_at', 'timestamp'),
+    // Dropped by the original's writer (a listed gap): kept here.
+    col('policyholder_invited_at', 'timestamp'),
+    col('policyholder_joined_at', 'timestamp'),
     ...lineage(),
   ],
 };
@@ -212,24 +197,6 @@ export const CLAIMX_VIDEO_COLLAB: TableDef = {
     col('company_name'),
     col('guid'),
     ...lineage(),
-  ],
-};
-
-/** Files of the media downloaded to the lakehouse (the original's result table), one row per media id. */
-export const CLAIMX_ATTACHMENTS: TableDef = {
-  name: 'claimx_attachments',
-  keyColumn: 'media_id',
-  partitionColumns: [],
-  columns: [
-    col('media_id', 'string', false),
-    col('project_id', 'string', false),
-    col('file_name'),
-    col('file_type'),
-    col('blob_path', 'string', false),
-    col('bytes', 'long'),
-    col('source_event_id', 'string', false),
-    col('created_at', 'timestamp', false),
-    col('updated_at', 'timestamp', false),
   ],
 };
 
