@@ -53,3 +53,33 @@ export function disambiguate<T extends { blobPath: string; mediaId: string; ext:
     return { ...item, blobPath: path };
   });
 }
+
+/**
+ * Where a claimx media file is stored, relative to the claimx files base (spec §2.7): `{project_id}/media/{file}`,
+ * the file named by the API (`mediaName`), else by the link, else `media_{media_id}`; every component sanitised.
+ */
+export function claimxBlobPath(file: {
+  readonly projectId: string;
+  readonly mediaId: string;
+  readonly fileName: string | null;
+  readonly downloadUrl: string;
+}): BlobPath {
+  const fallback = `media_${sanitizeComponent(file.mediaId, 'unknown')}`;
+  let base = file.fileName ? sanitizeComponent(file.fileName, '') : '';
+  if (base === '') {
+    try {
+      const { name, ext } = fileNameOf(file.downloadUrl);
+      base = ext ? `${name}.${ext}` : '';
+    } catch {
+      base = '';
+    }
+  }
+  const name = base === '' ? fallback : base;
+  const dot = name.lastIndexOf('.');
+  const ext = dot > 0 && dot < name.length - 1 ? name.slice(dot + 1).toLowerCase() : '';
+  return {
+    blobPath: `${sanitizeComponent(file.projectId, 'unknown')}/media/${name}`,
+    fileType: ext ? ext.toUpperCase() : 'UNKNOWN',
+    ext,
+  };
+}

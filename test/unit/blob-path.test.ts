@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { disambiguate, generateBlobPath } from '../../src/shared/blob-path';
+import { claimxBlobPath, disambiguate, generateBlobPath } from '../../src/shared/blob-path';
 import { fileNameOf, presignedExpiry, sanitizeUrl } from '../../src/shared/urls';
 
 const T = '7f3c2a9e-1b4d-4c1e-9a55-2f0d8e6b1c42';
@@ -103,5 +103,35 @@ describe('URL helpers', () => {
       false,
     );
     assert.equal(presignedExpiry(`${base}/e.pdf`, new Date()), undefined);
+  });
+});
+
+describe('claimx blob paths (spec §2.7: {project_id}/media/{file})', () => {
+  const link =
+    'https://www.claimxperience.com/service/cxfileservice/get/6a1f?filename=roof_north.jpg&systemDate=1&expires=2';
+  it('uses the API file name, else the link, else media_{id}; components sanitised', () => {
+    assert.deepEqual(
+      claimxBlobPath({ projectId: '4821937', mediaId: '99231877', fileName: 'roof_north.jpg', downloadUrl: link }),
+      {
+        blobPath: '4821937/media/roof_north.jpg',
+        fileType: 'JPG',
+        ext: 'jpg',
+      },
+    );
+    assert.equal(
+      claimxBlobPath({ projectId: '4821937', mediaId: '1', fileName: null, downloadUrl: link }).blobPath,
+      '4821937/media/roof_north.jpg',
+    );
+    const bare = claimxBlobPath({
+      projectId: '48',
+      mediaId: '7',
+      fileName: '  ',
+      downloadUrl: 'https://h.example/get/7',
+    });
+    assert.deepEqual(bare, { blobPath: '48/media/media_7', fileType: 'UNKNOWN', ext: '' });
+    assert.equal(
+      claimxBlobPath({ projectId: '48', mediaId: '7', fileName: '../../etc/passwd', downloadUrl: link }).blobPath,
+      '48/media/_.._etc_passwd', // no separator survives, no leading dot
+    );
   });
 });
