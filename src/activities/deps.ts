@@ -4,6 +4,7 @@ import type { UrlPolicy } from '../adapters/http/url-policy';
 import type { ObjectStore } from '../adapters/storage/object-store';
 import type { WorkerMetrics } from '../observability/worker-metrics';
 import type { CircuitBreaker } from '../resilience/circuit-breaker';
+import type { ClaimxDeps } from './claimx/activities';
 
 /** What the activities are built from: the worker wires in the real adapters, tests their own. */
 export interface ActivityDeps {
@@ -20,6 +21,8 @@ export interface ActivityDeps {
   /** The circuit breaker of one download host (absent: no breaker). */
   readonly downloadBreaker?: (host: string) => CircuitBreaker;
   readonly metrics?: WorkerMetrics;
+  /** The claimx domain's adapters (absent: its activities fail with ClaimxNotConfigured). */
+  readonly claimx?: ClaimxDeps;
 }
 
 /** Where activities append rows: a GroupCommitter, possibly behind the Delta writer's circuit breaker. */

@@ -1,4 +1,5 @@
 import type { WorkerHealth } from '../shared/health';
+import { createClaimxActivities } from './claimx/activities';
 import type { ActivityDeps } from './deps';
 import { createRecordActivities } from './records';
 import { createTransfer } from './transfer';
@@ -15,5 +16,6 @@ export function createActivities(deps: ActivityDeps) {
     },
     ...createRecordActivities(deps),
     transferAttachment: createTransfer(deps),
+    ...createClaimxActivities(deps.claimx),
   };
 }

@@ -61,7 +61,7 @@ export function createTransfer(deps: ActivityDeps) {
       });
       pipeline(opened.body, counted, () => undefined);
       try {
-        await deps.store.put(`${deps.filesPrefix}/${plan.blobPath}`, counted);
+        await deps.store.put(`${plan.filesPrefix ?? deps.filesPrefix}/${plan.blobPath}`, counted);
       } catch (err) {
         opened.body.destroy();
         throw toFailure(err, err instanceof DownloadError ? 'download' : 'upload');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { bool, hostList, hostPort, hostPortList, key, type KeySpec, nonEmpty, port, positiveInt } from './schemas';
+import { CLAIMX_KEYS } from './claimx-keys';
 import { CONNECTION_KEYS, connectionProblems } from './connection-keys';
 import { RESILIENCE_KEYS } from './resilience-keys';
 import { STORAGE_KEYS, storageProblems } from './storage-keys';
@@ -64,6 +65,7 @@ export const CONFIG_KEYS = {
   ...STORAGE_KEYS,
   ...CONNECTION_KEYS,
   ...RESILIENCE_KEYS,
+  ...CLAIMX_KEYS,
   allowedAttachmentDomains: key(
     'ALLOWED_ATTACHMENT_DOMAINS',
     ORIGINAL_ALLOWED_HOSTS,

@@ -26,6 +26,10 @@ export interface ClaimxApiStandin {
   delay(ms: number): void;
   /** While on, media links are issued already expired (systemDate two hours ago, one hour to live). */
   expiredLinks(on: boolean): void;
+  /** The next `n` file downloads answer 403 "expired" whatever their link says (a link revoked early). */
+  refuseNextDownloads(n: number): void;
+  /** File downloads answered so far (any status). */
+  downloads(): number;
   /** API calls made so far, as "METHOD /path?query". */
   calls(): readonly string[];
   /** Most API calls that were open at the same time. */
@@ -45,6 +49,8 @@ export async function startClaimxApiStandin(
   let expired = false;
   let base = '';
   let open = 0;
+  let refuse = 0;
+  let downloadCount = 0;
   let peak = 0;
 
   const mediaItem = (projectId: string, mediaId: string) => {
@@ -89,9 +95,11 @@ export async function startClaimxApiStandin(
       res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(value));
     const file = /^\/cxfileservice\/get\/(\d+)$/.exec(url.pathname);
     if (file) {
+      downloadCount++;
       const issued = Number(url.searchParams.get('systemDate'));
       const ttl = Number(url.searchParams.get('expires'));
-      if (!(issued + ttl > Date.now())) {
+      if (refuse > 0 || !(issued + ttl > Date.now())) {
+        refuse = Math.max(0, refuse - 1);
         send(403, { error: 'Forbidden: link expired' });
         return;
       }
@@ -141,6 +149,8 @@ export async function startClaimxApiStandin(
     outage: (on) => void (down = on),
     delay: (ms) => void (delayMs = ms),
     expiredLinks: (on) => void (expired = on),
+    refuseNextDownloads: (n) => void (refuse = n),
+    downloads: () => downloadCount,
     calls: () => [...log],
     peakConcurrency: () => peak,
     close: () =>

@@ -6,7 +6,7 @@
 export const ERROR_CATEGORIES = ['permanent', 'transient', 'auth', 'invalid_event', 'circuit_open', 'unknown'] as const;
 export type ErrorCategory = (typeof ERROR_CATEGORIES)[number];
 
-export const FAILED_STAGES = ['decode', 'validate', 'download', 'upload', 'delta'] as const;
+export const FAILED_STAGES = ['decode', 'validate', 'enrich', 'download', 'upload', 'delta'] as const;
 export type FailedStage = (typeof FAILED_STAGES)[number];
 
 export const ERROR_TYPES = {
@@ -32,10 +32,19 @@ export const ERROR_TYPES = {
   StorageTransient: { category: 'transient', stage: 'upload' },
   DeltaSchema: { category: 'permanent', stage: 'delta' },
   DeltaTransient: { category: 'transient', stage: 'delta' },
+  /** ClaimX API answers (claimx enrichment and link refresh): 401; 403/404/other 4xx; 429/5xx/timeouts. */
+  ClaimxApiAuth: { category: 'auth', stage: 'enrich' },
+  ClaimxApiPermanent: { category: 'permanent', stage: 'enrich' },
+  ClaimxApiTransient: { category: 'transient', stage: 'enrich' },
+  /** The API's answer lacks what the event names (e.g. its media id): a replay after a fix may succeed. */
+  ClaimxEnrichFailed: { category: 'permanent', stage: 'enrich' },
+  /** The claimx domain is not configured on this worker (CLAIMX_API_URL / CLAIMX_API_TOKEN). */
+  ClaimxNotConfigured: { category: 'transient', stage: 'enrich' },
   /** A circuit breaker refused the call without trying (retryable: Temporal retries after its backoff). */
   CircuitOpen: { category: 'circuit_open', stage: 'download' },
   StoreCircuitOpen: { category: 'circuit_open', stage: 'upload' },
   DeltaCircuitOpen: { category: 'circuit_open', stage: 'delta' },
+  ClaimxApiCircuitOpen: { category: 'circuit_open', stage: 'enrich' },
 } as const satisfies Record<string, { category: ErrorCategory; stage: FailedStage }>;
 export type ErrorType = keyof typeof ERROR_TYPES;
 

@@ -6,10 +6,12 @@ import type { KafkaSource } from './pipeline-types';
  */
 
 export const XACT_DOMAIN = 'xact';
+export const CLAIMX_DOMAIN = 'claimx';
 
 /** Workflow type names, as registered by the worker (the exported functions of src/workflows). */
 export const WORKFLOW_TYPES = {
   ingestXactEvent: 'ingestXactEvent',
+  ingestClaimxEvent: 'ingestClaimxEvent',
   quarantineInvalidMessage: 'quarantineInvalidMessage',
   /** The run that replaces a resolved DLQ entry (who resolved it and why). */
   dlqResolution: 'dlqResolution',
@@ -18,9 +20,13 @@ export const WORKFLOW_TYPES = {
 export type PipelineWorkflowType = (typeof WORKFLOW_TYPES)[keyof typeof WORKFLOW_TYPES];
 
 /** The workflow types the bridge starts, whose failed runs are DLQ entries. */
-export type DlqWorkflowType = typeof WORKFLOW_TYPES.ingestXactEvent | typeof WORKFLOW_TYPES.quarantineInvalidMessage;
+export type DlqWorkflowType =
+  | typeof WORKFLOW_TYPES.ingestXactEvent
+  | typeof WORKFLOW_TYPES.ingestClaimxEvent
+  | typeof WORKFLOW_TYPES.quarantineInvalidMessage;
 export const DLQ_WORKFLOW_TYPES: readonly DlqWorkflowType[] = [
   WORKFLOW_TYPES.ingestXactEvent,
+  WORKFLOW_TYPES.ingestClaimxEvent,
   WORKFLOW_TYPES.quarantineInvalidMessage,
 ];
 
@@ -30,17 +36,27 @@ const INVALID_PREFIX = `${XACT_DOMAIN}-invalid-`;
 /** Workflow id of an event: domain + trace id, so a redelivered event maps to the same run. */
 export const xactWorkflowId = (traceId: string): string => `${EVENT_PREFIX}${traceId}`;
 
+const CLAIMX_PREFIX = `${CLAIMX_DOMAIN}-`;
+
+/** Workflow id of a claimx event: domain + its event id (UUID5 of its content), the same for every redelivery. */
+export const claimxWorkflowId = (eventId: string): string => `${CLAIMX_PREFIX}${eventId}`;
+
 /** Workflow id of an invalid message: its Kafka coordinates, so a redelivery maps to the same DLQ entry. */
 export const invalidMessageWorkflowId = (s: KafkaSource): string =>
   `${INVALID_PREFIX}${s.topic}-${s.partition}-${s.offset}`;
 
-/** The trace id in an event's workflow id; null for an invalid message's id or a foreign one. */
+/**
+ * The trace id in an event's workflow id (for a claimx event: its event id, which operators use the same way);
+ * null for an invalid message's id or a foreign one.
+ */
 export function traceIdOf(workflowId: string): string | null {
   if (workflowId.startsWith(INVALID_PREFIX)) return null;
+  if (workflowId.startsWith(CLAIMX_PREFIX)) return workflowId.slice(CLAIMX_PREFIX.length);
   return workflowId.startsWith(EVENT_PREFIX) ? workflowId.slice(EVENT_PREFIX.length) : null;
 }
 
-/** The workflow ids an operator may mean by `idOrTrace` (a trace id, or a workflow id), most likely first. */
+/** The workflow ids an operator may mean by `idOrTrace` (a trace or event id, or a workflow id), most likely first. */
 export function workflowIdCandidates(idOrTrace: string): string[] {
-  return [xactWorkflowId(idOrTrace), ...(idOrTrace.startsWith(EVENT_PREFIX) ? [idOrTrace] : [])];
+  const asWorkflowId = idOrTrace.startsWith(EVENT_PREFIX) || idOrTrace.startsWith(CLAIMX_PREFIX) ? [idOrTrace] : [];
+  return [xactWorkflowId(idOrTrace), claimxWorkflowId(idOrTrace), ...asWorkflowId];
 }

@@ -1,4 +1,5 @@
 import type { ErrorCategory, FailedStage } from './errors';
+import type { ClaimxEvent } from './claimx-event';
 import type { XactEvent } from './xact-event';
 
 /** Where a Kafka message came from: kept with every run and DLQ entry. */
@@ -52,6 +53,25 @@ export interface IngestXactInput {
   readonly localSteps?: boolean;
 }
 
+/** Input of ingestClaimxEvent, built by the bridge. */
+export interface IngestClaimxInput {
+  readonly event: ClaimxEvent;
+  readonly source: KafkaSource;
+  /** Retry schedule of the media downloads (as xact's attachments). */
+  readonly retry: RetrySchedule;
+  /** Time limit of one transfer attempt. */
+  readonly transferTimeoutMs: number;
+}
+
+/** A claimx media file to download: what the enrichment found (the link as the API gave it). */
+export interface ClaimxMediaFile {
+  readonly mediaId: string;
+  readonly projectId: string;
+  readonly fileName: string | null;
+  readonly fileType: string | null;
+  readonly downloadUrl: string;
+}
+
 /** Input of quarantineInvalidMessage: a message that is not a valid event becomes a visible failed run. */
 export interface InvalidMessageInput {
   readonly reason: string;
@@ -75,6 +95,8 @@ export interface AttachmentPlan {
   readonly fileType: string;
   readonly ext: string;
   readonly problem?: { readonly type: string; readonly message: string };
+  /** Folder `blobPath` is relative to (absent: the xact files prefix). */
+  readonly filesPrefix?: string;
 }
 
 export interface TransferResult {

@@ -12,6 +12,7 @@ import { InstrumentedStore } from '../adapters/storage/instrumented-store';
 import type { ObjectStore } from '../adapters/storage/object-store';
 import type { WorkerMetrics } from '../observability/worker-metrics';
 import type { Config } from '../config/config';
+import { buildClaimxDeps } from './claimx-deps';
 
 /** Builds the adapters the activities use from the configuration. */
 export async function buildActivityDeps(
@@ -58,6 +59,7 @@ export async function buildActivityDeps(
       idleTimeoutMs: config.downloadIdleTimeoutS * 1000,
     }),
     transferTimeoutMs: config.downloadTimeoutS * 1000,
+    claimx: buildClaimxDeps(config, store, breakers, (w) => guarded(w, deltaBreaker), flush),
   };
 }
 

@@ -62,7 +62,12 @@ export async function runWorker(config: Config, log: Logger): Promise<void> {
   try {
     await worker.run();
     // Rows of activities that completed while shutting down are committed before the process exits.
-    await Promise.all([deps.eventsTable.flush(), deps.attachmentsTable.flush()]);
+    await Promise.all([
+      deps.eventsTable.flush(),
+      deps.attachmentsTable.flush(),
+      deps.claimx?.eventsTable.flush(),
+      deps.claimx?.attachmentsTable.flush(),
+    ]);
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

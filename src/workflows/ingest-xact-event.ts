@@ -1,40 +1,20 @@
-import {
-  ActivityFailure,
-  ApplicationFailure,
-  proxyActivities,
-  proxyLocalActivities,
-  type RetryPolicy,
-  setCurrentDetails,
-  upsertSearchAttributes,
-} from '@temporalio/workflow';
+import { ApplicationFailure, proxyActivities, proxyLocalActivities, setCurrentDetails } from '@temporalio/workflow';
 import { mapBounded } from '../shared/bounded';
-import { ATTACHMENTS_FAILED, classify, NON_RETRYABLE_ERROR_TYPES, type FailedStage } from '../shared/errors';
+import { ATTACHMENTS_FAILED } from '../shared/errors';
 import { XACT_DOMAIN } from '../shared/ids';
-import {
-  type AttachmentOutcome,
-  type AttachmentPlan,
-  type IngestSummary,
-  type IngestXactInput,
-  type TransferResult,
+import type {
+  AttachmentOutcome,
+  AttachmentPlan,
+  IngestSummary,
+  IngestXactInput,
+  TransferResult,
 } from '../shared/pipeline-types';
-import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
 import { xactEventId } from '../shared/uuid5';
 import type { createActivities } from '../activities';
 import { reportingOutcome } from './sinks';
+import { detailsText, failed, markFailed, rootCause, SHORT_STEP_RETRY, step, transferStep } from './steps';
 
 type Activities = ReturnType<typeof createActivities>;
-
-const TRANSFER_HEARTBEAT_TIMEOUT = '20 seconds';
-const TIMEOUT_RETRY_MS = 1_000;
-
-// The short steps (Delta rows, planning) retry transient storage trouble for about an hour.
-const SHORT_STEP_RETRY: RetryPolicy = {
-  initialInterval: '1 second',
-  backoffCoefficient: 2,
-  maximumInterval: '5 minutes',
-  maximumAttempts: 20,
-  nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
-};
 
 /**
  * Runs started with `localSteps: true` (every run the bridge starts today) do the short steps as local activities:
@@ -59,21 +39,7 @@ export async function ingestXactEvent(input: IngestXactInput): Promise<IngestSum
 async function ingest(input: IngestXactInput): Promise<IngestSummary> {
   const { event } = input;
   const eventId = xactEventId(event.traceId);
-  const transferActivity = proxyActivities<Activities>({
-    startToCloseTimeout: input.transferTimeoutMs,
-    // The transfer heartbeats at least every 5 s while it runs: 20 s without one means its worker is gone.
-    heartbeatTimeout: TRANSFER_HEARTBEAT_TIMEOUT,
-    retry: {
-      // A transfer lost with its worker is tried again 1 s after its heartbeat timeout, on any worker. The
-      // activity's own transient failures carry the RETRY_* ladder's delay (nextRetryDelay), which wins.
-      initialInterval: TIMEOUT_RETRY_MS,
-      backoffCoefficient: 2,
-      maximumInterval: Math.max(TIMEOUT_RETRY_MS, input.retry.maximumIntervalMs),
-      maximumAttempts: input.retry.maximumAttempts,
-      nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
-    },
-  }).transferAttachment;
-  const transfer = (plan: AttachmentPlan) => transferActivity(plan, input.retry);
+  const transfer = transferStep(input);
 
   let plans: AttachmentPlan[];
   if (input.claimCheck) {
@@ -127,57 +93,4 @@ async function ingest(input: IngestXactInput): Promise<IngestSummary> {
     });
   }
   return { traceId: event.traceId, eventId, attachments: ordered };
-}
-
-function failed(plan: AttachmentPlan, type: string, message: string): AttachmentOutcome {
-  const { category, stage } = classify(type, 'download');
-  return {
-    mediaId: plan.mediaId,
-    displayUrl: plan.displayUrl,
-    blobPath: plan.blobPath,
-    status: 'failed',
-    errorType: type,
-    errorCategory: category,
-    failedStage: stage,
-    message,
-  };
-}
-
-/** Runs an activity step; if it ends in failure, the run fails with the cause's message and stage. */
-async function step<T>(stage: FailedStage, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (err) {
-    const cause = rootCause(err);
-    const { category } = classify(cause.type, stage);
-    markFailed(category, stage);
-    throw ApplicationFailure.create({
-      type: cause.type ?? 'Unknown',
-      nonRetryable: true,
-      message: `${stage} step failed: ${cause.message}`,
-    });
-  }
-}
-
-function rootCause(err: unknown): { type: string; message: string } {
-  const cause = err instanceof ActivityFailure ? err.cause : err;
-  if (cause instanceof ApplicationFailure) return { type: cause.type ?? 'Unknown', message: cause.message };
-  return { type: 'Unknown', message: cause instanceof Error ? cause.message : String(cause) };
-}
-
-function markFailed(category: string, stage: string): void {
-  upsertSearchAttributes([
-    { key: SEARCH_ATTRIBUTES.errorCategory, value: category },
-    { key: SEARCH_ATTRIBUTES.failedStage, value: stage },
-  ]);
-}
-
-function detailsText(outcomes: readonly AttachmentOutcome[]): string {
-  if (outcomes.length === 0) return 'event recorded; no attachments';
-  const rows = outcomes.map((o) =>
-    o.status === 'transferred'
-      ? `- ok ${o.blobPath} (${o.bytes} bytes)`
-      : `- FAILED ${o.displayUrl}: ${o.errorType} ${o.message}`,
-  );
-  return `attachments:\n${rows.join('\n')}`;
 }

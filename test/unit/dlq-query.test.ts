@@ -7,7 +7,7 @@ describe('DLQ visibility queries', () => {
   it('always selects failed pipeline runs and ANDs each filter', () => {
     assert.equal(
       dlqQuery(),
-      "ExecutionStatus = 'Failed' AND WorkflowType IN ('ingestXactEvent', 'quarantineInvalidMessage')",
+      "ExecutionStatus = 'Failed' AND WorkflowType IN ('ingestXactEvent', 'ingestClaimxEvent', 'quarantineInvalidMessage')",
     );
     const q = dlqQuery({
       domain: 'xact',
@@ -29,7 +29,7 @@ describe('DLQ visibility queries', () => {
       () => dlqQuery({ category: 'flaky' }),
       (e) => e instanceof DlqUsageError && /permanent, transient/.test(e.message),
     );
-    assert.throws(() => dlqQuery({ stage: 'upload-ish' }), /decode, validate, download, upload, delta/);
+    assert.throws(() => dlqQuery({ stage: 'upload-ish' }), /decode, validate, enrich, download, upload, delta/);
   });
 
   it('reads durations and trace ids', () => {

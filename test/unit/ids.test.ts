@@ -5,6 +5,7 @@ import { SRC, sourceFiles } from '../support/source-files';
 import * as workflows from '../../src/workflows';
 import {
   DLQ_WORKFLOW_TYPES,
+  claimxWorkflowId,
   invalidMessageWorkflowId,
   traceIdOf,
   WORKFLOW_TYPES,
@@ -19,9 +20,14 @@ describe('workflow ids and type names (src/shared/ids.ts)', () => {
     const invalidId = invalidMessageWorkflowId({ topic: 'xact.events.raw', partition: 2, offset: '17', timestamp: '' });
     assert.equal(invalidId, 'xact-invalid-xact.events.raw-2-17');
     assert.equal(traceIdOf(invalidId), null);
-    assert.equal(traceIdOf('claimx-123'), null);
-    assert.deepEqual(workflowIdCandidates('abc'), ['xact-abc']);
-    assert.deepEqual(workflowIdCandidates('xact-abc'), ['xact-xact-abc', 'xact-abc']);
+    assert.equal(
+      traceIdOf(claimxWorkflowId('ee1a7158-6e7d-5268-a4b7-7767fa5877e1')),
+      'ee1a7158-6e7d-5268-a4b7-7767fa5877e1',
+    );
+    assert.equal(traceIdOf('other-123'), null);
+    assert.deepEqual(workflowIdCandidates('abc'), ['xact-abc', 'claimx-abc']);
+    assert.deepEqual(workflowIdCandidates('xact-abc'), ['xact-xact-abc', 'claimx-xact-abc', 'xact-abc']);
+    assert.deepEqual(workflowIdCandidates('claimx-e1'), ['xact-claimx-e1', 'claimx-claimx-e1', 'claimx-e1']);
   });
 
   it('names exactly the workflow functions the worker registers', () => {
@@ -33,14 +39,18 @@ describe('workflow ids and type names (src/shared/ids.ts)', () => {
     assert.deepEqual(Object.values(WORKFLOW_TYPES).sort(), exported.sort(), 'and names every one of them');
     assert.deepEqual(
       [...DLQ_WORKFLOW_TYPES].sort(),
-      [WORKFLOW_TYPES.ingestXactEvent, WORKFLOW_TYPES.quarantineInvalidMessage].sort(),
+      [
+        WORKFLOW_TYPES.ingestXactEvent,
+        WORKFLOW_TYPES.ingestClaimxEvent,
+        WORKFLOW_TYPES.quarantineInvalidMessage,
+      ].sort(),
     );
   });
 
   it('is the only file of src/ that spells a workflow id prefix or a workflow type name', () => {
     const types = Object.values(WORKFLOW_TYPES).join('|');
     // A quoted type name, or a quoted string starting with the id prefix (the consumer group name is not an id).
-    const spelled = new RegExp(`(['"\`])(${types})\\1|['"\`]xact-(?!event-ingester)`);
+    const spelled = new RegExp(`(['"\`])(${types})\\1|['"\`](xact|claimx)-(?!event-ingester)`);
     const offenders = sourceFiles(SRC)
       .filter((f) => !f.endsWith(path.join('shared', 'ids.ts')))
       .flatMap((f) =>

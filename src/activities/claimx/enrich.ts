@@ -1,19 +1,13 @@
 import { type DeltaStore, type DeltaTable, mergeRows, type MergeResult } from '@kafka-pipeline/delta-lake';
 import type { ClaimxApiClient } from '../../adapters/claimx/claimx-api';
 import { type ClaimxEvent, claimxHandlerOf, type ClaimxHandler } from '../../shared/claimx-event';
+import type { ClaimxMediaFile } from '../../shared/pipeline-types';
 import { mediaDownloadLink, mediaRows, projectFlagRows, projectRows } from './project-rows';
 import { CLAIMX_ENTITY_TABLES, type ClaimxEntity, ENTITY_MERGE } from './tables';
 import { taskRows, videoRows } from './task-rows';
 import type { EntityRows } from './values';
 
-/** A media file an enrichment found: what the workflow downloads next (the link as the API gave it). */
-export interface ClaimxMediaFile {
-  readonly mediaId: string;
-  readonly projectId: string;
-  readonly fileName: string | null;
-  readonly fileType: string | null;
-  readonly downloadUrl: string;
-}
+export type { ClaimxMediaFile };
 
 export interface EnrichResult {
   /** Null: an event type the pipeline does not enrich (recorded in claimx_events only, and completed). */

@@ -1,6 +1,6 @@
 import type { ClaimxApiClient } from '../../adapters/claimx/claimx-api';
 import { presignedExpiry } from '../../shared/urls';
-import type { ClaimxMediaFile } from './enrich';
+import type { ClaimxMediaFile } from '../../shared/pipeline-types';
 import { ClaimxEnrichError } from './enrich';
 
 /**

@@ -1,0 +1,109 @@
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  proxyActivities,
+  type RetryPolicy,
+  upsertSearchAttributes,
+} from '@temporalio/workflow';
+import { classify, NON_RETRYABLE_ERROR_TYPES, type FailedStage } from '../shared/errors';
+import type { AttachmentOutcome, AttachmentPlan, RetrySchedule, TransferResult } from '../shared/pipeline-types';
+import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
+import type { createActivities } from '../activities';
+
+/** The steps both domains' workflows share: running a step, the transfer, failure outcomes and search attributes. */
+
+type Activities = ReturnType<typeof createActivities>;
+
+const TRANSFER_HEARTBEAT_TIMEOUT = '20 seconds';
+const TIMEOUT_RETRY_MS = 1_000;
+
+// The short steps (Delta rows, planning) retry transient storage trouble for about an hour.
+export const SHORT_STEP_RETRY: RetryPolicy = {
+  initialInterval: '1 second',
+  backoffCoefficient: 2,
+  maximumInterval: '5 minutes',
+  maximumAttempts: 20,
+  nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
+};
+
+/** The transferAttachment activity with the run's time limit and retry schedule. */
+export function transferStep(input: {
+  readonly transferTimeoutMs: number;
+  readonly retry: RetrySchedule;
+}): (plan: AttachmentPlan) => Promise<TransferResult> {
+  const transferActivity = proxyActivities<Activities>({
+    startToCloseTimeout: input.transferTimeoutMs,
+    // The transfer heartbeats at least every 5 s while it runs: 20 s without one means its worker is gone.
+    heartbeatTimeout: TRANSFER_HEARTBEAT_TIMEOUT,
+    retry: {
+      // A transfer lost with its worker is tried again 1 s after its heartbeat timeout, on any worker. The
+      // activity's own transient failures carry the RETRY_* ladder's delay (nextRetryDelay), which wins.
+      initialInterval: TIMEOUT_RETRY_MS,
+      backoffCoefficient: 2,
+      maximumInterval: Math.max(TIMEOUT_RETRY_MS, input.retry.maximumIntervalMs),
+      maximumAttempts: input.retry.maximumAttempts,
+      nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
+    },
+  }).transferAttachment;
+  return (plan: AttachmentPlan) => transferActivity(plan, input.retry);
+}
+
+export function failed(plan: AttachmentPlan, type: string, message: string): AttachmentOutcome {
+  const { category, stage } = classify(type, 'download');
+  return {
+    mediaId: plan.mediaId,
+    displayUrl: plan.displayUrl,
+    blobPath: plan.blobPath,
+    status: 'failed',
+    errorType: type,
+    errorCategory: category,
+    failedStage: stage,
+    message,
+  };
+}
+
+/** Runs an activity step; if it ends in failure, the run fails with the cause's message and stage. */
+export async function step<T>(stage: FailedStage, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    const cause = rootCause(err);
+    const { category } = classify(cause.type, stage);
+    markFailed(category, stage);
+    throw ApplicationFailure.create({
+      type: cause.type ?? 'Unknown',
+      nonRetryable: true,
+      message: `${stage} step failed: ${cause.message}`,
+    });
+  }
+}
+
+export function rootCause(err: unknown): { type: string; message: string; httpStatus: number | null } {
+  const cause = err instanceof ActivityFailure ? err.cause : err;
+  if (cause instanceof ApplicationFailure) {
+    const status = (cause.details?.[0] as { httpStatus?: unknown } | undefined)?.httpStatus;
+    return {
+      type: cause.type ?? 'Unknown',
+      message: cause.message,
+      httpStatus: typeof status === 'number' ? status : null,
+    };
+  }
+  return { type: 'Unknown', message: cause instanceof Error ? cause.message : String(cause), httpStatus: null };
+}
+
+export function markFailed(category: string, stage: string): void {
+  upsertSearchAttributes([
+    { key: SEARCH_ATTRIBUTES.errorCategory, value: category },
+    { key: SEARCH_ATTRIBUTES.failedStage, value: stage },
+  ]);
+}
+
+export function detailsText(outcomes: readonly AttachmentOutcome[]): string {
+  if (outcomes.length === 0) return 'event recorded; no attachments';
+  const rows = outcomes.map((o) =>
+    o.status === 'transferred'
+      ? `- ok ${o.blobPath} (${o.bytes} bytes)`
+      : `- FAILED ${o.displayUrl}: ${o.errorType} ${o.message}`,
+  );
+  return `attachments:\n${rows.join('\n')}`;
+}

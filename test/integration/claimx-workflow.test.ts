@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { TypedSearchAttributes, WorkflowIdReusePolicy } from '@temporalio/common';
+import { WorkflowFailedError } from '@temporalio/client';
+import { replay } from '../../src/dlq/replay';
+import { CLAIMX_DOMAIN, claimxWorkflowId, WORKFLOW_TYPES } from '../../src/shared/ids';
+import { type ClaimxEvent, decodeClaimxEvent } from '../../src/shared/claimx-event';
+import type { IngestClaimxInput } from '../../src/shared/pipeline-types';
+import { SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
+import { type ClaimxApiStandin, startClaimxApiStandin } from '../../src/sample/claimx-api-standin';
+import { readWithDeltaRs } from '../support/delta-rs';
+import { PipelineHarness } from '../support/pipeline-harness';
+import { until } from '../support/poll';
+import { ensureStack } from '../support/stack';
+
+const TOKEN = 'c3RhbmRpbg==';
+
+/**
+ * ingestClaimxEvent on the real stack (Temporal, the worker, the Delta writer, delta-rs as reader) against the local
+ * ClaimX API stand-in. The runs are started as the bridge will start them (the bridge's claimx topic comes next).
+ */
+describe('claimx events end to end through the workflow (ClaimX API stand-in)', function () {
+  this.timeout(300_000);
+  let h: PipelineHarness;
+  let api: ClaimxApiStandin;
+  const project = String(4_000_000 + Math.floor(Math.random() * 900_000));
+  const tables = () => path.join(h.lakehouse, 'Tables');
+
+  const event = (fields: Record<string, unknown>): ClaimxEvent => {
+    const r = decodeClaimxEvent(
+      JSON.stringify({ project_id: project, ingested_at: new Date().toISOString(), event_id: randomUUID(), ...fields }),
+    );
+    assert.ok(r.ok);
+    return r.event;
+  };
+  const start = (e: ClaimxEvent, workflowId = claimxWorkflowId(e.eventId)) => {
+    const input: IngestClaimxInput = {
+      event: e,
+      source: { topic: 'claimx.events.raw', partition: 0, offset: '0', timestamp: String(Date.now()) },
+      retry: { initialIntervalMs: 1000, backoffCoefficient: 1, maximumIntervalMs: 1000, maximumAttempts: 3 },
+      transferTimeoutMs: 60_000,
+    };
+    return h.client.workflow.start(WORKFLOW_TYPES.ingestClaimxEvent, {
+      taskQueue: h.config.taskQueue,
+      workflowId,
+      args: [input],
+      workflowIdReusePolicy: WorkflowIdReusePolicy.ALLOW_DUPLICATE,
+      typedSearchAttributes: new TypedSearchAttributes([
+        { key: SEARCH_ATTRIBUTES.domain, value: CLAIMX_DOMAIN },
+        { key: SEARCH_ATTRIBUTES.traceId, value: e.eventId },
+        { key: SEARCH_ATTRIBUTES.eventType, value: e.eventType },
+      ]),
+    });
+  };
+  const rows = async (table: string) => (await readWithDeltaRs(path.join(tables(), table))).rows;
+
+  before(async () => {
+    await ensureStack();
+    api = await startClaimxApiStandin({ token: TOKEN });
+    h = await PipelineHarness.start(
+      { CLAIMX_API_URL: api.url, CLAIMX_API_TOKEN: TOKEN, RETRY_MAX_ATTEMPTS: '3' },
+      { bridge: false },
+    );
+  });
+  after(async () => {
+    await h?.stop();
+    await api?.close();
+  });
+
+  it('one event of every type: one run each, entity rows merged, the media file stored', async () => {
+    const media = `${project}7`;
+    const events = [
+      event({ event_type: 'PROJECT_CREATED' }),
+      event({ event_type: 'PROJECT_FILE_ADDED', media_id: media }),
+      event({ event_type: 'CUSTOM_TASK_ASSIGNED', task_assignment_id: '4242' }),
+      event({ event_type: 'VIDEO_COLLABORATION_COMPLETED' }),
+      event({ event_type: 'PROJECT_AUTO_XA_LINKING_UNSUCCESSFUL' }),
+      event({ event_type: 'SOMETHING_NEW' }),
+    ];
+    for (const e of events) await (await start(e)).result();
+    const mine = (r: Record<string, unknown>) => String(r.project_id) === project;
+    assert.equal((await rows('claimx_events')).filter(mine).length, 6);
+    const projects = (await rows('claimx_projects')).filter(mine);
+    assert.equal(projects.length, 1, 'one row per project');
+    assert.equal(projects[0]!.xa_autolink_fail, true);
+    assert.equal(projects[0]!.project_number, `P-${project}`);
+    assert.equal((await rows('claimx_attachments_metadata')).filter(mine).length, 1);
+    const stored = (await rows('claimx_attachments')).filter(mine);
+    assert.deepEqual(
+      stored.map((r) => r.blob_path),
+      [`${project}/media/photo_${media}.jpg`],
+    );
+    const file = path.join(h.lakehouse, h.config.claimxFilesPrefix, String(stored[0]!.blob_path));
+    assert.equal(fs.statSync(file).size, 20_000);
+    assert.ok((await rows('claimx_tasks')).some((r) => String(r.assignment_id) === '4242'));
+    assert.equal((await rows('claimx_video_collab')).filter((r) => String(r.claim_id) === project).length, 1);
+
+    // The same media event again (a redelivery or replay under another run): no table gains a row.
+    const again = await start(events[1]!, `claimx-again-${randomUUID()}`);
+    await again.result();
+    assert.equal((await rows('claimx_attachments')).filter(mine).length, 1);
+    assert.equal((await rows('claimx_attachments_metadata')).filter(mine).length, 1);
+  });
+
+  it('an expired media link is refreshed through the API and the download completes; the refresh is in the history', async () => {
+    api.refuseNextDownloads(1);
+    const e = event({ event_type: 'PROJECT_FILE_ADDED', media_id: `${project}8` });
+    const handle = await start(e);
+    const summary = await handle.result();
+    assert.equal(summary.attachments[0]!.status, 'transferred');
+    const history = await handle.fetchHistory();
+    const activities = (history.events ?? [])
+      .map((ev) => ev.activityTaskScheduledEventAttributes?.activityType?.name)
+      .filter(Boolean);
+    assert.ok(activities.includes('refreshClaimxMedia'), activities.join(','));
+  });
+
+  it('an API outage: the run waits and completes when the API is back', async () => {
+    api.outage(true);
+    const before = api.calls().length;
+    const handle = await start(event({ event_type: 'PROJECT_CREATED' }));
+    await until('the run tried the API', () => Promise.resolve(api.calls().length > before));
+    api.outage(false);
+    await handle.result();
+  });
+
+  it('a permanent API error is a DLQ entry (stage enrich) that replays after the fix', async () => {
+    api.failNext(`/customTasks/assignment/`, 404, 1);
+    const e = event({ event_type: 'CUSTOM_TASK_COMPLETED', task_assignment_id: '777001' });
+    const handle = await start(e);
+    const err = await handle.result().then(
+      () => null,
+      (x: unknown) => x,
+    );
+    assert.ok(err instanceof WorkflowFailedError);
+    const described = await handle.describe();
+    assert.equal(described.searchAttributes.ErrorCategory?.[0], 'permanent');
+    assert.equal(described.searchAttributes.FailedStage?.[0], 'enrich');
+    const dlq = h.dlqService();
+    const entry = await dlq.find(e.eventId);
+    assert.equal(entry.domain, CLAIMX_DOMAIN);
+    const r = await replay(dlq, e.eventId, { reason: 'assignment restored', operator: 'test' });
+    await until('the replayed run completes', async () => {
+      const d = await h.client.workflow.getHandle(entry.workflowId, r.newRunId).describe();
+      return d.status.name === 'COMPLETED';
+    });
+    assert.ok((await rows('claimx_tasks')).some((row) => String(row.assignment_id) === '777001'));
+  });
+});
