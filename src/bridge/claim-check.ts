@@ -1,8 +1,15 @@
 import { createHash } from 'node:crypto';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { KafkaMessage } from 'kafkajs';
+import { CLAIMX_DOMAIN } from '../shared/ids';
 import type { ObjectStore } from '../adapters/storage/object-store';
-import type { ClaimCheck, IngestXactInput, InvalidMessageInput, KafkaSource } from '../shared/pipeline-types';
+import type {
+  ClaimCheck,
+  IngestClaimxInput,
+  IngestXactInput,
+  InvalidMessageInput,
+  KafkaSource,
+} from '../shared/pipeline-types';
 import type { XactEvent } from '../shared/xact-event';
 import type { StartRequest } from './start-request';
 
@@ -55,6 +62,11 @@ export async function fitInput(
   const value = message.value ?? Buffer.alloc(0);
   const keyBytes = message.key?.length ?? 0;
   if (inputBound(value.length + keyBytes, req) <= limit || inputBytes(req) <= limit) return req;
+  if (req.kind === 'event' && req.domain === CLAIMX_DOMAIN) {
+    // The claimx workflow reads no raw_data (the API is the source of truth): a large one is left out.
+    const input = req.args[0] as IngestClaimxInput;
+    return { ...req, args: [{ ...input, event: { ...input.event, rawData: null } }] };
+  }
   if (req.kind === 'event') {
     const input = req.args[0] as IngestXactInput;
     const path = claimCheckPath(input.source, 'event');

@@ -15,7 +15,7 @@ import type { BridgeMetrics } from './bridge-metrics';
 import { fitInput } from './claim-check';
 import { PartitionPauses, type StuckPartition } from './partition-pauses';
 import { StaleMemberEvictor } from './stale-member';
-import { invalid, toStartRequest, type RunSettings, type StartRequest } from './start-request';
+import { invalid, toStartRequest, type RunSettings, type StartRequest, type StartRequestOf } from './start-request';
 import {
   isTemporalUnavailable,
   startWorkflow,
@@ -49,6 +49,8 @@ export interface BridgeDeps {
   readonly breakers: { readonly temporal: CircuitBreaker; readonly kafka: CircuitBreaker };
   /** Back-pressure (BRIDGE_MAX_OPEN_WORKFLOWS): starts wait while `admits()` is false; `started()` counts a start. */
   readonly admission?: { admits(): boolean; started(): void };
+  /** How the domain's messages become starts (default: xact's toStartRequest). */
+  readonly toStart?: StartRequestOf;
 }
 
 /**
@@ -271,7 +273,7 @@ export class KafkaBridge {
     const { config, metrics, log, breakers, store } = this.deps;
     const fetchedAt = performance.now();
     let req = await fitInput(
-      toStartRequest(config, topic, partition, message),
+      (this.deps.toStart ?? toStartRequest)(config, topic, partition, message),
       message,
       store,
       config.bridgeMaxInputBytes,
@@ -308,7 +310,7 @@ export class KafkaBridge {
             req.kind === 'event' && err.tooLarge && !claimCheckOf(req)
               ? await fitInput(req, message, store, 0)
               : await fitInput(
-                  invalid(req.args[0].source, message, `Temporal rejected the start: ${err.message}`),
+                  invalid(req.args[0].source, message, `Temporal rejected the start: ${err.message}`, req.domain),
                   message,
                   store,
                   req.kind === 'invalid' ? 0 : config.bridgeMaxInputBytes,

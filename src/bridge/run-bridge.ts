@@ -9,6 +9,7 @@ import { createRegistry } from '../observability/registry';
 import { DlqMonitor } from '../dlq/dlq-monitor';
 import { DlqService } from '../dlq/dlq-service';
 import { CircuitBreakers } from '../resilience/circuit-breaker';
+import { bridgeDomain, domainConfig } from './domains';
 import { LagMonitor } from './lag-monitor';
 import { BridgeMetrics } from './bridge-metrics';
 import { Admission } from './admission';
@@ -20,7 +21,9 @@ const ADMISSION_INTERVAL_MS = 2_000;
 const TEMPORAL_PROBE_DEADLINE_MS = 2_000;
 
 /** Runs the bridge until `stop` aborts: then stops fetching, finishes in-flight starts, commits, disconnects. */
-export async function runBridge(config: Config, log: Logger, stop: AbortSignal): Promise<void> {
+export async function runBridge(configured: Config, log: Logger, stop: AbortSignal): Promise<void> {
+  const domain = bridgeDomain(configured);
+  const config = domainConfig(configured, domain);
   const registry = createRegistry('bridge');
   const { connection, client } = await connectTemporal(config, { channelArgs: FAST_RECONNECT_CHANNEL_ARGS });
   const admin = new Kafka(kafkaConfig(config, { logLevel: logLevel.NOTHING })).admin();
@@ -39,6 +42,7 @@ export async function runBridge(config: Config, log: Logger, stop: AbortSignal):
       connection.withDeadline(Date.now() + TEMPORAL_PROBE_DEADLINE_MS, () => connection.healthService.check({})),
     ),
     admission,
+    toStart: domain.toStart,
   });
   // Readiness, asked live on every probe: Kafka and Temporal answer, and this process is in the consumer group.
   const ops = await startOpsServer(config.metricsPort, registry, async () => {
@@ -61,6 +65,7 @@ export async function runBridge(config: Config, log: Logger, stop: AbortSignal):
     lag.start(config.kafkaLagIntervalS * 1000);
     dlq.start(config.dlqMetricsIntervalS * 1000);
     log.info('bridge consuming', {
+      domain: domain.domain,
       topic: config.eventsTopic,
       group: config.consumerGroup,
       temporal: config.temporalAddress,

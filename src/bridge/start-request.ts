@@ -1,22 +1,32 @@
 import { TypedSearchAttributes, type SearchAttributePair } from '@temporalio/common';
 import type { Config } from '../config/config';
+import { decodeClaimxEvent } from '../shared/claimx-event';
 import {
+  CLAIMX_DOMAIN,
+  claimxWorkflowId,
   invalidMessageWorkflowId,
   WORKFLOW_TYPES,
   XACT_DOMAIN,
   xactWorkflowId,
   type DlqWorkflowType,
 } from '../shared/ids';
-import type { IngestXactInput, InvalidMessageInput, KafkaSource } from '../shared/pipeline-types';
+import type {
+  IngestClaimxInput,
+  IngestXactInput,
+  InvalidMessageInput,
+  KafkaSource,
+  RetrySchedule,
+} from '../shared/pipeline-types';
 import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
 import { decodeXactEvent } from '../shared/xact-event';
 
 /** What the bridge asks Temporal to start for one Kafka message. */
 export interface StartRequest {
   readonly kind: 'event' | 'invalid';
+  readonly domain: string;
   readonly workflowType: DlqWorkflowType;
   readonly workflowId: string;
-  readonly args: [IngestXactInput] | [InvalidMessageInput];
+  readonly args: [IngestXactInput] | [IngestClaimxInput] | [InvalidMessageInput];
   readonly searchAttributes: TypedSearchAttributes;
   readonly summary: string;
   readonly traceId: string | null;
@@ -42,22 +52,47 @@ export type RunSettings = Pick<
   | 'downloadTimeoutS'
 >;
 
-/** Decides, without I/O, whether a message becomes a pipeline run or a DLQ entry, and with which ids. */
-export function toStartRequest(
+/** A start request of one domain's messages (xact: toStartRequest; claimx: toClaimxStartRequest). */
+export type StartRequestOf = (
   config: RunSettings,
   topic: string,
   partition: number,
   message: RawMessage,
-): StartRequest {
+) => StartRequest;
+
+/** Where the message came from and its value as text, or the DLQ entry of a value that is empty or not UTF-8. */
+function readMessage(
+  topic: string,
+  partition: number,
+  message: RawMessage,
+  domain: string,
+): { source: KafkaSource; text: string } | StartRequest {
   const source: KafkaSource = { topic, partition, offset: message.offset, timestamp: message.timestamp };
   const value = message.value ?? Buffer.alloc(0);
-  let text: string | undefined;
+  let text: string;
   try {
     text = utf8.decode(value);
   } catch {
-    return invalid(source, message, 'message value is not valid UTF-8');
+    return invalid(source, message, 'message value is not valid UTF-8', domain);
   }
-  if (value.length === 0) return invalid(source, message, 'message value is empty');
+  if (value.length === 0) return invalid(source, message, 'message value is empty', domain);
+  return { source, text };
+}
+
+function retrySchedule(config: RunSettings): RetrySchedule {
+  return {
+    initialIntervalMs: config.retryInitialIntervalS * 1000,
+    backoffCoefficient: config.retryBackoff,
+    maximumIntervalMs: config.retryMaxIntervalS * 1000,
+    maximumAttempts: config.retryMaxAttempts,
+  };
+}
+
+/** Decides, without I/O, whether an xact message becomes a pipeline run or a DLQ entry, and with which ids. */
+export const toStartRequest: StartRequestOf = (config, topic, partition, message) => {
+  const read = readMessage(topic, partition, message, XACT_DOMAIN);
+  if (!('text' in read)) return read;
+  const { source, text } = read;
   const decoded = decodeXactEvent(text);
   if (!decoded.ok) return invalid(source, message, decoded.reason);
   const { event } = decoded;
@@ -65,32 +100,70 @@ export function toStartRequest(
     event,
     rawJson: text,
     source,
-    retry: {
-      initialIntervalMs: config.retryInitialIntervalS * 1000,
-      backoffCoefficient: config.retryBackoff,
-      maximumIntervalMs: config.retryMaxIntervalS * 1000,
-      maximumAttempts: config.retryMaxAttempts,
-    },
+    retry: retrySchedule(config),
     maxParallelAttachments: config.maxParallelAttachments,
     transferTimeoutMs: config.downloadTimeoutS * 1000,
     localSteps: true,
   };
+  return eventRequest(XACT_DOMAIN, WORKFLOW_TYPES.ingestXactEvent, xactWorkflowId(event.traceId), [input], {
+    traceId: event.traceId,
+    eventType: event.statusSubtype,
+    summary: `${event.statusSubtype} trace ${event.traceId} from ${topic}/${partition}@${message.offset}`,
+  });
+};
+
+/** The same decision for a claimx message: its event id (UUID5 of its content) is the run's id. */
+export const toClaimxStartRequest: StartRequestOf = (config, topic, partition, message) => {
+  const read = readMessage(topic, partition, message, CLAIMX_DOMAIN);
+  if (!('text' in read)) return read;
+  const { source } = read;
+  const kafkaTime = /^\d+$/.test(message.timestamp) ? new Date(Number(message.timestamp)).toISOString() : undefined;
+  const decoded = decodeClaimxEvent(read.text, kafkaTime);
+  if (!decoded.ok) return invalid(source, message, decoded.reason, CLAIMX_DOMAIN);
+  const { event } = decoded;
+  const input: IngestClaimxInput = {
+    event,
+    source,
+    retry: retrySchedule(config),
+    transferTimeoutMs: config.downloadTimeoutS * 1000,
+  };
+  return eventRequest(CLAIMX_DOMAIN, WORKFLOW_TYPES.ingestClaimxEvent, claimxWorkflowId(event.eventId), [input], {
+    traceId: event.eventId,
+    eventType: event.eventType,
+    summary: `${event.eventType} project ${event.projectId} from ${topic}/${partition}@${message.offset}`,
+  });
+};
+
+/** The start of an event's run: searchable by domain, trace (or event) id and event type. */
+function eventRequest(
+  domain: string,
+  workflowType: DlqWorkflowType,
+  workflowId: string,
+  args: StartRequest['args'],
+  what: { traceId: string; eventType: string; summary: string },
+): StartRequest {
   return {
     kind: 'event',
-    workflowType: WORKFLOW_TYPES.ingestXactEvent,
-    workflowId: xactWorkflowId(event.traceId),
-    args: [input],
-    searchAttributes: attributes([
-      { key: SEARCH_ATTRIBUTES.traceId, value: event.traceId },
-      { key: SEARCH_ATTRIBUTES.eventType, value: event.statusSubtype },
+    domain,
+    workflowType,
+    workflowId,
+    args,
+    searchAttributes: attributes(domain, [
+      { key: SEARCH_ATTRIBUTES.traceId, value: what.traceId },
+      { key: SEARCH_ATTRIBUTES.eventType, value: what.eventType },
     ]),
-    summary: `${event.statusSubtype} trace ${event.traceId} from ${topic}/${partition}@${message.offset}`,
-    traceId: event.traceId,
+    summary: what.summary,
+    traceId: what.traceId,
   };
 }
 
 /** Builds the DLQ entry of a message that is not a valid event. */
-export function invalid(source: KafkaSource, message: RawMessage, reason: string): StartRequest {
+export function invalid(
+  source: KafkaSource,
+  message: RawMessage,
+  reason: string,
+  domain: string = XACT_DOMAIN,
+): StartRequest {
   const value = message.value ?? Buffer.alloc(0);
   let payload: string;
   let payloadEncoding: 'utf8' | 'base64' = 'utf8';
@@ -110,15 +183,16 @@ export function invalid(source: KafkaSource, message: RawMessage, reason: string
   };
   return {
     kind: 'invalid',
+    domain,
     workflowType: WORKFLOW_TYPES.quarantineInvalidMessage,
-    workflowId: invalidMessageWorkflowId(source),
+    workflowId: invalidMessageWorkflowId(source, domain),
     args: [input],
-    searchAttributes: attributes([]),
+    searchAttributes: attributes(domain, []),
     summary: `invalid message ${source.topic}/${source.partition}@${source.offset}: ${reason}`.slice(0, 200),
     traceId: null,
   };
 }
 
-function attributes(extra: SearchAttributePair[]): TypedSearchAttributes {
-  return new TypedSearchAttributes([{ key: SEARCH_ATTRIBUTES.domain, value: XACT_DOMAIN }, ...extra]);
+function attributes(domain: string, extra: SearchAttributePair[]): TypedSearchAttributes {
+  return new TypedSearchAttributes([{ key: SEARCH_ATTRIBUTES.domain, value: domain }, ...extra]);
 }

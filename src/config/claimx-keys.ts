@@ -3,6 +3,13 @@ import { key, nonEmpty, optional, positiveInt, secretKey } from './schemas';
 
 /** The claimx domain: its topic and group, the ClaimX API, and where its tables and media files go. */
 export const CLAIMX_KEYS = {
+  bridgeDomain: key(
+    'BRIDGE_DOMAIN',
+    'xact',
+    'Which domain this bridge process consumes: xact (XACT_EVENTS_TOPIC / XACT_CONSUMER_GROUP) or claimx ' +
+      '(CLAIMX_EVENTS_TOPIC / CLAIMX_CONSUMER_GROUP); run one bridge per domain',
+    z.enum(['xact', 'claimx']),
+  ),
   claimxEventsTopic: key('CLAIMX_EVENTS_TOPIC', 'claimx.events.raw', 'Topic of the claimx webhook events', nonEmpty),
   claimxConsumerGroup: key(
     'CLAIMX_CONSUMER_GROUP',

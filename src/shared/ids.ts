@@ -37,20 +37,21 @@ const INVALID_PREFIX = `${XACT_DOMAIN}-invalid-`;
 export const xactWorkflowId = (traceId: string): string => `${EVENT_PREFIX}${traceId}`;
 
 const CLAIMX_PREFIX = `${CLAIMX_DOMAIN}-`;
+const CLAIMX_INVALID_PREFIX = `${CLAIMX_DOMAIN}-invalid-`;
 
 /** Workflow id of a claimx event: domain + its event id (UUID5 of its content), the same for every redelivery. */
 export const claimxWorkflowId = (eventId: string): string => `${CLAIMX_PREFIX}${eventId}`;
 
-/** Workflow id of an invalid message: its Kafka coordinates, so a redelivery maps to the same DLQ entry. */
-export const invalidMessageWorkflowId = (s: KafkaSource): string =>
-  `${INVALID_PREFIX}${s.topic}-${s.partition}-${s.offset}`;
+/** Workflow id of an invalid message: its domain and Kafka coordinates, so a redelivery maps to the same DLQ entry. */
+export const invalidMessageWorkflowId = (s: KafkaSource, domain: string = XACT_DOMAIN): string =>
+  `${domain === XACT_DOMAIN ? INVALID_PREFIX : CLAIMX_INVALID_PREFIX}${s.topic}-${s.partition}-${s.offset}`;
 
 /**
  * The trace id in an event's workflow id (for a claimx event: its event id, which operators use the same way);
  * null for an invalid message's id or a foreign one.
  */
 export function traceIdOf(workflowId: string): string | null {
-  if (workflowId.startsWith(INVALID_PREFIX)) return null;
+  if (workflowId.startsWith(INVALID_PREFIX) || workflowId.startsWith(CLAIMX_INVALID_PREFIX)) return null;
   if (workflowId.startsWith(CLAIMX_PREFIX)) return workflowId.slice(CLAIMX_PREFIX.length);
   return workflowId.startsWith(EVENT_PREFIX) ? workflowId.slice(EVENT_PREFIX.length) : null;
 }

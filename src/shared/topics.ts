@@ -4,4 +4,7 @@ export interface TopicSpec {
   readonly partitions: number;
 }
 
-export const PIPELINE_TOPICS: readonly TopicSpec[] = [{ name: 'xact.events.raw', partitions: 6 }];
+export const PIPELINE_TOPICS: readonly TopicSpec[] = [
+  { name: 'xact.events.raw', partitions: 6 },
+  { name: 'claimx.events.raw', partitions: 6 },
+];

@@ -126,6 +126,62 @@ describe('claimx events end to end through the workflow (ClaimX API stand-in)', 
     await handle.result();
   });
 
+  it('through Kafka (BRIDGE_DOMAIN=claimx): one run per event, a duplicate delivery starts nothing, a bad message is a DLQ entry', async () => {
+    const k = await PipelineHarness.start(
+      {
+        BRIDGE_DOMAIN: 'claimx',
+        CLAIMX_API_URL: api.url,
+        CLAIMX_API_TOKEN: TOKEN,
+        TEMPORAL_TASK_QUEUE: h.config.taskQueue,
+      },
+      { worker: false },
+    );
+    try {
+      const types = [
+        'PROJECT_CREATED',
+        'PROJECT_FILE_ADDED',
+        'CUSTOM_TASK_ASSIGNED',
+        'POLICYHOLDER_JOINED',
+        'SOMETHING_NEW',
+      ];
+      const sent = Array.from({ length: 20 }, (_, i) => ({
+        event_type: types[i % types.length],
+        projectId: Number(project) + 1, // camelCase and a numeric id, as producers send them too
+        IngestionTime: new Date(Date.UTC(2026, 11, 4, 9, 0, i)).toISOString(),
+        ...(i % types.length === 1 ? { media_id: `${project}${100 + i}` } : {}),
+        ...(i % types.length === 2 ? { task_assignment_id: 5000 + i } : {}),
+      }));
+      const produce = (list: Record<string, unknown>[]) =>
+        k.produce(list.map((e) => ({ key: String(e.projectId), value: JSON.stringify(e) })));
+      await produce(sent);
+      await produce(sent.slice(0, 5)); // delivered twice
+      await k.produce([{ key: 'x', value: '{"event_type": "PROJECT_CREATED"}' }]); // no project id
+      const ids = sent.map((e) => {
+        const r = decodeClaimxEvent(JSON.stringify(e));
+        assert.ok(r.ok);
+        return claimxWorkflowId(r.event.eventId);
+      });
+      const outcomes = await k.waitFor(ids);
+      assert.deepEqual([...new Set([...outcomes.values()].map((o) => o.status))], ['completed']);
+      await until(
+        'the bad message is quarantined and all 26 messages are handed over',
+        async () => (await k.metric('kafka_messages_consumed_total')) >= 26,
+      );
+      assert.equal(await k.metric('kafka_messages_consumed_total', { status: 'duplicate' }), 5);
+      assert.equal(await k.metric('kafka_messages_consumed_total', { status: 'invalid' }), 1);
+      const entries = await k
+        .dlqService()
+        .entries({ domain: CLAIMX_DOMAIN, query: `TaskQueue = '${h.config.taskQueue}'` });
+      assert.ok(entries.some((e) => e.kind === 'invalid' && e.workflowId.startsWith('claimx-invalid-')));
+      const claimxEvents = (await rows('claimx_events')).filter(
+        (r) => String(r.project_id) === String(Number(project) + 1),
+      );
+      assert.equal(claimxEvents.length, 20);
+    } finally {
+      await k.stop();
+    }
+  });
+
   it('a permanent API error is a DLQ entry (stage enrich) that replays after the fix', async () => {
     api.failNext(`/customTasks/assignment/`, 404, 1);
     const e = event({ event_type: 'CUSTOM_TASK_COMPLETED', task_assignment_id: '777001' });

@@ -12,6 +12,7 @@ import type { ObjectStore } from '../../src/adapters/storage/object-store';
 import { dlqTables } from '../../src/config/object-store';
 import { DlqService } from '../../src/dlq/dlq-service';
 import { BridgeMetrics } from '../../src/bridge/bridge-metrics';
+import { bridgeDomain, domainConfig } from '../../src/bridge/domains';
 import { bridgeBreakers, KafkaBridge } from '../../src/bridge/kafka-bridge';
 import { CircuitBreakers } from '../../src/resilience/circuit-breaker';
 import { loadConfig, type Config } from '../../src/config/config';
@@ -85,6 +86,9 @@ export class PipelineHarness {
       TEMPORAL_ADDRESS,
       XACT_EVENTS_TOPIC: this.topic,
       XACT_CONSUMER_GROUP: `test-${id}`,
+      // With BRIDGE_DOMAIN=claimx the bridge consumes the same topic and group as claimx's.
+      CLAIMX_EVENTS_TOPIC: this.topic,
+      CLAIMX_CONSUMER_GROUP: `test-${id}`,
       TEMPORAL_TASK_QUEUE: `test-${id}`,
       LAKEHOUSE_DIR: this.lakehouse,
       METRICS_PORT: '0',
@@ -113,8 +117,10 @@ export class PipelineHarness {
   /** Starts the bridge (when the harness was started without it, e.g. to build a backlog first). */
   async startBridge(): Promise<void> {
     const log = createLogger('bridge', { level: 'info', write: (l) => this.logs.push(l) });
+    const domain = bridgeDomain(this.config);
     this.bridge = new KafkaBridge({
-      config: this.config,
+      config: domainConfig(this.config, domain),
+      toStart: domain.toStart,
       client: this.client,
       store: (this.options.bridgeStore ?? ((s) => s))(new LocalObjectStore(this.lakehouse)),
       log,
