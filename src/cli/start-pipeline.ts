@@ -1,8 +1,10 @@
-// `kafka-pipeline start`: the local stack, the worker and the bridge (and with --demo, sample traffic).
+// `kafka-pipeline start`: the local stack, the worker and a bridge per domain (and with --demo, sample traffic).
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { kafkaConfig } from '../config/connections';
 import type { Config } from '../config/config';
 import { processLogger, type Logger } from '../observability/logger';
+import { startClaimxApiStandin } from '../sample/claimx-api-standin';
+import { sampleClaimxEvent } from '../sample/sample-claimx-events';
 import { sampleEvent } from '../sample/sample-events';
 import { startSampleServer } from '../sample/sample-server';
 import { WORKER_NODE_OPTIONS } from '../worker/node-options';
@@ -18,6 +20,8 @@ export interface StartOptions {
 }
 
 export const DEMO_SAMPLE_PORT = 8765;
+export const DEMO_CLAIMX_API_PORT = 8766;
+const DEMO_CLAIMX_TOKEN = 'demo-standin';
 const DEMO_INTERVAL_MS = 2_000;
 /** How often `npm start` prints its status line. */
 const STATUS_INTERVAL_MS = 5_000;
@@ -35,7 +39,12 @@ export async function startPipeline(opts: StartOptions): Promise<number> {
   try {
     await Promise.all([runStackScript('up'), ensureCompiled(log)]);
     if (stop.signal.aborted) return 0;
-    // Both processes serve /metrics; on one machine the worker takes the port after the bridge's.
+    // Each process serves /metrics; on one machine the worker takes the port after the bridge's, the claimx
+    // bridge the one after that.
+    const claimxBridgeEnv: Record<string, string> = {
+      BRIDGE_DOMAIN: 'claimx',
+      METRICS_PORT: String(config.metricsPort === 0 ? 0 : config.metricsPort + 2),
+    };
     const workerEnv: Record<string, string> = {
       METRICS_PORT: String(config.metricsPort === 0 ? 0 : config.metricsPort + 1),
       NODE_OPTIONS: [process.env.NODE_OPTIONS, WORKER_NODE_OPTIONS].filter(Boolean).join(' '),
@@ -47,6 +56,9 @@ export async function startPipeline(opts: StartOptions): Promise<number> {
         ALLOWED_ATTACHMENT_DOMAINS: [...config.allowedAttachmentDomains, '127.0.0.1'].join(','),
         DOWNLOAD_HTTP_HOSTS: '127.0.0.1',
         DOWNLOAD_ALLOW_LOOPBACK: 'true',
+        // The claimx events of the demo are enriched by the local ClaimX API stand-in.
+        CLAIMX_API_URL: `http://127.0.0.1:${DEMO_CLAIMX_API_PORT}`,
+        CLAIMX_API_TOKEN: DEMO_CLAIMX_TOKEN,
       });
     }
     log.info('starting worker and bridge; Ctrl-C stops them', {
@@ -57,7 +69,11 @@ export async function startPipeline(opts: StartOptions): Promise<number> {
     if (config.metricsPort !== 0) {
       const metrics = (port: number) => `http://127.0.0.1:${port}/metrics`;
       stopStatus = startStatusLine(
-        { bridge: metrics(config.metricsPort), worker: metrics(config.metricsPort + 1) },
+        {
+          bridge: metrics(config.metricsPort),
+          worker: metrics(config.metricsPort + 1),
+          otherBridges: [metrics(config.metricsPort + 2)],
+        },
         log,
         STATUS_INTERVAL_MS,
       );
@@ -65,6 +81,7 @@ export async function startPipeline(opts: StartOptions): Promise<number> {
     return await supervise(
       [
         { cmd: 'bridge', env: compiled },
+        { cmd: 'bridge', env: { ...claimxBridgeEnv, ...compiled } },
         { cmd: 'worker', env: { ...workerEnv, ...compiled } },
       ],
       log,
@@ -79,9 +96,13 @@ export async function startPipeline(opts: StartOptions): Promise<number> {
   }
 }
 
-/** The sample file server plus a trickle of sample events, so a newcomer sees files and rows appear. */
+/**
+ * The sample file server and the ClaimX API stand-in, plus a trickle of sample events (xact and claimx in turn), so
+ * a newcomer sees files and rows appear.
+ */
 async function startDemo(config: Config, log: Logger): Promise<() => Promise<void>> {
   const server = await startSampleServer({ port: DEMO_SAMPLE_PORT });
+  const api = await startClaimxApiStandin({ token: DEMO_CLAIMX_TOKEN, port: DEMO_CLAIMX_API_PORT });
   const producer = new Kafka(
     kafkaConfig(config, { clientId: `${config.kafkaClientId}-demo`, logLevel: logLevel.NOTHING }),
   ).producer({
@@ -90,14 +111,25 @@ async function startDemo(config: Config, log: Logger): Promise<() => Promise<voi
   await producer.connect();
   let i = 0;
   const timer = setInterval(() => {
-    const event = sampleEvent(i++, { sampleUrl: server.url, attachments: 1 + (i % 3), failRate: 0.05 });
+    const n = i++;
+    const claimx = n % 2 === 1;
+    const event = claimx
+      ? sampleClaimxEvent(n)
+      : sampleEvent(n, { sampleUrl: server.url, attachments: 1 + (n % 3), failRate: 0.05 });
+    const key = String(claimx ? (event.project_id ?? event.projectId) : event.traceId);
     producer
-      .send({ topic: config.eventsTopic, messages: [{ key: String(event.traceId), value: JSON.stringify(event) }] })
+      .send({
+        topic: claimx ? config.claimxEventsTopic : config.eventsTopic,
+        messages: [{ key, value: JSON.stringify(event) }],
+      })
       .catch((err: unknown) => log.warn('demo: producing a sample event failed', { error: String(err) }));
   }, DEMO_INTERVAL_MS);
-  log.info('demo: sample file server and a sample event every 2 s', { sample_server: server.url });
+  log.info('demo: sample file server, ClaimX API stand-in, and a sample event (xact, then claimx) every 2 s', {
+    sample_server: server.url,
+    claimx_api_standin: api.url,
+  });
   return async () => {
     clearInterval(timer);
-    await Promise.allSettled([producer.disconnect(), server.close()]);
+    await Promise.allSettled([producer.disconnect(), server.close(), api.close()]);
   };
 }

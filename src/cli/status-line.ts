@@ -1,9 +1,9 @@
 import type { Logger } from '../observability/logger';
 import { type Sample, scrape, total } from '../observability/scrape';
 
-/** What `npm start` reports every few seconds, read from the bridge's and the worker's /metrics. */
+/** What `npm start` reports every few seconds, read from the bridges' and the worker's /metrics. */
 export interface PipelineCounts {
-  /** Messages the bridge consumed. */
+  /** Messages the bridges consumed. */
   readonly eventsIn: number;
   /** Runs that completed (the worker's end-to-end latency observations). */
   readonly completed: number;
@@ -13,12 +13,17 @@ export interface PipelineCounts {
   readonly dlqDepth: number;
 }
 
-export function countsOf(bridge: readonly Sample[] | null, worker: readonly Sample[] | null): PipelineCounts {
+export function countsOf(
+  bridge: readonly Sample[] | null,
+  worker: readonly Sample[] | null,
+  otherBridges: readonly (readonly Sample[] | null)[] = [],
+): PipelineCounts {
+  const consumed = (b: readonly Sample[] | null) => total(b, 'kafka_messages_consumed_total');
   return {
-    eventsIn: total(bridge, 'kafka_messages_consumed_total'),
+    eventsIn: [bridge, ...otherBridges].reduce((n, b) => n + consumed(b), 0),
     completed: total(worker, 'pipeline_end_to_end_latency_seconds_count'),
     failed: total(worker, 'pipeline_dlq_entries_total'),
-    lag: total(bridge, 'kafka_consumer_lag'),
+    lag: [bridge, ...otherBridges].reduce((n, b) => n + total(b, 'kafka_consumer_lag'), 0),
     dlqDepth: total(bridge, 'pipeline_dlq_depth'),
   };
 }
@@ -46,16 +51,22 @@ export function statusFields(
  * Logs a status line every `intervalMs` while `npm start` runs (counters are per process start: a restarted
  * process starts again from 0). Returns the function that stops it.
  */
-export function startStatusLine(urls: { bridge: string; worker: string }, log: Logger, intervalMs: number): () => void {
+export function startStatusLine(
+  urls: { bridge: string; worker: string; otherBridges?: readonly string[] },
+  log: Logger,
+  intervalMs: number,
+): () => void {
   let before: { counts: PipelineCounts; at: number } | null = null;
   let busy = false;
   const timer = setInterval(() => {
     if (busy) return;
     busy = true;
-    void Promise.all([scrape(urls.bridge), scrape(urls.worker)])
-      .then(([bridge, worker]) => {
+    const others = urls.otherBridges ?? [];
+    void Promise.all([scrape(urls.bridge), scrape(urls.worker), ...others.map((u) => scrape(u))])
+      .then(([bridge, worker, ...rest]) => {
         const silent = [...(bridge ? [] : ['bridge']), ...(worker ? [] : ['worker'])];
-        const counts = countsOf(bridge, worker);
+        const counts = countsOf(bridge ?? null, worker ?? null, rest);
+        rest.forEach((b, k) => b === null && silent.push(`bridge ${others[k]}`));
         const at = Date.now();
         log.info('status', statusFields(counts, before?.counts ?? null, before ? (at - before.at) / 1000 : 0, silent));
         before = { counts, at };

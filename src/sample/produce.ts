@@ -1,12 +1,14 @@
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { kafkaConfig, type KafkaSettings } from '../config/connections';
 import type { Config } from '../config/config';
+import { sampleClaimxEvent } from './sample-claimx-events';
 import { attachmentCounts, sampleEvent } from './sample-events';
 
-/** Publishes sample events to the configured events topic, 500 per request. */
+/** Publishes sample events to the domain's events topic, 500 per request. */
 export async function produceSampleEvents(
-  config: KafkaSettings & Pick<Config, 'eventsTopic'>,
+  config: KafkaSettings & Pick<Config, 'eventsTopic' | 'claimxEventsTopic'>,
   opts: {
+    domain?: 'xact' | 'claimx';
     count: number;
     attachments: string;
     failRate: number;
@@ -22,18 +24,25 @@ export async function produceSampleEvents(
   });
   await producer.connect();
   try {
+    const claimx = opts.domain === 'claimx';
     for (let start = 0; start < opts.count; start += 500) {
       const events = Array.from({ length: Math.min(500, opts.count - start) }, (_, k) =>
-        sampleEvent(start + k, {
-          sampleUrl: opts.sampleUrl,
-          attachments: pick(),
-          failRate: opts.failRate,
-          bytes: opts.bytes,
-        }),
+        claimx
+          ? sampleClaimxEvent(start + k)
+          : sampleEvent(start + k, {
+              sampleUrl: opts.sampleUrl,
+              attachments: pick(),
+              failRate: opts.failRate,
+              bytes: opts.bytes,
+            }),
       );
       await producer.send({
-        topic: config.eventsTopic,
-        messages: events.map((e) => ({ key: String(e.traceId), value: JSON.stringify(e) })),
+        topic: claimx ? config.claimxEventsTopic : config.eventsTopic,
+        // Keyed by project (claimx) or trace id (xact): one key's events stay in order on one partition.
+        messages: events.map((e) => ({
+          key: String(claimx ? (e.project_id ?? e.projectId) : e.traceId),
+          value: JSON.stringify(e),
+        })),
       });
     }
   } finally {

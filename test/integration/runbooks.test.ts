@@ -34,7 +34,7 @@ const DOCS = [
 
 /** Commands that run until stopped; the test checks they are CLI commands but does not run them. */
 const LONG_RUNNING =
-  /^(?:kafka-pipeline|node bin\/kafka-pipeline\.js) (?:start|bridge|worker|sample-server|codec-server)\b|^npm (?:start|test|run)\b/;
+  /^(?:kafka-pipeline|node bin\/kafka-pipeline\.js) (?:start|bridge|worker|sample-server|codec-server|claimx-api-standin)\b|^npm (?:start|test|run)\b/;
 
 /**
  * Every shell command of the README and the runbooks, run in order against the real local stack: a bridge (metrics

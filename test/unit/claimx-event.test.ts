@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { claimxEventId, decodeClaimxEvent, pythonIsoFormat } from '../../src/shared/claimx-event';
+import { CLAIMX_EVENT_TYPES, claimxEventId, decodeClaimxEvent, pythonIsoFormat } from '../../src/shared/claimx-event';
+import { sampleClaimxEvent } from '../../src/sample/sample-claimx-events';
 
 /** The spec's example event (§1.2). */
 const EXAMPLE = {
@@ -89,5 +90,23 @@ describe('claimx events (claimx.events.raw)', () => {
       assert.ok(!r.ok, JSON.stringify(value));
       assert.match(r.reason, reason);
     }
+  });
+});
+
+describe('sample claimx events (produce --domain claimx, the demo)', () => {
+  it('decode, cover every enriched type and one the pipeline does not enrich, in both spellings', () => {
+    const seen = new Set<string>();
+    let camel = 0;
+    for (let i = 0; i < 44; i++) {
+      const raw = sampleClaimxEvent(i);
+      if ('eventType' in raw) camel++;
+      const r = decodeClaimxEvent(JSON.stringify(raw));
+      assert.ok(r.ok, r.ok ? '' : r.reason);
+      seen.add(r.event.eventType);
+      if (r.event.eventType === 'PROJECT_FILE_ADDED') assert.ok(r.event.mediaId);
+      if (r.event.eventType.startsWith('CUSTOM_TASK')) assert.ok(r.event.taskAssignmentId);
+    }
+    assert.deepEqual([...seen].sort(), [...CLAIMX_EVENT_TYPES, 'PROJECT_NOTE_ADDED'].sort());
+    assert.equal(camel, 22);
   });
 });

@@ -18,6 +18,15 @@ describe('npm start status line (read from the processes /metrics)', () => {
     counter(worker, 'pipeline_dlq_entries_total').inc({ domain: 'xact', category: 'permanent', stage: 'download' });
     const counts = countsOf(parseMetrics(await bridge.metrics()), parseMetrics(await worker.metrics()));
     assert.deepEqual(counts, { eventsIn: 12, completed: 9, failed: 1, lag: 4, dlqDepth: 2 });
+    // The claimx bridge's messages and lag count too (its DLQ depth is the same DLQ: not added twice).
+    const claimx = createRegistry('bridge');
+    counter(claimx, 'kafka_messages_consumed_total').inc({ topic: 'c', consumer_group: 'g2', status: 'success' }, 3);
+    gauge(claimx, 'kafka_consumer_lag').set({ topic: 'c', partition: '0', consumer_group: 'g2' }, 1);
+    gauge(claimx, 'pipeline_dlq_depth').set({ domain: 'claimx', category: 'permanent', stage: 'enrich' }, 2);
+    const both = countsOf(parseMetrics(await bridge.metrics()), parseMetrics(await worker.metrics()), [
+      parseMetrics(await claimx.metrics()),
+    ]);
+    assert.deepEqual(both, { eventsIn: 15, completed: 9, failed: 1, lag: 5, dlqDepth: 2 });
   });
 
   it('gives the completion rate since the previous line and names a process that does not answer', () => {
