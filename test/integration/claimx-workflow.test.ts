@@ -126,7 +126,7 @@ describe('claimx events end to end through the workflow (ClaimX API stand-in)', 
     await handle.result();
   });
 
-  it('through Kafka (BRIDGE_DOMAIN=claimx): one run per event, a duplicate delivery starts nothing, a bad message is a DLQ entry', async () => {
+  it('through Kafka (BRIDGE_DOMAIN=claimx): 200 events of every type, one run each, one row per key, duplicates and a bad message', async () => {
     const k = await PipelineHarness.start(
       {
         BRIDGE_DOMAIN: 'claimx',
@@ -144,11 +144,12 @@ describe('claimx events end to end through the workflow (ClaimX API stand-in)', 
         'POLICYHOLDER_JOINED',
         'SOMETHING_NEW',
       ];
-      const sent = Array.from({ length: 20 }, (_, i) => ({
+      const projects = Array.from({ length: 10 }, (_, p) => String(Number(project) + 1 + p));
+      const sent = Array.from({ length: 200 }, (_, i) => ({
         event_type: types[i % types.length],
-        projectId: Number(project) + 1, // camelCase and a numeric id, as producers send them too
-        IngestionTime: new Date(Date.UTC(2026, 11, 4, 9, 0, i)).toISOString(),
-        ...(i % types.length === 1 ? { media_id: `${project}${100 + i}` } : {}),
+        projectId: Number(projects[Math.floor(i / 20)]), // camelCase and a numeric id, as producers send them too
+        IngestionTime: new Date(Date.UTC(2026, 11, 4, 9, 0, 0, i)).toISOString(),
+        ...(i % types.length === 1 ? { media_id: `${project}${1000 + i}` } : {}),
         ...(i % types.length === 2 ? { task_assignment_id: 5000 + i } : {}),
       }));
       const produce = (list: Record<string, unknown>[]) =>
@@ -162,10 +163,11 @@ describe('claimx events end to end through the workflow (ClaimX API stand-in)', 
         return claimxWorkflowId(r.event.eventId);
       });
       const outcomes = await k.waitFor(ids);
+      assert.equal(outcomes.size, 200);
       assert.deepEqual([...new Set([...outcomes.values()].map((o) => o.status))], ['completed']);
       await until(
-        'the bad message is quarantined and all 26 messages are handed over',
-        async () => (await k.metric('kafka_messages_consumed_total')) >= 26,
+        'the bad message is quarantined and all 206 messages are handed over',
+        async () => (await k.metric('kafka_messages_consumed_total')) >= 206,
       );
       assert.equal(await k.metric('kafka_messages_consumed_total', { status: 'duplicate' }), 5);
       assert.equal(await k.metric('kafka_messages_consumed_total', { status: 'invalid' }), 1);
@@ -173,10 +175,22 @@ describe('claimx events end to end through the workflow (ClaimX API stand-in)', 
         .dlqService()
         .entries({ domain: CLAIMX_DOMAIN, query: `TaskQueue = '${h.config.taskQueue}'` });
       assert.ok(entries.some((e) => e.kind === 'invalid' && e.workflowId.startsWith('claimx-invalid-')));
-      const claimxEvents = (await rows('claimx_events')).filter(
-        (r) => String(r.project_id) === String(Number(project) + 1),
-      );
-      assert.equal(claimxEvents.length, 20);
+      // delta-rs reads one current row per key in every table these events fill.
+      const ofThese = (r: Record<string, unknown>) => projects.includes(String(r.project_id));
+      assert.equal((await rows('claimx_events')).filter(ofThese).length, 200);
+      const perKey = async (table: string, key: string) => {
+        const keys = (await rows(table)).filter(ofThese).map((r) => String(r[key]));
+        return { rows: keys.length, keys: new Set(keys).size };
+      };
+      assert.deepEqual(await perKey('claimx_projects', 'project_id'), { rows: 10, keys: 10 });
+      assert.deepEqual(await perKey('claimx_attachments_metadata', 'media_id'), { rows: 40, keys: 40 });
+      assert.deepEqual(await perKey('claimx_attachments', 'media_id'), { rows: 40, keys: 40 });
+      const contacts = await perKey('claimx_contacts', 'contact_key');
+      assert.equal(contacts.rows, contacts.keys);
+      const policyholderJoined = (await rows('claimx_projects'))
+        .filter(ofThese)
+        .every((r) => r.policyholder_joined_at !== null);
+      assert.ok(policyholderJoined, 'every project saw its POLICYHOLDER_JOINED event merged in');
     } finally {
       await k.stop();
     }
