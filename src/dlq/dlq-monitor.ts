@@ -1,7 +1,7 @@
 import type { Gauge, Registry } from 'prom-client';
 import { gauge } from '../observability/metric-catalogue';
 import type { Logger } from '../observability/logger';
-import { XACT_DOMAIN } from '../shared/ids';
+import { DOMAINS } from '../shared/ids';
 import { refreshEvery } from '../observability/refresh-timer';
 import type { DlqEntry, DlqService } from './dlq-service';
 import type { RunFailure } from './history';
@@ -114,12 +114,12 @@ export class DlqMonitor {
 }
 
 /**
- * Entries per domain and the age in seconds of the oldest failure of each; xact is always present (0 while it has
+ * Entries per domain and the age in seconds of the oldest failure of each; every domain is present (0 while it has
  * none), so its gauges exist from the first refresh.
  */
 function byDomain(entries: readonly DlqEntry[]): Map<string, { n: number; oldest: number }> {
   const now = Date.now();
-  const tally = new Map<string, { n: number; oldest: number }>([[XACT_DOMAIN, { n: 0, oldest: 0 }]]);
+  const tally = new Map<string, { n: number; oldest: number }>(DOMAINS.map((d) => [d, { n: 0, oldest: 0 }]));
   for (const e of entries) {
     const domain = e.domain ?? 'unknown';
     const t = tally.get(domain) ?? { n: 0, oldest: 0 };

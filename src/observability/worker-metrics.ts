@@ -1,6 +1,6 @@
 import type { Counter, Histogram, Registry } from 'prom-client';
 import { ERROR_CATEGORIES, FAILED_STAGES } from '../shared/errors';
-import { XACT_DOMAIN } from '../shared/ids';
+import { DOMAINS } from '../shared/ids';
 import { counter, histogram } from './metric-catalogue';
 
 /** The worker's metrics (see metric-catalogue.ts), behind named methods. */
@@ -38,9 +38,11 @@ export class WorkerMetrics {
     this.downloads.inc({ status: 'success', error_category: 'none' }, 0);
     // A counter series born with its first increments hides them from increase()/rate() (no earlier sample):
     // the DLQ series exist at 0 from the start, so the first failures after a start are seen by the alerts.
-    for (const category of ERROR_CATEGORIES)
-      for (const stage of FAILED_STAGES) this.dlqEntries.inc({ domain: XACT_DOMAIN, category, stage }, 0);
-    for (const outcome of ['completed', 'failed']) this.replays.inc({ domain: XACT_DOMAIN, outcome }, 0);
+    for (const domain of DOMAINS) {
+      for (const category of ERROR_CATEGORIES)
+        for (const stage of FAILED_STAGES) this.dlqEntries.inc({ domain, category, stage }, 0);
+      for (const outcome of ['completed', 'failed']) this.replays.inc({ domain, outcome }, 0);
+    }
   }
 
   deltaCommit(table: string, ok: boolean, seconds: number, rows: number): void {

@@ -7,6 +7,8 @@ import type { KafkaSource } from './pipeline-types';
 
 export const XACT_DOMAIN = 'xact';
 export const CLAIMX_DOMAIN = 'claimx';
+/** Every domain: the metrics of each exist (at 0) from the start, so dashboards and alerts see them at once. */
+export const DOMAINS: readonly string[] = [XACT_DOMAIN, CLAIMX_DOMAIN];
 
 /** Workflow type names, as registered by the worker (the exported functions of src/workflows). */
 export const WORKFLOW_TYPES = {

@@ -1,4 +1,4 @@
-import { ApplicationFailure, setCurrentDetails, upsertSearchAttributes } from '@temporalio/workflow';
+import { ApplicationFailure, setCurrentDetails, upsertSearchAttributes, workflowInfo } from '@temporalio/workflow';
 import { ERROR_TYPES } from '../shared/errors';
 import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
 import { XACT_DOMAIN } from '../shared/ids';
@@ -6,11 +6,13 @@ import type { InvalidMessageInput } from '../shared/pipeline-types';
 import { reportingOutcome } from './sinks';
 
 /**
- * A Kafka message that is not a valid xact event becomes this failed run: a visible DLQ entry holding the raw
- * payload, its topic/partition/offset and the reason, so the partition keeps flowing and nothing is dropped.
+ * A Kafka message that is not a valid event of its domain becomes this failed run: a visible DLQ entry holding the
+ * raw payload, its topic/partition/offset and the reason, so the partition keeps flowing and nothing is dropped. Its
+ * domain is the Domain search attribute the bridge set (xact for runs started before there were two).
  */
 export async function quarantineInvalidMessage(input: InvalidMessageInput): Promise<never> {
-  return reportingOutcome(XACT_DOMAIN, null, () => quarantine(input));
+  const domain = workflowInfo().typedSearchAttributes.get(SEARCH_ATTRIBUTES.domain) ?? XACT_DOMAIN;
+  return reportingOutcome(domain, null, () => quarantine(input));
 }
 
 async function quarantine(input: InvalidMessageInput): Promise<never> {
