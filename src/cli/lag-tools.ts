@@ -1,4 +1,5 @@
 import { Kafka, logLevel } from 'kafkajs';
+import { bridgeDomain } from '../bridge/domains';
 import { readLag } from '../bridge/lag-monitor';
 import { kafkaConfig } from '../config/connections';
 import { cliConfig } from './cli-config';
@@ -9,8 +10,9 @@ import { cliConfig } from './cli-config';
  */
 export async function lagCommand(opts: { topic?: string; group?: string; json?: boolean }): Promise<number> {
   const config = cliConfig();
-  const topic = opts.topic ?? config.eventsTopic;
-  const group = opts.group ?? config.consumerGroup;
+  const domain = bridgeDomain(config); // BRIDGE_DOMAIN=claimx: the claimx topic and group
+  const topic = opts.topic ?? domain.topic;
+  const group = opts.group ?? domain.group;
   const admin = new Kafka(kafkaConfig(config, { logLevel: logLevel.NOTHING, retry: { retries: 2 } })).admin();
   try {
     await admin.connect();

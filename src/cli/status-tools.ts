@@ -1,6 +1,7 @@
 import type { Connection } from '@temporalio/client';
 import { Kafka, logLevel } from 'kafkajs';
 import { latestCommit } from '@kafka-pipeline/delta-lake';
+import { bridgeDomain } from '../bridge/domains';
 import { type PartitionLag, readLag } from '../bridge/lag-monitor';
 import { connectTemporal } from '../config/temporal-client';
 import type { Config } from '../config/config';
@@ -132,8 +133,7 @@ async function kafkaStatus(config: Config): Promise<Pick<PipelineStatus, 'kafka'
     return { kafka: { address, reachable: false, error: message(err) }, consumer: null };
   }
   try {
-    const topic = config.eventsTopic;
-    const group = config.consumerGroup;
+    const { topic, group } = bridgeDomain(config); // BRIDGE_DOMAIN=claimx: the claimx topic and group
     if (!(await admin.listTopics()).includes(topic)) {
       return { kafka: { address, reachable: true, error: `topic ${topic} does not exist` }, consumer: null };
     }

