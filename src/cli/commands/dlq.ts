@@ -5,12 +5,12 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 
 function filters(cmd: Command): Command {
   return cmd
-    .option('--domain <domain>', 'only this domain (Domain search attribute), e.g. xact')
+    .option('--domain <domain>', 'only this domain (Domain search attribute): xact or claimx')
     .option(
       '--category <category>',
       'only this ErrorCategory: permanent, transient, auth, invalid_event, circuit_open, unknown',
     )
-    .option('--stage <stage>', 'only this FailedStage: decode, validate, download, upload, delta')
+    .option('--stage <stage>', 'only this FailedStage: decode, validate, enrich, download, upload, delta')
     .option('--since <duration>', 'only failures in the last duration, e.g. 2h, 30m, 7d')
     .option('--query <filter>', 'extra Temporal visibility filter, ANDed, e.g. "EventType = \'documentsReceived\'"');
 }
