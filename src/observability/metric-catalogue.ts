@@ -205,6 +205,20 @@ export const METRICS = {
     labels: ['operation', 'error_type'],
     processes: ['worker'],
   },
+  // ---- worker: the ClaimX API (claimx enrichment and link refresh)
+  claimx_api_requests_total: {
+    type: 'counter',
+    help: 'ClaimX API requests by endpoint template (ids replaced by {id}) and HTTP status (timeout, error when none)',
+    labels: ['method', 'endpoint', 'status'],
+    processes: ['worker'],
+  },
+  claimx_api_request_duration_seconds: {
+    type: 'histogram',
+    help: 'Duration of ClaimX API requests by endpoint template',
+    labels: ['method', 'endpoint'],
+    processes: ['worker'],
+    buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+  },
   // ---- both: circuit breakers
   kafka_circuit_breaker_state: {
     type: 'gauge',

@@ -17,6 +17,8 @@ export class WorkerMetrics {
   private readonly dlqEntries: Counter;
   private readonly replays: Counter;
   private readonly endToEnd: Histogram;
+  private readonly claimxRequests: Counter;
+  private readonly claimxSeconds: Histogram;
 
   constructor(registry: Registry) {
     this.deltaWrites = counter(registry, 'delta_writes_total');
@@ -31,6 +33,8 @@ export class WorkerMetrics {
     this.dlqEntries = counter(registry, 'pipeline_dlq_entries_total');
     this.replays = counter(registry, 'pipeline_dlq_replays_total');
     this.endToEnd = histogram(registry, 'pipeline_end_to_end_latency_seconds');
+    this.claimxRequests = counter(registry, 'claimx_api_requests_total');
+    this.claimxSeconds = histogram(registry, 'claimx_api_request_duration_seconds');
     // Present from the start, so ratios in alerts and dashboards have a denominator series.
     for (const table of ['xact_events', 'xact_attachments']) {
       for (const status of ['success', 'error']) this.deltaWrites.inc({ table, status }, 0);
@@ -63,6 +67,12 @@ export class WorkerMetrics {
     const status = errorCategory === undefined ? 'success' : 'error';
     this.downloads.inc({ status, error_category: errorCategory ?? 'none' });
     this.downloadSeconds.observe({ status }, seconds);
+  }
+
+  /** One ClaimX API request: `endpoint` is the path template, `status` the HTTP status or timeout / error. */
+  claimxApiRequest(method: string, endpoint: string, status: string, seconds: number): void {
+    this.claimxRequests.inc({ method, endpoint, status });
+    this.claimxSeconds.observe({ method, endpoint }, seconds);
   }
 
   /** A run finished (reported by the workflow through the `outcomes` sink). */

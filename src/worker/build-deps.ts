@@ -59,7 +59,7 @@ export async function buildActivityDeps(
       idleTimeoutMs: config.downloadIdleTimeoutS * 1000,
     }),
     transferTimeoutMs: config.downloadTimeoutS * 1000,
-    claimx: buildClaimxDeps(config, store, breakers, (w) => guarded(w, deltaBreaker), flush),
+    claimx: buildClaimxDeps(config, store, breakers, (w) => guarded(w, deltaBreaker), flush, metrics),
   };
 }
 

@@ -6,6 +6,7 @@ import { CLAIMX_ATTACHMENTS, CLAIMX_EVENTS } from '../activities/claimx/event-ta
 import { CLAIMX_ENTITY_TABLES, type ClaimxEntity } from '../activities/claimx/tables';
 import type { RowWriter } from '../activities';
 import type { Config } from '../config/config';
+import type { WorkerMetrics } from '../observability/worker-metrics';
 import type { CircuitBreaker, CircuitBreakers } from '../resilience/circuit-breaker';
 import { breakerSettings } from '../resilience/circuit-breaker';
 
@@ -20,6 +21,7 @@ export function buildClaimxDeps(
   breakers: CircuitBreakers,
   guard: (writer: RowWriter) => RowWriter,
   flush: (table: string) => { maxRows: number; minIntervalMs: number },
+  metrics?: WorkerMetrics,
 ): ClaimxDeps {
   const path = (def: TableDef) => `${config.claimxTablesPrefix}/${def.name}`;
   const opened = new Map<string, Promise<DeltaTable>>();
@@ -51,6 +53,9 @@ export function buildClaimxDeps(
           timeoutMs: config.claimxApiTimeoutS * 1000,
           maxConcurrent: config.claimxApiMaxConcurrent,
           senderUsername: config.claimxApiSenderUsername,
+          ...(metrics
+            ? { observe: (m: string, e: string, s: string, t: number) => metrics.claimxApiRequest(m, e, s, t) }
+            : {}),
         });
   const apiBreaker: CircuitBreaker = breakers.get('claimx_api', breakerSettings(config), (err) =>
     err instanceof ClaimxApiError ? err.retryable : true,

@@ -100,6 +100,23 @@ describe('ClaimX API client (against the local ClaimX API stand-in)', () => {
     assert.equal(api.calls().length, 12);
   });
 
+  it('tells each request to `observe` with the path as a template (bounded label values) and the status', async () => {
+    const seen: string[] = [];
+    const c = client({ observe: (method, endpoint, status) => seen.push(`${method} ${endpoint} ${status}`) });
+    await c.getProjectMedia('4821937', ['1', '2']);
+    api.failNext('/customTasks/', 404);
+    await c.getCustomTask('77').catch(() => undefined);
+    api.delay(200);
+    await client({ timeoutMs: 20, observe: (m, e, s) => seen.push(`${m} ${e} ${s}`) })
+      .getProject('5')
+      .catch(() => undefined);
+    assert.deepEqual(seen, [
+      'GET /export/project/{id}/media 200',
+      'GET /customTasks/assignment/{id} 404',
+      'GET /export/project/{id} timeout',
+    ]);
+  });
+
   it('refuses a non-numeric id before any request', async () => {
     const e = await failure(client().getProject('12; DROP'));
     assert.equal(e.category, 'permanent');

@@ -38,6 +38,8 @@ export interface ClaimxApiOptions {
   readonly maxConcurrent: number;
   /** `senderUsername` of the video collaboration report. */
   readonly senderUsername: string;
+  /** Told of every request: the path as a template (ids replaced by {id}), the HTTP status or timeout / error. */
+  readonly observe?: (method: string, endpoint: string, status: string, seconds: number) => void;
 }
 
 type Json = Record<string, unknown>;
@@ -85,6 +87,9 @@ export class ClaimxApiClient {
   private async request(method: 'GET' | 'POST', path: string, body?: Json): Promise<unknown> {
     await this.acquire();
     const where = `${method} ${path.split('?')[0]}`;
+    const endpoint = path.split('?')[0]!.replace(/\/\d+(?=\/|$)/g, '/{id}'); // bounded label values
+    const t0 = performance.now();
+    let status = 'error';
     try {
       let res: Response;
       try {
@@ -100,9 +105,11 @@ export class ClaimxApiClient {
         });
       } catch (err) {
         const timedOut = err instanceof Error && (err.name === 'TimeoutError' || err.name === 'AbortError');
+        status = timedOut ? 'timeout' : 'error';
         const why = timedOut ? `no answer within ${this.options.timeoutMs} ms` : `connection failed: ${causeOf(err)}`;
         throw new ClaimxApiError(`ClaimX API ${where}: ${why}`, 'transient', null);
       }
+      status = String(res.status);
       const text = await res.text().catch(() => '');
       if (res.status !== 200) {
         const category = categoryOfStatus(res.status);
@@ -115,6 +122,7 @@ export class ClaimxApiClient {
       }
     } finally {
       this.release();
+      this.options.observe?.(method, endpoint, status, (performance.now() - t0) / 1000);
     }
   }
 
