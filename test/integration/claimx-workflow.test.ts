@@ -6,7 +6,7 @@ import { TypedSearchAttributes, WorkflowIdReusePolicy } from '@temporalio/common
 import { WorkflowFailedError } from '@temporalio/client';
 import { replay } from '../../src/dlq/replay';
 import { CLAIMX_DOMAIN, claimxWorkflowId, WORKFLOW_TYPES } from '../../src/shared/ids';
-import { type ClaimxEvent, decodeClaimxEvent } from '../../src/shared/claimx-event';
+import { CLAIMX_EVENT_TYPES, type ClaimxEvent, decodeClaimxEvent } from '../../src/shared/claimx-event';
 import type { IngestClaimxInput } from '../../src/shared/pipeline-types';
 import { SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
 import { type ClaimxApiStandin, startClaimxApiStandin } from '../../src/sample/claimx-api-standin';
@@ -137,21 +137,24 @@ describe('claimx events end to end through the workflow (ClaimX API stand-in)', 
       { worker: false },
     );
     try {
-      const types = [
-        'PROJECT_CREATED',
-        'PROJECT_FILE_ADDED',
-        'CUSTOM_TASK_ASSIGNED',
-        'POLICYHOLDER_JOINED',
-        'SOMETHING_NEW',
-      ];
+      // Every enriched type and one the pipeline does not enrich; each project gets 20 events in a row, so all of them.
+      const types = [...CLAIMX_EVENT_TYPES, 'SOMETHING_NEW'];
       const projects = Array.from({ length: 10 }, (_, p) => String(Number(project) + 1 + p));
-      const sent = Array.from({ length: 200 }, (_, i) => ({
-        event_type: types[i % types.length],
-        projectId: Number(projects[Math.floor(i / 20)]), // camelCase and a numeric id, as producers send them too
-        IngestionTime: new Date(Date.UTC(2026, 11, 4, 9, 0, 0, i)).toISOString(),
-        ...(i % types.length === 1 ? { media_id: `${project}${1000 + i}` } : {}),
-        ...(i % types.length === 2 ? { task_assignment_id: 5000 + i } : {}),
-      }));
+      const sent = Array.from({ length: 200 }, (_, i) => {
+        const type = types[i % types.length]!;
+        return {
+          event_type: type,
+          projectId: Number(projects[Math.floor(i / 20)]), // camelCase and a numeric id, as producers send them too
+          IngestionTime: new Date(Date.UTC(2026, 11, 4, 9, 0, 0, i)).toISOString(),
+          ...(type === 'PROJECT_FILE_ADDED' ? { media_id: `${project}${1000 + i}` } : {}),
+          ...(type.startsWith('CUSTOM_TASK') ? { task_assignment_id: 5000 + i } : {}),
+          ...(type === 'PROJECT_MFN_ADDED' ? { masterFileName: `MFN-${i}` } : {}),
+        };
+      });
+      const mediaCount = sent.filter((e) => e.event_type === 'PROJECT_FILE_ADDED').length;
+      const assignments = new Set(
+        sent.flatMap((e) => ('task_assignment_id' in e ? [String(e.task_assignment_id)] : [])),
+      );
       const produce = (list: Record<string, unknown>[]) =>
         k.produce(list.map((e) => ({ key: String(e.projectId), value: JSON.stringify(e) })));
       await produce(sent);
@@ -183,8 +186,24 @@ describe('claimx events end to end through the workflow (ClaimX API stand-in)', 
         return { rows: keys.length, keys: new Set(keys).size };
       };
       assert.deepEqual(await perKey('claimx_projects', 'project_id'), { rows: 10, keys: 10 });
-      assert.deepEqual(await perKey('claimx_attachments_metadata', 'media_id'), { rows: 40, keys: 40 });
-      assert.deepEqual(await perKey('claimx_attachments', 'media_id'), { rows: 40, keys: 40 });
+      assert.deepEqual(await perKey('claimx_attachments_metadata', 'media_id'), { rows: mediaCount, keys: mediaCount });
+      assert.deepEqual(await perKey('claimx_attachments', 'media_id'), { rows: mediaCount, keys: mediaCount });
+      for (const r of (await rows('claimx_attachments')).filter(ofThese)) {
+        assert.ok(
+          fs.existsSync(path.join(h.lakehouse, h.config.claimxFilesPrefix, String(r.blob_path))),
+          'file stored',
+        );
+      }
+      const tasks = (await rows('claimx_tasks')).filter((r) => assignments.has(String(r.assignment_id)));
+      assert.deepEqual(
+        { rows: tasks.length, keys: new Set(tasks.map((r) => String(r.assignment_id))).size },
+        {
+          rows: assignments.size,
+          keys: assignments.size,
+        },
+      );
+      const videos = (await rows('claimx_video_collab')).filter((r) => projects.includes(String(r.claim_id)));
+      assert.equal(videos.length, 10, 'one video collaboration row per project');
       const contacts = await perKey('claimx_contacts', 'contact_key');
       assert.equal(contacts.rows, contacts.keys);
       const policyholderJoined = (await rows('claimx_projects'))
