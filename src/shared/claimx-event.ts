@@ -157,3 +157,15 @@ export function claimxHandlerOf(eventType: string): ClaimxHandler | null {
 
 /** Every event type the pipeline enriches. */
 export const CLAIMX_EVENT_TYPES: readonly string[] = Object.keys(HANDLERS);
+
+/**
+ * ClaimX media links expire; a download the file service refuses as expired (HTTP 403, or a message saying so) is
+ * refreshed through the API and tried again, at most this often per file. The original classified 403 as
+ * permanent, so its refresh path never ran for HTTP errors (spec §2.3).
+ */
+export const MAX_LINK_REFRESHES = 2;
+
+/** True when a failed download looks like an expired link (what a refresh can fix). */
+export function isExpiredLinkFailure(failure: { httpStatus?: number | null; message: string }): boolean {
+  return failure.httpStatus === 403 || /\b(expired|forbidden|access denied)\b/i.test(failure.message);
+}

@@ -1,4 +1,5 @@
 import { ApplicationFailure, proxyActivities, proxyLocalActivities, setCurrentDetails } from '@temporalio/workflow';
+import { isExpiredLinkFailure, MAX_LINK_REFRESHES } from '../shared/claimx-event';
 import { ATTACHMENTS_FAILED } from '../shared/errors';
 import { CLAIMX_DOMAIN } from '../shared/ids';
 import type {
@@ -14,9 +15,6 @@ import { reportingOutcome } from './sinks';
 import { detailsText, failed, markFailed, rootCause, SHORT_STEP_RETRY, step, transferStep } from './steps';
 
 type Activities = ReturnType<typeof createActivities>;
-
-/** A media link refused as expired is refreshed through the API and tried again, at most this often. */
-const MAX_LINK_REFRESHES = 2;
 
 const local = proxyLocalActivities<Activities>({ startToCloseTimeout: '2 minutes', retry: SHORT_STEP_RETRY });
 
@@ -51,8 +49,7 @@ async function ingest(input: IngestClaimxInput): Promise<IngestSummary> {
         break;
       } catch (err) {
         const cause = rootCause(err);
-        const expired = cause.httpStatus === 403 || /\b(expired|forbidden|access denied)\b/i.test(cause.message);
-        if (expired && refreshes < MAX_LINK_REFRESHES) {
+        if (isExpiredLinkFailure(cause) && refreshes < MAX_LINK_REFRESHES) {
           ({ file, plan } = await step('enrich', () => api.refreshClaimxMedia(file)));
           continue;
         }

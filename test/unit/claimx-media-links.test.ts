@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { ClaimxApiClient } from '../../src/adapters/claimx/claimx-api';
 import { ClaimxEnrichError } from '../../src/activities/claimx/enrich';
-import { isExpiredLinkFailure, linkExpiresSoon, refreshMediaLink } from '../../src/activities/claimx/media-links';
+import { linkExpiresSoon, refreshMediaLink } from '../../src/activities/claimx/media-links';
+import { isExpiredLinkFailure } from '../../src/shared/claimx-event';
 import { startClaimxApiStandin } from '../../src/sample/claimx-api-standin';
 
 describe('claimx media links: expiry and refresh', () => {

@@ -38,6 +38,16 @@ export function createClaimxActivities(claimx: ClaimxDeps | undefined) {
   /** An API call behind the claimx_api breaker (only transient failures count against it). */
   const call = <T>(d: ClaimxDeps, fn: () => Promise<T>): Promise<T> => (d.apiBreaker ? d.apiBreaker.run(fn) : fn());
 
+  /** The file with a fresh link from the API (behind the breaker); failures in the error vocabulary. */
+  const refreshed = async (d: ClaimxDeps, file: ClaimxMediaFile): Promise<ClaimxMediaFile> => {
+    const client = api(d);
+    try {
+      return await refreshMediaLink({ getProjectMedia: (p, m) => call(d, () => client.getProjectMedia(p, m)) }, file);
+    } catch (err) {
+      throw claimxFailure(err);
+    }
+  };
+
   return {
     /** Writes the event's claimx_events row (exactly once per event_id). */
     async recordClaimxEvent(event: ClaimxEvent): Promise<RecordResult> {
@@ -76,34 +86,15 @@ export function createClaimxActivities(claimx: ClaimxDeps | undefined) {
     /** Where the file goes, with a fresh link when the one in hand has expired or is about to (one API call). */
     async planClaimxMedia(file: ClaimxMediaFile): Promise<{ file: ClaimxMediaFile; plan: AttachmentPlan }> {
       const d = need();
-      let current = file;
-      if (linkExpiresSoon(file.downloadUrl, now())) {
-        const client = api(d);
-        try {
-          current = await refreshMediaLink(
-            { getProjectMedia: (p, m) => call(d, () => client.getProjectMedia(p, m)) },
-            file,
-          );
-        } catch (err) {
-          throw claimxFailure(err);
-        }
-      }
+      const current = linkExpiresSoon(file.downloadUrl, now()) ? await refreshed(d, file) : file;
       return { file: current, plan: mediaPlan(current, d.filesPrefix) };
     },
 
     /** A fresh link for a file whose download was refused as expired. */
     async refreshClaimxMedia(file: ClaimxMediaFile): Promise<{ file: ClaimxMediaFile; plan: AttachmentPlan }> {
       const d = need();
-      const client = api(d);
-      try {
-        const fresh = await refreshMediaLink(
-          { getProjectMedia: (p, m) => call(d, () => client.getProjectMedia(p, m)) },
-          file,
-        );
-        return { file: fresh, plan: mediaPlan(fresh, d.filesPrefix) };
-      } catch (err) {
-        throw claimxFailure(err);
-      }
+      const fresh = await refreshed(d, file);
+      return { file: fresh, plan: mediaPlan(fresh, d.filesPrefix) };
     },
 
     /** One claimx_attachments row per stored media file (exactly once per media_id). */

@@ -5,12 +5,10 @@ import { ClaimxEnrichError } from './enrich';
 
 /**
  * ClaimX media links expire (systemDate + expires in the link). A link that has expired, or will within a minute,
- * is refreshed through the API before the download; a download the file service refuses as expired (HTTP 403, or
- * a message saying so) is refreshed and tried again, at most MAX_LINK_REFRESHES times per file. The original
- * classified 403 as permanent, so its refresh path never ran for HTTP errors (spec §2.3).
+ * is refreshed through the API before the download; one refused as expired while downloading is refreshed by the
+ * workflow (isExpiredLinkFailure, MAX_LINK_REFRESHES in src/shared/claimx-event.ts).
  */
 export const LINK_REFRESH_MARGIN_MS = 60_000;
-export const MAX_LINK_REFRESHES = 2;
 
 /** True when the link carries an expiry that is past or within the margin (no expiry in it: false). */
 export function linkExpiresSoon(url: string, now: Date, marginMs = LINK_REFRESH_MARGIN_MS): boolean {
@@ -21,11 +19,6 @@ export function linkExpiresSoon(url: string, now: Date, marginMs = LINK_REFRESH_
     return false; // not a URL: the download says why
   }
   return expiry?.expired ?? false;
-}
-
-/** True when a failed download looks like an expired link (what a refresh can fix). */
-export function isExpiredLinkFailure(failure: { httpStatus?: number | null; message: string }): boolean {
-  return failure.httpStatus === 403 || /\b(expired|forbidden|access denied)\b/i.test(failure.message);
 }
 
 /** The file with a fresh link from the API (`GET /export/project/{id}/media?mediaIds={id}`). */
