@@ -1,0 +1,46 @@
+// `npm run soak [-- --minutes N --rate R]`: the pipeline over time (issue 31). Runs the compressed month — the
+// compiled bridge and worker under a steady load with maintenance every minute — and prints its figures as JSON;
+// writes soak/results/latest.json. docs/reliability.md ("Over time") holds the figures of the last long run.
+import fs from 'node:fs';
+import path from 'node:path';
+import { ensureStack, ROOT, stopStackIfStartedByTests } from '../test/support/stack';
+import { SOAK_ENV } from './settings';
+import { steadyLoad } from './steady';
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  if (i < 0) return fallback;
+  const v = Number(process.argv[i + 1]);
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} takes a positive number, got ${process.argv[i + 1]}`);
+  return v;
+}
+
+async function main(): Promise<void> {
+  const minutes = arg('minutes', 30);
+  const rate = arg('rate', 8);
+  await ensureStack();
+  try {
+    const report = await steadyLoad({
+      seconds: minutes * 60,
+      eventsPerS: rate,
+      failEvery: 50,
+      env: SOAK_ENV,
+      log: (l) => console.log(l),
+    });
+    const out = { when: new Date().toISOString(), minutes, eventsPerS: rate, ...report };
+    const dir = path.join(ROOT, 'soak', 'results');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'latest.json'), JSON.stringify(out, null, 2) + '\n');
+    console.log(JSON.stringify(out, null, 2));
+    const ok =
+      report.eventRows.once === report.produced &&
+      report.replayed &&
+      report.attachmentRows.rows === report.attachmentRows.distinctMediaIds;
+    console.log(ok ? 'soak: ok' : 'soak: FAILED (see the figures above)');
+    process.exitCode = ok ? 0 : 1;
+  } finally {
+    await stopStackIfStartedByTests();
+  }
+}
+
+void main();

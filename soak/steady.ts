@@ -1,0 +1,274 @@
+// The "compressed month" (issue 31, soak b): the compiled bridge and worker, as the image runs them, under a steady
+// load for a given time, with table maintenance on a short schedule. Reports RSS slopes, files per partition, log
+// files, exactly-once counts read with delta-rs, and whether a DLQ entry still replays.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Kafka, logLevel, Partitioners } from 'kafkajs';
+import { startSampleServer } from '../src/sample/sample-server';
+import { sampleEvent } from '../src/sample/sample-events';
+import { WORKER_NODE_OPTIONS } from '../src/worker/node-options';
+import { spawnCompiled, stopChild } from '../bench/memory';
+import { freePort } from '../test/support/free-port';
+import { runPython } from '../test/support/delta-rs';
+import { localPipelineEnv } from '../test/support/processes';
+import { createTopic, KAFKA_BROKER, ROOT } from '../test/support/stack';
+import { rssSlope, type RssSample } from './rss';
+import { tableFiles, type TableFiles } from './table-files';
+
+export interface SteadyOptions {
+  /** How long events are produced. */
+  readonly seconds: number;
+  readonly eventsPerS: number;
+  /** Every n-th event has one attachment that answers 404: a DLQ entry (0: none). */
+  readonly failEvery: number;
+  /** Extra environment for both processes (e.g. the maintenance interval). */
+  readonly env?: Record<string, string>;
+  readonly log?: (line: string) => void;
+}
+
+export interface SteadyReport {
+  readonly produced: number;
+  readonly expectedCompleted: number;
+  readonly expectedFailed: number;
+  /** trace ids with exactly one xact_events row / with none / with more than one (delta-rs). */
+  readonly eventRows: { once: number; missing: number; duplicated: number };
+  /** attachment rows of completed events: each once (delta-rs). */
+  readonly attachmentRows: { rows: number; distinctMediaIds: number };
+  readonly rss: { worker: RssSummary; bridge: RssSummary };
+  readonly tables: Record<string, TableFiles>;
+  /** A failed event replayed with a corrected URL completed (dlq replay --set-url --wait exited 0). */
+  readonly replayed: boolean;
+  readonly seconds: number;
+}
+
+export interface RssSummary {
+  readonly startMb: number;
+  readonly endMb: number;
+  readonly peakMb: number;
+  /** Least-squares slope over the run after its first fifth (warm-up), MB per hour. */
+  readonly slopeMbPerHour: number;
+  readonly samples: number;
+}
+
+const MB = 2 ** 20;
+const TABLES = ['xact_events', 'xact_attachments'];
+
+function readRss(pid: number): number {
+  try {
+    return Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+  } catch {
+    return 0;
+  }
+}
+
+function summarise(samples: readonly RssSample[]): RssSummary {
+  const mb = (b: number) => Math.round((b / MB) * 10) / 10;
+  let peak = 0;
+  for (const s of samples) peak = Math.max(peak, s.bytes);
+  return {
+    startMb: mb(samples[0]?.bytes ?? 0),
+    endMb: mb(samples[samples.length - 1]?.bytes ?? 0),
+    peakMb: mb(peak),
+    slopeMbPerHour: Math.round(rssSlope(samples.slice(Math.floor(samples.length / 5))) * 10) / 10,
+    samples: samples.length,
+  };
+}
+
+/** Runs the CLI without blocking this process (it serves the sample files the worker downloads). */
+function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'kafka-pipeline.js'), ...args], {
+      env: { ...process.env, ...env, LOG_FORMAT: 'json' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += String(d)));
+    child.stderr.on('data', (d: Buffer) => (out += String(d)));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 600_000);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out });
+    });
+  });
+}
+
+/** Polls until `check` holds or `ms` passed; returns whether it held. */
+async function waitUntil(check: () => Promise<boolean> | boolean, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  return check();
+}
+
+async function metricSum(port: number, name: string, label?: string): Promise<number> {
+  const text = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text());
+  let sum = 0;
+  for (const line of text.split('\n')) {
+    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
+    if (label !== undefined && !line.includes(label)) continue;
+    sum += Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return sum;
+}
+
+export async function steadyLoad(opts: SteadyOptions): Promise<SteadyReport> {
+  const log = opts.log ?? (() => {});
+  const id = `soak-${randomUUID().slice(0, 8)}`;
+  const lakehouse = fs.mkdtempSync(path.join(os.tmpdir(), 'soak-lakehouse-'));
+  const sample = await startSampleServer();
+  const [bridgePort, workerPort] = [await freePort(), await freePort()];
+  const env = localPipelineEnv(id, lakehouse, { LOG_LEVEL: 'warn', ...(opts.env ?? {}) });
+  await createTopic(env.XACT_EVENTS_TOPIC, 6);
+  const kafka = new Kafka({ clientId: 'soak', brokers: [KAFKA_BROKER], logLevel: logLevel.NOTHING });
+  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  await producer.connect();
+  const procs: ChildProcess[] = [];
+  const t0 = Date.now();
+  try {
+    const worker = await spawnCompiled(
+      'worker',
+      { ...env, METRICS_PORT: String(workerPort), NODE_OPTIONS: WORKER_NODE_OPTIONS },
+      'worker started',
+    );
+    procs.push(worker);
+    const bridge = await spawnCompiled('bridge', { ...env, METRICS_PORT: String(bridgePort) }, 'bridge consuming');
+    procs.push(bridge);
+    const rss = { worker: [] as RssSample[], bridge: [] as RssSample[] };
+    const sampleRss = () => {
+      const t = (Date.now() - t0) / 1000;
+      rss.worker.push({ t, bytes: readRss(worker.pid!) });
+      rss.bridge.push({ t, bytes: readRss(bridge.pid!) });
+    };
+    sampleRss();
+    const sampler = setInterval(sampleRss, 5000);
+
+    const failed: { traceId: string; url: string }[] = [];
+    const traceIds: string[] = [];
+    let produced = 0;
+    const produceStart = Date.now();
+    while (Date.now() - produceStart < opts.seconds * 1000) {
+      const due = Math.floor(((Date.now() - produceStart) / 1000) * opts.eventsPerS) + 1;
+      const batch = [];
+      for (; produced < due; produced++) {
+        const e = sampleEvent(produced, { sampleUrl: sample.url, attachments: 1 + (produced % 3), bytes: 4000 });
+        if (opts.failEvery > 0 && produced % opts.failEvery === opts.failEvery - 1) {
+          const url = `${sample.url}/status/404/soak/${String(e.traceId)}.pdf`;
+          (e.data as { attachments: string[] }).attachments.push(url);
+          failed.push({ traceId: String(e.traceId), url });
+        }
+        traceIds.push(String(e.traceId));
+        batch.push({ key: String(e.traceId), value: JSON.stringify(e) });
+      }
+      if (batch.length > 0) await producer.send({ topic: env.XACT_EVENTS_TOPIC, messages: batch });
+      if (produced % (opts.eventsPerS * 60) < batch.length) log(`soak: ${produced} events produced`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    log(`soak: ${produced} produced; waiting for the pipeline to finish them`);
+    // Finished: every event started, no run open, every event row there (failed runs record theirs first).
+    const finished = await waitUntil(async () => {
+      try {
+        const started = await metricSum(bridgePort, 'pipeline_workflow_starts_total', 'outcome="started"');
+        const open = await metricSum(bridgePort, 'pipeline_open_workflows');
+        if (started < produced || open > 0) return false;
+      } catch {
+        return false;
+      }
+      const rows = await countTraceIds(lakehouse, traceIds);
+      return rows.once + rows.duplicated >= produced;
+    }, 900_000);
+    if (!finished) log('soak: the pipeline did not finish every event within 15 minutes of the load');
+    const expectedCompleted = produced - failed.length;
+    clearInterval(sampler);
+    sampleRss();
+
+    let replayed = false;
+    if (failed.length > 0) {
+      const f = failed[0];
+      const good = f.url.replace('/status/404/', '/files/');
+      const r = await cli(
+        [
+          'dlq',
+          'replay',
+          f.traceId,
+          '--set-url',
+          `${f.url}=${good}`,
+          '--wait',
+          '--reason',
+          'soak',
+          '--operator',
+          'soak',
+        ],
+        env,
+      );
+      replayed = r.code === 0;
+      if (!replayed) log(`soak: replay failed (${r.code}): ${r.out.slice(-2000)}`);
+    }
+    const eventRows = await countTraceIds(lakehouse, traceIds);
+    const attachmentRows = await countAttachments(lakehouse);
+    const tables: Record<string, TableFiles> = {};
+    for (const t of TABLES) tables[t] = await tableFiles(path.join(lakehouse, 'Tables', t));
+    return {
+      produced,
+      expectedCompleted,
+      expectedFailed: failed.length,
+      eventRows,
+      attachmentRows,
+      rss: { worker: summarise(rss.worker), bridge: summarise(rss.bridge) },
+      tables,
+      replayed,
+      seconds: Math.round((Date.now() - t0) / 1000),
+    };
+  } finally {
+    for (const p of procs.reverse()) await stopChild(p);
+    await producer.disconnect();
+    await sample.close();
+    fs.rmSync(lakehouse, { recursive: true, force: true });
+  }
+}
+
+/** How many of `traceIds` have exactly one xact_events row, none, or several (read with delta-rs). */
+async function countTraceIds(
+  lakehouse: string,
+  traceIds: readonly string[],
+): Promise<{ once: number; missing: number; duplicated: number }> {
+  const table = path.join(lakehouse, 'Tables', 'xact_events');
+  if (!fs.existsSync(path.join(table, '_delta_log'))) return { once: 0, missing: traceIds.length, duplicated: 0 };
+  const ids = path.join(lakehouse, `trace-ids-${randomUUID()}.json`);
+  fs.writeFileSync(ids, JSON.stringify(traceIds));
+  try {
+    const out = await runPython(
+      [
+        'import json, sys, collections',
+        'from deltalake import DeltaTable',
+        't = DeltaTable(sys.argv[1]).to_pyarrow_table(columns=["trace_id"])',
+        'c = collections.Counter(t.column("trace_id").to_pylist())',
+        'want = json.load(open(sys.argv[2]))',
+        'print(json.dumps({"once": sum(1 for w in want if c[w] == 1), "missing": sum(1 for w in want if c[w] == 0),',
+        '  "duplicated": sum(1 for w in want if c[w] > 1)}))',
+      ].join('\n'),
+      [table, ids],
+    );
+    return JSON.parse(out) as { once: number; missing: number; duplicated: number };
+  } finally {
+    fs.rmSync(ids, { force: true });
+  }
+}
+
+async function countAttachments(lakehouse: string): Promise<{ rows: number; distinctMediaIds: number }> {
+  const out = await runPython(
+    [
+      'import json, sys',
+      'from deltalake import DeltaTable',
+      't = DeltaTable(sys.argv[1]).to_pyarrow_table(columns=["media_id"])',
+      'ids = t.column("media_id").to_pylist()',
+      'print(json.dumps({"rows": len(ids), "distinctMediaIds": len(set(ids))}))',
+    ].join('\n'),
+    [path.join(lakehouse, 'Tables', 'xact_attachments')],
+  );
+  return JSON.parse(out) as { rows: number; distinctMediaIds: number };
+}
