@@ -1,4 +1,5 @@
 import type { KafkaSource } from './pipeline-types';
+import { utf8, xactEventId } from './uuid5';
 
 /**
  * The one place that spells the pipeline's workflow ids and workflow type names (a unit test keeps it so). Pure:
@@ -34,9 +35,45 @@ export const DLQ_WORKFLOW_TYPES: readonly DlqWorkflowType[] = [
 
 const EVENT_PREFIX = `${XACT_DOMAIN}-`;
 const INVALID_PREFIX = `${XACT_DOMAIN}-invalid-`;
+/** Marks an event id derived from a hash of the trace id: a trace id kept as it is never starts with it. */
+const HASHED_MARK = '~';
+const HASHED_PREFIX = `${EVENT_PREFIX}${HASHED_MARK}`;
 
-/** Workflow id of an event: domain + trace id, so a redelivered event maps to the same run. */
-export const xactWorkflowId = (traceId: string): string => `${EVENT_PREFIX}${traceId}`;
+/**
+ * Longest workflow id, in UTF-8 bytes, that the pipeline builds from a trace id. Temporal refuses ids over
+ * `limit.maxIDLength` (1000 by default; many deployments set 255), and a workflow id also names DLQ archive folders.
+ */
+export const MAX_WORKFLOW_ID_BYTES = 255;
+/** Characters of a hashed id's readable part (the start of the trace id, other characters as `_`). */
+const HASHED_READABLE_CHARS = 40;
+
+/** A trace id that is its own workflow id's tail: printable ASCII, short, and outside the reserved spaces. */
+function keptAsIs(traceId: string): boolean {
+  return (
+    /^[\x20-\x7e]+$/.test(traceId) &&
+    !traceId.startsWith(HASHED_MARK) &&
+    !`${EVENT_PREFIX}${traceId}`.startsWith(INVALID_PREFIX) && // a trace id `invalid-…` is hashed
+    EVENT_PREFIX.length + traceId.length <= MAX_WORKFLOW_ID_BYTES
+  );
+}
+
+/**
+ * Workflow id of an event: domain + trace id, so a redelivered event maps to the same run. A trace id that is not
+ * printable ASCII, is too long for an id, or starts like a reserved id (`invalid-`, `~`) maps to
+ * `xact-~<readable start>~<its event_id>` instead (event_id: UUID5 of the whole trace id, so redeliveries still
+ * meet the same run): no trace id can name an invalid message's run, and every id is short printable ASCII.
+ */
+export function xactWorkflowId(traceId: string): string {
+  if (keptAsIs(traceId)) return `${EVENT_PREFIX}${traceId}`;
+  const readable = Array.from(traceId.slice(0, 2 * HASHED_READABLE_CHARS))
+    .slice(0, HASHED_READABLE_CHARS)
+    .map((c) => (/^[A-Za-z0-9._-]$/.test(c) ? c : '_'))
+    .join('');
+  return `${HASHED_PREFIX}${readable}${HASHED_MARK}${xactEventId(traceId)}`;
+}
+
+/** UTF-8 bytes of a text (what Temporal's id and size limits count). */
+export const utf8Bytes = (text: string): number => utf8(text).length;
 
 const CLAIMX_PREFIX = `${CLAIMX_DOMAIN}-`;
 const CLAIMX_INVALID_PREFIX = `${CLAIMX_DOMAIN}-invalid-`;
@@ -54,6 +91,7 @@ export const invalidMessageWorkflowId = (s: KafkaSource, domain: string = XACT_D
  */
 export function traceIdOf(workflowId: string): string | null {
   if (workflowId.startsWith(INVALID_PREFIX) || workflowId.startsWith(CLAIMX_INVALID_PREFIX)) return null;
+  if (workflowId.startsWith(HASHED_PREFIX)) return null; // the trace id is in the run's TraceId search attribute
   if (workflowId.startsWith(CLAIMX_PREFIX)) return workflowId.slice(CLAIMX_PREFIX.length);
   return workflowId.startsWith(EVENT_PREFIX) ? workflowId.slice(EVENT_PREFIX.length) : null;
 }
@@ -61,5 +99,10 @@ export function traceIdOf(workflowId: string): string | null {
 /** The workflow ids an operator may mean by `idOrTrace` (a trace or event id, or a workflow id), most likely first. */
 export function workflowIdCandidates(idOrTrace: string): string[] {
   const asWorkflowId = idOrTrace.startsWith(EVENT_PREFIX) || idOrTrace.startsWith(CLAIMX_PREFIX) ? [idOrTrace] : [];
-  return [xactWorkflowId(idOrTrace), claimxWorkflowId(idOrTrace), ...asWorkflowId];
+  return [xactWorkflowId(idOrTrace), claimxWorkflowId(idOrTrace), ...asWorkflowId].filter(temporalAcceptsId);
+}
+
+/** Temporal refuses (INTERNAL, not INVALID_ARGUMENT) an id that is not well-formed UTF-16, and ids over 1000 bytes. */
+function temporalAcceptsId(id: string): boolean {
+  return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(id) && utf8Bytes(id) <= 1000;
 }
