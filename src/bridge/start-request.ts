@@ -18,7 +18,7 @@ import type {
   RetrySchedule,
 } from '../shared/pipeline-types';
 import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
-import { decodeXactEvent } from '../shared/xact-event';
+import { decodeXactEvent, tooManyAttachments } from '../shared/xact-event';
 
 /** What the bridge asks Temporal to start for one Kafka message. */
 export interface StartRequest {
@@ -49,6 +49,7 @@ export type RunSettings = Pick<
   | 'retryMaxIntervalS'
   | 'retryMaxAttempts'
   | 'maxParallelAttachments'
+  | 'maxAttachmentsPerEvent'
   | 'downloadTimeoutS'
 >;
 
@@ -96,6 +97,8 @@ export const toStartRequest: StartRequestOf = (config, topic, partition, message
   const decoded = decodeXactEvent(text);
   if (!decoded.ok) return invalid(source, message, decoded.reason);
   const { event } = decoded;
+  const tooMany = tooManyAttachments(event, config.maxAttachmentsPerEvent);
+  if (tooMany) return invalid(source, message, tooMany);
   const input: IngestXactInput = {
     event,
     rawJson: text,

@@ -123,6 +123,12 @@ export const CONFIG_KEYS = {
     'Attachments of one event transferred at the same time',
     positiveInt,
   ),
+  maxAttachmentsPerEvent: key(
+    'MAX_ATTACHMENTS_PER_EVENT',
+    '100',
+    'An xact event with more attachments (distinct URLs) is not run but sent to the DLQ as invalid (keeps its run within Temporal limits)',
+    z.coerce.number().int().min(1).max(1000),
+  ),
   bridgeMaxInFlight: key(
     'BRIDGE_MAX_IN_FLIGHT',
     '64',

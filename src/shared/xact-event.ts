@@ -21,8 +21,40 @@ export type DecodeResult = { ok: true; event: XactEvent; raw: JsonObject } | { o
 
 const fail = (reason: string): DecodeResult => ({ ok: false, reason });
 
+/**
+ * Deepest nesting of arrays and objects a message may have. Code that walks JSON recursively (the payload
+ * converter's and the Delta writer's JSON.stringify, redaction) overflows the stack at a few thousand levels; real
+ * events nest less than 10.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/**
+ * True when the JSON text nests arrays and objects deeper than `limit`: one pass over the characters, no recursion
+ * and no parsing, so any depth is measured safely. Brackets inside strings do not count.
+ */
+export function jsonDeeperThan(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // a backslash escapes the next character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > limit) return true;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return false;
+}
+
+const tooDeep = (what: string, limit: number) =>
+  `${what} nests arrays and objects deeper than ${limit} levels (MAX_JSON_DEPTH)`;
+
 /** A message value that must be one JSON object: the object, or why it is not one. */
 export function parseJsonObject(text: string): { ok: true; value: JsonObject } | { ok: false; reason: string } {
+  if (jsonDeeperThan(text, MAX_JSON_DEPTH)) return { ok: false, reason: tooDeep('the message', MAX_JSON_DEPTH) };
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -57,6 +89,8 @@ export function decodeXactEvent(text: string): DecodeResult {
 
   let data: unknown = raw.data ?? {};
   if (typeof data === 'string') {
+    // The string's JSON sits one level below the message's top.
+    if (jsonDeeperThan(data, MAX_JSON_DEPTH - 1)) return fail(tooDeep('data', MAX_JSON_DEPTH - 1));
     try {
       data = JSON.parse(data);
     } catch {
@@ -79,6 +113,18 @@ export function decodeXactEvent(text: string): DecodeResult {
       data: data as JsonObject,
     },
   };
+}
+
+/**
+ * Why an event has too many attachments for one run (null when it has not): every attachment adds a transfer and its
+ * events to the run's history and a plan to its first step's result, so thousands of them would pass Temporal's
+ * payload or history limits and the run would be terminated, which is not a DLQ entry.
+ */
+export function tooManyAttachments(event: XactEvent, max: number): string | null {
+  const count = attachmentUrls(event).length;
+  return count > max
+    ? `the event has ${count} attachments; at most ${max} per event are taken (MAX_ATTACHMENTS_PER_EVENT)`
+    : null;
 }
 
 /** Attachment URLs of an event: strings only, trimmed, empty ones dropped, first occurrence of each kept. */

@@ -84,6 +84,10 @@ describe('claimx events (claimx.events.raw)', () => {
       [{ ...EXAMPLE, ingested_at: 'soon' }, /ingested_at .*"soon" is not an ISO-8601 time/],
       [{ ...EXAMPLE, media_id: { id: 1 } }, /media_id \(or mediaId\) must be a string or an integer/],
       [{ ...EXAMPLE, raw_data: [1] }, /raw_data must be a JSON object/],
+      [
+        JSON.stringify(EXAMPLE).replace(/}$/, `,"deep":${'['.repeat(6_000)}${']'.repeat(6_000)}}`),
+        /^the message nests arrays and objects deeper than 64 levels/,
+      ],
     ];
     for (const [value, reason] of bad) {
       const r = decodeClaimxEvent(typeof value === 'string' ? value : JSON.stringify(value));

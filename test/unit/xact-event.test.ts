@@ -1,5 +1,14 @@
 import assert from 'node:assert/strict';
-import { attachmentUrls, dataString, decodeXactEvent } from '../../src/shared/xact-event';
+import { toStartRequest } from '../../src/bridge/start-request';
+import { loadConfig } from '../../src/config/config';
+import type { InvalidMessageInput } from '../../src/shared/pipeline-types';
+import {
+  attachmentUrls,
+  dataString,
+  decodeXactEvent,
+  jsonDeeperThan,
+  MAX_JSON_DEPTH,
+} from '../../src/shared/xact-event';
 
 const valid = {
   type: 'verisk.claims.property.xn.documentsReceived',
@@ -48,4 +57,51 @@ describe('decoding xact events', () => {
       assert.match(r.reason, reason);
     });
   }
+
+  /** `levels` arrays nested inside each other (as text: building it as an object would recurse). */
+  const nested = (levels: number) => `${'['.repeat(levels)}1${']'.repeat(levels)}`;
+
+  it('measures nesting without recursion, brackets inside strings not counted', () => {
+    assert.equal(jsonDeeperThan(nested(10), 10), false);
+    assert.equal(jsonDeeperThan(nested(11), 10), true);
+    assert.equal(jsonDeeperThan(`{"a":"${'['.repeat(500)}\\"${'{'.repeat(500)}"}`, 2), false);
+    assert.equal(jsonDeeperThan(nested(1_000_000), MAX_JSON_DEPTH), true);
+  });
+
+  it(`rejects data nested deeper than ${MAX_JSON_DEPTH} levels, as an object or as a JSON string`, () => {
+    const event = (data: string) => JSON.stringify(valid).replace(/"data":\{.*\}\}$/, `"data":${data}}`);
+    const fits = event(`{"deep":${nested(MAX_JSON_DEPTH - 3)}}`); // message, data, deep: 3 levels
+    assert.equal(decodeXactEvent(fits).ok, true);
+    for (const levels of [MAX_JSON_DEPTH, 4_000, 6_000, 100_000]) {
+      const asObject = decodeXactEvent(event(`{"deep":${nested(levels)}}`));
+      assert.ok(!asObject.ok);
+      assert.match(asObject.reason, /the message nests arrays and objects deeper than 64 levels \(MAX_JSON_DEPTH\)/);
+      const asString = decodeXactEvent(event(JSON.stringify(`{"deep":${nested(levels)}}`)));
+      assert.ok(!asString.ok);
+      assert.match(asString.reason, /^data nests arrays and objects deeper than 63 levels/);
+    }
+  });
+
+  it('sends an event with more attachments than MAX_ATTACHMENTS_PER_EVENT to the DLQ, saying so', () => {
+    const config = loadConfig({ MAX_ATTACHMENTS_PER_EVENT: '100' });
+    const message = (urls: string[]) => ({
+      key: null,
+      value: Buffer.from(JSON.stringify({ ...valid, data: { ...valid.data, attachments: urls } })),
+      offset: '5',
+      timestamp: '0',
+    });
+    const urls = (n: number) => Array.from({ length: n }, (_, i) => `https://h/${i}.pdf`);
+    assert.equal(toStartRequest(config, 't', 0, message(urls(100))).kind, 'event');
+    // Repeated URLs are one attachment (as the run sees them).
+    assert.equal(toStartRequest(config, 't', 0, message([...urls(100), ...urls(100)])).kind, 'event');
+    for (const n of [101, 5_000]) {
+      const req = toStartRequest(config, 't', 0, message(urls(n)));
+      assert.equal(req.kind, 'invalid');
+      assert.equal(
+        (req.args[0] as InvalidMessageInput).reason,
+        `the event has ${n} attachments; at most 100 per event are taken (MAX_ATTACHMENTS_PER_EVENT)`,
+      );
+    }
+    assert.equal(loadConfig({}).maxAttachmentsPerEvent, 100);
+  });
 });
