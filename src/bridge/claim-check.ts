@@ -11,7 +11,7 @@ import type {
   KafkaSource,
 } from '../shared/pipeline-types';
 import type { XactEvent } from '../shared/xact-event';
-import type { StartRequest } from './start-request';
+import { KEY_INLINE_BYTES, type StartRequest } from './start-request';
 
 /**
  * Keeps workflow inputs small. Temporal refuses a payload over 2 MB (and a gRPC message over 4 MiB), and an
@@ -27,18 +27,23 @@ export function inputBytes(req: StartRequest): number {
 
 /**
  * An upper bound of `inputBytes` without serializing: JSON escapes a byte into at most 6 characters, and an input
- * holds the message at most twice (an event: raw text and parsed event) and the key once, plus fields of bounded
- * size (source, retry schedule, reason). Small messages (the usual
- * case) are thus measured for free; only those near the limit are serialized.
+ * holds the message at most twice (an event: raw text and parsed event), an invalid message's key once (at most
+ * KEY_INLINE_BYTES of it: a longer key is cut, see start-request) plus fields of bounded size (source, retry
+ * schedule, reason). Small messages (the usual case) are thus measured for free; only those near the limit are
+ * serialized.
  */
-function inputBound(messageAndKeyBytes: number, req: StartRequest): number {
-  return 12 * messageAndKeyBytes + (req.kind === 'invalid' ? 4 * 4096 : 0) + 16_384;
+function inputBound(messageBytes: number, req: StartRequest): number {
+  return 12 * messageBytes + (req.kind === 'invalid' ? 6 * KEY_INLINE_BYTES + 4 * 4096 : 0) + 16_384;
 }
 
-/** Where a message too large for a workflow input is kept: one object per Kafka offset, so a redelivery rewrites it. */
-export function claimCheckPath(source: KafkaSource, kind: StartRequest['kind']): string {
+/**
+ * Where a message too large for a workflow input is kept (`key`: an invalid message's key too long to keep inline):
+ * one object per Kafka offset, so a redelivery rewrites it.
+ */
+export function claimCheckPath(source: KafkaSource, kind: StartRequest['kind'] | 'key'): string {
   const folder = kind === 'event' ? 'claim-checks' : 'quarantine';
-  return `Files/${folder}/${source.topic}/${source.partition}/${source.offset}.${kind === 'event' ? 'json' : 'bin'}`;
+  const ext = kind === 'event' ? 'json' : kind === 'key' ? 'key.bin' : 'bin';
+  return `Files/${folder}/${source.topic}/${source.partition}/${source.offset}.${ext}`;
 }
 
 /** What the run needs of an event without loading it: type, time, trace id and the assignment id of its files. */
@@ -60,8 +65,8 @@ export async function fitInput(
   limit: number,
 ): Promise<StartRequest> {
   const value = message.value ?? Buffer.alloc(0);
-  const keyBytes = message.key?.length ?? 0;
-  if (inputBound(value.length + keyBytes, req) <= limit || inputBytes(req) <= limit) return req;
+  req = await storeCutKey(req, message, store);
+  if (inputBound(value.length, req) <= limit || inputBytes(req) <= limit) return req;
   if (req.kind === 'event' && req.domain === CLAIMX_DOMAIN) {
     // The claimx workflow reads no raw_data (the API is the source of truth): a large one is left out.
     const input = req.args[0] as IngestClaimxInput;
@@ -82,4 +87,13 @@ export async function fitInput(
   const path = claimCheckPath(input.source, 'invalid');
   await store.put(path, value);
   return { ...req, args: [{ ...input, payload: input.payload.slice(0, INVALID_HEAD_CHARS), storedAt: path }] };
+}
+
+/** An invalid message whose key was cut: the whole key is stored next to where its payload would be. */
+async function storeCutKey(req: StartRequest, message: KafkaMessage, store: ObjectStore): Promise<StartRequest> {
+  const input = req.args[0] as InvalidMessageInput;
+  if (req.kind !== 'invalid' || !input.keyCut || input.keyCut.storedAt || !message.key) return req;
+  const storedAt = claimCheckPath(input.source, 'key');
+  await store.put(storedAt, message.key);
+  return { ...req, args: [{ ...input, keyCut: { ...input.keyCut, storedAt } }] };
 }

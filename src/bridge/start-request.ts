@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { TypedSearchAttributes, type SearchAttributePair } from '@temporalio/common';
 import type { Config } from '../config/config';
 import { decodeClaimxEvent } from '../shared/claimx-event';
@@ -17,6 +18,7 @@ import type {
   KafkaSource,
   RetrySchedule,
 } from '../shared/pipeline-types';
+import { clipForJson } from '../shared/bounded';
 import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
 import { decodeXactEvent, tooManyAttachments } from '../shared/xact-event';
 
@@ -137,7 +139,14 @@ export const toClaimxStartRequest: StartRequestOf = (config, topic, partition, m
   });
 };
 
-/** The start of an event's run: searchable by domain, trace (or event) id and event type. */
+/** Room for one search attribute value (Temporal refuses a value over 2 KB) and for a run's summary. */
+const SEARCH_VALUE_BYTES = 1000;
+const SUMMARY_BYTES = 400;
+
+/**
+ * The start of an event's run: searchable by domain, trace (or event) id and event type. A trace id or type too long
+ * for a search attribute is kept by its start (the run's input holds it whole).
+ */
 function eventRequest(
   domain: string,
   workflowType: DlqWorkflowType,
@@ -152,10 +161,10 @@ function eventRequest(
     workflowId,
     args,
     searchAttributes: attributes(domain, [
-      { key: SEARCH_ATTRIBUTES.traceId, value: what.traceId },
-      { key: SEARCH_ATTRIBUTES.eventType, value: what.eventType },
+      { key: SEARCH_ATTRIBUTES.traceId, value: clipForJson(what.traceId, SEARCH_VALUE_BYTES) },
+      { key: SEARCH_ATTRIBUTES.eventType, value: clipForJson(what.eventType, SEARCH_VALUE_BYTES) },
     ]),
-    summary: what.summary,
+    summary: clipForJson(what.summary, SUMMARY_BYTES),
     traceId: what.traceId,
   };
 }
@@ -179,7 +188,7 @@ export function invalid(
   const input: InvalidMessageInput = {
     reason,
     source,
-    key: message.key ? message.key.toString('utf8') : null,
+    ...keyOf(message.key),
     payload,
     payloadEncoding,
     payloadBytes: value.length,
@@ -191,9 +200,26 @@ export function invalid(
     workflowId: invalidMessageWorkflowId(source, domain),
     args: [input],
     searchAttributes: attributes(domain, []),
-    summary: `invalid message ${source.topic}/${source.partition}@${source.offset}: ${reason}`.slice(0, 200),
+    summary: clipForJson(
+      `invalid message ${source.topic}/${source.partition}@${source.offset}: ${reason}`,
+      SUMMARY_BYTES,
+    ),
     traceId: null,
   };
+}
+
+/** A key longer than this (bytes) keeps only its first KEY_HEAD_CHARS characters inline; the bridge stores it whole. */
+export const KEY_INLINE_BYTES = 1024;
+const KEY_HEAD_CHARS = 256;
+
+/** The key as an invalid message's input holds it: whole when short, else a head marked by `keyCut`. */
+function keyOf(key: Buffer | null): Pick<InvalidMessageInput, 'key' | 'keyCut'> {
+  if (!key) return { key: null };
+  if (key.length <= KEY_INLINE_BYTES) return { key: key.toString('utf8') };
+  const head = Array.from(key.subarray(0, 4 * KEY_HEAD_CHARS).toString('utf8'))
+    .slice(0, KEY_HEAD_CHARS)
+    .join('');
+  return { key: head, keyCut: { bytes: key.length, sha256: createHash('sha256').update(key).digest('hex') } };
 }
 
 function attributes(domain: string, extra: SearchAttributePair[]): TypedSearchAttributes {

@@ -18,3 +18,34 @@ export async function mapBounded<T, R>(
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
   return out;
 }
+
+/**
+ * The longest start of `text` (whole characters) whose JSON string, as UTF-8, takes at most `maxBytes`: what
+ * Temporal counts for a search attribute value (2 KB at most by default). Quotes, backslashes and control characters
+ * take their escapes' room, a lone surrogate its `\uXXXX`.
+ */
+export function clipForJson(text: string, maxBytes: number): string {
+  if (6 * text.length + 2 <= maxBytes) return text;
+  let used = 2;
+  let end = 0;
+  while (end < text.length) {
+    const c = text.codePointAt(end)!;
+    const width = c > 0xffff ? 2 : 1;
+    const cost =
+      c === 0x22 || c === 0x5c
+        ? 2
+        : c < 0x20 || (c >= 0xd800 && c <= 0xdfff)
+          ? 6
+          : c < 0x80
+            ? 1
+            : c < 0x800
+              ? 2
+              : c <= 0xffff
+                ? 3
+                : 4;
+    if (used + cost > maxBytes) break;
+    used += cost;
+    end += width;
+  }
+  return text.slice(0, end);
+}

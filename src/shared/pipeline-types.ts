@@ -76,7 +76,10 @@ export interface ClaimxMediaFile {
 export interface InvalidMessageInput {
   readonly reason: string;
   readonly source: KafkaSource;
+  /** The message key as UTF-8 text; when `keyCut` is set, only its first characters. */
   readonly key: string | null;
+  /** Set when the key was too long to keep inline: its whole size and sha256, and where its bytes are stored. */
+  readonly keyCut?: { readonly bytes: number; readonly sha256: string; readonly storedAt?: string };
   /** The raw value as UTF-8 text, or base64 when it is not valid UTF-8. */
   readonly payload: string;
   readonly payloadEncoding: 'utf8' | 'base64';

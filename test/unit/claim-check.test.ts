@@ -83,4 +83,28 @@ describe('claim checks: the bridge keeps workflow inputs under BRIDGE_MAX_INPUT_
     assert.deepEqual(fs.readFileSync(path.join(dir, input.storedAt)), m.value);
     assert.ok(inputBytes(fitted) <= LIMIT);
   });
+
+  it('bounds a huge key: a clearly marked head, its size and sha256 inline, the whole key stored', async () => {
+    const key = Buffer.alloc(2 * 1024 * 1024, 0x01); // 2 MB of \u0001: 12 MB once escaped in JSON
+    for (const value of ['not json at all', event()]) {
+      const m = { ...message(value, '11'), key };
+      const req = toStartRequest(config, 'xact.events.raw', 4, m);
+      const fitted = await fitInput(req, m, store, LIMIT);
+      assert.ok(inputBytes(fitted) <= LIMIT, `input of ${inputBytes(fitted)} bytes`);
+      if (fitted.kind === 'event') continue; // an event's input carries no key
+      const input = fitted.args[0] as InvalidMessageInput;
+      assert.equal(input.key, '\u0001'.repeat(256));
+      assert.deepEqual(input.keyCut, {
+        bytes: key.length,
+        sha256: createHash('sha256').update(key).digest('hex'),
+        storedAt: 'Files/quarantine/xact.events.raw/4/11.key.bin',
+      });
+      assert.deepEqual(fs.readFileSync(path.join(dir, input.keyCut!.storedAt!)), key);
+      assert.equal(input.payload, 'not json at all', 'the small payload stays inline');
+    }
+    // An ordinary key stays whole and inline.
+    const plain = toStartRequest(config, 't', 0, { ...message('nope'), key: Buffer.from('k'.repeat(1024)) });
+    assert.equal((plain.args[0] as InvalidMessageInput).key, 'k'.repeat(1024));
+    assert.equal((plain.args[0] as InvalidMessageInput).keyCut, undefined);
+  });
 });
