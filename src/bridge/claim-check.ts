@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { defaultPayloadConverter } from '@temporalio/common';
+import { defaultPayloadConverter, ValueError } from '@temporalio/common';
 import type { KafkaMessage } from 'kafkajs';
 import { CLAIMX_DOMAIN } from '../shared/ids';
 import type { ObjectStore } from '../adapters/storage/object-store';
@@ -66,7 +66,7 @@ export async function fitInput(
 ): Promise<StartRequest> {
   const value = message.value ?? Buffer.alloc(0);
   req = await storeCutKey(req, message, store);
-  if (inputBound(value.length, req) <= limit || inputBytes(req) <= limit) return req;
+  if (inputBound(value.length, req) <= limit || fits(req, limit)) return req;
   if (req.kind === 'event' && req.domain === CLAIMX_DOMAIN) {
     // The claimx workflow reads no raw_data (the API is the source of truth): a large one is left out.
     const input = req.args[0] as IngestClaimxInput;
@@ -87,6 +87,19 @@ export async function fitInput(
   const path = claimCheckPath(input.source, 'invalid');
   await store.put(path, value);
   return { ...req, args: [{ ...input, payload: input.payload.slice(0, INVALID_HEAD_CHARS), storedAt: path }] };
+}
+
+/**
+ * Whether the input fits; one the converter cannot serialise is sent as it is: its start fails the same way and is
+ * turned into a DLQ entry (StartRejectedError), the one path for inputs Temporal cannot take.
+ */
+function fits(req: StartRequest, limit: number): boolean {
+  try {
+    return inputBytes(req) <= limit;
+  } catch (err) {
+    if (err instanceof ValueError) return true;
+    throw err;
+  }
 }
 
 /** An invalid message whose key was cut: the whole key is stored next to where its payload would be. */

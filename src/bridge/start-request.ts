@@ -91,8 +91,23 @@ function retrySchedule(config: RunSettings): RetrySchedule {
   };
 }
 
+/**
+ * A domain's decision that never throws for a message's content: whatever goes wrong while the start is built (a
+ * bug, or an input no code path expected) makes the message a DLQ entry of that domain instead of a retry loop.
+ */
+export function safely(domain: string, build: StartRequestOf): StartRequestOf {
+  return (config, topic, partition, message) => {
+    try {
+      return build(config, topic, partition, message);
+    } catch (err) {
+      const source = { topic, partition, offset: message.offset, timestamp: message.timestamp };
+      return invalid(source, message, `the start could not be built: ${String(err)}`, domain);
+    }
+  };
+}
+
 /** Decides, without I/O, whether an xact message becomes a pipeline run or a DLQ entry, and with which ids. */
-export const toStartRequest: StartRequestOf = (config, topic, partition, message) => {
+export const toStartRequest: StartRequestOf = safely(XACT_DOMAIN, (config, topic, partition, message) => {
   const read = readMessage(topic, partition, message, XACT_DOMAIN);
   if (!('text' in read)) return read;
   const { source, text } = read;
@@ -115,10 +130,10 @@ export const toStartRequest: StartRequestOf = (config, topic, partition, message
     eventType: event.statusSubtype,
     summary: `${event.statusSubtype} trace ${event.traceId} from ${topic}/${partition}@${message.offset}`,
   });
-};
+});
 
 /** The same decision for a claimx message: its event id (UUID5 of its content) is the run's id. */
-export const toClaimxStartRequest: StartRequestOf = (config, topic, partition, message) => {
+export const toClaimxStartRequest: StartRequestOf = safely(CLAIMX_DOMAIN, (config, topic, partition, message) => {
   const read = readMessage(topic, partition, message, CLAIMX_DOMAIN);
   if (!('text' in read)) return read;
   const { source } = read;
@@ -137,7 +152,7 @@ export const toClaimxStartRequest: StartRequestOf = (config, topic, partition, m
     eventType: event.eventType,
     summary: `${event.eventType} project ${event.projectId} from ${topic}/${partition}@${message.offset}`,
   });
-};
+});
 
 /** Room for one search attribute value (Temporal refuses a value over 2 KB) and for a run's summary. */
 const SEARCH_VALUE_BYTES = 1000;

@@ -1,5 +1,6 @@
 import { isGrpcServiceError, type Client } from '@temporalio/client';
 import {
+  ValueError,
   WorkflowExecutionAlreadyStartedError,
   WorkflowIdConflictPolicy,
   WorkflowIdReusePolicy,
@@ -40,6 +41,9 @@ export function isTemporalUnavailable(err: unknown): boolean {
 
 const INVALID_ARGUMENT = 3;
 const RESOURCE_EXHAUSTED = 8;
+const INTERNAL = 13;
+// The server's gRPC layer refuses a request it cannot decode (an id that is not valid UTF-8) as INTERNAL.
+const UNDECODABLE = /error unmarshalling request|invalid UTF-8/i;
 // gRPC's "received message larger than max" and Temporal's blob size limit errors.
 const SIZE_MESSAGE = /larger than max|message (size|length)|size limit|too large|exceeds? (the )?(max|limit)/i;
 const START_DEADLINE_MS = 10_000;
@@ -65,6 +69,9 @@ export async function startWorkflow(client: Client, taskQueue: string, req: Star
     return 'started';
   } catch (err) {
     if (err instanceof WorkflowExecutionAlreadyStartedError) return 'duplicate';
+    // The client could not serialise the input (e.g. nesting too deep for JSON.stringify): the same every time.
+    if (err instanceof ValueError)
+      throw new StartRejectedError(`the input cannot be serialised: ${err.message}`, false);
     const grpc = isGrpcServiceError(err)
       ? err
       : isGrpcServiceError((err as { cause?: unknown })?.cause)
@@ -73,6 +80,7 @@ export async function startWorkflow(client: Client, taskQueue: string, req: Star
     if (!grpc || !isGrpcServiceError(grpc)) throw err;
     const text = grpc.details || grpc.message;
     if (grpc.code === INVALID_ARGUMENT) throw new StartRejectedError(text, SIZE_MESSAGE.test(text));
+    if (grpc.code === INTERNAL && UNDECODABLE.test(text)) throw new StartRejectedError(text, false);
     if (grpc.code === RESOURCE_EXHAUSTED) {
       if (SIZE_MESSAGE.test(text)) throw new StartRejectedError(text, true);
       throw new StartThrottledError(text);

@@ -107,4 +107,15 @@ describe('claim checks: the bridge keeps workflow inputs under BRIDGE_MAX_INPUT_
     assert.equal((plain.args[0] as InvalidMessageInput).key, 'k'.repeat(1024));
     assert.equal((plain.args[0] as InvalidMessageInput).keyCut, undefined);
   });
+
+  it('an input the converter cannot serialise is passed on for the start to reject, not thrown here', async () => {
+    const m = message(event({ notes: 'n'.repeat(100_000) }));
+    const req = toStartRequest(config, 't', 0, m);
+    let deep: unknown = 1;
+    for (let i = 0; i < 20_000; i++) deep = [deep]; // built without recursion; JSON.stringify cannot take it
+    const input = req.args[0] as IngestXactInput;
+    const unserialisable = { ...req, args: [{ ...input, event: { ...input.event, data: { deep } } }] } as typeof req;
+    assert.throws(() => inputBytes(unserialisable), /Unable to convert/);
+    assert.equal(await fitInput(unserialisable, m, store, LIMIT), unserialisable);
+  });
 });

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { toStartRequest } from '../../src/bridge/start-request';
+import { safely, toStartRequest } from '../../src/bridge/start-request';
 import { loadConfig } from '../../src/config/config';
 import { clipForJson } from '../../src/shared/bounded';
 import { xactWorkflowId } from '../../src/shared/ids';
-import type { IngestXactInput } from '../../src/shared/pipeline-types';
+import type { IngestXactInput, InvalidMessageInput } from '../../src/shared/pipeline-types';
 import { SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
 
 const config = loadConfig({});
@@ -45,5 +45,24 @@ describe('xact start requests stay within what Temporal accepts, whatever the tr
     for (const s of ['\u0001'.repeat(50), 'é'.repeat(50), 'x\udc00'.repeat(20), 'a"\\b'.repeat(20)])
       for (const max of [2, 7, 33, 100])
         assert.ok(jsonBytes(clipForJson(s, max)) <= max, `${JSON.stringify(s)} ${max}`);
+  });
+
+  it('a start that cannot be built (any exception) is a DLQ entry of its domain, not a retry loop', () => {
+    const build = safely('claimx', () => {
+      throw new RangeError('Maximum call stack size exceeded');
+    });
+    const req = build(config, 'claimx.events.raw', 3, {
+      key: null,
+      value: Buffer.from('{}'),
+      offset: '8',
+      timestamp: '0',
+    });
+    assert.equal(req.kind, 'invalid');
+    assert.equal(req.domain, 'claimx');
+    assert.equal(req.workflowId, 'claimx-invalid-claimx.events.raw-3-8');
+    assert.equal(
+      (req.args[0] as InvalidMessageInput).reason,
+      'the start could not be built: RangeError: Maximum call stack size exceeded',
+    );
   });
 });
