@@ -13,6 +13,7 @@ import {
 } from '../resilience/circuit-breaker';
 import type { BridgeMetrics } from './bridge-metrics';
 import { fitInput } from './claim-check';
+import { HandedPrefix } from './handed-prefix';
 import { PartitionPauses, type StuckPartition } from './partition-pauses';
 import { StaleMemberEvictor } from './stale-member';
 import { invalid, toStartRequest, type RunSettings, type StartRequest, type StartRequestOf } from './start-request';
@@ -211,9 +212,8 @@ export class KafkaBridge {
       1,
       Math.floor(this.deps.config.bridgeMaxInFlight / this.deps.config.bridgePartitionsConcurrently),
     );
-    const handed: boolean[] = new Array<boolean>(messages.length).fill(false);
+    const prefix = new HandedPrefix(messages.length);
     const active = new Set<Promise<void>>();
-    let prefix = 0; // messages[0..prefix) are handed over and resolved
     let failure: { error: unknown } | undefined;
     // kafkajs heartbeats only when asked: keep the membership alive while starts are slow (up to their deadline).
     const beat = setInterval(() => void heartbeat().catch(() => undefined), HEARTBEAT_MS);
@@ -224,10 +224,9 @@ export class KafkaBridge {
         if (failure) break;
         const task: Promise<void> = this.handOver(topic, partition, messages[i], payload).then(
           () => {
-            handed[i] = true;
-            const before = prefix;
-            while (prefix < messages.length && handed[prefix]) prefix++;
-            if (prefix > before) resolveOffset(messages[prefix - 1].offset);
+            const last = prefix.handedOver(i);
+            if (last < 0) return; // an earlier message is not handed over (yet): no progress
+            resolveOffset(messages[last].offset);
             this.pauses.succeeded(topic, partition);
           },
           (error: unknown) => {

@@ -10,6 +10,8 @@ import { until } from '../support/poll';
 import { ensureStack } from '../support/stack';
 
 const MB = 1024 * 1024;
+/** Trace ids whose starts Temporal rejects (see the harness's toStart). */
+const REJECTED = 'rejected-';
 
 /** An object store whose writes fail while `broken` is set (a lakehouse outage as the bridge sees it). */
 class BreakableStore {
@@ -40,7 +42,18 @@ describe('large and rejected messages never stop the bridge', function () {
     await ensureStack();
     h = await PipelineHarness.start(
       { BRIDGE_STUCK_PARTITION_S: '1' },
-      { topicConfig: [{ name: 'max.message.bytes', value: String(16 * MB) }], bridgeStore: (s) => store.wrap(s) },
+      {
+        topicConfig: [{ name: 'max.message.bytes', value: String(16 * MB) }],
+        bridgeStore: (s) => store.wrap(s),
+        // Every id the pipeline builds is one Temporal accepts: an id over its 1000-byte limit stands in for a start
+        // it rejects for its arguments.
+        toStart: (inner) => (config, topic, partition, message) => {
+          const req = inner(config, topic, partition, message);
+          return req.traceId?.startsWith(REJECTED)
+            ? { ...req, workflowId: `${req.workflowId}-${'t'.repeat(1000)}` }
+            : req;
+        },
+      },
     );
   });
   after(() => h?.stop());
@@ -103,11 +116,8 @@ describe('large and rejected messages never stop the bridge', function () {
   });
 
   it('a start Temporal rejects becomes a DLQ entry without opening the temporal breaker', async () => {
-    // A trace id longer than Temporal's workflow id limit: every start is refused with INVALID_ARGUMENT.
-    const rejected = Array.from({ length: 8 }, (_, i) => ({
-      ...h.eventWith(300 + i, []),
-      traceId: `${i}-${'t'.repeat(1200)}`,
-    }));
+    // A workflow id longer than Temporal's limit: every start is refused with INVALID_ARGUMENT.
+    const rejected = Array.from({ length: 8 }, (_, i) => ({ ...h.eventWith(300 + i, []), traceId: `${REJECTED}${i}` }));
     const fine = h.eventWith(399, []);
     const offsets = await h.produce(
       [...rejected, fine].map((e, i) => ({ value: JSON.stringify(e), partition: i < rejected.length ? 3 : 4 })),
@@ -131,8 +141,13 @@ describe('large and rejected messages never stop the bridge', function () {
   it('a partition whose message cannot be handed over pauses alone, is reported stuck, and resumes by itself', async () => {
     store.broken = true;
     const blocked = largeEvent(500, 1 * MB); // needs a claim check: the bridge must write it first
+    // Messages behind it on its partition are started in the same window; on every retry they are duplicates,
+    // which must not count as the partition's progress.
+    const behind = Array.from({ length: 3 }, (_, i) => h.eventWith(520 + i, []));
     const others = Array.from({ length: 10 }, (_, i) => h.eventWith(510 + i, []));
-    await h.produce([{ value: JSON.stringify(blocked), key: String(blocked.traceId), partition: 5 }]);
+    await h.produce(
+      [blocked, ...behind].map((e) => ({ value: JSON.stringify(e), key: String(e.traceId), partition: 5 })),
+    );
     await until('the bridge failed to store the claim check', async () => store.failedWrites > 0);
     await h.produce(others.map((e, i) => ({ value: JSON.stringify(e), key: String(e.traceId), partition: i % 5 })));
     // The other five partitions flow while partition 5 waits.
@@ -144,6 +159,13 @@ describe('large and rejected messages never stop the bridge', function () {
       async () => `stuck=${await h.metric('bridge_stuck_partitions')}`,
       30_000,
     );
+    await until(
+      'partition 5 stays stuck: retries that hand later messages over as duplicates are no progress',
+      async () => (h.bridge.stuckPartitions()[0]?.seconds ?? 0) >= 4,
+      async () => JSON.stringify(h.bridge.stuckPartitions()),
+      30_000,
+    );
+    assert.equal(await h.metric('bridge_stuck_partitions'), 1);
     assert.equal(await h.metric('bridge_paused_partitions'), 1);
     assert.deepEqual(
       h.bridge.stuckPartitions().map((p) => p.partition),
@@ -153,8 +175,8 @@ describe('large and rejected messages never stop the bridge', function () {
     assert.equal(await h.metric('kafka_circuit_breaker_state', { component: 'temporal' }), 0);
 
     store.broken = false;
-    const [run] = (await h.waitFor([xactWorkflowId(String(blocked.traceId))])).values();
-    assert.equal(run.status, 'completed');
+    const after = await h.waitFor([blocked, ...behind].map((e) => xactWorkflowId(String(e.traceId))));
+    for (const run of after.values()) assert.equal(run.status, 'completed');
     await until('partition 5 resumed', async () => (await h.metric('bridge_paused_partitions')) === 0);
     await until('nothing stuck', async () => (await h.metric('bridge_stuck_partitions')) === 0);
     assert.deepEqual(h.bridge.stuckPartitions(), []);

@@ -14,6 +14,7 @@ import { DlqService } from '../../src/dlq/dlq-service';
 import { BridgeMetrics } from '../../src/bridge/bridge-metrics';
 import { bridgeDomain, domainConfig } from '../../src/bridge/domains';
 import { bridgeBreakers, KafkaBridge } from '../../src/bridge/kafka-bridge';
+import type { StartRequestOf } from '../../src/bridge/start-request';
 import { CircuitBreakers } from '../../src/resilience/circuit-breaker';
 import { loadConfig, type Config } from '../../src/config/config';
 import { createLogger } from '../../src/observability/logger';
@@ -40,6 +41,8 @@ export interface HarnessOptions {
   readonly topicConfig?: { name: string; value: string }[];
   /** Wraps the bridge's object store (e.g. to inject storage faults). */
   readonly bridgeStore?: (store: ObjectStore) => ObjectStore;
+  /** Wraps the domain's start requests (e.g. to make starts Temporal rejects). */
+  readonly toStart?: (inner: StartRequestOf) => StartRequestOf;
 }
 
 /**
@@ -120,7 +123,7 @@ export class PipelineHarness {
     const domain = bridgeDomain(this.config);
     this.bridge = new KafkaBridge({
       config: domainConfig(this.config, domain),
-      toStart: domain.toStart,
+      toStart: this.options.toStart?.(domain.toStart) ?? domain.toStart,
       client: this.client,
       store: (this.options.bridgeStore ?? ((s) => s))(new LocalObjectStore(this.lakehouse)),
       log,
@@ -150,7 +153,7 @@ export class PipelineHarness {
   }
 
   /** Produces messages in order; returns the offset of each (messages sent one call at a time when partitioned). */
-  async produce(messages: { value: string | Buffer; key?: string; partition?: number }[]): Promise<string[]> {
+  async produce(messages: { value: string | Buffer; key?: string | Buffer; partition?: number }[]): Promise<string[]> {
     const offsets: string[] = [];
     for (let i = 0; i < messages.length; i += 500) {
       const chunk = messages.slice(i, i + 500);
