@@ -41,7 +41,8 @@ describe('large and rejected messages never stop the bridge', function () {
   before(async () => {
     await ensureStack();
     h = await PipelineHarness.start(
-      { BRIDGE_STUCK_PARTITION_S: '1' },
+      // The smallest input limit: a 40 KB event needs a claim check yet shares a fetch with the messages behind it.
+      { BRIDGE_STUCK_PARTITION_S: '1', BRIDGE_MAX_INPUT_BYTES: '16384' },
       {
         topicConfig: [{ name: 'max.message.bytes', value: String(16 * MB) }],
         bridgeStore: (s) => store.wrap(s),
@@ -140,7 +141,7 @@ describe('large and rejected messages never stop the bridge', function () {
 
   it('a partition whose message cannot be handed over pauses alone, is reported stuck, and resumes by itself', async () => {
     store.broken = true;
-    const blocked = largeEvent(500, 1 * MB); // needs a claim check: the bridge must write it first
+    const blocked = largeEvent(500, 40_000); // needs a claim check: the bridge must write it first
     // Messages behind it on its partition are started in the same window; on every retry they are duplicates,
     // which must not count as the partition's progress.
     const behind = Array.from({ length: 3 }, (_, i) => h.eventWith(520 + i, []));
