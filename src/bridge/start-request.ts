@@ -157,6 +157,7 @@ export const toClaimxStartRequest: StartRequestOf = safely(CLAIMX_DOMAIN, (confi
 /** Room for one search attribute value (Temporal refuses a value over 2 KB) and for a run's summary. */
 const SEARCH_VALUE_BYTES = 1000;
 const SUMMARY_BYTES = 400;
+const REASON_BYTES = 2000;
 
 /**
  * The start of an event's run: searchable by domain, trace (or event) id and event type. A trace id or type too long
@@ -201,7 +202,7 @@ export function invalid(
     payloadEncoding = 'base64';
   }
   const input: InvalidMessageInput = {
-    reason,
+    reason: clipForJson(reason, REASON_BYTES), // a reason may quote the message (a 3 MB utcDateTime)
     source,
     ...keyOf(message.key),
     payload,

@@ -118,4 +118,15 @@ describe('claim checks: the bridge keeps workflow inputs under BRIDGE_MAX_INPUT_
     assert.throws(() => inputBytes(unserialisable), /Unable to convert/);
     assert.equal(await fitInput(unserialisable, m, store, LIMIT), unserialisable);
   });
+
+  it('a reason quoting a huge field is clipped, so the DLQ entry fits without a rejection first', async () => {
+    const text = JSON.stringify({ type: 'a.b', traceId: 't', utcDateTime: 'x'.repeat(3_000_000), data: {} });
+    const m = message(text, '12');
+    const fitted = await fitInput(toStartRequest(config, 't', 0, m), m, store, LIMIT);
+    const input = fitted.args[0] as InvalidMessageInput;
+    assert.match(input.reason, /^utcDateTime "xxx/);
+    assert.ok(Buffer.byteLength(JSON.stringify(input.reason)) <= 2000);
+    assert.ok(inputBytes(fitted) <= LIMIT, `input of ${inputBytes(fitted)} bytes`);
+    assert.equal(input.storedAt, 'Files/quarantine/t/0/12.bin');
+  });
 });
