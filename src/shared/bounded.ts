@@ -19,10 +19,18 @@ export async function mapBounded<T, R>(
   return out;
 }
 
+/** UTF-8 bytes a code point takes inside a JSON string (an upper bound for the short escapes \n, \t, …). */
+function jsonBytesOf(c: number): number {
+  if (c === 0x22 || c === 0x5c) return 2; // \" and \\
+  if (c < 0x20 || (c >= 0xd800 && c <= 0xdfff)) return 6; // \uXXXX: control characters, lone surrogates
+  if (c < 0x80) return 1;
+  if (c < 0x800) return 2;
+  return c <= 0xffff ? 3 : 4;
+}
+
 /**
  * The longest start of `text` (whole characters) whose JSON string, as UTF-8, takes at most `maxBytes`: what
- * Temporal counts for a search attribute value (2 KB at most by default). Quotes, backslashes and control characters
- * take their escapes' room, a lone surrogate its `\uXXXX`.
+ * Temporal counts for a search attribute value (2 KB at most by default).
  */
 export function clipForJson(text: string, maxBytes: number): string {
   if (6 * text.length + 2 <= maxBytes) return text;
@@ -30,22 +38,9 @@ export function clipForJson(text: string, maxBytes: number): string {
   let end = 0;
   while (end < text.length) {
     const c = text.codePointAt(end)!;
-    const width = c > 0xffff ? 2 : 1;
-    const cost =
-      c === 0x22 || c === 0x5c
-        ? 2
-        : c < 0x20 || (c >= 0xd800 && c <= 0xdfff)
-          ? 6
-          : c < 0x80
-            ? 1
-            : c < 0x800
-              ? 2
-              : c <= 0xffff
-                ? 3
-                : 4;
-    if (used + cost > maxBytes) break;
-    used += cost;
-    end += width;
+    if (used + jsonBytesOf(c) > maxBytes) break;
+    used += jsonBytesOf(c);
+    end += c > 0xffff ? 2 : 1;
   }
   return text.slice(0, end);
 }
