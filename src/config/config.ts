@@ -127,7 +127,7 @@ export const CONFIG_KEYS = {
     'MAX_ATTACHMENTS_PER_EVENT',
     '100',
     'An xact event with more attachments (distinct URLs) is not run but sent to the DLQ as invalid (keeps its run within Temporal limits)',
-    z.coerce.number().int().min(1).max(1000),
+    z.coerce.number().int().min(1).max(500),
   ),
   bridgeMaxInFlight: key(
     'BRIDGE_MAX_IN_FLIGHT',
