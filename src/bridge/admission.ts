@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Logger } from '../observability/logger';
 import { refreshEvery } from '../observability/refresh-timer';
+import { queryString } from '../shared/visibility-query';
 import type { BridgeMetrics } from './bridge-metrics';
 
 /**
@@ -29,7 +30,7 @@ export class Admission {
 
   start(intervalMs: number, log: Logger): () => void {
     if (this.limit <= 0) return () => undefined;
-    const query = `TaskQueue = '${this.taskQueue.replace(/'/g, "\\'")}' AND ExecutionStatus = 'Running'`;
+    const query = `TaskQueue = ${queryString(this.taskQueue)} AND ExecutionStatus = 'Running'`;
     return refreshEvery(
       intervalMs,
       async () => {

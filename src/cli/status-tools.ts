@@ -9,6 +9,7 @@ import { kafkaConfig } from '../config/connections';
 import { createObjectStore, dlqTables } from '../config/object-store';
 import { DlqService, type DlqStats } from '../dlq/dlq-service';
 import { scrape, type Sample } from '../observability/scrape';
+import { queryString } from '../shared/visibility-query';
 import { stackServerRunning } from './stack';
 
 /** What `kafka-pipeline status` reports: one read of every part of the pipeline. */
@@ -96,7 +97,7 @@ async function temporalStatus(
     const temporal = await connectTemporal(config, { connectTimeout: '5s' });
     connection = temporal.connection;
     const client = temporal.client;
-    const queue = `TaskQueue = '${config.taskQueue}'`;
+    const queue = `TaskQueue = ${queryString(config.taskQueue)}`;
     const minuteAgo = new Date(now.getTime() - 60_000).toISOString();
     const dlq = new DlqService(
       client,
@@ -107,7 +108,7 @@ async function temporalStatus(
     );
     const [open, started, stats] = await Promise.all([
       client.workflow.count(`${queue} AND ExecutionStatus = 'Running'`),
-      client.workflow.count(`${queue} AND StartTime > '${minuteAgo}'`),
+      client.workflow.count(`${queue} AND StartTime > ${queryString(minuteAgo)}`),
       dlq.stats(),
     ]);
     return {

@@ -2,6 +2,7 @@ import type { Client, WorkflowExecutionDescription, WorkflowExecutionInfo } from
 import type { temporal } from '@temporalio/proto';
 import { mapBounded } from '../shared/bounded';
 import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
+import { queryList } from '../shared/visibility-query';
 import { traceIdOf, WORKFLOW_TYPES, workflowIdCandidates } from '../shared/ids';
 import type { ObjectStore } from '../adapters/storage/object-store';
 import { decodeHistory } from '../codec/history';
@@ -226,8 +227,7 @@ export class DlqService {
     const byId = new Map(failed.map((i) => [i.workflowId, i]));
     const ids = [...byId.keys()];
     for (let i = 0; i < ids.length; i += SUPERSEDED_BATCH) {
-      const batch = ids.slice(i, i + SUPERSEDED_BATCH).map((id) => `'${id.replace(/'/g, "\\'")}'`);
-      const query = `WorkflowId IN (${batch.join(', ')}) AND ExecutionStatus != 'Failed'`;
+      const query = `WorkflowId IN ${queryList(ids.slice(i, i + SUPERSEDED_BATCH))} AND ExecutionStatus != 'Failed'`;
       for await (const other of this.client.workflow.list({ query })) {
         const f = byId.get(other.workflowId);
         if (f && other.startTime.getTime() >= closeMs(f) - 1) out.add(other.workflowId);

@@ -1,5 +1,6 @@
 import { ERROR_CATEGORIES, FAILED_STAGES } from '../shared/errors';
 import { DLQ_WORKFLOW_TYPES } from '../shared/ids';
+import { queryList, queryString as quote } from '../shared/visibility-query';
 
 /**
  * Visibility queries of the DLQ. The DLQ is the set of failed runs of the pipeline's workflow types; a run replaced
@@ -23,8 +24,6 @@ export class DlqUsageError extends Error {
   }
 }
 
-const quote = (v: string) => `'${v.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
-
 export function dlqQuery(filter: DlqFilter = {}): string {
   if (filter.category !== undefined && !(ERROR_CATEGORIES as readonly string[]).includes(filter.category)) {
     throw new DlqUsageError(
@@ -34,7 +33,7 @@ export function dlqQuery(filter: DlqFilter = {}): string {
   if (filter.stage !== undefined && !(FAILED_STAGES as readonly string[]).includes(filter.stage)) {
     throw new DlqUsageError(`unknown stage ${JSON.stringify(filter.stage)}: one of ${FAILED_STAGES.join(', ')}`);
   }
-  const parts = [`ExecutionStatus = 'Failed'`, `WorkflowType IN (${DLQ_WORKFLOW_TYPES.map(quote).join(', ')})`];
+  const parts = [`ExecutionStatus = 'Failed'`, `WorkflowType IN ${queryList(DLQ_WORKFLOW_TYPES)}`];
   if (filter.domain) parts.push(`Domain = ${quote(filter.domain)}`);
   if (filter.category) parts.push(`ErrorCategory = ${quote(filter.category)}`);
   if (filter.stage) parts.push(`FailedStage = ${quote(filter.stage)}`);
