@@ -2,6 +2,7 @@ import { defaultPayloadConverter, type PayloadCodec } from '@temporalio/common';
 import { type DeltaTable, readTable } from '@kafka-pipeline/delta-lake';
 import type { ObjectStore } from '../adapters/storage/object-store';
 import { isEncrypted } from '../codec/encryption-codec';
+import { boundedSegment } from '../shared/path-segment';
 import { payloadFromJson, payloadToJson } from '../codec/payload-json';
 import type { DlqEntry } from './dlq-service';
 import type { RunFailure } from './history';
@@ -144,8 +145,13 @@ export class DlqArchive {
     return Buffer.from(JSON.stringify({ [ENCODED_INPUT]: payloadToJson(p!) }));
   }
 
+  /**
+   * One folder per workflow id (URL-encoded, as it always was), bounded like every path segment: a trace id of any
+   * length or script gets a name the store can write. The run id (a UUID) keeps files of different runs apart.
+   */
   private inputPath(entry: DlqEntry): string {
-    return `${this.location.inputsPrefix}/${encodeURIComponent(entry.workflowId)}/${entry.runId}.json`;
+    const folder = boundedSegment(entry.workflowId, '', { encode: encodeURIComponent });
+    return `${this.location.inputsPrefix}/${folder}/${entry.runId}.json`;
   }
 
   private async append(records: readonly ArchiveRecord[]): Promise<void> {

@@ -135,3 +135,87 @@ describe('claimx blob paths (spec §2.7: {project_id}/media/{file})', () => {
     );
   });
 });
+
+describe('hostile names: every path segment fits the store, holds no invisible character, keeps an allowed type', () => {
+  const MAX = 255; // bytes of one segment on ext4/xfs; ADLS counts 255 characters, which UTF-8 bytes never exceed
+  const fits = (p: string) => p.split('/').every((s) => Buffer.byteLength(s, 'utf8') <= MAX);
+  const wellFormed = (p: string) => Buffer.from(p, 'utf8').toString('utf8') === p; // no half character, no U+FFFD
+  const emoji = (n: number, last = '\u{1F600}') => `${'\u{1F600}'.repeat(n - 1)}${last}`;
+
+  it('a trace id of 100 emoji and a long multi-byte file name give segments of at most 255 bytes, cut whole', () => {
+    const long = generateBlobPath({
+      statusSubtype: 'documentsReceived',
+      traceId: emoji(100),
+      assignmentId: 'A1234567',
+      url: `${base}/${encodeURIComponent('見積書'.repeat(60))}.pdf`,
+    });
+    assert.ok(fits(long.blobPath), long.blobPath);
+    assert.ok(wellFormed(long.blobPath));
+    assert.match(
+      long.blobPath,
+      /^documentsReceived\/A1234567\/\u{1F600}+~[0-9a-f]{8}\/A1234567_[見積書]+~[0-9a-f]{8}\.pdf$/u,
+    );
+    assert.equal(long.fileType, 'PDF');
+    // Deterministic, and two ids that differ only past the cut still get different folders.
+    const again = generateBlobPath({
+      ...long,
+      statusSubtype: 'documentsReceived',
+      traceId: emoji(100),
+      assignmentId: 'A1234567',
+      url: `${base}/${encodeURIComponent('見積書'.repeat(60))}.pdf`,
+    });
+    assert.equal(again.blobPath, long.blobPath);
+    const other = path('documentsReceived', `${base}/e.pdf`);
+    const [a, b] = [emoji(100), emoji(100, '\u{1F601}')].map(
+      (traceId) =>
+        generateBlobPath({ statusSubtype: 'documentsReceived', traceId, assignmentId: 'A1', url: `${base}/e.pdf` })
+          .blobPath,
+    );
+    assert.notEqual(a.split('/')[2], b.split('/')[2]);
+    assert.ok(fits(other.blobPath));
+  });
+
+  it('two same-named long attachments of one event stay apart and within the bound', () => {
+    const name = encodeURIComponent('é'.repeat(140));
+    const items = ['a', 'b'].map((dir, i) => ({
+      ...path('documentsReceived', `${base}/${dir}/${name}.pdf`),
+      mediaId: `${i + 1}1111111-aaaa-5aaa-8aaa-aaaaaaaaaaaa`,
+    }));
+    const [x, y] = disambiguate(items);
+    assert.notEqual(x.blobPath, y.blobPath);
+    assert.ok(fits(x.blobPath) && fits(y.blobPath), y.blobPath);
+    assert.ok(wellFormed(y.blobPath) && y.blobPath.endsWith('.pdf'));
+  });
+
+  it('control, format and bidi characters (U+202E, zero-width, BOM, C1, lone surrogates) never reach a name', () => {
+    const hostile = ['\u202E', '\u200B', '\u2066', '\uFEFF', '\u0085', '\u2028', '\uD800'];
+    const p = generateBlobPath({
+      statusSubtype: 'documentsReceived',
+      traceId: `t${hostile.join('')}1`,
+      assignmentId: `A${hostile.join('')}`,
+      url: `${base}/invoice${encodeURIComponent('\u202E')}fdp.pdf`,
+    }).blobPath;
+    for (const ch of hostile) assert.ok(!p.includes(ch), `${JSON.stringify(ch)} in ${JSON.stringify(p)}`);
+    assert.ok(wellFormed(p));
+    const c = claimxBlobPath({
+      projectId: '48',
+      mediaId: '7',
+      fileName: 'photo\u202Egpj.exe',
+      fileType: 'jpg',
+      downloadUrl: 'https://h.example/get/7',
+    });
+    assert.doesNotMatch(c.blobPath, /\u202E/);
+    assert.equal(c.blobPath, '48/media/photo_gpj_exe.jpg');
+  });
+
+  it("claimx: a name's own extension is kept only when it is an allowed file type, else the declared type is used", () => {
+    const at = (fileName: string, fileType: string | null) =>
+      claimxBlobPath({ projectId: '48', mediaId: '7', fileName, fileType, downloadUrl: 'https://h.example/get/7' });
+    assert.deepEqual(at('roof_north.JPG', 'jpg'), { blobPath: '48/media/roof_north.JPG', fileType: 'JPG', ext: 'jpg' });
+    assert.deepEqual(at('setup.exe', 'jpg'), { blobPath: '48/media/setup_exe.jpg', fileType: 'JPG', ext: 'jpg' });
+    assert.deepEqual(at('setup.exe', 'exe'), { blobPath: '48/media/setup_exe', fileType: 'UNKNOWN', ext: '' });
+    assert.deepEqual(at('notes', 'pdf'), { blobPath: '48/media/notes', fileType: 'UNKNOWN', ext: '' }, 'unchanged');
+    const long = at(`${'写真'.repeat(200)}.jpeg`, 'jpg').blobPath;
+    assert.ok(fits(long) && wellFormed(long) && long.endsWith('.jpeg'), long);
+  });
+});
