@@ -3,10 +3,9 @@ import type { ArchivedWhere } from '../dlq/archived';
 import type { AuditEntry } from '../dlq/audit';
 import { redactJsonSecrets } from '../shared/urls';
 import { age } from './dlq-format';
+import { column, printable } from './text-columns';
 
 /** Plain-text renderings of the DLQ archive (`dlq list --archived`, `dlq view` of an entry Temporal no longer has). */
-
-const pad = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s.padEnd(n));
 
 export function archivedListText(table: string, items: readonly { entry: ArchivedEntry; where: ArchivedWhere }[]) {
   if (items.length === 0) return `DLQ archive (${table}): no open entries`;
@@ -14,14 +13,14 @@ export function archivedListText(table: string, items: readonly { entry: Archive
   const lines = [
     `DLQ archive (${table}): ${items.length} open entr${items.length === 1 ? 'y' : 'ies'}, ` +
       `${gone} of them no longer in Temporal (replay starts a fresh run from the archived input)`,
-    `${pad('TRACE ID', 38)} ${pad('FAILED AT', 20)} ${pad('AGE', 6)} ${pad('CATEGORY', 13)} ${pad('STAGE', 8)} ${pad('RUN', 12)} REASON`,
+    `${column('TRACE ID', 38)} ${column('FAILED AT', 20)} ${column('AGE', 6)} ${column('CATEGORY', 13)} ${column('STAGE', 8)} ${column('RUN', 12)} REASON`,
   ];
   for (const { entry, where } of items) {
     const f = entry.failed;
     const ageSeconds = Math.round((Date.now() - Date.parse(f.failedAt)) / 1000);
     lines.push(
-      `${pad(f.traceId ?? f.workflowId, 38)} ${pad(f.failedAt.slice(0, 19), 20)} ${pad(age(ageSeconds), 6)} ` +
-        `${pad(f.category ?? '-', 13)} ${pad(f.stage ?? '-', 8)} ${pad(where, 12)} ${(f.failure ?? '-').split('\n')[0]}`,
+      `${column(f.traceId ?? f.workflowId, 38)} ${column(f.failedAt.slice(0, 19), 20)} ${column(age(ageSeconds), 6)} ` +
+        `${column(f.category ?? '-', 13)} ${column(f.stage ?? '-', 8)} ${column(where, 12)} ${printable((f.failure ?? '-').split('\n')[0])}`,
     );
   }
   return lines.join('\n');

@@ -2,6 +2,7 @@ import type { AuditEntry } from '../dlq/audit';
 import type { DlqEntry, DlqListItem, DlqStats } from '../dlq/dlq-service';
 import type { RunFailure } from '../dlq/history';
 import { redactJsonSecrets, redactSecretsDeep } from '../shared/urls';
+import { column, printable } from './text-columns';
 
 /** Plain-text renderings of the dlq commands (JSON output is the objects themselves). */
 
@@ -23,8 +24,6 @@ export function progressLine(done: number, total: number, failed: number, elapse
   return `[${bar}] ${done}/${total} replayed${failed ? `, ${failed} failed` : ''} · ${perSecond.toFixed(1)}/s · ${eta}`;
 }
 
-const pad = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s.padEnd(n));
-
 export function listText(
   depth: number,
   items: readonly DlqListItem[],
@@ -36,12 +35,12 @@ export function listText(
       (items.length < depth ? ` (showing ${items.length})` : ''),
   ];
   lines.push(
-    `${pad('TRACE ID', 38)} ${pad('FAILED AT', 20)} ${pad('ATTEMPTS', 8)} ${pad('REPLAYS', 7)} ${pad('CATEGORY', 13)} ${pad('STAGE', 8)} URL / REASON`,
+    `${column('TRACE ID', 38)} ${column('FAILED AT', 20)} ${column('ATTEMPTS', 8)} ${column('REPLAYS', 7)} ${column('CATEGORY', 13)} ${column('STAGE', 8)} URL / REASON`,
   );
   for (const i of items) {
     lines.push(
-      `${pad(i.traceId ?? i.workflowId, 38)} ${pad((i.failedAt ?? '-').slice(0, 19), 20)} ${pad(i.attempts > 0 ? String(i.attempts) : '-', 8)} ` +
-        `${pad(String(i.replays), 7)} ${pad(i.category ?? '-', 13)} ${pad(i.stage ?? '-', 8)} ${i.what}`,
+      `${column(i.traceId ?? i.workflowId, 38)} ${column((i.failedAt ?? '-').slice(0, 19), 20)} ${column(i.attempts > 0 ? String(i.attempts) : '-', 8)} ` +
+        `${column(String(i.replays), 7)} ${column(i.category ?? '-', 13)} ${column(i.stage ?? '-', 8)} ${printable(i.what)}`,
     );
     lines.push(`  ${i.uiUrl}`);
   }

@@ -9,6 +9,8 @@ import type { DlqFilter } from './query';
 
 /** History reads (one per new failure) of one refresh: a burst of failures is archived over several refreshes. */
 const ARCHIVE_PER_REFRESH = 200;
+/** Archive writes failing one after the other that end a round early: the store is down, not one entry. */
+const FAILURES_IN_A_ROW = 5;
 
 /**
  * Exports the DLQ as `dlq list` counts it (each failed event once; replayed, resolved and superseded runs never),
@@ -25,8 +27,8 @@ export class DlqMonitor {
   private readonly unarchivedOldest: Gauge;
   /** Runs known to be archived (loaded from the table once, then kept up to date by this monitor). */
   private archived?: Set<string>;
-  /** Runs whose history could not be read, already reported. */
-  private readonly unreadable = new Set<string>();
+  /** Runs that could not be archived (history unreadable or write refused), already reported. */
+  private readonly failing = new Set<string>();
   private stopTimer?: () => void;
 
   constructor(
@@ -60,32 +62,34 @@ export class DlqMonitor {
   }
 
   /**
-   * Archives the entries the archive does not hold yet (oldest first, at most ARCHIVE_PER_REFRESH), then exports
-   * what is still unarchived per domain. An entry whose history cannot be read (e.g. encrypted with a key no longer
-   * configured) is logged and skipped, so it does not hold back the others; a failing write stops the round. Both
-   * are retried next refresh, and the gauges show what is left.
+   * Archives the entries the archive does not hold yet (oldest first, those that failed before last, at most
+   * ARCHIVE_PER_REFRESH), then exports what is still unarchived per domain. An entry that cannot be archived (its
+   * history unreadable, e.g. encrypted with a key no longer configured, or its write refused) is logged and skipped,
+   * so no single entry holds back the others; the round goes on until FAILURES_IN_A_ROW writes in a row failed (the
+   * store itself is down). Skipped entries are retried next refresh, and the gauges show what is left.
    */
   private async archiveNew(entries: readonly DlqEntry[]): Promise<void> {
     let failure: unknown;
+    let skipped = 0;
     try {
       this.archived ??= await this.dlq.archive.archivedRunIds();
       const pending = entries.filter((e) => !this.archived!.has(e.runId)).reverse();
-      for (const e of pending.slice(0, ARCHIVE_PER_REFRESH)) {
-        const ids = { workflow_id: e.workflowId, trace_id: e.traceId, run_id: e.runId };
-        let run: RunFailure;
-        try {
-          run = await this.dlq.run(e);
-        } catch (err) {
-          failure ??= err;
-          // Said once per run at error level (the gauges and the alert keep saying it), then at debug.
-          const level = this.unreadable.has(e.runId) ? 'debug' : 'error';
-          this.unreadable.add(e.runId);
-          this.log[level]('DLQ entry not archived: its history cannot be read', { ...ids, error: String(err) });
+      const order = [
+        ...pending.filter((e) => !this.failing.has(e.runId)),
+        ...pending.filter((e) => this.failing.has(e.runId)),
+      ];
+      let inARow = 0;
+      for (const e of order.slice(0, ARCHIVE_PER_REFRESH)) {
+        if (inARow >= FAILURES_IN_A_ROW) break;
+        const failed = await this.archiveOne(e);
+        if (!failed) {
+          inARow = 0;
           continue;
         }
-        await this.dlq.archive.recordFailure(e, run);
-        this.archived.add(e.runId);
-        this.log.info('DLQ entry archived', ids);
+        failure ??= failed.error;
+        skipped++;
+        // An unreadable history says nothing about the store; only failed writes in a row end the round.
+        inARow = failed.write ? inARow + 1 : 0;
       }
     } catch (err) {
       failure = err;
@@ -96,7 +100,30 @@ export class DlqMonitor {
       this.unarchived.set({ domain }, t.n);
       this.unarchivedOldest.set({ domain }, t.oldest);
     }
+    if (skipped > 0) this.log.warn('DLQ entries not archived this round', { count: skipped });
     if (failure) throw failure;
+  }
+
+  /** Archives one entry; when it could not be, why (already logged) and whether it was the write that failed. */
+  private async archiveOne(e: DlqEntry): Promise<{ error: unknown; write: boolean } | null> {
+    const ids = { workflow_id: e.workflowId, trace_id: e.traceId, run_id: e.runId };
+    let write = false;
+    try {
+      const run: RunFailure = await this.dlq.run(e);
+      write = true;
+      await this.dlq.archive.recordFailure(e, run);
+    } catch (error) {
+      // Said once per run at error level (the gauges and the alert keep saying it), then at debug.
+      const level = this.failing.has(e.runId) ? 'debug' : 'error';
+      this.failing.add(e.runId);
+      const what = write ? 'writing it to the archive failed' : 'its history cannot be read';
+      this.log[level](`DLQ entry not archived: ${what}`, { ...ids, error: String(error) });
+      return { error, write };
+    }
+    this.failing.delete(e.runId);
+    this.archived!.add(e.runId);
+    this.log.info('DLQ entry archived', ids);
+    return null;
   }
 
   start(intervalMs: number): void {
