@@ -197,14 +197,36 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
   return out as Config;
 }
 
-/** The configuration as `config check` prints it: secrets that are set are replaced by "***". */
+/**
+ * The configuration as `config check` prints it: secrets that are set are replaced by "***", and so are the user
+ * info, query values and fragment of every URL in it (an endpoint can carry credentials: https://user:pass@host, a SAS
+ * token).
+ */
 export function maskedConfig(config: Config): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [name, spec] of Object.entries(CONFIG_KEYS) as [keyof Config, KeySpec<unknown>][]) {
     const value = config[name];
-    out[name] = spec.secret && value !== '' ? '***' : value;
+    out[name] = spec.secret && value !== '' ? '***' : typeof value === 'string' ? maskedUrl(value) : value;
   }
   return out;
+}
+
+/** A URL with its user name, password, query values and fragment replaced by "***"; any other text as it is. */
+export function maskedUrl(text: string): string {
+  if (!/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) return text;
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return text.replace(/\/\/[^/?#]*@/, '//***@').replace(/\?.*$/s, '?***');
+  }
+  if (!url.username && !url.password && !url.search && !url.hash) return text;
+  if (url.username) url.username = '***';
+  if (url.password) url.password = '***';
+  const names = [...new Set(url.searchParams.keys())];
+  url.search = names.map((n) => `${encodeURIComponent(n)}=***`).join('&');
+  if (url.hash) url.hash = '***';
+  return url.toString();
 }
 
 /** One line per key: name, default, help. */

@@ -118,7 +118,10 @@ export async function replayArchived(
   return { entry: entryOf(dlq, f), newRunId: handle.firstExecutionRunId, number };
 }
 
-/** Resolves an archived failure whose run Temporal no longer has: recorded in the archive and the audit trail. */
+/**
+ * Resolves an archived failure whose run Temporal no longer has: recorded in the archive and the audit trail (the
+ * intent before the archive row, the outcome after it).
+ */
 export async function resolveArchived(
   dlq: DlqService,
   archived: ArchivedEntry,
@@ -127,6 +130,7 @@ export async function resolveArchived(
   const f = archived.failed;
   const operator = operatorName(opts.operator);
   const audited = auditSubject('resolve', f, { operator, reason: opts.reason }, f.failure);
+  await dlq.audit.append({ ...audited, result: 'requested' });
   await dlq.archive.recordState(f, 'resolved', { newRunId: null, operator, reason: opts.reason });
   await dlq.audit.append({ ...audited, result: 'resolved' });
   return entryOf(dlq, f);

@@ -137,15 +137,19 @@ export async function replayMany(
 
 /**
  * Marks a failure handled without replaying: a `dlqResolution` run (completes at once, records operator and reason)
- * is started under the same workflow id, which supersedes the failed run; then the audit line is written and the
- * failed run deleted.
+ * is started under the same workflow id, which supersedes the failed run. The intent is audited before, the outcome
+ * after; then the failed run is deleted.
  */
 export async function resolve(dlq: DlqService, idOrTrace: string, opts: ReplayOptions): Promise<DlqEntry> {
   const { entry, description } = await dlq.findWithDescription(idOrTrace);
   const run = await dlq.run(entry);
   const failure = failureChain(run);
   const operator = operatorName(opts.operator);
+  const audited = auditSubject('resolve', entry, { operator, reason: opts.reason }, failure);
+  // As for a replay: archived and the intent recorded first, so a resolution that cannot be recorded does not
+  // happen and one that dies half-way leaves a trace.
   const archived = await dlq.archive.recordFailure(entry, run);
+  await dlq.audit.append({ ...audited, result: 'requested' });
   const headline = firstLine(run.failure?.message ?? '') ?? null;
   const handle = await dlq.client.workflow.start(WORKFLOW_TYPES.dlqResolution, {
     taskQueue: description.taskQueue,
@@ -155,11 +159,7 @@ export async function resolve(dlq: DlqService, idOrTrace: string, opts: ReplayOp
     typedSearchAttributes: keptAttributes(description.typedSearchAttributes),
     staticSummary: `DLQ entry resolved by ${operator}`,
   });
-  await dlq.audit.append({
-    ...auditSubject('resolve', entry, { operator, reason: opts.reason }, failure),
-    newRunId: handle.firstExecutionRunId,
-    result: 'resolved',
-  });
+  await dlq.audit.append({ ...audited, newRunId: handle.firstExecutionRunId, result: 'resolved' });
   await dlq.archive.recordState(archived, 'resolved', {
     newRunId: handle.firstExecutionRunId,
     operator,
@@ -189,6 +189,11 @@ export async function replayAmended(
   if (entry.kind === 'invalid')
     throw new DlqUsageError(`${entry.workflowId} is an invalid message; it has no URLs to amend`);
   const run = await dlq.run(entry);
+  if (run.workflowType !== WORKFLOW_TYPES.ingestXactEvent)
+    throw new DlqUsageError(
+      `${entry.workflowId} is a ${entry.domain ?? run.workflowType} event: --set-url amends xact attachment URLs only. ` +
+        `A claimx run asks the ClaimX API for its media links again (expired ones are refreshed): use dlq replay`,
+    );
   const input = run.input as unknown as IngestXactInput | null;
   if (!input?.event) throw new Error(`${entry.workflowId}: the failed run's input could not be read`);
   if (input.claimCheck)

@@ -196,7 +196,11 @@ describe('DLQ archive and audit in the lakehouse: entries outlive their runs', f
     const audit = (await h.dlqService().audit.read()).filter((a) => a.workflowId === wf);
     assert.deepEqual(
       audit.map((a) => [a.action, a.result, a.reason]),
-      [['resolve', 'resolved', 'document withdrawn']],
+      [
+        ['resolve', 'requested', 'document withdrawn'],
+        ['resolve', 'resolved', 'document withdrawn'],
+      ],
+      'the intent is recorded before the resolution, the outcome after',
     );
   });
 

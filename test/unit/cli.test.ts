@@ -25,6 +25,20 @@ describe('kafka-pipeline CLI', function () {
     assert.equal(JSON.parse(stdout).consumerGroup, 'other-group');
   });
 
+  it('config check shows URL-typed keys without the credentials they can carry', async () => {
+    const { code, stdout } = await cli(['config', 'check'], {
+      CLAIMX_API_URL: 'https://svc-user:Pa55word@claimx.example/service?x=1&sig=SAS0SECRET',
+      ONELAKE_BLOB_URL: 'https://acct.blob.core.windows.net/?sv=2024&sig=SAS1SECRET#tok=FRAGSECRET',
+      TEMPORAL_UI_URL: 'http://127.0.0.1:8233',
+    });
+    assert.equal(code, 0);
+    assert.doesNotMatch(stdout, /svc-user|Pa55word|SAS0SECRET|SAS1SECRET|FRAGSECRET/);
+    const shown = JSON.parse(stdout) as Record<string, string>;
+    assert.equal(shown.claimxApiUrl, 'https://***:***@claimx.example/service?x=***&sig=***', 'where it points stays');
+    assert.equal(shown.onelakeBlobUrl, 'https://acct.blob.core.windows.net/?sv=***&sig=***#***');
+    assert.equal(shown.temporalUiUrl, 'http://127.0.0.1:8233', 'a URL without credentials prints as it is');
+  });
+
   it('config check names a wrong broker address in one clear line and exits 2', async () => {
     const { code, stderr } = await cli(['config', 'check'], { KAFKA_BROKERS: 'kafka.internal' });
     assert.equal(code, 2);
