@@ -2,7 +2,7 @@ import type { Client, WorkflowExecutionDescription, WorkflowExecutionInfo } from
 import type { temporal } from '@temporalio/proto';
 import { mapBounded } from '../shared/bounded';
 import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
-import { queryList } from '../shared/visibility-query';
+import { queryList, queryMatchable } from '../shared/visibility-query';
 import { traceIdOf, WORKFLOW_TYPES, workflowIdCandidates } from '../shared/ids';
 import type { ObjectStore } from '../adapters/storage/object-store';
 import { decodeHistory } from '../codec/history';
@@ -221,18 +221,33 @@ export class DlqService {
     return { entry, run, audit: entries.filter((a) => a.workflowId === entry.workflowId) };
   }
 
-  /** Workflow ids among `failed` that have a run started after their failed run closed. */
+  /**
+   * Workflow ids among `failed` that have a run started after their failed run closed: one visibility query per
+   * batch of ids, and a describe of the latest run for each id a query cannot match exactly (see queryMatchable).
+   */
   private async supersededIds(failed: readonly WorkflowExecutionInfo[]): Promise<Set<string>> {
     const out = new Set<string>();
     const byId = new Map(failed.map((i) => [i.workflowId, i]));
-    const ids = [...byId.keys()];
+    const later = (f: WorkflowExecutionInfo | undefined, start: Date) => f && start.getTime() >= closeMs(f) - 1;
+    const ids = [...byId.keys()].filter(queryMatchable);
     for (let i = 0; i < ids.length; i += SUPERSEDED_BATCH) {
       const query = `WorkflowId IN ${queryList(ids.slice(i, i + SUPERSEDED_BATCH))} AND ExecutionStatus != 'Failed'`;
       for await (const other of this.client.workflow.list({ query })) {
-        const f = byId.get(other.workflowId);
-        if (f && other.startTime.getTime() >= closeMs(f) - 1) out.add(other.workflowId);
+        if (later(byId.get(other.workflowId), other.startTime)) out.add(other.workflowId);
       }
     }
+    const others = [...byId.values()].filter((f) => !queryMatchable(f.workflowId));
+    await mapBounded(others, HISTORY_CONCURRENCY, async (f) => {
+      let latest;
+      try {
+        latest = await this.client.workflow.getHandle(f.workflowId).describe();
+      } catch (err) {
+        if ((err as Error).name === 'WorkflowNotFoundError') return; // deleted meanwhile: nothing supersedes it
+        throw err;
+      }
+      if (latest.runId !== f.runId && latest.status.name !== 'FAILED' && later(f, latest.startTime))
+        out.add(f.workflowId);
+    });
     return out;
   }
 

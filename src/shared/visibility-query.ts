@@ -14,3 +14,13 @@ export function queryString(value: string): string {
 export function queryList(values: readonly string[]): string {
   return `(${values.map(queryString).join(', ')})`;
 }
+
+// Temporal's SQL visibility stores (SQLite, as in the dev server, and PostgreSQL) write a parsed literal back into
+// SQL escaped the MySQL way (its query converter's escapeCharMap: \\ " and \b \n \r \t get a backslash), and those
+// databases read the backslash literally: a value holding one of these characters matches nothing there.
+const SQL_REESCAPED = /[\\"\b\n\r\t]/;
+
+/** Whether an equality or IN on this value finds it on every visibility store (else look it up another way). */
+export function queryMatchable(value: string): boolean {
+  return !SQL_REESCAPED.test(value);
+}

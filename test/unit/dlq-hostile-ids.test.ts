@@ -10,7 +10,7 @@ import { DlqUsageError } from '../../src/dlq/query';
 import { replayAmended } from '../../src/dlq/replay';
 import { createLogger } from '../../src/observability/logger';
 import { boundedSegment } from '../../src/shared/path-segment';
-import { queryString } from '../../src/shared/visibility-query';
+import { queryMatchable, queryString } from '../../src/shared/visibility-query';
 
 /**
  * The string literals of a visibility query, read the way Temporal's tokenizer (temporalio/sqlparser scanString)
@@ -53,11 +53,25 @@ function info(workflowId: string, closeTime = new Date('2026-12-05T08:00:00Z')):
   } as unknown as WorkflowExecutionInfo;
 }
 
-/** A Temporal client whose list returns `failed` for the DLQ query and records every query it is asked. */
-function fakeClient(failed: WorkflowExecutionInfo[], queries: string[]): Client {
+/**
+ * A Temporal client whose list returns `failed` for the DLQ query and records every query it is asked; describe
+ * gives `latest` of an id, else its failed run.
+ */
+function fakeClient(
+  failed: WorkflowExecutionInfo[],
+  queries: string[],
+  latest: Record<string, { runId: string; status: { name: string }; startTime: Date }> = {},
+): Client {
   return {
     options: { loadedDataConverter: { payloadCodecs: [] } },
     workflow: {
+      getHandle: (id: string) => ({
+        describe: () => {
+          queries.push(`describe ${id}`);
+          const f = failed.find((i) => i.workflowId === id)!;
+          return Promise.resolve(latest[id] ?? { runId: f.runId, status: { name: 'FAILED' }, startTime: f.startTime });
+        },
+      }),
       list: async function* ({ query }: { query: string }) {
         queries.push(query);
         literals(query); // Temporal refuses an unterminated literal; so does the fake
@@ -80,6 +94,7 @@ describe('DLQ with hostile trace ids', () => {
   it('lists entries whose ids end in a backslash or hold quotes: every query it sends is well formed', async () => {
     const queries: string[] = [];
     const ids = HOSTILE.map((t) => `xact-${t}`);
+    const store = new LocalObjectStore('/nonexistent');
     const dlq = new DlqService(
       fakeClient(
         ids.map((id) => info(id)),
@@ -87,14 +102,36 @@ describe('DLQ with hostile trace ids', () => {
       ),
       'default',
       'http://ui',
-      new LocalObjectStore('/nonexistent'),
+      store,
       tables,
     );
     const entries = await dlq.entries();
     assert.deepEqual(entries.map((e) => e.workflowId).sort(), [...ids].sort());
     const superseded = queries.find((q) => q.startsWith('WorkflowId IN'));
     assert.ok(superseded, queries.join('\n'));
-    assert.deepEqual(literals(superseded).slice(0, ids.length), ids, 'each id is one literal, whole');
+    // Ids a SQL visibility store cannot match by value (backslash, double quote) are looked up by describe.
+    const [inQuery, described] = [ids.filter(queryMatchable), ids.filter((id) => !queryMatchable(id))];
+    assert.deepEqual(literals(superseded).slice(0, inQuery.length), inQuery, 'each id is one literal, whole');
+    assert.deepEqual(
+      queries.filter((q) => q.startsWith('describe ')).sort(),
+      described.map((id) => `describe ${id}`).sort(),
+    );
+    assert.ok(described.includes('xact-abc\\'));
+  });
+
+  it('an entry with a backslash in its id that a later run superseded is not listed', async () => {
+    const failed = info('xact-abc\\');
+    const later = {
+      runId: 'new-run',
+      status: { name: 'COMPLETED' },
+      startTime: new Date(failed.closeTime!.getTime() + 5),
+    };
+    const client = fakeClient([failed, info('xact-plain')], [], { 'xact-abc\\': later });
+    const dlq = new DlqService(client, 'default', 'http://ui', new LocalObjectStore('/nonexistent'), tables);
+    assert.deepEqual(
+      (await dlq.entries()).map((e) => e.workflowId),
+      ['xact-plain'],
+    );
   });
 
   it("the archive folder of any workflow id is one bounded segment, and an ordinary id's folder is unchanged", () => {
