@@ -3,7 +3,7 @@ import type { ArchivedWhere } from '../dlq/archived';
 import type { AuditEntry } from '../dlq/audit';
 import { redactJsonSecrets } from '../shared/urls';
 import { age } from './dlq-format';
-import { column, printable } from './text-columns';
+import { column, printable, printableLines } from './text-columns';
 
 /** Plain-text renderings of the DLQ archive (`dlq list --archived`, `dlq view` of an entry Temporal no longer has). */
 
@@ -50,5 +50,5 @@ export function archivedViewText(entry: ArchivedEntry, audit: readonly AuditEntr
     }
     out.push('', 'Input:', typeof shown === 'string' ? shown : JSON.stringify(shown, null, 2));
   }
-  return out.join('\n');
+  return printableLines(out.join('\n'));
 }

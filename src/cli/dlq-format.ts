@@ -2,7 +2,7 @@ import type { AuditEntry } from '../dlq/audit';
 import type { DlqEntry, DlqListItem, DlqStats } from '../dlq/dlq-service';
 import type { RunFailure } from '../dlq/history';
 import { redactJsonSecrets, redactSecretsDeep } from '../shared/urls';
-import { column, printable } from './text-columns';
+import { column, printable, printableLines } from './text-columns';
 
 /** Plain-text renderings of the dlq commands (JSON output is the objects themselves). */
 
@@ -91,7 +91,7 @@ export function viewText(entry: DlqEntry, run: RunFailure, audit: readonly Audit
       `(headline only: the whole event, ${input.claimCheck.bytes} bytes, is stored at ${input.claimCheck.path})`,
     );
   out.push(JSON.stringify(redactedInput(entry.kind === 'invalid' ? input : input?.event), null, 2));
-  return out.join('\n');
+  return printableLines(out.join('\n'));
 }
 
 /**
@@ -125,10 +125,11 @@ export function statsText(s: DlqStats): string {
 export function auditText(entries: readonly AuditEntry[]): string {
   if (entries.length === 0) return 'No audit entries.';
   return entries
-    .map(
-      (a) =>
+    .map((a) =>
+      printable(
         `${a.time} ${a.operator} ${a.action} ${a.traceId ?? a.workflowId} run ${a.runId}` +
-        `${a.newRunId ? ` -> ${a.newRunId}` : ''}: ${a.result}${a.reason ? ` (${a.reason})` : ''}`,
+          `${a.newRunId ? ` -> ${a.newRunId}` : ''}: ${a.result}${a.reason ? ` (${a.reason})` : ''}`,
+      ),
     )
     .join('\n');
 }

@@ -17,6 +17,11 @@ export function printable(text: string): string {
   return text.replace(UNPRINTABLE, '\uFFFD');
 }
 
+/** printable() for text of several lines: line feeds and tabs are kept. */
+export function printableLines(text: string): string {
+  return text.replace(UNPRINTABLE, (ch) => (ch === '\n' || ch === '\t' ? ch : '\uFFFD'));
+}
+
 function cells(grapheme: string): number {
   return WIDE.test(grapheme) ? 2 : 1;
 }

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { archivedListText } from '../../src/cli/dlq-archive-format';
-import { listText } from '../../src/cli/dlq-format';
+import { auditText, listText, viewText } from '../../src/cli/dlq-format';
 import { column } from '../../src/cli/text-columns';
 import type { ArchivedEntry } from '../../src/dlq/archive';
 import type { DlqListItem } from '../../src/dlq/dlq-service';
+import type { RunFailure } from '../../src/dlq/history';
 
 const wellFormed = (s: string) => Buffer.from(s, 'utf8').toString('utf8') === s && !s.includes('\uFFFD');
 
@@ -61,5 +62,35 @@ describe('dlq list text: ids of any script', () => {
       [...column('\u{1F468}\u200D\u{1F469}\u200D\u{1F467}'.repeat(5), 5)].join(''),
       '\u{1F468}\u200D\u{1F469}\u200D\u{1F467}\u{1F468}\u200D\u{1F469}\u200D\u{1F467}…',
     );
+  });
+
+  it('dlq view and dlq audit show a bidi override in an id or a reason as U+FFFD, lines kept', () => {
+    const run = {
+      workflowType: 'ingestXactEvent',
+      input: { event: { traceId: 'abc\u202Egnp.exe' } },
+      source: null,
+      failure: { type: 'AttachmentsFailed', message: 'line one\nline \u202Etwo', at: null },
+      outcomes: [],
+      steps: [],
+      replay: null,
+      replayCount: 0,
+    } as RunFailure;
+    const audit = [
+      {
+        time: '2026-12-05T08:00:00.000Z',
+        operator: 'op\u202E',
+        action: 'resolve' as const,
+        traceId: 'abc\u202Egnp.exe',
+        workflowId: 'xact-abc',
+        runId: 'r1',
+        reason: 'why\u2066',
+        result: 'resolved',
+      },
+    ];
+    const view = viewText(item('abc\u202Egnp.exe'), run, audit);
+    assert.ok(!/[\u202E\u2066]/.test(view), view);
+    assert.match(view, /Event abc\uFFFDgnp\.exe\n/);
+    assert.match(view, /\n {2}line one\n {2}line \uFFFDtwo\n/);
+    assert.doesNotMatch(auditText(audit), /[\u202E\u2066]/);
   });
 });
