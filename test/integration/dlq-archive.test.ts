@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { Client } from '@temporalio/client';
 import { Registry } from 'prom-client';
 import { LocalObjectStore } from '../../src/adapters/storage/local-store';
@@ -16,11 +14,12 @@ import { createLogger } from '../../src/observability/logger';
 import { xactWorkflowId } from '../../src/shared/ids';
 import { xactEventId } from '../../src/shared/uuid5';
 import { readWithDeltaRs } from '../support/delta-rs';
+import { runCli } from '../support/cli';
+import { gaugeByDomain } from '../support/gauges';
 import { PipelineHarness } from '../support/pipeline-harness';
 import { until } from '../support/poll';
-import { ensureStack, ROOT } from '../support/stack';
+import { ensureStack } from '../support/stack';
 
-const run = promisify(execFile);
 const SECRET = 'sig0123456789secret';
 
 describe('DLQ archive and audit in the lakehouse: entries outlive their runs', function () {
@@ -30,23 +29,12 @@ describe('DLQ archive and audit in the lakehouse: entries outlive their runs', f
   let cwd: string;
 
   /** The CLI as an operator runs it, from a working directory it must not write to. */
-  const cli = async (...args: string[]) => {
-    try {
-      const r = await run(process.execPath, [path.join(ROOT, 'bin', 'kafka-pipeline.js'), 'dlq', ...args], {
-        cwd,
-        env: {
-          ...process.env,
-          LAKEHOUSE_DIR: h.lakehouse,
-          TEMPORAL_TASK_QUEUE: h.config.taskQueue,
-          USER: 'archive-operator',
-        },
-      });
-      return { code: 0, stdout: r.stdout, stderr: r.stderr };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  };
+  const cli = (...args: string[]) =>
+    runCli(
+      ['dlq', ...args],
+      { LAKEHOUSE_DIR: h.lakehouse, TEMPORAL_TASK_QUEUE: h.config.taskQueue, USER: 'archive-operator' },
+      { cwd },
+    );
   /** Deletes a run from Temporal (as retention would) and waits until Temporal no longer has it. */
   const forgetRun = async (workflowId: string, runId: string) => {
     await h.client.workflowService.deleteWorkflowExecution({
@@ -63,12 +51,6 @@ describe('DLQ archive and audit in the lakehouse: entries outlive their runs', f
         ),
     );
   };
-  const gauge = async (registry: Registry, name: string) =>
-    Object.fromEntries(
-      ((await registry.getSingleMetric(name)!.get()).values as { value: number; labels: { domain: string } }[]).map(
-        (v) => [v.labels.domain, v.value],
-      ),
-    );
 
   before(async () => {
     await ensureStack();
@@ -92,14 +74,14 @@ describe('DLQ archive and audit in the lakehouse: entries outlive their runs', f
     const log = createLogger('bridge', { level: 'error' });
     const broken = new DlqService(h.client, 'default', 'http://ui', readOnly(h.lakehouse), dlqTables(h.config));
     await assert.rejects(new DlqMonitor(registry, broken, log, { query: scope }).refresh(), /store refuses writes/);
-    assert.equal((await gauge(registry, 'pipeline_dlq_unarchived')).xact, 1);
-    assert.ok((await gauge(registry, 'pipeline_dlq_unarchived_oldest_age_seconds')).xact >= 0);
+    assert.equal((await gaugeByDomain(registry, 'pipeline_dlq_unarchived')).xact, 1);
+    assert.ok((await gaugeByDomain(registry, 'pipeline_dlq_unarchived_oldest_age_seconds')).xact >= 0);
 
     // The bridge's monitor archives it; a second monitor (another bridge replica) adds nothing.
     const registry2 = new Registry();
     await new DlqMonitor(registry2, h.dlqService(), log, { query: scope }).refresh();
     await new DlqMonitor(new Registry(), h.dlqService(), log, { query: scope }).refresh();
-    assert.equal((await gauge(registry2, 'pipeline_dlq_unarchived')).xact, 0);
+    assert.equal((await gaugeByDomain(registry2, 'pipeline_dlq_unarchived')).xact, 0);
     const archiveTable = path.join(h.lakehouse, 'Tables', 'pipeline_dlq');
     const archived = (await readWithDeltaRs(archiveTable)).rows.filter((r) => r.workflow_id === wf);
     assert.deepEqual(

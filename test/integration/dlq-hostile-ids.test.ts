@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { Registry } from 'prom-client';
 import type { IngestSummary } from '../../src/shared/pipeline-types';
 import { DlqMonitor } from '../../src/dlq/dlq-monitor';
@@ -11,10 +9,10 @@ import { createLogger } from '../../src/observability/logger';
 import { xactWorkflowId } from '../../src/shared/ids';
 import { queryMatchable, queryString } from '../../src/shared/visibility-query';
 import { readWithDeltaRs } from '../support/delta-rs';
+import { runCli } from '../support/cli';
+import { gaugeByDomain } from '../support/gauges';
 import { PipelineHarness } from '../support/pipeline-harness';
-import { ensureStack, ROOT } from '../support/stack';
-
-const run = promisify(execFile);
+import { ensureStack } from '../support/stack';
 
 /**
  * Issue 30 items 3 and 4 on the real stack: trace ids that end in a backslash, hold quotes, or are long runs of
@@ -25,29 +23,12 @@ describe('DLQ tools with hostile trace ids (quotes, trailing backslash, 100+ emo
   let h: PipelineHarness;
   let scope: string;
 
-  const cli = async (...args: string[]) => {
-    try {
-      const r = await run(process.execPath, [path.join(ROOT, 'bin', 'kafka-pipeline.js'), 'dlq', ...args], {
-        env: {
-          ...process.env,
-          LAKEHOUSE_DIR: h.lakehouse,
-          TEMPORAL_TASK_QUEUE: h.config.taskQueue,
-          USER: 'hostile-op',
-        },
-        maxBuffer: 16 * 1024 * 1024,
-      });
-      return { code: 0, stdout: r.stdout, stderr: r.stderr };
-    } catch (err) {
-      const e = err as { code: number; stdout: string; stderr: string };
-      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-    }
-  };
-  const gauge = async (registry: Registry, name: string) =>
-    Object.fromEntries(
-      ((await registry.getSingleMetric(name)!.get()).values as { value: number; labels: { domain: string } }[]).map(
-        (v) => [v.labels.domain, v.value],
-      ),
-    );
+  const cli = (...args: string[]) =>
+    runCli(['dlq', ...args], {
+      LAKEHOUSE_DIR: h.lakehouse,
+      TEMPORAL_TASK_QUEUE: h.config.taskQueue,
+      USER: 'hostile-op',
+    });
 
   before(async () => {
     await ensureStack();
@@ -88,7 +69,7 @@ describe('DLQ tools with hostile trace ids (quotes, trailing backslash, 100+ emo
     await new DlqMonitor(registry, h.dlqService(), createLogger('bridge', { level: 'error' }), {
       query: scope,
     }).refresh();
-    assert.ok((await gauge(registry, 'pipeline_dlq_unarchived')).xact === 0, 'the DLQ gauges refresh');
+    assert.ok((await gaugeByDomain(registry, 'pipeline_dlq_unarchived')).xact === 0, 'the DLQ gauges refresh');
     assert.equal((await cli('view', traces[0])).code, 0);
 
     // Resolved, the entry leaves the listing at once (its superseding run is found without a query by value).
@@ -113,7 +94,7 @@ describe('DLQ tools with hostile trace ids (quotes, trailing backslash, 100+ emo
     await new DlqMonitor(registry, h.dlqService(), createLogger('bridge', { level: 'error' }), {
       query: scope,
     }).refresh();
-    assert.equal((await gauge(registry, 'pipeline_dlq_unarchived')).xact, 0);
+    assert.equal((await gaugeByDomain(registry, 'pipeline_dlq_unarchived')).xact, 0);
     const archived = (await readWithDeltaRs(path.join(h.lakehouse, 'Tables', 'pipeline_dlq'))).rows;
     const row = archived.find((r) => r.workflow_id === xactWorkflowId(longTrace))!;
     assert.ok(row, 'the long id is archived');
