@@ -175,7 +175,9 @@ export function dlqReplay(id: string | undefined, opts: ReplayOpts): Promise<num
         // URLs contain '=' in their query strings: split where the new URL's scheme starts.
         const at = /=(?=[a-z][a-z0-9+.-]*:\/\/)/i.exec(pair)?.index ?? -1;
         if (at <= 0)
-          throw new DlqUsageError(`--set-url expects old=new (both URLs), got ${JSON.stringify(pair.slice(0, 40))}`);
+          throw new DlqUsageError(
+            `--set-url expects old=new (both URLs), got ${JSON.stringify([...pair].slice(0, 40).join(''))}`,
+          );
         return { from: pair.slice(0, at), to: pair.slice(at + 1) };
       });
       const config = cliConfig();

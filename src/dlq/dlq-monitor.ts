@@ -74,6 +74,8 @@ export class DlqMonitor {
     try {
       this.archived ??= await this.dlq.archive.archivedRunIds();
       const pending = entries.filter((e) => !this.archived!.has(e.runId)).reverse();
+      const open = new Set(pending.map((e) => e.runId));
+      for (const runId of this.failing) if (!open.has(runId)) this.failing.delete(runId); // resolved or gone
       const order = [
         ...pending.filter((e) => !this.failing.has(e.runId)),
         ...pending.filter((e) => this.failing.has(e.runId)),

@@ -2,7 +2,6 @@ import type { Client, WorkflowExecutionDescription, WorkflowExecutionInfo } from
 import type { temporal } from '@temporalio/proto';
 import { mapBounded } from '../shared/bounded';
 import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
-import { queryList, queryMatchable } from '../shared/visibility-query';
 import { traceIdOf, WORKFLOW_TYPES, workflowIdCandidates } from '../shared/ids';
 import type { ObjectStore } from '../adapters/storage/object-store';
 import { decodeHistory } from '../codec/history';
@@ -10,6 +9,7 @@ import { type AuditEntry, AuditLog } from './audit';
 import { DlqArchive } from './archive';
 import { parseRunHistory, type RunFailure } from './history';
 import { type DlqFilter, dlqQuery, DlqUsageError } from './query';
+import { closeMs, supersededIds } from './superseded';
 
 type History = temporal.api.history.v1.IHistory;
 
@@ -65,7 +65,6 @@ export interface DlqTables {
 }
 
 const HISTORY_CONCURRENCY = 8;
-const SUPERSEDED_BATCH = 100;
 
 /**
  * Reads the DLQ from Temporal visibility. A workflow id counts once, by its newest failed run, and only while that
@@ -103,7 +102,7 @@ export class DlqService {
       const seen = newest.get(info.workflowId);
       if (!seen || closeMs(info) > closeMs(seen)) newest.set(info.workflowId, info);
     }
-    const superseded = await this.supersededIds([...newest.values()]);
+    const superseded = await supersededIds(this.client, [...newest.values()]);
     return [...newest.values()]
       .filter((i) => !superseded.has(i.workflowId))
       .sort((a, b) => closeMs(b) - closeMs(a))
@@ -221,36 +220,6 @@ export class DlqService {
     return { entry, run, audit: entries.filter((a) => a.workflowId === entry.workflowId) };
   }
 
-  /**
-   * Workflow ids among `failed` that have a run started after their failed run closed: one visibility query per
-   * batch of ids, and a describe of the latest run for each id a query cannot match exactly (see queryMatchable).
-   */
-  private async supersededIds(failed: readonly WorkflowExecutionInfo[]): Promise<Set<string>> {
-    const out = new Set<string>();
-    const byId = new Map(failed.map((i) => [i.workflowId, i]));
-    const later = (f: WorkflowExecutionInfo | undefined, start: Date) => f && start.getTime() >= closeMs(f) - 1;
-    const ids = [...byId.keys()].filter(queryMatchable);
-    for (let i = 0; i < ids.length; i += SUPERSEDED_BATCH) {
-      const query = `WorkflowId IN ${queryList(ids.slice(i, i + SUPERSEDED_BATCH))} AND ExecutionStatus != 'Failed'`;
-      for await (const other of this.client.workflow.list({ query })) {
-        if (later(byId.get(other.workflowId), other.startTime)) out.add(other.workflowId);
-      }
-    }
-    const others = [...byId.values()].filter((f) => !queryMatchable(f.workflowId));
-    await mapBounded(others, HISTORY_CONCURRENCY, async (f) => {
-      let latest;
-      try {
-        latest = await this.client.workflow.getHandle(f.workflowId).describe();
-      } catch (err) {
-        if ((err as Error).name === 'WorkflowNotFoundError') return; // deleted meanwhile: nothing supersedes it
-        throw err;
-      }
-      if (latest.runId !== f.runId && latest.status.name !== 'FAILED' && later(f, latest.startTime))
-        out.add(f.workflowId);
-    });
-    return out;
-  }
-
   private toEntry(info: Omit<WorkflowExecutionInfo, 'raw'>): DlqEntry {
     const sa = info.typedSearchAttributes;
     return {
@@ -270,10 +239,6 @@ export class DlqService {
 }
 
 export { DlqUsageError };
-
-function closeMs(info: WorkflowExecutionInfo): number {
-  return info.closeTime?.getTime() ?? 0;
-}
 
 export function firstLine(text: string): string | undefined {
   const line = text.split('\n')[0]?.trim();
