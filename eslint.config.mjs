@@ -20,6 +20,19 @@ const ioPackages = [
   'apache-arrow',
 ];
 
+// Call arguments that must never be an array's spread (see the rule's block below).
+export const UNBOUNDED_SPREADS = [
+  {
+    selector: "CallExpression[callee.object.name='Math'] > SpreadElement",
+    message: 'Math.max/min(...array) throws past ~125,000 elements; use a loop.',
+  },
+  {
+    selector:
+      'CallExpression[callee.property.name=/^(push|unshift|splice|fromCharCode|fromCodePoint)$/] > SpreadElement',
+    message: 'push/unshift/splice(...array) throws past ~125,000 elements; use a loop.',
+  },
+];
+
 export default tseslint.config(
   { ignores: ['node_modules/', '**/dist/', '.tools/', '.state/', '.scratch/', 'lakehouse/', 'bin/'] },
   js.configs.recommended,
@@ -62,6 +75,16 @@ export default tseslint.config(
           'newlines-between': 'never',
         },
       ],
+    },
+  },
+  {
+    // A spread passes each element as an argument: Math.max(...xs) and push(...xs) throw RangeError (call stack)
+    // once xs holds ~125,000 elements (Node 20), e.g. the versions of a long Delta log. Loop instead.
+    files: ['src/**/*.ts', 'packages/*/src/**/*.ts'],
+    // src/dlq is being changed by another branch; its two Math.max(1, ...steps) calls are bounded by a run's steps.
+    ignores: ['src/dlq/dlq-service.ts', 'src/dlq/archive.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', ...UNBOUNDED_SPREADS],
     },
   },
   {

@@ -36,7 +36,10 @@ export function archivedViewText(entry: ArchivedEntry, audit: readonly AuditEntr
   ];
   if (f.source) out.push(`  kafka       ${f.source.topic} partition ${f.source.partition} offset ${f.source.offset}`);
   out.push(`  input       ${f.inputPath ?? '-'}`);
-  if (f.failure) out.push('', 'Failure chain:', ...f.failure.split('\n').map((l) => `  ${l}`));
+  if (f.failure) {
+    out.push('', 'Failure chain:');
+    for (const line of f.failure.split('\n')) out.push(`  ${line}`);
+  }
   out.push('', `Replays: ${f.replays ?? 0}`);
   for (const a of audit) {
     out.push(`  ${a.time} ${a.action} by ${a.operator}: ${a.result}${a.reason ? ` — ${a.reason}` : ''}`);

@@ -55,8 +55,10 @@ export function viewText(entry: DlqEntry, run: RunFailure, audit: readonly Audit
   if (run.source)
     out.push(`  kafka       ${run.source.topic} partition ${run.source.partition} offset ${run.source.offset}`);
   out.push(`  Temporal UI ${entry.uiUrl}`);
-  if (run.failure)
-    out.push('', `Failure (${run.failure.type}):`, ...run.failure.message.split('\n').map((l) => `  ${l}`));
+  if (run.failure) {
+    out.push('', `Failure (${run.failure.type}):`);
+    for (const line of run.failure.message.split('\n')) out.push(`  ${line}`);
+  }
   if (run.outcomes.length > 0) {
     out.push('', 'Attachments:');
     for (const o of run.outcomes) {

@@ -192,7 +192,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>> = p
       problems.push(`${spec.env}=${shown}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
     }
   }
-  if (problems.length === 0) problems.push(...storageProblems(out as Config), ...connectionProblems(out as Config));
+  if (problems.length === 0)
+    for (const p of [...storageProblems(out as Config), ...connectionProblems(out as Config)]) problems.push(p);
   if (problems.length > 0) throw new ConfigError(problems);
   return out as Config;
 }

@@ -58,3 +58,43 @@ describe('lint override for deterministic code', function () {
     );
   });
 });
+
+describe('lint rule against spreading an unbounded array into a call', function () {
+  this.timeout(60_000);
+
+  async function spreadErrors(file: string, code: string): Promise<number> {
+    const eslint = new ESLint({ cwd: ROOT, overrideConfig: WITHOUT_TYPES });
+    const [result] = await eslint.lintText(code, { filePath: path.join(ROOT, file) });
+    return result.messages.filter((m) => m.ruleId === 'no-restricted-syntax').length;
+  }
+
+  for (const file of ['src/cli/x.ts', 'packages/delta-lake/src/x.ts']) {
+    it(`rejects Math.max(...xs), Math.min(...xs) and push(...xs) in ${file}`, async () => {
+      const code = [
+        'export function f(xs: number[], out: number[]): number {',
+        '  out.push(...xs);',
+        '  out.unshift(...xs);',
+        '  return Math.max(...xs) + Math.min(0, ...xs);',
+        '}',
+        '',
+      ].join('\n');
+      assert.equal(await spreadErrors(file, code), 4);
+    });
+  }
+
+  it('allows loops, array-literal spreads and rest forwarding', async () => {
+    const code = [
+      'export function f(xs: number[], out: number[], g: (...a: number[]) => void): number {',
+      '  let max = -Infinity;',
+      '  for (const x of xs) {',
+      '    out.push(x);',
+      '    if (x > max) max = x;',
+      '  }',
+      '  g(...xs);',
+      '  return [...xs, max].length;',
+      '}',
+      '',
+    ].join('\n');
+    assert.equal(await spreadErrors('src/cli/x.ts', code), 0);
+  });
+});

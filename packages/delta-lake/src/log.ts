@@ -1,7 +1,7 @@
 import type { DeltaStore } from './store';
-import { readCheckpoint } from './checkpoint';
 import { deltaSchemaString, type TableDef } from './schema';
 import { checkpointPath, commitPath, lastCheckpointPath, LOG_DIR } from './log-paths';
+import { lastCommitFrom, listLog, readCheckpointAt, readCheckpointHint } from './log-probe';
 
 /** Delta log actions (delta-io/delta PROTOCOL.md), the subset a reader-1 / writer-2 table uses. */
 export interface Protocol {
@@ -90,22 +90,21 @@ export function serialiseCommit(actions: readonly Action[]): Buffer {
   return Buffer.from(actions.map((a) => JSON.stringify(a)).join('\n') + '\n');
 }
 
-const COMMIT_RE = /^(\d{20})\.json$/;
-const CHECKPOINT_RE = /^(\d{20})\.checkpoint\.parquet$/;
-
-/** Loads the latest snapshot: newest checkpoint (via _last_checkpoint or the listing) plus later commits. */
 /** The newest commit of a table: its version and commitInfo time (null: no table, or no commitInfo timestamp). */
 export async function latestCommit(
   store: DeltaStore,
   table: string,
 ): Promise<{ version: number; timestamp: number | null } | null> {
-  const versions = (await store.list(`${table}/${LOG_DIR}`))
-    .map((n) => COMMIT_RE.exec(n))
-    .filter((m) => m !== null)
-    .map((m) => Number(m[1]));
-  if (versions.length === 0) return null;
-  const version = Math.max(...versions);
-  const bytes = await store.get(commitPath(table, version));
+  const hint = await readCheckpointHint(store, table);
+  let version = hint ? await lastCommitFrom(store, table, hint.version) : -1;
+  let bytes = version >= 0 ? await store.get(commitPath(table, version)) : undefined;
+  if (bytes === undefined) {
+    // No usable hint, or no commit at or after it (a hint past the end, or its own commit cleaned up): list.
+    const log = await listLog(store, table);
+    version = await lastCommitFrom(store, table, Math.max(log.latest, log.checkpoints[0]?.version ?? -1));
+    bytes = version >= 0 ? await store.get(commitPath(table, version)) : undefined;
+  }
+  if (version < 0) return null;
   let timestamp: number | null = null;
   for (const line of (bytes?.toString('utf8') ?? '').split('\n')) {
     if (!line.includes('"commitInfo"')) continue;
@@ -115,43 +114,53 @@ export async function latestCommit(
   return { version, timestamp };
 }
 
-export async function loadSnapshot(store: DeltaStore, table: string): Promise<Snapshot> {
-  const names = await store.list(`${table}/${LOG_DIR}`);
-  const commits = names
-    .map((n) => COMMIT_RE.exec(n))
-    .filter((m) => m !== null)
-    .map((m) => Number(m[1]));
-  const checkpoints = names
-    .map((n) => CHECKPOINT_RE.exec(n))
-    .filter((m) => m !== null)
-    .map((m) => Number(m[1]));
-  const snapshot = new Snapshot();
-  let from = 0;
-  const cp = await latestCheckpoint(store, table, checkpoints);
-  if (cp !== undefined) {
-    const bytes = await store.get(checkpointPath(table, cp));
-    if (bytes) {
-      snapshot.apply(cp, readCheckpoint(bytes));
-      from = cp + 1;
-    }
-  }
-  const latest = commits.length > 0 ? Math.max(...commits) : -1;
-  for (let v = from; v <= latest; v++) {
-    const text = await store.get(commitPath(table, v));
-    if (text === undefined) throw new Error(`${table}: delta log is missing commit ${v} (latest is ${latest})`);
-    snapshot.apply(v, parseCommit(text.toString('utf8')));
-  }
-  await advance(store, table, snapshot); // commits that landed while we listed
-  return snapshot;
+/** How a snapshot was found: from `_last_checkpoint` (no listing), or by listing the log (no usable hint). */
+export interface LoadedSnapshot {
+  readonly snapshot: Snapshot;
+  /** The checkpoint version the snapshot started from, if any. */
+  readonly checkpoint: number | undefined;
+  readonly via: 'hint' | 'listing';
+  /** `_last_checkpoint` exists but is malformed or names a missing or unreadable checkpoint. */
+  readonly badHint: boolean;
 }
 
-async function latestCheckpoint(store: DeltaStore, table: string, listed: number[]): Promise<number | undefined> {
-  const hint = await store.get(lastCheckpointPath(table));
+/**
+ * Loads the latest snapshot: the checkpoint `_last_checkpoint` names plus the commits after it, read one by one
+ * until the next is missing; the log is listed only when there is no usable `_last_checkpoint`. Commits older than
+ * the checkpoint are never read, so log cleanup may delete them.
+ */
+export async function loadSnapshot(store: DeltaStore, table: string): Promise<Snapshot> {
+  return (await loadSnapshotFrom(store, table)).snapshot;
+}
+
+export async function loadSnapshotFrom(store: DeltaStore, table: string): Promise<LoadedSnapshot> {
+  const snapshot = new Snapshot();
+  const hint = await readCheckpointHint(store, table);
   if (hint) {
-    const version = Number((JSON.parse(hint.toString('utf8')) as { version: number }).version);
-    if (Number.isInteger(version) && listed.includes(version)) return version;
+    const actions = await readCheckpointAt(store, table, hint.version, hint.parts, hint.sizeInBytes);
+    if (actions) {
+      snapshot.apply(hint.version, actions);
+      await advance(store, table, snapshot);
+      return { snapshot, checkpoint: hint.version, via: 'hint', badHint: false };
+    }
   }
-  return listed.length > 0 ? Math.max(...listed) : undefined;
+  const badHint = hint !== undefined; // present but malformed (null) or naming an unusable checkpoint
+  const log = await listLog(store, table);
+  let checkpoint: number | undefined;
+  for (const cp of log.checkpoints) {
+    const actions = cp.version <= log.latest ? await readCheckpointAt(store, table, cp.version, cp.parts) : undefined;
+    if (actions) {
+      snapshot.apply(cp.version, actions);
+      checkpoint = cp.version;
+      break;
+    }
+  }
+  if (checkpoint === undefined && log.oldest > 0)
+    throw new Error(`${table}: delta log starts at commit ${log.oldest} and has no readable checkpoint`);
+  await advance(store, table, snapshot); // also commits that landed while we listed
+  if (snapshot.version < log.latest)
+    throw new Error(`${table}: delta log is missing commit ${snapshot.version + 1} (latest is ${log.latest})`);
+  return { snapshot, checkpoint, via: 'listing', badHint };
 }
 
 /** Applies every commit after the snapshot's version; calls onCommit for each. Returns how many were read. */

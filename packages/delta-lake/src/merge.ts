@@ -165,7 +165,8 @@ async function planMerge(
     }
     if (changed) {
       plan.changedFiles.push(f);
-      out(f.partitionValues).push(...replaced);
+      const rows = out(f.partitionValues);
+      for (const row of replaced) rows.push(row);
     }
   }
   for (const [key, row] of incoming) {

@@ -127,7 +127,9 @@ export class DeltaTable {
             // The partition's keys in the batch: the file's, and those of rows skipped as already in the table.
             this.index.addFile(f.partition, f.add.path, index.partitions.get(f.partition)!.keys);
           }
-          prepared.splice(0, prepared.length, ...prepared.filter((f) => !files.includes(f))); // committed: not orphans
+          let kept = 0; // committed files are not orphans: keep only the others (in place, no spread)
+          for (const f of prepared) if (!files.includes(f)) prepared[kept++] = f;
+          prepared.length = kept;
           await this.maybeCheckpoint(version);
           return {
             version,
