@@ -1,7 +1,7 @@
 /**
  * `npm run soak:long-log [-- --commits 300000 --appends 200]`: issue 31 soak (a), a long Delta log. Builds a table
- * whose log holds 300,000 commits and a checkpoint every 10 (written straight to a folder: the fixture of
- * packages/delta-lake/test/support/long-log.ts), and a fresh table (same rows, 10 commits, one checkpoint), then
+ * whose log holds 300,000 commits and the writer's checkpoints (written straight to a folder: the fixture of
+ * packages/delta-lake/test/support/long-log.ts), and a fresh table (same rows, one checkpoint interval), then
  * measures on both, through the app's local store: a worker's table open, append latency (p95 of single-row
  * appends), `latestCommit` (what `kafka-pipeline status` shows) and `verifyTable` (`kafka-pipeline delta verify`).
  * Fails (exit 1) when anything throws, when a load lists the log, or when the long table takes more than 2 × the
@@ -11,7 +11,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { DeltaTable, latestCommit, stopParquetThread, verifyTable } from '@kafka-pipeline/delta-lake';
+import {
+  DEFAULT_CHECKPOINT_INTERVAL as EVERY,
+  DeltaTable,
+  latestCommit,
+  stopParquetThread,
+  verifyTable,
+} from '@kafka-pipeline/delta-lake';
 import { buildLongLog } from '../packages/delta-lake/test/support/long-log';
 import { CountingStore } from '../packages/delta-lake/test/support/counting-store';
 import { XACT_EVENTS } from '../src/activities/xact-tables';
@@ -51,8 +57,8 @@ async function main(): Promise<void> {
   try {
     const built = performance.now();
     const long = await buildLongLog(path.join(root, 'long'), TABLE, XACT_EVENTS, SETUP_ROWS, COMMITS);
-    // Fresh: the same rows, and the first checkpoint the writer makes (at 10 commits): only the log's length differs.
-    const fresh = await buildLongLog(path.join(root, 'fresh'), TABLE, XACT_EVENTS, SETUP_ROWS, 10);
+    // Fresh: the same rows, up to the writer's first checkpoint: only the length of the log differs.
+    const fresh = await buildLongLog(path.join(root, 'fresh'), TABLE, XACT_EVENTS, SETUP_ROWS, EVERY);
     console.log(
       `fixture: ${long.version} commits, checkpoint ${long.checkpoint}, ${long.liveFiles} live files (${((performance.now() - built) / 1000).toFixed(0)} s)`,
     );

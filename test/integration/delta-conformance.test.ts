@@ -95,7 +95,7 @@ describe('Delta writer conformance, read back by delta-rs', function () {
   });
 
   it('writes a checkpoint every 10 commits that delta-rs and our reader both load, with time travel intact', async () => {
-    const table = await DeltaTable.open(store, 'xact_events', XACT_EVENTS);
+    const table = await DeltaTable.open(store, 'xact_events', XACT_EVENTS, { checkpointInterval: 10 });
     for (const i of range(0, 25)) await table.append([eventRow(i)]);
     assert.equal(table.version, 25);
     const last = JSON.parse(fs.readFileSync(path.join(tablePath(), '_delta_log', '_last_checkpoint'), 'utf8'));

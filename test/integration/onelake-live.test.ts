@@ -62,7 +62,7 @@ describe('OneLake store against the real service (opt-in: ONELAKE_TEST_WORKSPACE
   });
 
   it('a Delta table (12 commits, one checkpoint) verifies', async () => {
-    const table = await DeltaTable.open(store, `${base}/delta`, XACT_EVENTS);
+    const table = await DeltaTable.open(store, `${base}/delta`, XACT_EVENTS, { checkpointInterval: 10 });
     for (const i of range(0, 12)) await table.append([eventRow(i)]);
     const report = await verifyTable(store, `${base}/delta`, 'event_id');
     assert.deepEqual([report.version, report.rows, report.problems], [11, 12, []]);

@@ -107,7 +107,7 @@ describe('OneLake store against the DFS stand-in (request shapes)', () => {
   });
 
   it('a Delta table written through the adapter (group commit, checkpoints) reads back in delta-rs', async () => {
-    const table = await DeltaTable.open(store, 'Tables/xact_events', XACT_EVENTS);
+    const table = await DeltaTable.open(store, 'Tables/xact_events', XACT_EVENTS, { checkpointInterval: 10 });
     const committer = new GroupCommitter(table, { maxRows: 25, minIntervalMs: 0 });
     await Promise.all(range(0, 300).map((i) => committer.append([eventRow(i)])));
     await Promise.all(range(0, 300).map((i) => committer.append([eventRow(i)]))); // replays: keys already there

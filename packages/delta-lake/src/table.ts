@@ -23,13 +23,21 @@ import { ColumnArrays, transposeRows } from './row-batch';
 import { assertCompatible, parseSchemaString, type Row, type TableDef } from './schema';
 import {
   type AppendResult,
+  DEFAULT_CHECKPOINT_INTERVAL,
   DeltaCommitConflictError,
   type DeltaTableOptions,
   type Planned,
   type Transacted,
 } from './table-types';
 
-export { type AppendResult, DeltaCommitConflictError, type DeltaTableOptions, type Planned, type Transacted };
+export {
+  type AppendResult,
+  DEFAULT_CHECKPOINT_INTERVAL,
+  DeltaCommitConflictError,
+  type DeltaTableOptions,
+  type Planned,
+  type Transacted,
+};
 
 /**
  * A Delta Lake table (reader 1 / writer 2) on a DeltaStore, append-only, exactly-once per row key.
@@ -50,7 +58,7 @@ export class DeltaTable {
     opts: DeltaTableOptions,
   ) {
     this.index = new KeyIndex(opts.keyIndexPartitions ?? 16);
-    this.checkpointInterval = opts.checkpointInterval ?? 10;
+    this.checkpointInterval = opts.checkpointInterval ?? DEFAULT_CHECKPOINT_INTERVAL;
     this.maxAttempts = opts.maxCommitAttempts ?? 50;
   }
 

@@ -28,7 +28,7 @@ describe('a Delta log after cleanup of the commits before its checkpoint, as del
 
   it('commits before the last checkpoint deleted: load, latestCommit, verify and delta-rs agree', async () => {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), 'log-cleanup-rs-'));
-    const table = await DeltaTable.open(new FolderStore(root), 't', ALL_TYPES);
+    const table = await DeltaTable.open(new FolderStore(root), 't', ALL_TYPES, { checkpointInterval: 10 });
     for (let i = 1; i <= 23; i++) await table.append([{ id: `k${String(i).padStart(2, '0')}`, day: '2026-12-04' }]);
     for (let v = 0; v < 20; v++) fs.rmSync(path.join(root, commitPath('t', v)));
     const store = new CountingStore(new FolderStore(root));

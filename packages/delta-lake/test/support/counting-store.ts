@@ -31,3 +31,19 @@ export class CountingStore implements DeltaStore {
     return this.inner.delete(p);
   }
 }
+
+/** Counts the most `get` calls in flight at once (reads issued together rather than one after another). */
+export class ConcurrencyStore extends CountingStore {
+  inFlight = 0;
+  maxInFlight = 0;
+
+  override async get(p: string): Promise<Buffer | undefined> {
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    try {
+      return await super.get(p);
+    } finally {
+      this.inFlight--;
+    }
+  }
+}

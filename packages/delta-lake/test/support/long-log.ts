@@ -3,7 +3,7 @@ import path from 'node:path';
 import { checkpointActions, writeCheckpoint } from '../../src/checkpoint';
 import { commitPath, checkpointPath, lastCheckpointPath, loadSnapshot } from '../../src/log';
 import type { Row, TableDef } from '../../src/schema';
-import { DeltaTable } from '../../src/table';
+import { DEFAULT_CHECKPOINT_INTERVAL, DeltaTable } from '../../src/table';
 import { FolderStore } from './folder-store';
 
 export interface LongLog {
@@ -27,7 +27,7 @@ export async function buildLongLog(
   def: TableDef,
   rows: readonly Row[],
   commits: number,
-  checkpointInterval = 10,
+  checkpointInterval = DEFAULT_CHECKPOINT_INTERVAL,
 ): Promise<LongLog> {
   const store = new FolderStore(root);
   const writer = await DeltaTable.open(store, table, def, { checkpointInterval: 0 });

@@ -6,12 +6,12 @@ import { commitPath, lastCheckpointPath, latestCommit, loadSnapshot } from '../.
 import { DeltaTable } from '../../src/table';
 import { verifyTable } from '../../src/verify';
 import { ALL_TYPES } from '../support/all-types';
-import { CountingStore } from '../support/counting-store';
+import { ConcurrencyStore, CountingStore } from '../support/counting-store';
 import { FolderStore } from '../support/folder-store';
 
 /** 25 appends with a checkpoint every 10: _last_checkpoint names version 20, commits 21-25 follow it. */
 async function table25(root: string): Promise<void> {
-  const table = await DeltaTable.open(new FolderStore(root), 't', ALL_TYPES);
+  const table = await DeltaTable.open(new FolderStore(root), 't', ALL_TYPES, { checkpointInterval: 10 });
   for (let i = 1; i <= 25; i++) await table.append([{ id: `k${i}`, day: '2026-12-04' }]);
 }
 
@@ -86,5 +86,19 @@ describe('Delta log loading when _last_checkpoint is missing, damaged, or old co
     const report = await verifyTable(store, 't', 'id');
     assert.equal(report.version, 22);
     assert.deepEqual(report.problems, ['log gap: no commit 23, but commit 24 exists']);
+  });
+
+  it('a long tail of commits after the checkpoint is read several at a time, one read when nothing is new', async () => {
+    const reader = new ConcurrencyStore(new FolderStore(root));
+    const table = await DeltaTable.open(new FolderStore(root), 't', ALL_TYPES, { checkpointInterval: 0 });
+    for (let i = 26; i <= 75; i++) await table.append([{ id: `k${i}`, day: '2026-12-04' }]);
+    const snapshot = await loadSnapshot(reader, 't');
+    assert.deepEqual([snapshot.version, snapshot.files.size], [75, 75]);
+    assert.ok(reader.maxInFlight >= 8, `at most ${reader.maxInFlight} reads at once`);
+    const again = new ConcurrencyStore(new FolderStore(root));
+    const opened = await DeltaTable.open(again, 't', ALL_TYPES);
+    again.reset();
+    await opened.refresh();
+    assert.equal(again.calls.get, 1);
   });
 });

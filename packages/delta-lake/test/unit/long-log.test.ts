@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { commitPath, lastCheckpointPath, latestCommit, loadSnapshot } from '../../src/log';
-import { DeltaTable } from '../../src/table';
+import { DEFAULT_CHECKPOINT_INTERVAL as EVERY, DeltaTable } from '../../src/table';
 import { verifyTable } from '../../src/verify';
 import { ALL_TYPES } from '../support/all-types';
 import { CountingStore } from '../support/counting-store';
@@ -30,7 +30,7 @@ describe('a long Delta log (20,000 commits): loads from _last_checkpoint without
     store = new CountingStore(new FolderStore(root));
   });
 
-  it('the fixture is what a writer with checkpoints every 10 commits leaves', () => {
+  it('the fixture is what a writer with its default checkpoint interval leaves', () => {
     assert.deepEqual([log.version, log.checkpoint, log.liveFiles], [COMMITS, COMMITS, 2]);
   });
 
@@ -45,19 +45,19 @@ describe('a long Delta log (20,000 commits): loads from _last_checkpoint without
     assert.equal(store.calls.list, 0);
   });
 
-  it('a worker opens the table and appends: versions follow on, a checkpoint lands on the 10th, no listing', async () => {
+  it('a worker opens the table and appends: versions follow on, the next checkpoint lands, no listing', async () => {
     const table = await DeltaTable.open(store, 'Tables/t', ALL_TYPES);
     assert.equal(table.version, COMMITS);
-    for (let i = 1; i <= 10; i++) {
+    for (let i = 1; i <= EVERY; i++) {
       const { version } = await table.append([{ id: `n${i}`, day: '2026-12-03' }]);
       assert.equal(version, COMMITS + i);
     }
     const hint = JSON.parse(fs.readFileSync(path.join(root, lastCheckpointPath('Tables/t')), 'utf8')) as {
       version: number;
     };
-    assert.equal(hint.version, COMMITS + 10);
-    assert.equal((await latestCommit(store, 'Tables/t'))?.version, COMMITS + 10);
-    assert.equal((await loadSnapshot(store, 'Tables/t')).files.size, 12);
+    assert.equal(hint.version, COMMITS + EVERY);
+    assert.equal((await latestCommit(store, 'Tables/t'))?.version, COMMITS + EVERY);
+    assert.equal((await loadSnapshot(store, 'Tables/t')).files.size, 2 + EVERY);
     assert.equal(store.calls.list, 0);
   });
 
