@@ -46,6 +46,13 @@ async function timed(fn: () => Promise<unknown>): Promise<number> {
   return performance.now() - t0;
 }
 
+async function per10(fn: () => Promise<unknown>): Promise<number> {
+  const total = await timed(async () => {
+    for (let i = 0; i < 10; i++) await fn();
+  });
+  return total / 10;
+}
+
 interface Side {
   readonly name: 'fresh' | 'long';
   readonly store: CountingStore;
@@ -74,15 +81,12 @@ async function main(): Promise<void> {
       if (round === 1) for (const side of sides) for (const k of Object.keys(side.samples)) side.samples[k].length = 0;
       for (const side of sides) {
         const s = side.samples;
-        s.open.push(await timed(() => DeltaTable.open(side.store, TABLE, XACT_EVENTS)));
-        // Under a millisecond each: timed 10 at a time, so that timer and scheduling noise do not make the ratio.
-        s.latestCommit.push(
-          (await timed(async () => {
-            for (let i = 0; i < 10; i++) await latestCommit(side.store, TABLE);
-          })) / 10,
-        );
+        // A few milliseconds each on a local disk: each sample is the mean of 10 calls, so that timer and
+        // scheduling noise of a busy machine do not make the ratio.
+        s.open.push(await per10(() => DeltaTable.open(side.store, TABLE, XACT_EVENTS)));
+        s.latestCommit.push(await per10(() => latestCommit(side.store, TABLE)));
         s.verify.push(
-          await timed(async () => {
+          await per10(async () => {
             const report = await verifyTable(side.store, TABLE, 'event_id');
             if (report.problems.length > 0) throw new Error(`${side.name}: verify: ${report.problems.join('; ')}`);
           }),
