@@ -12,13 +12,8 @@ export {
   type Row,
   type TableDef,
 } from './schema';
-export {
-  DEFAULT_CHECKPOINT_INTERVAL,
-  DeltaCommitConflictError,
-  DeltaTable,
-  type AppendResult,
-  type DeltaTableOptions,
-} from './table';
+export { DeltaCommitConflictError, DeltaTable, type AppendResult, type DeltaTableOptions } from './table';
+export { DEFAULT_CHECKPOINT_INTERVAL } from './table-types';
 export { GroupCommitter, type CallerResult, type GroupCommitOptions } from './group-commit';
 export { latestCommit, loadSnapshot, type AddAction, type Snapshot } from './log';
 export { readTable } from './read';

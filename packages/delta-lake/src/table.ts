@@ -30,14 +30,7 @@ import {
   type Transacted,
 } from './table-types';
 
-export {
-  type AppendResult,
-  DEFAULT_CHECKPOINT_INTERVAL,
-  DeltaCommitConflictError,
-  type DeltaTableOptions,
-  type Planned,
-  type Transacted,
-};
+export { type AppendResult, DeltaCommitConflictError, type DeltaTableOptions, type Planned, type Transacted };
 
 /**
  * A Delta Lake table (reader 1 / writer 2) on a DeltaStore, append-only, exactly-once per row key.

@@ -3,7 +3,8 @@ import path from 'node:path';
 import { checkpointActions, writeCheckpoint } from '../../src/checkpoint';
 import { commitPath, checkpointPath, lastCheckpointPath, loadSnapshot } from '../../src/log';
 import type { Row, TableDef } from '../../src/schema';
-import { DEFAULT_CHECKPOINT_INTERVAL, DeltaTable } from '../../src/table';
+import { DeltaTable } from '../../src/table';
+import { DEFAULT_CHECKPOINT_INTERVAL } from '../../src/table-types';
 import { FolderStore } from './folder-store';
 
 export interface LongLog {
