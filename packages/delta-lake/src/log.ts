@@ -114,20 +114,19 @@ export async function latestCommit(
   return { version, timestamp };
 }
 
-/** How a snapshot was found: from `_last_checkpoint` (no listing), or by listing the log (no usable hint). */
+/** A snapshot and how it was found. */
 export interface LoadedSnapshot {
   readonly snapshot: Snapshot;
   /** The checkpoint version the snapshot started from, if any. */
   readonly checkpoint: number | undefined;
-  readonly via: 'hint' | 'listing';
   /** `_last_checkpoint` exists but is malformed or names a missing or unreadable checkpoint. */
   readonly badHint: boolean;
 }
 
 /**
- * Loads the latest snapshot: the checkpoint `_last_checkpoint` names plus the commits after it, read one by one
- * until the next is missing; the log is listed only when there is no usable `_last_checkpoint`. Commits older than
- * the checkpoint are never read, so log cleanup may delete them.
+ * Loads the latest snapshot: the checkpoint `_last_checkpoint` names plus the commits after it, read version after
+ * version (see advance) until the next is missing; the log is listed only when there is no usable
+ * `_last_checkpoint`. Commits older than the checkpoint are never read, so log cleanup may delete them.
  */
 export async function loadSnapshot(store: DeltaStore, table: string): Promise<Snapshot> {
   return (await loadSnapshotFrom(store, table)).snapshot;
@@ -141,7 +140,7 @@ export async function loadSnapshotFrom(store: DeltaStore, table: string): Promis
     if (actions) {
       snapshot.apply(hint.version, actions);
       await advance(store, table, snapshot);
-      return { snapshot, checkpoint: hint.version, via: 'hint', badHint: false };
+      return { snapshot, checkpoint: hint.version, badHint: false };
     }
   }
   const badHint = hint !== undefined; // present but malformed (null) or naming an unusable checkpoint
@@ -160,7 +159,7 @@ export async function loadSnapshotFrom(store: DeltaStore, table: string): Promis
   await advance(store, table, snapshot); // also commits that landed while we listed
   if (snapshot.version < log.latest)
     throw new Error(`${table}: delta log is missing commit ${snapshot.version + 1} (latest is ${log.latest})`);
-  return { snapshot, checkpoint, via: 'listing', badHint };
+  return { snapshot, checkpoint, badHint };
 }
 
 /** Most commits read at once by `advance` (a reader catching up on a long tail of commits). */
