@@ -5,7 +5,7 @@ import { isEncrypted } from '../codec/encryption-codec';
 import { boundedSegment } from '../shared/path-segment';
 import { payloadFromJson, payloadToJson } from '../codec/payload-json';
 import type { DlqEntry } from './dlq-service';
-import type { RunFailure } from './history';
+import { mostAttempts, type RunFailure } from './history';
 import {
   type ArchiveRecord,
   archiveRecordOf,
@@ -69,7 +69,7 @@ export class DlqArchive {
       stage: entry.stage,
       failedAt: entry.failedAt ?? run.failure?.at ?? now.toISOString(),
       failure: failureChain(run),
-      attempts: Math.max(1, ...run.steps.map((s) => s.attempts)),
+      attempts: mostAttempts(run),
       replays: run.replayCount,
       source: run.source
         ? { topic: run.source.topic, partition: run.source.partition, offset: run.source.offset }

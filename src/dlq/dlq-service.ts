@@ -7,7 +7,7 @@ import type { ObjectStore } from '../adapters/storage/object-store';
 import { decodeHistory } from '../codec/history';
 import { type AuditEntry, AuditLog } from './audit';
 import { DlqArchive } from './archive';
-import { parseRunHistory, type RunFailure } from './history';
+import { mostAttempts, parseRunHistory, type RunFailure } from './history';
 import { type DlqFilter, dlqQuery, DlqUsageError } from './query';
 import { closeMs, supersededIds } from './superseded';
 
@@ -132,7 +132,7 @@ export class DlqService {
         '(no reason recorded)';
       return {
         ...e,
-        attempts: Math.max(1, ...run.steps.map((s) => s.attempts)),
+        attempts: mostAttempts(run),
         replays: run.replayCount,
         what,
       };

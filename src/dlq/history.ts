@@ -44,6 +44,13 @@ export interface RunFailure {
   readonly replayCount: number;
 }
 
+/** The most attempts any failed step of a run took (1 when none is recorded). */
+export function mostAttempts(run: Pick<RunFailure, 'steps'>): number {
+  let most = 1;
+  for (const s of run.steps) most = Math.max(most, s.attempts);
+  return most;
+}
+
 export function timeOf(event: Event): string | null {
   const t = event.eventTime;
   if (!t) return null;
