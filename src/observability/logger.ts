@@ -3,6 +3,7 @@
  * or one readable line per record for a person at a terminal (see console-format.ts). Values that look like URLs
  * have their query strings redacted in both, so signed URL parameters never reach the logs.
  */
+import { redactUrlSecrets } from '../shared/url-secrets';
 import { consoleLine } from './console-format';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
@@ -36,9 +37,12 @@ export interface Logger {
 
 const URL_QUERY = /(https?:\/\/[^\s"'?#]+)\?[^\s"']*/gi;
 
-/** Replaces the query string of every URL in `text` with `?<redacted>`. */
+/**
+ * Replaces the query string of every URL in `text` with `?<redacted>`, and redacts signed parameters of URLs
+ * written in any escaping (JSON `\/` or `\u` escapes, percent-encoded in another URL).
+ */
 export function redactUrls(text: string): string {
-  return text.replace(URL_QUERY, '$1?<redacted>');
+  return redactUrlSecrets(text.replace(URL_QUERY, '$1?<redacted>'));
 }
 
 function sanitize(value: unknown): unknown {

@@ -1,106 +1,13 @@
-/** Pure helpers on attachment URLs: display sanitising, file name and extension, presigned-URL expiry. */
+/** Pure helpers on attachment URLs: file name and extension, presigned-URL expiry; redaction is in url-secrets.ts. */
 
-/** Query parameters that carry credentials or signatures (matched case-insensitively; x-amz-* always). */
-const SECRET_PARAMS = new Set([
-  'sig',
-  'signature',
-  'sv',
-  'se',
-  'st',
-  'sp',
-  'sr',
-  'spr',
-  'skoid',
-  'sktid',
-  'skt',
-  'ske',
-  'sks',
-  'skv',
-  'token',
-  'access_token',
-  'api_key',
-  'apikey',
-  'key',
-  'secret',
-  'password',
-  'pwd',
-  'auth',
-  'authorization',
-  'expires',
-  'systemdate',
-]);
-
-const isSecretParam = (name: string): boolean => {
-  const lower = name.toLowerCase();
-  return lower.startsWith('x-amz-') || lower.startsWith('x-goog-') || SECRET_PARAMS.has(lower);
-};
-
-/** The URL with every credential-like query value replaced by `redacted`; unparseable input is cut at '?'. */
-export function sanitizeUrl(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return raw.split('?')[0];
-  }
-  url.username = '';
-  url.password = '';
-  for (const name of [...url.searchParams.keys()]) {
-    if (isSecretParam(name)) url.searchParams.set(name, 'redacted');
-  }
-  return url.toString();
-}
-
-/** The URL as it is when it carries no credentials or signature, else sanitizeUrl's form. */
-export function redactSecrets(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return raw.split('?')[0];
-  }
-  const secret = url.username !== '' || url.password !== '' || [...url.searchParams.keys()].some(isSecretParam);
-  return secret ? sanitizeUrl(raw) : raw;
-}
-
-// A URL inside free text; stops at whitespace, quotes, angle brackets and backslashes (JSON escapes).
-const URL_IN_TEXT = /https?:\/\/[^\s"'<>\\]+/gi;
-
-/** `text` with every URL in it passed through redactSecrets. */
-export function redactUrlSecrets(text: string): string {
-  return text.includes('://') ? text.replace(URL_IN_TEXT, redactSecrets) : text;
-}
-
-/** A copy of a JSON-like value with redactUrlSecrets applied to every string in it; the value itself if none changed. */
-export function redactSecretsDeep<T>(value: T): T {
-  if (typeof value === 'string') return redactUrlSecrets(value) as T;
-  if (Array.isArray(value)) {
-    const items = value.map(redactSecretsDeep);
-    return (items.some((v, i) => v !== value[i]) ? items : value) as T;
-  }
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value);
-    const clean = entries.map(([k, v]) => [k, redactSecretsDeep(v)] as const);
-    return (clean.some(([, v], i) => v !== entries[i][1]) ? Object.fromEntries(clean) : value) as T;
-  }
-  return value;
-}
-
-/**
- * JSON text with the signed URL parameters in its strings redacted; the text itself, byte for byte, when nothing
- * needed redacting. Text that is not JSON has every URL's secrets redacted in place.
- */
-export function redactJsonSecrets(json: string): string {
-  if (!json.includes(':')) return json; // no URL, escaped or not
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(json);
-  } catch {
-    return redactUrlSecrets(json);
-  }
-  const clean = redactSecretsDeep(parsed);
-  return clean === parsed ? json : JSON.stringify(clean);
-}
+export {
+  isSecretParam,
+  redactJsonSecrets,
+  redactSecrets,
+  redactSecretsDeep,
+  redactUrlSecrets,
+  sanitizeUrl,
+} from './url-secrets';
 
 export interface FileNameParts {
   /** Sanitised base name without extension ("attachment" when nothing usable is left). */
