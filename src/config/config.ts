@@ -1,5 +1,16 @@
 import { z } from 'zod';
-import { bool, hostList, hostPort, hostPortList, key, type KeySpec, nonEmpty, port, positiveInt } from './schemas';
+import {
+  bool,
+  hostList,
+  hostPort,
+  hostPortList,
+  key,
+  type KeySpec,
+  nonEmpty,
+  port,
+  portList,
+  positiveInt,
+} from './schemas';
 import { CLAIMX_KEYS } from './claimx-keys';
 import { CONNECTION_KEYS, connectionProblems } from './connection-keys';
 import { RESILIENCE_KEYS } from './resilience-keys';
@@ -77,6 +88,12 @@ export const CONFIG_KEYS = {
     '',
     'Hosts that may be fetched over plain http (local testing only), comma-separated',
     hostList,
+  ),
+  downloadAllowedPorts: key(
+    'DOWNLOAD_ALLOWED_PORTS',
+    '443',
+    'Ports an https attachment URL may name, comma-separated (DOWNLOAD_HTTP_HOSTS, local testing only, take any port)',
+    portList,
   ),
   downloadAllowLoopback: key(
     'DOWNLOAD_ALLOW_LOOPBACK',

@@ -15,6 +15,12 @@ export const RESILIENCE_KEYS = {
     'Consecutive transient failures of one download host that open its breaker',
     positiveInt,
   ),
+  breakerMaxHosts: key(
+    'BREAKER_MAX_HOSTS',
+    '256',
+    'Download hosts whose breaker (and metric series) a worker keeps; beyond it the least recently used closed one is dropped',
+    positiveInt,
+  ),
   breakerOpenS: key(
     'BREAKER_OPEN_S',
     '30',

@@ -29,6 +29,26 @@ export const hostPortList = z
   )
   .pipe(z.array(hostPort).min(1, 'expected at least one host:port'));
 export const port = z.coerce.number().int().min(0).max(65535);
+/** Comma-separated port numbers (1-65535), at least one. */
+export const portList = z
+  .string()
+  .transform((s) =>
+    s
+      .split(',')
+      .map((p) => p.trim())
+      .filter((p) => p.length > 0),
+  )
+  .pipe(
+    z
+      .array(
+        z
+          .string()
+          .regex(/^\d{1,5}$/, 'expected port numbers')
+          .transform(Number)
+          .pipe(z.number().min(1).max(65535)),
+      )
+      .min(1, 'expected at least one port'),
+  );
 export const positiveInt = z.coerce.number().int().min(1);
 export const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 export const hostList = z.string().transform((s) =>

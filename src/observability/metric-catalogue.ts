@@ -232,6 +232,12 @@ export const METRICS = {
     labels: ['component'],
     processes: BOTH,
   },
+  kafka_circuit_breaker_evictions_total: {
+    type: 'counter',
+    help: 'Download host breakers dropped (with their series) because more than BREAKER_MAX_HOSTS hosts were in use',
+    labels: [],
+    processes: BOTH,
+  },
 } as const satisfies Record<string, MetricDef>;
 
 export type MetricName = keyof typeof METRICS;

@@ -58,6 +58,8 @@ export class CircuitBreaker {
   /** The health probe answered since the circuit opened: the next call may go through now. */
   private healthy = false;
   private openedAt = 0;
+  /** Dropped from its registry: reports nothing more, holds no timer. */
+  private disposed = false;
 
   constructor(
     readonly component: string,
@@ -81,7 +83,7 @@ export class CircuitBreaker {
       },
     );
     this.policy.onFailure(({ handled }) => {
-      if (handled) hooks.failure(component);
+      if (handled && !this.disposed) hooks.failure(component);
     });
     this.policy.onStateChange((s) => this.report(s));
     hooks.state(component, 'closed');
@@ -109,7 +111,15 @@ export class CircuitBreaker {
     return this.reported;
   }
 
+  /** Stops its timers and its reporting (the registry dropped it); calls still in flight finish as they would. */
+  dispose(): void {
+    this.disposed = true;
+    clearTimeout(this.probeTimer);
+    clearInterval(this.healthTimer);
+  }
+
   private report(s: CircuitState): void {
+    if (this.disposed) return;
     const state: BreakerState =
       s === CircuitState.Closed ? 'closed' : s === CircuitState.HalfOpen ? 'half_open' : 'open';
     clearTimeout(this.probeTimer);
@@ -152,7 +162,7 @@ export class CircuitBreaker {
   }
 
   private set(state: BreakerState): void {
-    if (state === this.reported) return;
+    if (state === this.reported || this.disposed) return;
     this.reported = state;
     this.hooks.state(this.component, state);
   }
@@ -165,15 +175,25 @@ export interface BreakerHooks {
 
 /**
  * The breakers of one process, by component name, exported as kafka_circuit_breaker_state{component} and
- * kafka_circuit_breaker_failures_total{component}; state changes are logged.
+ * kafka_circuit_breaker_failures_total{component}; state changes are logged. Fixed dependencies (`get`) live as long
+ * as the process; download hosts (`forHost`), an open-ended set that input decides, are kept in a least-recently-used
+ * set of at most `maxHosts`: beyond it the least recently used closed breaker is dropped with its series
+ * (kafka_circuit_breaker_evictions_total), so memory and series stay bounded whatever hosts and ports events name.
  */
 export class CircuitBreakers {
   private readonly breakers = new Map<string, CircuitBreaker>();
+  /** Host breakers by component, least recently used first (a Map keeps insertion order). */
+  private readonly hosts = new Map<string, CircuitBreaker>();
   private readonly hooks: BreakerHooks;
+  private readonly drop: (component: string) => void;
+  private readonly maxHosts: number;
 
-  constructor(registry: Registry | undefined, log?: Logger) {
+  constructor(registry: Registry | undefined, log?: Logger, opts: { readonly maxHosts?: number } = {}) {
     const stateGauge = registry && gauge(registry, 'kafka_circuit_breaker_state');
     const failures = registry && counter(registry, 'kafka_circuit_breaker_failures_total');
+    const evictions = registry && counter(registry, 'kafka_circuit_breaker_evictions_total');
+    evictions?.inc(0);
+    this.maxHosts = Math.max(1, opts.maxHosts ?? 256);
     this.hooks = {
       state: (component, state) => {
         stateGauge?.set({ component }, BREAKER_STATE[state]);
@@ -181,6 +201,11 @@ export class CircuitBreakers {
         else log?.info(`circuit breaker ${state.replace('_', '-')}`, { breaker: component });
       },
       failure: (component) => failures?.inc({ component }),
+    };
+    this.drop = (component) => {
+      stateGauge?.remove({ component });
+      failures?.remove({ component });
+      evictions?.inc();
     };
   }
 
@@ -194,8 +219,30 @@ export class CircuitBreakers {
     return b;
   }
 
+  /** The breaker of download host `host` (`download:<host>`), kept while among the `maxHosts` most recently used. */
+  forHost(host: string, settings: BreakerSettings, counts: (err: unknown) => boolean): CircuitBreaker {
+    const component = `download:${host}`;
+    let b = this.hosts.get(component);
+    if (b) this.hosts.delete(component);
+    else b = new CircuitBreaker(component, settings, counts, this.hooks);
+    this.hosts.set(component, b);
+    if (this.hosts.size > this.maxHosts) this.evict();
+    return b;
+  }
+
+  /** Drops the least recently used closed host breaker (the least recently used one when all are open). */
+  private evict(): void {
+    const all = [...this.hosts.values()];
+    const victim = all.find((b) => b.state === 'closed') ?? all[0];
+    this.hosts.delete(victim.component);
+    victim.dispose();
+    this.drop(victim.component);
+  }
+
   /** Components whose circuit is not closed. */
   open(): string[] {
-    return [...this.breakers.values()].filter((b) => b.state !== 'closed').map((b) => b.component);
+    return [...this.breakers.values(), ...this.hosts.values()]
+      .filter((b) => b.state !== 'closed')
+      .map((b) => b.component);
   }
 }

@@ -41,6 +41,7 @@ export async function buildActivityDeps(
     allowedHosts: new Set(config.allowedAttachmentDomains),
     httpHosts: new Set(config.downloadHttpHosts),
     allowLoopback: config.downloadAllowLoopback,
+    allowedPorts: new Set(config.downloadAllowedPorts),
   };
   return {
     workerId: `${os.hostname()}:${process.pid}`,
@@ -49,7 +50,7 @@ export async function buildActivityDeps(
     filesPrefix: config.xactFilesPrefix,
     eventsTable: guarded(new GroupCommitter(events, flush('xact_events')), deltaBreaker),
     attachmentsTable: guarded(new GroupCommitter(attachments, flush('xact_attachments')), deltaBreaker),
-    downloadBreaker: (host) => breakers.get(`download:${host}`, downloadSettings, countsAgainstHost),
+    downloadBreaker: (host) => breakers.forHost(host, downloadSettings, countsAgainstHost),
     metrics,
     urlPolicy,
     downloader: new Downloader({

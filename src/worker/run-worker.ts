@@ -37,7 +37,7 @@ export function installTemporalRuntime(log: Logger, sdkMetricsPort = 0): void {
 export async function runWorker(config: Config, log: Logger): Promise<void> {
   const registry = createRegistry('worker');
   const metrics = new WorkerMetrics(registry);
-  const breakers = new CircuitBreakers(registry, log);
+  const breakers = new CircuitBreakers(registry, log, { maxHosts: config.breakerMaxHosts });
   const { worker, connection, deps } = await createPipelineWorker(
     config,
     await buildActivityDeps(config, undefined, metrics, breakers),

@@ -9,10 +9,14 @@ export interface UrlPolicy {
   readonly httpHosts: ReadonlySet<string>;
   /** Whether loopback addresses may be connected to (local sample server); other private ranges never are. */
   readonly allowLoopback: boolean;
+  /** Ports an https URL may name (DOWNLOAD_ALLOWED_PORTS; default 443); plain-http test hosts take any port. */
+  readonly allowedPorts?: ReadonlySet<number>;
 }
 
+const DEFAULT_PORTS: ReadonlySet<number> = new Set([443]);
+
 /**
- * The checks made before any request and again for every redirect target: scheme, exact host allowlist,
+ * The checks made before any request and again for every redirect target: scheme, exact host allowlist, port,
  * presigned expiry (an expired URL fails without a request) and file extension.
  */
 export function checkUrl(raw: string, policy: UrlPolicy, now: Date): URL {
@@ -33,6 +37,9 @@ export function checkUrl(raw: string, policy: UrlPolicy, now: Date): URL {
   }
   if (!policy.allowedHosts.has(host))
     throw new DownloadError('UrlNotAllowed', `host ${host} is not in ALLOWED_ATTACHMENT_DOMAINS: ${shown}`);
+  const port = url.port === '' ? 443 : Number(url.port);
+  if (url.protocol === 'https:' && !(policy.allowedPorts ?? DEFAULT_PORTS).has(port))
+    throw new DownloadError('UrlNotAllowed', `port ${port} is not in DOWNLOAD_ALLOWED_PORTS: ${shown}`);
   if (url.username || url.password)
     throw new DownloadError('UrlNotAllowed', `URLs with credentials are not allowed: ${shown}`);
   const expiry = presignedExpiry(raw, now);
