@@ -1,4 +1,4 @@
-import { startCodecServer } from '../codec/codec-server';
+import { type CodecServer, CodecServerRefused, isLoopbackName, startCodecServer } from '../codec/codec-server';
 import { payloadCodec } from '../codec/data-converter';
 import { processLogger } from '../observability/logger';
 import { cliConfig } from './cli-config';
@@ -7,12 +7,14 @@ export interface CodecServerFlags {
   host: string;
   port: string;
   corsOrigin?: string[];
+  insecureNoToken?: boolean;
 }
 
 /**
  * `kafka-pipeline codec-server`: decodes (and encodes) payloads for the Temporal Web UI and the temporal CLI with
  * the pipeline's keys, until SIGINT/SIGTERM. Keys never leave the process; only payloads do, to whoever may call it:
- * it listens on 127.0.0.1 unless told otherwise, and CODEC_SERVER_TOKEN makes it ask for a bearer token.
+ * it listens on 127.0.0.1 unless told otherwise (and then answers only requests addressed to a loopback name), and
+ * CODEC_SERVER_TOKEN makes it ask for a bearer token; elsewhere it needs the token, or --insecure-no-token.
  */
 export async function codecServerCommand(flags: CodecServerFlags): Promise<number> {
   const config = cliConfig();
@@ -28,7 +30,26 @@ export async function codecServerCommand(flags: CodecServerFlags): Promise<numbe
   }
   const corsOrigins = flags.corsOrigin ?? [new URL(config.temporalUiUrl).origin];
   const log = processLogger('codec-server', config);
-  const server = await startCodecServer(codec, { host: flags.host, port, corsOrigins, token: config.codecServerToken });
+  const token = config.codecServerToken;
+  let server: CodecServer;
+  try {
+    server = await startCodecServer(codec, {
+      host: flags.host,
+      port,
+      corsOrigins,
+      token,
+      allowNoToken: flags.insecureNoToken === true,
+    });
+  } catch (err) {
+    if (!(err instanceof CodecServerRefused)) throw err;
+    console.error(`codec-server: ${err.message}`);
+    return 2;
+  }
+  if (token === '' && flags.insecureNoToken === true && !isLoopbackName(flags.host)) {
+    log.warn('codec server listens beyond loopback without a token: whoever reaches it can decrypt payloads', {
+      host: flags.host,
+    });
+  }
   log.info('codec server listening', {
     url: server.url,
     encryptsWith: codec.encrypt ? codec.keyId : null,

@@ -1,5 +1,6 @@
+import crypto from 'node:crypto';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { payloadFromJson, payloadToJson } from './payload-json';
 
@@ -10,6 +11,31 @@ export interface CodecServerOptions {
   readonly corsOrigins: readonly string[];
   /** When set, requests must carry `Authorization: Bearer <token>`. */
   readonly token: string;
+  /** Listen beyond loopback with no token (`--insecure-no-token`): anyone who reaches it can decrypt payloads. */
+  readonly allowNoToken?: boolean;
+}
+
+/** Refused at start: a non-loopback address with no token and no explicit `allowNoToken`. */
+export class CodecServerRefused extends Error {}
+
+/** `localhost`, 127.0.0.0/8 or ::1 (brackets allowed). */
+export function isLoopbackName(host: string): boolean {
+  const h = host.toLowerCase().replace(/^\[|\]$/g, '');
+  return h === 'localhost' || h === '::1' || (net.isIPv4(h) && h.startsWith('127.'));
+}
+
+/** The host name of a Host header value (port and IPv6 brackets dropped). */
+function hostOf(header: string): string {
+  const bracketed = /^\[([^\]]*)\]/.exec(header);
+  if (bracketed) return bracketed[1];
+  return header.split(':')[0];
+}
+
+const digest = (s: string): Buffer => crypto.createHash('sha256').update(s).digest();
+
+/** The Authorization header against `Bearer <token>`, in constant time whatever the lengths (equal-size digests). */
+function authorized(header: string | undefined, token: string): boolean {
+  return crypto.timingSafeEqual(digest(header ?? ''), digest(`Bearer ${token}`));
 }
 
 export interface CodecServer {
@@ -33,8 +59,17 @@ class HttpError extends Error {
  * The Temporal codec server protocol over `codec`: POST /encode and /decode (also under a namespace segment,
  * /{namespace}/decode, for the temporal CLI's templated --codec-endpoint), body and answer
  * `{"payloads": [{"metadata": {k: base64}, "data": base64}]}`. Answers CORS preflights for the allowed origins.
+ * Bound to loopback it answers only requests whose Host is a loopback name (a DNS-rebinding page cannot reach it);
+ * it refuses to listen elsewhere without a token unless `allowNoToken` says it is meant.
  */
 export async function startCodecServer(codec: PayloadCodec, options: CodecServerOptions): Promise<CodecServer> {
+  const loopback = isLoopbackName(options.host);
+  if (!loopback && options.token === '' && !options.allowNoToken) {
+    throw new CodecServerRefused(
+      `refusing to listen on ${options.host} without CODEC_SERVER_TOKEN: whoever reaches it could decrypt payloads ` +
+        '(set CODEC_SERVER_TOKEN, listen on 127.0.0.1, or pass --insecure-no-token if that is meant)',
+    );
+  }
   const server = http.createServer((req, res) => {
     const origin = req.headers.origin;
     const cors: Record<string, string> =
@@ -51,6 +86,11 @@ export async function startCodecServer(codec: PayloadCodec, options: CodecServer
       res.writeHead(status, { 'content-type': 'application/json', ...cors });
       res.end(JSON.stringify(body));
     };
+    const host = req.headers.host ?? '';
+    if (loopback && !isLoopbackName(hostOf(host))) {
+      send(403, { message: `Host ${JSON.stringify(host)} is not a loopback name: refused (DNS rebinding)` });
+      return;
+    }
     if (req.method === 'OPTIONS') {
       res.writeHead(204, cors);
       res.end();
@@ -80,7 +120,7 @@ async function handle(req: http.IncomingMessage, codec: PayloadCodec, token: str
   const op = /^(?:\/[^/]+)?\/(encode|decode)\/?$/.exec(path)?.[1];
   if (!op) throw new HttpError(404, `not found: ${path} (POST /encode or /decode)`);
   if (req.method !== 'POST') throw new HttpError(405, `${req.method ?? ''} ${path}: use POST`);
-  if (token !== '' && req.headers.authorization !== `Bearer ${token}`) {
+  if (token !== '' && !authorized(req.headers.authorization, token)) {
     throw new HttpError(401, 'missing or wrong Authorization: Bearer <token> (CODEC_SERVER_TOKEN)');
   }
   const body = await readBody(req);

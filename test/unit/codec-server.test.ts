@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { randomBytes } from 'node:crypto';
+import crypto, { randomBytes } from 'node:crypto';
+import http from 'node:http';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { type CodecServer, startCodecServer } from '../../src/codec/codec-server';
 import { EncryptionCodec, isEncrypted } from '../../src/codec/encryption-codec';
@@ -82,5 +83,66 @@ describe('codec server (Temporal codec server protocol)', () => {
     assert.equal((await post(guarded.url, '/encode', body)).status, 401);
     assert.equal((await post(guarded.url, '/encode', body, { authorization: 'Bearer wrong' })).status, 401);
     assert.equal((await post(guarded.url, '/encode', body, { authorization: 'Bearer tok3n' })).status, 200);
+  });
+
+  it('compares the token in constant time (crypto.timingSafeEqual over digests), whatever its length', async () => {
+    const body = { payloads: [payloadToJson(defaultPayloadConverter.toPayload(1))] };
+    const original = crypto.timingSafeEqual;
+    let compared = 0;
+    crypto.timingSafeEqual = (a, b) => {
+      compared++;
+      return original(a, b);
+    };
+    try {
+      for (const auth of ['Bearer tok3', 'Bearer tok3n-and-more', 'Bearer tok3N', 'bearer tok3n ', ''])
+        assert.equal((await post(guarded.url, '/encode', body, { authorization: auth })).status, 401, auth);
+      assert.equal((await post(guarded.url, '/encode', body, { authorization: 'Bearer tok3n' })).status, 200);
+    } finally {
+      crypto.timingSafeEqual = original;
+    }
+    assert.ok(compared >= 5, `timingSafeEqual called ${compared} times`);
+  });
+
+  it('bound to loopback, answers only requests addressed to a loopback name (DNS rebinding)', async () => {
+    const { port } = new URL(open.url);
+    const ask = (host: string) =>
+      new Promise<number>((resolve, reject) => {
+        const req = http.request(
+          {
+            host: '127.0.0.1',
+            port,
+            path: '/decode',
+            method: 'POST',
+            headers: { host, 'content-type': 'application/json' },
+          },
+          (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          },
+        );
+        req.on('error', reject);
+        req.end(JSON.stringify({ payloads: [] }));
+      });
+    for (const host of ['evil.example', `evil.example:${port}`, 'localhost.evil.example', '10.0.0.5', '[::2]:80'])
+      assert.equal(await ask(host), 403, host);
+    for (const host of [`127.0.0.1:${port}`, `localhost:${port}`, 'localhost:9999', `LOCALHOST:${port}`, '127.0.0.1'])
+      assert.equal(await ask(host), 200, host);
+  });
+
+  it('refuses to listen beyond loopback without a token, unless told it is meant (allowNoToken)', async () => {
+    await assert.rejects(
+      startCodecServer(codec, { host: '0.0.0.0', port: 0, corsOrigins: [], token: '' }),
+      /CODEC_SERVER_TOKEN.*--insecure-no-token/,
+    );
+    const insecure = await startCodecServer(codec, {
+      host: '0.0.0.0',
+      port: 0,
+      corsOrigins: [],
+      token: '',
+      allowNoToken: true,
+    });
+    await insecure.close();
+    const withToken = await startCodecServer(codec, { host: '0.0.0.0', port: 0, corsOrigins: [], token: 't' });
+    await withToken.close();
   });
 });

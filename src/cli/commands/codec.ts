@@ -11,7 +11,11 @@ export function registerCodecCommand(program: Command): void {
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on', '8888')
     .option('--cors-origin <origin...>', 'browser origins allowed to call it (default: the origin of TEMPORAL_UI_URL)')
-    .action(async (opts: { host: string; port: string; corsOrigin?: string[] }) => {
+    .option(
+      '--insecure-no-token',
+      'listen beyond loopback without CODEC_SERVER_TOKEN (refused otherwise: whoever reaches it can decrypt payloads)',
+    )
+    .action(async (opts: { host: string; port: string; corsOrigin?: string[]; insecureNoToken?: boolean }) => {
       process.exitCode = await (await import('../codec-tools')).codecServerCommand(opts);
     });
 }
