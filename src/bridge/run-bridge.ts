@@ -44,14 +44,20 @@ export async function runBridge(configured: Config, log: Logger, stop: AbortSign
     admission,
     toStart: domain.toStart,
   });
-  // Readiness, asked live on every probe: Kafka and Temporal answer, and this process is in the consumer group.
-  const ops = await startOpsServer(config.metricsPort, registry, async () => {
-    const problems = await dependencyProblems(admin, connection);
-    if (!bridge.isGroupMember()) problems.push(`kafka: not a member of consumer group ${config.consumerGroup}`);
-    for (const p of bridge.stuckPartitions())
-      problems.push(`bridge: ${p.topic}/${p.partition} has not handed a message over for ${p.seconds} s: ${p.error}`);
-    return problems;
-  });
+  // Readiness, asked live (at most once a second, shared by concurrent probes): Kafka and Temporal answer, and this
+  // process is in the consumer group.
+  const ops = await startOpsServer(
+    config.metricsPort,
+    registry,
+    async () => {
+      const problems = await dependencyProblems(admin, connection);
+      if (!bridge.isGroupMember()) problems.push(`kafka: not a member of consumer group ${config.consumerGroup}`);
+      for (const p of bridge.stuckPartitions())
+        problems.push(`bridge: ${p.topic}/${p.partition} has not handed a message over for ${p.seconds} s: ${p.error}`);
+      return problems;
+    },
+    { host: config.metricsHost },
+  );
   const stopTemporalWatch = watchTemporal(connection, metrics, log, CONNECTIVITY_INTERVAL_MS);
   const stopAdmission = admission.start(ADMISSION_INTERVAL_MS, log);
   const lag = new LagMonitor(registry, admin, config.eventsTopic, config.consumerGroup, log);

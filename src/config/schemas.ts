@@ -29,6 +29,8 @@ export const hostPortList = z
   )
   .pipe(z.array(hostPort).min(1, 'expected at least one host:port'));
 export const port = z.coerce.number().int().min(0).max(65535);
+/** An IP address to listen on (IPv4 or IPv6; the Temporal SDK's metrics exporter takes no host names). */
+export const listenAddress = z.union([z.ipv4(), z.ipv6()], 'expected an IPv4 or IPv6 address');
 /** Comma-separated port numbers (1-65535), at least one. */
 export const portList = z
   .string()

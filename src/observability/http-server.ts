@@ -2,32 +2,72 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 
-/** A readiness probe: resolves to problems (empty = ready). Evaluated on every request, never cached at start. */
+/** A readiness probe: resolves to problems (empty = ready). Asked live, at most once per cache period. */
 export type ReadinessCheck = () => Promise<string[]>;
+
+/**
+ * How long one readiness answer serves later probes: the checks ask Kafka and Temporal, and kubelet, Prometheus'
+ * blackbox and `status` may probe several times a second; a second old answer is fresh enough for all of them.
+ */
+export const READY_CACHE_MS = 1000;
+
+export interface OpsServerOptions {
+  /** Address to listen on (METRICS_HOST); default 0.0.0.0. */
+  readonly host?: string;
+  /** How long a readiness answer is reused (default READY_CACHE_MS). */
+  readonly readyCacheMs?: number;
+}
 
 export interface OpsServer {
   readonly port: number;
+  readonly host: string;
   close(): Promise<void>;
 }
 
 /**
- * Serves `/metrics` (Prometheus text format), `/health/live` (the process is up) and `/health/ready`
- * (503 with the reasons while a dependency is not usable) on 0.0.0.0:`port`.
+ * Serves `/metrics` (Prometheus text format), `/health/live` (the process is up) and `/health/ready` (503 with the
+ * reasons while a dependency is not usable) on `host`:`port`. Probes that arrive while a readiness check runs share
+ * it, and its answer serves the probes of the next `readyCacheMs`.
  */
-export async function startOpsServer(port: number, registry: Registry, ready: ReadinessCheck): Promise<OpsServer> {
+export async function startOpsServer(
+  port: number,
+  registry: Registry,
+  ready: ReadinessCheck,
+  opts: OpsServerOptions = {},
+): Promise<OpsServer> {
+  const readiness = shared(ready, opts.readyCacheMs ?? READY_CACHE_MS);
   const server = http.createServer((req, res) => {
-    void handle(req.url ?? '/', registry, ready).then(({ status, type, body }) => {
+    void handle(req.url ?? '/', registry, readiness).then(({ status, type, body }) => {
       res.writeHead(status, { 'content-type': type });
       res.end(body);
     });
   });
+  const host = opts.host ?? '0.0.0.0';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '0.0.0.0', () => resolve());
+    server.listen(port, host, () => resolve());
   });
+  const address = server.address() as AddressInfo;
   return {
-    port: (server.address() as AddressInfo).port,
+    port: address.port,
+    host: address.address,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+/** `check` asked at most once at a time; its answer (a failure too) reused for `ttlMs` after it came. */
+function shared(check: ReadinessCheck, ttlMs: number): ReadinessCheck {
+  let current: Promise<string[]> | undefined;
+  let answeredAt = 0;
+  return () => {
+    if (current && (answeredAt === 0 || Date.now() - answeredAt < ttlMs)) return current;
+    answeredAt = 0;
+    const asked = check().catch((err: unknown) => [`readiness check failed: ${String(err)}`]);
+    current = asked;
+    void asked.then(() => {
+      if (current === asked) answeredAt = Date.now();
+    });
+    return asked;
   };
 }
 
@@ -36,7 +76,7 @@ async function handle(url: string, registry: Registry, ready: ReadinessCheck) {
   if (path === '/metrics') return { status: 200, type: registry.contentType, body: await registry.metrics() };
   if (path === '/health/live') return json(200, { status: 'live' });
   if (path === '/health/ready') {
-    const problems = await ready().catch((err: unknown) => [`readiness check failed: ${String(err)}`]);
+    const problems = await ready();
     return problems.length === 0 ? json(200, { status: 'ready' }) : json(503, { status: 'not ready', problems });
   }
   return json(404, { error: 'not found', endpoints: ['/metrics', '/health/live', '/health/ready'] });

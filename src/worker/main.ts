@@ -6,7 +6,7 @@ import { installTemporalRuntime, runWorker } from './run-worker';
 export async function main(): Promise<void> {
   applyWorkerV8Flags();
   await processMain('worker', async (config, log) => {
-    installTemporalRuntime(log, config.temporalSdkMetricsPort);
+    installTemporalRuntime(log, config.temporalSdkMetricsPort, config.metricsHost);
     await runWorker(config, log);
   });
 }

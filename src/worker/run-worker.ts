@@ -10,7 +10,8 @@ import { buildActivityDeps } from './build-deps';
 import { createPipelineWorker } from './create-worker';
 
 /** Routes the Temporal SDK's own log lines through our JSON logger. Call once per process, before any worker. */
-export function installTemporalRuntime(log: Logger, sdkMetricsPort = 0): void {
+export function installTemporalRuntime(log: Logger, sdkMetricsPort = 0, host = '0.0.0.0'): void {
+  const bind = host.includes(':') ? `[${host}]` : host;
   Runtime.install({
     // Signals are handled in runWorker for the whole life of the process (the SDK's own handlers go away once
     // shutdown starts, so a second signal, e.g. Ctrl-C plus the supervisor's SIGTERM, would kill the drain).
@@ -18,9 +19,10 @@ export function installTemporalRuntime(log: Logger, sdkMetricsPort = 0): void {
     // Native (Rust core) log lines are forwarded to the same JSON logger instead of printed in their own format.
     telemetryOptions: {
       logging: { filter: { core: 'WARN', other: 'ERROR' }, forward: {} },
-      // The SDK's own metrics (task slots, schedule-to-start latency, poll results) on a port of their own.
+      // The SDK's own metrics (task slots, schedule-to-start latency, poll results) on a port of their own, on the
+      // same address as /metrics (METRICS_HOST).
       ...(sdkMetricsPort > 0
-        ? { metrics: { prometheus: { bindAddress: `0.0.0.0:${sdkMetricsPort}`, useSecondsForDurations: true } } }
+        ? { metrics: { prometheus: { bindAddress: `${bind}:${sdkMetricsPort}`, useSecondsForDurations: true } } }
         : {}),
     },
     logger: new DefaultLogger('WARN', (entry) => {
@@ -43,8 +45,11 @@ export async function runWorker(config: Config, log: Logger): Promise<void> {
     await buildActivityDeps(config, undefined, metrics, breakers),
     metrics,
   );
-  const ops = await startOpsServer(config.metricsPort, registry, async () =>
-    worker.getState() === 'RUNNING' ? [] : [`worker state is ${worker.getState()}`],
+  const ops = await startOpsServer(
+    config.metricsPort,
+    registry,
+    async () => (worker.getState() === 'RUNNING' ? [] : [`worker state is ${worker.getState()}`]),
+    { host: config.metricsHost },
   );
   log.info('worker started', {
     task_queue: config.taskQueue,
