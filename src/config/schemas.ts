@@ -19,14 +19,15 @@ export function secretKey<T>(env: string, def: string, help: string, schema: z.Z
 }
 
 export const hostPort = z.string().regex(/^[^\s:,]+:\d{1,5}$/, 'expected host:port');
+/** The non-empty items of a comma-separated list, trimmed. */
+const items = (s: string): string[] =>
+  s
+    .split(',')
+    .map((b) => b.trim())
+    .filter((b) => b.length > 0);
 export const hostPortList = z
   .string()
-  .transform((s) =>
-    s
-      .split(',')
-      .map((b) => b.trim())
-      .filter((b) => b.length > 0),
-  )
+  .transform(items)
   .pipe(z.array(hostPort).min(1, 'expected at least one host:port'));
 export const port = z.coerce.number().int().min(0).max(65535);
 /** An IP address to listen on (IPv4 or IPv6; the Temporal SDK's metrics exporter takes no host names). */
@@ -34,12 +35,7 @@ export const listenAddress = z.union([z.ipv4(), z.ipv6()], 'expected an IPv4 or 
 /** Comma-separated port numbers (1-65535), at least one. */
 export const portList = z
   .string()
-  .transform((s) =>
-    s
-      .split(',')
-      .map((p) => p.trim())
-      .filter((p) => p.length > 0),
-  )
+  .transform(items)
   .pipe(
     z
       .array(

@@ -128,14 +128,18 @@ function redactText(text: string): string {
 
 // ---- URLs
 
+function parsed(raw: string): URL | undefined {
+  try {
+    return new URL(raw);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The URL with every credential-like query value replaced by `redacted`; unparseable input is cut at '?'. */
 export function sanitizeUrl(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return redactText(raw.split('?')[0]);
-  }
+  const url = parsed(raw);
+  if (!url) return redactText(raw.split('?')[0]);
   url.username = '';
   url.password = '';
   for (const name of [...url.searchParams.keys()]) {
@@ -146,12 +150,8 @@ export function sanitizeUrl(raw: string): string {
 
 /** The URL as it is when it carries no credentials or signature (also none nested), else sanitizeUrl's form. */
 export function redactSecrets(raw: string): string {
-  let url: URL;
-  try {
-    url = new URL(raw);
-  } catch {
-    return redactText(raw.split('?')[0]);
-  }
+  const url = parsed(raw);
+  if (!url) return redactText(raw.split('?')[0]);
   const secret = url.username !== '' || url.password !== '' || [...url.searchParams.keys()].some(isSecretParam);
   return secret ? sanitizeUrl(raw) : redactText(raw);
 }
