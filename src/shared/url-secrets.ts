@@ -43,6 +43,13 @@ export const isSecretParam = (name: string): boolean => {
 
 // ---- escape-tolerant patterns
 
+/**
+ * A run of 1 to 31 backslashes: the escaping of up to five JSON levels (2^5 - 1). Bounded, so a long run of
+ * backslashes costs linear time (an unbounded `\\+` backtracks quadratically); deeper nesting is caught by the
+ * decoded view below.
+ */
+const BACKSLASHES = '\\\\{1,31}';
+const BACKSLASHES_OR_NONE = '\\\\{0,31}';
 const code = (ch: string): number => ch.charCodeAt(0);
 const hex2 = (ch: string): string => code(ch).toString(16).padStart(2, '0');
 const literal = (ch: string): string => ch.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
@@ -54,7 +61,8 @@ const literal = (ch: string): string => ch.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$
  */
 function anyForm(ch: string): string {
   const h = hex2(ch);
-  return `(?:\\\\*${literal(ch)}|\\\\+u00${h}|%(?:25)*${h}|&#x0*${h};|&#0*${code(ch)};)`;
+  // A backslash run is tried from its start only (the lookbehind), so a long run costs linear time.
+  return `(?:(?<!\\\\)${BACKSLASHES_OR_NONE}(?:${literal(ch)}|u00${h})|%(?:25)*${h}|&#x0{0,6}${h};|&#0{0,6}${code(ch)};)`;
 }
 const word = (w: string): string => [...w].map(anyForm).join('');
 
@@ -68,7 +76,7 @@ const EQUALS = anyForm('=');
 // A value runs to the next separator, quote, space or fragment in whatever form; an escaped slash or a percent- or
 // \u-escaped character other than those stays part of it.
 const VALUE_UNIT =
-  `[^&\\s"'<>#\\\\%]` + `|%(?!(?:25)*(?:26|22|27|23))` + `|\\\\+(?:/|u(?!00(?:26|22|27|3c|3e|23))[0-9a-f]{4})`;
+  `[^&\\s"'<>#\\\\%]` + `|%(?!(?:25)*(?:26|22|27|23))` + `|${BACKSLASHES}(?:/|u(?!00(?:26|22|27|3c|3e|23))[0-9a-f]{4})`;
 const SECRET_PARAM = new RegExp(`(${SEPARATOR}${NAME}${EQUALS})(?:${VALUE_UNIT})+`, 'gi');
 
 const SLASH = anyForm('/');
@@ -87,10 +95,14 @@ function redactEncoded(text: string): string {
 
 const ESCAPED = /\\|%[0-9a-f]{2}|&#|&amp;/i;
 
+/**
+ * Undoes one level of every escaping, generously (it is a view to search, not a text to keep): `\\u00XX` escapes
+ * behind any backslashes become their character, other backslashes go, then HTML entities and percent escapes.
+ */
 function decodeOnce(text: string): string {
   return text
-    .replace(/\\+u([0-9a-f]{4})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16)))
-    .replace(/\\+([/"\\])/g, '$1')
+    .replace(/(?<!\\)\\+u([0-9a-f]{4})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16)))
+    .replace(/\\+/g, '')
     .replace(/&amp;/gi, '&')
     .replace(/&#x([0-9a-f]{1,6});|&#(\d{1,7});/gi, (m, h?: string, d?: string) => {
       const n = h !== undefined ? parseInt(h, 16) : Number(d);
@@ -111,7 +123,7 @@ function decodedView(text: string): string {
 
 const LEFT_SECRET = new RegExp(
   `[?&](?:${SECRET_PARAMS.join('|')}|(?:${SECRET_PREFIXES.join('|')})[\\w-]*)=(?!redacted(?:[&\\s"'<>#]|$))[^&\\s"'<>#]|` +
-    `[a-z][a-z0-9+.-]*://[^\\s/?#@"'<>]+@`,
+    `[a-z][a-z0-9+.-]{0,15}://[^\\s/?#@"'<>]+@`,
   'i',
 );
 

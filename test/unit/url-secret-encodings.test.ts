@@ -161,6 +161,36 @@ describe('signed URL parameters are redacted whatever their escaping (issue 30 i
     }
   });
 
+  it('deep nesting (more backslashes than the patterns follow) is still caught, through the decoded view', () => {
+    const secret = 'DeepNestedSignature0123456789';
+    for (const encode of [ENCODINGS.plain, ENCODINGS.escapedSlashes, ENCODINGS.unicodeSeparators]) {
+      const text = nestedJson(encode(`https://files.example.com/x.pdf?sig=${secret}&page=2`), 8);
+      assert.ok(decodedView(text).includes(secret));
+      assert.ok(!decodedView(redactJsonSecrets(text)).includes(secret));
+      assert.ok(!decodedView(redactUrlSecrets(text)).includes(secret));
+    }
+  });
+
+  it('hostile texts of 1 MB (escape runs, separators, many URLs) are redacted in linear time (logs too)', () => {
+    const n = 1024 * 1024;
+    for (const text of [
+      '\\'.repeat(n) + '=',
+      '\\\\u00'.repeat(n / 8) + '=',
+      '?sig=' + '\\'.repeat(n) + '=',
+      '?%' + '25'.repeat(n / 2) + '=',
+      '\\u0026'.repeat(n / 6) + '=',
+      '&amp;'.repeat(n / 5) + '=',
+      'https://' + 'a'.repeat(n) + '=',
+      '?x-amz-'.repeat(n / 7) + '=',
+      'u00'.repeat(n / 3) + '://=',
+      'https://'.repeat(n / 8) + '?=',
+    ]) {
+      assert.equal(typeof redactUrls(text), 'string');
+      assert.equal(typeof redactUrlSecrets(text), 'string');
+      assert.equal(typeof redactJsonSecrets(JSON.stringify({ text })), 'string');
+    }
+  });
+
   it('text without secrets stays byte for byte, escaped or not', () => {
     for (const text of [
       '{"u":"https:\\/\\/files.example.com\\/x.pdf?page=2&name=a"}',
