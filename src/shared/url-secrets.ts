@@ -79,10 +79,11 @@ const VALUE_UNIT =
   `[^&\\s"'<>#\\\\%]` + `|%(?!(?:25)*(?:26|22|27|23))` + `|${BACKSLASHES}(?:/|u(?!00(?:26|22|27|3c|3e|23))[0-9a-f]{4})`;
 const SECRET_PARAM = new RegExp(`(${SEPARATOR}${NAME}${EQUALS})(?:${VALUE_UNIT})+`, 'gi');
 
+const SCHEMES = '(?:https?|ftps?|wss?)';
 const SLASH = anyForm('/');
 const STOP = `${SLASH}|${anyForm('?')}|${anyForm('#')}|${anyForm('@')}`;
 const USERINFO = new RegExp(
-  `((?:https?|ftps?|wss?)${anyForm(':')}${SLASH}${SLASH})(?:(?!${STOP})[^\\s"'<>])+${anyForm('@')}`,
+  `(${SCHEMES}${anyForm(':')}${SLASH}${SLASH})(?:(?!${STOP})[^\\s"'<>])+${anyForm('@')}`,
   'gi',
 );
 
@@ -123,7 +124,7 @@ function decodedView(text: string): string {
 
 const LEFT_SECRET = new RegExp(
   `[?&](?:${SECRET_PARAMS.join('|')}|(?:${SECRET_PREFIXES.join('|')})[\\w-]*)=(?!redacted(?:[&\\s"'<>#]|$))[^&\\s"'<>#]|` +
-    `[a-z][a-z0-9+.-]{0,15}://[^\\s/?#@"'<>]+@`,
+    `${SCHEMES}://[^\\s/?#@"'<>]+@`,
   'i',
 );
 
