@@ -10,12 +10,16 @@ export type ReadinessCheck = () => Promise<string[]>;
  * blackbox and `status` may probe several times a second; a second old answer is fresh enough for all of them.
  */
 export const READY_CACHE_MS = 1000;
+/** A readiness check that has not answered by then counts as a failure, and the next probe asks anew. */
+export const READY_TIMEOUT_MS = 15_000;
 
 export interface OpsServerOptions {
   /** Address to listen on (METRICS_HOST); default 0.0.0.0. */
   readonly host?: string;
   /** How long a readiness answer is reused (default READY_CACHE_MS). */
   readonly readyCacheMs?: number;
+  /** How long a readiness check may take before it counts as failed (default READY_TIMEOUT_MS). */
+  readonly readyTimeoutMs?: number;
 }
 
 export interface OpsServer {
@@ -35,7 +39,7 @@ export async function startOpsServer(
   ready: ReadinessCheck,
   opts: OpsServerOptions = {},
 ): Promise<OpsServer> {
-  const readiness = shared(ready, opts.readyCacheMs ?? READY_CACHE_MS);
+  const readiness = shared(ready, opts.readyCacheMs ?? READY_CACHE_MS, opts.readyTimeoutMs ?? READY_TIMEOUT_MS);
   const server = http.createServer((req, res) => {
     void handle(req.url ?? '/', registry, readiness).then(({ status, type, body }) => {
       res.writeHead(status, { 'content-type': type });
@@ -55,16 +59,25 @@ export async function startOpsServer(
   };
 }
 
-/** `check` asked at most once at a time; its answer (a failure too) reused for `ttlMs` after it came. */
-function shared(check: ReadinessCheck, ttlMs: number): ReadinessCheck {
+/**
+ * `check` asked at most once at a time; its answer (a failure too) reused for `ttlMs` after it came. A check that
+ * does not answer within `timeoutMs` is answered as a failure, so one hung call cannot hold every later probe.
+ */
+function shared(check: ReadinessCheck, ttlMs: number, timeoutMs: number): ReadinessCheck {
   let current: Promise<string[]> | undefined;
   let answeredAt = 0;
   return () => {
     if (current && (answeredAt === 0 || Date.now() - answeredAt < ttlMs)) return current;
     answeredAt = 0;
-    const asked = check().catch((err: unknown) => [`readiness check failed: ${String(err)}`]);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<string[]>((resolve) => {
+      timer = setTimeout(() => resolve([`readiness check did not answer within ${timeoutMs} ms`]), timeoutMs);
+      timer.unref();
+    });
+    const asked = Promise.race([check().catch((err: unknown) => [`readiness check failed: ${String(err)}`]), late]);
     current = asked;
     void asked.then(() => {
+      clearTimeout(timer);
       if (current === asked) answeredAt = Date.now();
     });
     return asked;

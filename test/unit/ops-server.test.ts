@@ -78,4 +78,27 @@ describe('ops server: bind address and readiness cache', () => {
     );
     assert.ok(calls >= 2);
   });
+
+  it('a check that never answers is a failure after its timeout, and does not hold later probes', async () => {
+    let calls = 0;
+    const ready = () => {
+      calls++;
+      return calls === 1 ? new Promise<string[]>(() => undefined) : Promise.resolve([]);
+    };
+    const ops = await startOpsServer(0, new Registry(), ready, {
+      host: '127.0.0.1',
+      readyCacheMs: 20,
+      readyTimeoutMs: 50,
+    });
+    servers.push(ops);
+    const first = await fetch(`http://127.0.0.1:${ops.port}/health/ready`);
+    assert.equal(first.status, 503);
+    assert.match(JSON.stringify(await first.json()), /did not answer within 50 ms/);
+    await until(
+      'a later probe is answered by a new check',
+      async () => (await fetch(`http://127.0.0.1:${ops.port}/health/ready`)).status === 200,
+      async () => `${calls} checks`,
+      10_000,
+    );
+  });
 });
