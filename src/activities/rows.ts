@@ -1,14 +1,18 @@
 import type { Row } from '@kafka-pipeline/delta-lake';
 import type { AttachmentPlan, TransferResult } from '../shared/pipeline-types';
 import { xactEventId } from '../shared/uuid5';
-import { redactJsonSecrets, redactSecrets } from '../shared/urls';
+import { redactJsonSecrets, redactSecrets, redactUrlSecrets } from '../shared/urls';
 import { attachmentUrls, dataString, type XactEvent } from '../shared/xact-event';
 
 const day = (iso: string): string => iso.slice(0, 10);
 
 /** The xact_events row of an event (original column set, spec §3.1). */
 export function xactEventRow(event: XactEvent, rawJson: string, now: Date): Row {
-  const s = (path: string) => dataString(event, path);
+  // Free text (a note, a description) may quote a signed URL: redacted like raw_json.
+  const s = (path: string) => {
+    const value = dataString(event, path);
+    return value === null ? null : redactUrlSecrets(value);
+  };
   return {
     type: event.type,
     status_subtype: event.statusSubtype,

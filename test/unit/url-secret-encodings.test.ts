@@ -217,6 +217,19 @@ describe('signed URL parameters are redacted whatever their escaping (issue 30 i
       assert.ok(!decodedView(JSON.stringify(row)).includes(secret), String(row.raw_json));
     });
 
+    it('free-text columns (note, description) hold no signature, escaped or not', () => {
+      for (const encode of Object.values(ENCODINGS)) {
+        const url = `https://files.example.com/x.pdf?sig=${secret}&page=2`;
+        const event = { ...e, data: { ...(e.data as object), note: `see ${encode(url)}`, description: url } };
+        const json = JSON.stringify(event);
+        const decoded = decodeXactEvent(json);
+        assert.ok(decoded.ok);
+        const row = xactEventRow(decoded.event, json, new Date());
+        assert.ok(!decodedView(String(row.note)).includes(secret), String(row.note));
+        assert.ok(!decodedView(String(row.description)).includes(secret), String(row.description));
+      }
+    });
+
     it('the archive row (pipeline_dlq.input_json) and dlq view hold no signature', () => {
       const row = archiveRow({
         workflowId: 'w',
