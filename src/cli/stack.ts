@@ -1,8 +1,10 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { projectRootFrom } from './project-root';
 
-export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+/** The same folder whether this runs from src/ (tsx) or from dist/ (compiled): .state, scripts/, bin/ live there. */
+export const PROJECT_ROOT = projectRootFrom(__dirname);
 const STATE_DIR = process.env.KP_STATE_DIR ?? path.join(PROJECT_ROOT, '.state');
 
 /** Runs `scripts/stack.sh <action>` with inherited output; rejects on a non-zero exit. */
