@@ -36,11 +36,8 @@ export function localPipelineEnv(
   };
 }
 
-/** Starts `node bin/kafka-pipeline.js <command>` and waits for its ready line. */
-export async function startPipelineProcess(
-  command: 'bridge' | 'worker',
-  env: Record<string, string>,
-): Promise<PipelineProcess> {
+/** Starts `node bin/kafka-pipeline.js <command>`, keeping its output; does not wait for anything. */
+export function spawnPipelineProcess(command: 'bridge' | 'worker', env: Record<string, string>): PipelineProcess {
   const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'kafka-pipeline.js'), command], {
     env: { ...process.env, ...env, ...(command === 'worker' ? { NODE_OPTIONS: WORKER_NODE_OPTIONS } : {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -49,6 +46,16 @@ export async function startPipelineProcess(
   const keep = (d: Buffer) => proc.output.push(...String(d).split('\n').filter(Boolean));
   child.stdout!.on('data', keep);
   child.stderr!.on('data', keep);
+  return proc;
+}
+
+/** Starts `node bin/kafka-pipeline.js <command>` and waits for its ready line. */
+export async function startPipelineProcess(
+  command: 'bridge' | 'worker',
+  env: Record<string, string>,
+): Promise<PipelineProcess> {
+  const proc = spawnPipelineProcess(command, env);
+  const { child } = proc;
   const ready = command === 'bridge' ? 'bridge consuming' : 'worker started';
   await until(
     `${command} is ${ready}`,

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { Kafka, logLevel } from 'kafkajs';
+import { scrape, total } from '../../src/observability/scrape';
+import { freePort } from '../support/free-port';
+import { until } from '../support/poll';
+import {
+  localPipelineEnv,
+  spawnPipelineProcess,
+  startPipelineProcess,
+  type PipelineProcess,
+} from '../support/processes';
+import { createTopic, ensureStack, execFileAsync, KAFKA_BROKER, STACK_SCRIPT } from '../support/stack';
+
+const EXIT_DEADLINE_MS = 60_000;
+const exited = (p: PipelineProcess) => p.child.exitCode !== null || p.child.signalCode !== null;
+const tail = (p: PipelineProcess) => async () => p.output.slice(-15).join('\n');
+
+/**
+ * A bridge or worker process ends once it is done: after a fatal error with a non-zero code (a supervisor restarts
+ * it), and after SIGTERM even when its Kafka clients lived through a broker restart (issue 30 items 13, 14).
+ */
+describe('bridge and worker processes exit when they stop', function () {
+  this.timeout(600_000);
+  const name = `exit-${randomUUID().slice(0, 8)}`;
+  let env: Record<string, string>;
+  const procs: PipelineProcess[] = [];
+
+  before(async () => {
+    await ensureStack();
+    env = localPipelineEnv(name, fs.mkdtempSync(path.join(os.tmpdir(), 'exit-')));
+    await createTopic(env.XACT_EVENTS_TOPIC, 2);
+  });
+  after(async () => {
+    for (const p of procs) if (!exited(p)) p.child.kill('SIGKILL');
+    await execFileAsync('bash', [STACK_SCRIPT, 'up'], { timeout: 180_000 });
+  });
+
+  for (const command of ['worker', 'bridge'] as const) {
+    it(`a ${command} whose metrics port is taken logs the error and exits with a non-zero code`, async () => {
+      const taken = net.createServer();
+      await new Promise<void>((resolve) => taken.listen(0, '0.0.0.0', resolve));
+      try {
+        const port = (taken.address() as net.AddressInfo).port;
+        const proc = spawnPipelineProcess(command, { ...env, METRICS_PORT: String(port) });
+        procs.push(proc);
+        await until(`the ${command} exits`, async () => exited(proc), tail(proc), EXIT_DEADLINE_MS);
+        assert.ok(
+          proc.output.some((l) => l.includes(`${command} stopped by an error`) && l.includes('EADDRINUSE')),
+          proc.output.join('\n'),
+        );
+        assert.ok(proc.child.exitCode !== null && proc.child.exitCode !== 0, `exit code ${proc.child.exitCode}`);
+      } finally {
+        await new Promise((resolve) => taken.close(resolve));
+      }
+    });
+  }
+
+  it('a bridge that lived through a broker restart exits by itself after SIGTERM', async () => {
+    const port = await freePort();
+    const proc = await startPipelineProcess('bridge', { ...env, METRICS_PORT: String(port) });
+    procs.push(proc);
+    const consumed = async () =>
+      total(await scrape(`http://127.0.0.1:${port}/metrics`), 'kafka_messages_consumed_total');
+
+    await execFileAsync('bash', [STACK_SCRIPT, 'down', 'kafka'], { timeout: 120_000 });
+    await until(
+      'the bridge notices the broker is gone',
+      async () => proc.output.some((l) => l.includes('ECONNREFUSED')),
+      tail(proc),
+    );
+    await execFileAsync('bash', [STACK_SCRIPT, 'up', 'kafka'], { timeout: 180_000 });
+    // A message after the restart: the consumer fetches (and heartbeats) through the restarted broker again.
+    const producer = new Kafka({
+      clientId: 'exit-test',
+      brokers: [KAFKA_BROKER],
+      logLevel: logLevel.NOTHING,
+    }).producer();
+    await producer.connect();
+    await producer.send({ topic: env.XACT_EVENTS_TOPIC, messages: [{ key: 'after-restart', value: 'not json' }] });
+    await producer.disconnect();
+    await until('the bridge consumes again', async () => (await consumed()) >= 1, tail(proc));
+
+    proc.child.kill('SIGTERM');
+    await until('the bridge exits after SIGTERM', async () => exited(proc), tail(proc), EXIT_DEADLINE_MS);
+    assert.ok(
+      proc.output.some((l) => l.includes('bridge stopped')),
+      proc.output.join('\n'),
+    );
+    assert.equal(proc.child.exitCode, 0, proc.output.slice(-15).join('\n'));
+    // It closed everything itself: the entry point's backstop (exit after a grace period) was not needed.
+    assert.ok(!proc.output.some((l) => l.includes('did not exit by itself')), proc.output.slice(-5).join('\n'));
+  });
+});
