@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Consumer, type EachBatchPayload, type KafkaMessage } from 'kafkajs';
+import { Kafka, logLevel, type Consumer, type EachBatchPayload, type ISocketFactory, type KafkaMessage } from 'kafkajs';
 import type { Client } from '@temporalio/client';
 import { kafkaConfig, type KafkaSettings } from '../config/connections';
 import type { ObjectStore } from '../adapters/storage/object-store';
@@ -52,6 +52,8 @@ export interface BridgeDeps {
   readonly admission?: { admits(): boolean; started(): void };
   /** How the domain's messages become starts (default: xact's toStartRequest). */
   readonly toStart?: StartRequestOf;
+  /** The consumer's sockets (default: kafkajs's own); run-bridge tracks them so none outlives the bridge. */
+  readonly socketFactory?: ISocketFactory;
 }
 
 /**
@@ -110,7 +112,12 @@ export class KafkaBridge {
   constructor(private readonly deps: BridgeDeps) {
     const { config } = deps;
     const kafka = new Kafka(
-      kafkaConfig(config, { logLevel: logLevel.WARN, logCreator: kafkaLogCreator(deps.log), retry: KAFKA_RETRY }),
+      kafkaConfig(config, {
+        logLevel: logLevel.WARN,
+        logCreator: kafkaLogCreator(deps.log),
+        retry: KAFKA_RETRY,
+        ...(deps.socketFactory ? { socketFactory: deps.socketFactory } : {}),
+      }),
     );
     this.consumer = kafka.consumer({
       groupId: config.consumerGroup,

@@ -15,6 +15,7 @@ import { BridgeMetrics } from './bridge-metrics';
 import { Admission } from './admission';
 import { dependencyProblems, watchTemporal } from './bridge-monitors';
 import { bridgeBreakers, KafkaBridge } from './kafka-bridge';
+import { KafkaSockets } from './kafka-sockets';
 
 const CONNECTIVITY_INTERVAL_MS = 5_000;
 const ADMISSION_INTERVAL_MS = 2_000;
@@ -26,7 +27,8 @@ export async function runBridge(configured: Config, log: Logger, stop: AbortSign
   const config = domainConfig(configured, domain);
   const registry = createRegistry('bridge');
   const { connection, client } = await connectTemporal(config, { channelArgs: FAST_RECONNECT_CHANNEL_ARGS });
-  const admin = new Kafka(kafkaConfig(config, { logLevel: logLevel.NOTHING })).admin();
+  const sockets = new KafkaSockets();
+  const admin = new Kafka(kafkaConfig(config, { logLevel: logLevel.NOTHING, socketFactory: sockets.factory })).admin();
   await admin.connect();
   const metrics = new BridgeMetrics(registry, config.eventsTopic, config.consumerGroup);
   const breakers = new CircuitBreakers(registry, log);
@@ -43,6 +45,7 @@ export async function runBridge(configured: Config, log: Logger, stop: AbortSign
     ),
     admission,
     toStart: domain.toStart,
+    socketFactory: sockets.factory,
   });
   // Readiness, asked live (at most once a second, shared by concurrent probes): Kafka and Temporal answer, and this
   // process is in the consumer group.
@@ -87,6 +90,8 @@ export async function runBridge(configured: Config, log: Logger, stop: AbortSign
     stopTemporalWatch();
     stopAdmission();
     await Promise.allSettled([admin.disconnect(), connection.close(), ops.close()]);
+    const lost = await sockets.closeAll();
+    if (lost > 0) log.info('closed Kafka connections the client had lost track of', { connections: lost });
     log.info('bridge stopped');
   }
 }

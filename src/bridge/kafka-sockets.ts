@@ -1,0 +1,48 @@
+import net from 'node:net';
+import tls from 'node:tls';
+import type { ISocketFactory } from 'kafkajs';
+
+/** The keep-alive kafkajs sets on its own sockets. */
+const KEEP_ALIVE_MS = 60_000;
+/** How long closeAll waits for the broker to close what it was asked to. */
+const CLOSE_GRACE_MS = 1_000;
+
+/**
+ * Every socket the bridge's kafkajs clients open, so none outlives the bridge.
+ *
+ * kafkajs (2.2.4) can lose track of a connection across a broker restart: the cluster drops the broker object from
+ * its pool when its connection closes, the consumer group keeps using it as its coordinator, and the next heartbeat
+ * reconnects it. `disconnect()` never reaches that socket; the broker keeps it open for connections.max.idle.ms
+ * (10 minutes by default), and with it the process after `bridge stopped`.
+ */
+export class KafkaSockets {
+  private readonly open = new Set<net.Socket>();
+
+  /** kafkajs's `socketFactory`: the sockets kafkajs makes by default, tracked until they close. */
+  readonly factory: ISocketFactory = ({ host, port, ssl, onConnect }) => {
+    const socket = ssl
+      ? tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }), ...ssl }, onConnect)
+      : net.connect({ host, port }, onConnect);
+    socket.setKeepAlive(true, KEEP_ALIVE_MS);
+    this.open.add(socket);
+    socket.once('close', () => this.open.delete(socket));
+    return socket;
+  };
+
+  /**
+   * Closes the sockets still open; call once every client has disconnected. A socket kafkajs lost track of is ended
+   * like a client leaving, so the broker closes it and kafkajs sees the close (and stops the timers of that
+   * connection); whatever has not closed within `graceMs` is destroyed. Returns how many kafkajs had lost track of.
+   */
+  async closeAll(graceMs = CLOSE_GRACE_MS): Promise<number> {
+    const open = [...this.open];
+    const lost = open.filter((socket) => !socket.writableEnded).length;
+    const closed = open.map((socket) => new Promise((resolve) => socket.once('close', resolve)));
+    for (const socket of open) socket.end();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([Promise.all(closed), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
+    for (const socket of this.open) socket.destroy();
+    return lost;
+  }
+}

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { KafkaSockets } from '../../src/bridge/kafka-sockets';
+import { until } from '../support/poll';
+
+describe('the bridge closes every Kafka socket at stop (src/bridge/kafka-sockets.ts)', () => {
+  let server: net.Server;
+  let port: number;
+  const accepted: net.Socket[] = [];
+
+  before(async () => {
+    // Like a broker: closes a connection once the client has ended its side.
+    server = net.createServer((s) => {
+      accepted.push(s);
+      s.on('end', () => s.end());
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    port = (server.address() as net.AddressInfo).port;
+  });
+  after(() => new Promise((resolve) => server.close(resolve)));
+
+  const connect = (sockets: KafkaSockets) =>
+    new Promise<net.Socket>((resolve) => {
+      const s = sockets.factory({ host: '127.0.0.1', port, ssl: null as never, onConnect: () => resolve(s) });
+    });
+
+  it('ends the sockets a client lost track of, counts them, and leaves none open', async () => {
+    const sockets = new KafkaSockets();
+    const disconnected = await connect(sockets);
+    const lost = [await connect(sockets), await connect(sockets)];
+    disconnected.end(); // what kafkajs's disconnect() does with the sockets it still knows
+    const ends: string[] = [];
+    for (const s of lost) s.on('end', () => ends.push('end'));
+
+    assert.equal(await sockets.closeAll(), 2);
+    await until('every socket is closed', async () => [disconnected, ...lost].every((s) => s.closed));
+    // The broker closed them: the client saw an 'end', as when a broker goes away, and can clean up after it.
+    assert.deepEqual(ends, ['end', 'end']);
+    assert.equal(await sockets.closeAll(), 0);
+  });
+});
