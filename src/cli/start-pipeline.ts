@@ -25,6 +25,8 @@ const DEMO_CLAIMX_TOKEN = 'demo-standin';
 const DEMO_INTERVAL_MS = 2_000;
 /** How often `npm start` prints its status line. */
 const STATUS_INTERVAL_MS = 5_000;
+/** How often `start` checks that the process that started it (npm, a shell) is still there. */
+const PARENT_CHECK_MS = 1_000;
 
 export async function startPipeline(opts: StartOptions): Promise<number> {
   const config = cliConfig();
@@ -33,6 +35,7 @@ export async function startPipeline(opts: StartOptions): Promise<number> {
   const onSignal = (): void => stop.abort();
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
+  const stopWhenOrphaned = watchParent(log, () => stop.abort());
   const stackWasUp = stackServerRunning('temporal') || stackServerRunning('kafka');
   let stopDemo = async (): Promise<void> => undefined;
   let stopStatus = (): void => undefined;
@@ -88,12 +91,30 @@ export async function startPipeline(opts: StartOptions): Promise<number> {
       stop.signal,
     );
   } finally {
+    stopWhenOrphaned();
     stopStatus();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
     await stopDemo();
     if (!stackWasUp && !opts.keepStack) await runStackScript('down');
   }
+}
+
+/**
+ * Calls `orphaned` once the process that started this one has exited. `npm start` runs this command through a shell
+ * (`sh -c`); npm passes SIGTERM on to that shell, which exits without passing it on, so without this check `start`,
+ * the worker and the bridges would keep running, reparented. Returns the function that stops watching.
+ */
+function watchParent(log: Logger, orphaned: () => void): () => void {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    log.info('the process that started this one has exited (e.g. npm was stopped); stopping', { parent_pid: parent });
+    orphaned();
+  }, PARENT_CHECK_MS);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /**

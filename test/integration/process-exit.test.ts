@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -14,21 +15,25 @@ import {
   startPipelineProcess,
   type PipelineProcess,
 } from '../support/processes';
-import { createTopic, ensureStack, execFileAsync, KAFKA_BROKER, STACK_SCRIPT } from '../support/stack';
+import { createTopic, ensureStack, execFileAsync, KAFKA_BROKER, ROOT, STACK_SCRIPT } from '../support/stack';
 
 const EXIT_DEADLINE_MS = 60_000;
-const exited = (p: PipelineProcess) => p.child.exitCode !== null || p.child.signalCode !== null;
-const tail = (p: PipelineProcess) => async () => p.output.slice(-15).join('\n');
+/** A process started by the test, with its output. */
+type Watched = Pick<PipelineProcess, 'child' | 'output'>;
+const exited = (p: Watched) => p.child.exitCode !== null || p.child.signalCode !== null;
+const tail = (p: Watched) => async () => p.output.slice(-15).join('\n');
 
 /**
  * A bridge or worker process ends once it is done: after a fatal error with a non-zero code (a supervisor restarts
- * it), and after SIGTERM even when its Kafka clients lived through a broker restart (issue 30 items 13, 14).
+ * it), and after SIGTERM even when its Kafka clients lived through a broker restart (issue 30 items 13, 14); `npm
+ * start` stops all it started when npm gets SIGTERM (issue 33 item 7).
  */
 describe('bridge and worker processes exit when they stop', function () {
   this.timeout(600_000);
   const name = `exit-${randomUUID().slice(0, 8)}`;
   let env: Record<string, string>;
-  const procs: PipelineProcess[] = [];
+  const procs: Watched[] = [];
+  const started: number[] = [];
 
   before(async () => {
     await ensureStack();
@@ -37,6 +42,7 @@ describe('bridge and worker processes exit when they stop', function () {
   });
   after(async () => {
     for (const p of procs) if (!exited(p)) p.child.kill('SIGKILL');
+    for (const pid of started.filter(alive)) process.kill(pid, 'SIGKILL');
     await execFileAsync('bash', [STACK_SCRIPT, 'up'], { timeout: 180_000 });
   });
 
@@ -95,4 +101,64 @@ describe('bridge and worker processes exit when they stop', function () {
     // It closed everything itself: the entry point's backstop (exit after a grace period) was not needed.
     assert.ok(!proc.output.some((l) => l.includes('did not exit by itself')), proc.output.slice(-5).join('\n'));
   });
+
+  it('npm start stops the start command, the worker and the bridges when npm gets SIGTERM', async () => {
+    const npm = spawn('npm', ['start'], {
+      cwd: ROOT,
+      env: { ...process.env, ...env, METRICS_PORT: '0', LOG_FORMAT: 'json' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const proc: Watched = { child: npm, output: [] };
+    procs.push(proc);
+    const keep = (d: Buffer) => proc.output.push(...String(d).split('\n').filter(Boolean));
+    npm.stdout.on('data', keep);
+    npm.stderr.on('data', keep);
+    const count = (text: string) => proc.output.filter((l) => l.includes(text)).length;
+    await until(
+      'the worker and both bridges run',
+      async () => (count('bridge consuming') >= 2 && count('worker started') >= 1) || exited(proc),
+      tail(proc),
+      300_000,
+    );
+    assert.ok(!exited(proc), proc.output.join('\n'));
+    const tree = await descendants(npm.pid!);
+    assert.ok(tree.length >= 4, `npm's processes: ${tree.join(' ')}`); // sh, start, worker, 2 bridges
+    started.push(...tree);
+
+    npm.kill('SIGTERM');
+    await until(
+      'every process npm started has exited',
+      async () => tree.every((pid) => !alive(pid)),
+      async () => `still running: ${tree.filter(alive).join(' ')}\n${proc.output.slice(-10).join('\n')}`,
+      EXIT_DEADLINE_MS,
+    );
+  });
 });
+
+/** The pids of every process below `pid`. */
+async function descendants(pid: number): Promise<number[]> {
+  const { stdout } = await execFileAsync('ps', ['-eo', 'pid=,ppid=']);
+  const children = new Map<number, number[]>();
+  for (const line of stdout.trim().split('\n')) {
+    const [p, pp] = line.trim().split(/\s+/).map(Number);
+    children.set(pp, [...(children.get(pp) ?? []), p]);
+  }
+  const out: number[] = [];
+  const visit = (p: number): void => {
+    for (const c of children.get(p) ?? []) {
+      out.push(c);
+      visit(c);
+    }
+  };
+  visit(pid);
+  return out;
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
