@@ -5,7 +5,7 @@ import type { ISocketFactory } from 'kafkajs';
 /** The keep-alive kafkajs sets on its own sockets. */
 const KEEP_ALIVE_MS = 60_000;
 /** How long closeAll waits for the broker to close what it was asked to. */
-const CLOSE_GRACE_MS = 1_000;
+const CLOSE_GRACE_MS = 2_000;
 
 /**
  * Every socket the bridge's kafkajs clients open, so none outlives the bridge.
@@ -32,7 +32,8 @@ export class KafkaSockets {
   /**
    * Closes the sockets still open; call once every client has disconnected. A socket kafkajs lost track of is ended
    * like a client leaving, so the broker closes it and kafkajs sees the close (and stops the timers of that
-   * connection); whatever has not closed within `graceMs` is destroyed. Returns how many kafkajs had lost track of.
+   * connection); whatever has not closed within `graceMs` is destroyed with an error, which kafkajs handles (and
+   * logs) like a failed connection, stopping those timers too. Returns how many kafkajs had lost track of.
    */
   async closeAll(graceMs = CLOSE_GRACE_MS): Promise<number> {
     const open = [...this.open];
@@ -42,7 +43,8 @@ export class KafkaSockets {
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([Promise.all(closed), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
     clearTimeout(timer);
-    for (const socket of this.open) socket.destroy();
+    const late = new Error(`not closed by the broker within ${graceMs} ms of the bridge's stop; closed by the bridge`);
+    for (const socket of this.open) socket.destroy(late);
     return lost;
   }
 }

@@ -33,9 +33,37 @@ describe('the bridge closes every Kafka socket at stop (src/bridge/kafka-sockets
     for (const s of lost) s.on('end', () => ends.push('end'));
 
     assert.equal(await sockets.closeAll(), 2);
-    await until('every socket is closed', async () => [disconnected, ...lost].every((s) => s.closed));
+    await until(
+      'every socket is closed',
+      async () => [disconnected, ...lost].every((s) => s.closed) && ends.length === 2,
+    );
     // The broker closed them: the client saw an 'end', as when a broker goes away, and can clean up after it.
     assert.deepEqual(ends, ['end', 'end']);
     assert.equal(await sockets.closeAll(), 0);
+  });
+
+  it('destroys with an error what the broker does not close in time, so the client stops its timers', async () => {
+    const held: net.Socket[] = [];
+    const silent = net.createServer({ allowHalfOpen: true }, (c) => held.push(c)); // never closes its side
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const sockets = new KafkaSockets();
+      const s = await new Promise<net.Socket>((resolve) => {
+        const c = sockets.factory({
+          host: '127.0.0.1',
+          port: (silent.address() as net.AddressInfo).port,
+          ssl: null as never,
+          onConnect: () => resolve(c),
+        });
+      });
+      const errors: string[] = [];
+      s.on('error', (err) => errors.push(err.message));
+      assert.equal(await sockets.closeAll(50), 1);
+      // kafkajs learns of the close through its error handler (and stops that connection's timers).
+      await until('the client hears of the close', async () => errors.length === 1 && s.closed);
+    } finally {
+      for (const c of held) c.destroy();
+      await new Promise((resolve) => silent.close(resolve));
+    }
   });
 });
