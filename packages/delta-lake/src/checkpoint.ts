@@ -3,6 +3,7 @@ import { buildVector, encodeArrowTable, readParquet } from './parquet';
 import type { DeltaStore } from './store';
 import type { Action, Snapshot } from './log';
 import { checkpointPath, lastCheckpointPath } from './log-paths';
+import { expireTombstones } from './retention';
 
 /**
  * Single-part Parquet checkpoints: one row per action of the reconciled state (protocol, metaData, live adds,
@@ -70,7 +71,7 @@ export function checkpointActions(snapshot: Snapshot): Action[] {
     { metaData: snapshot.metaData },
     ...[...snapshot.txns.values()].map((txn) => ({ txn })),
     ...[...snapshot.files.values()].map((add) => ({ add })),
-    ...[...snapshot.tombstones.values()].map((remove) => ({ remove })),
+    ...expireTombstones(snapshot).map((remove) => ({ remove })),
   ];
 }
 

@@ -20,4 +20,8 @@ export { readTable } from './read';
 export { mergeRows, type MergeOptions, type MergeResult } from './merge';
 export { compactTable, DEFAULT_COMPACT, type CompactOptions, type CompactReport } from './compact';
 export { verifyTable, type VerifyReport } from './verify';
+export { cleanupLog, type LogCleanupReport } from './log-cleanup';
+export { vacuumTable, type VacuumReport } from './vacuum';
+export { DEFAULT_TABLE_PROPERTIES, ensureTableProperties } from './table-properties';
+export { expireTombstones, parseInterval, retentionOf, TABLE_PROPERTIES, type TableRetention } from './retention';
 export { stopParquetThread } from './parquet-thread';

@@ -1,0 +1,69 @@
+import type { RemoveAction, Snapshot } from './log';
+
+/**
+ * Table properties of the maintenance, under Delta's own names (docs.delta.io "Table properties"; delta-rs reads
+ * the same keys): how long the log keeps commits, how long a removed data file stays on storage, and how often a
+ * writer checkpoints. Durations use Delta's interval syntax, e.g. "interval 2 hours", "interval 1 days".
+ */
+export const TABLE_PROPERTIES = {
+  logRetention: 'delta.logRetentionDuration',
+  deletedFileRetention: 'delta.deletedFileRetentionDuration',
+  checkpointInterval: 'delta.checkpointInterval',
+} as const;
+
+/** Delta's fallbacks for a table without the property (the protocol's documented defaults). */
+const DELTA_DEFAULTS = { logRetention: 'interval 30 days', deletedFileRetention: 'interval 1 weeks' } as const;
+
+const UNIT_MS: Record<string, number> = {
+  millisecond: 1,
+  second: 1000,
+  minute: 60_000,
+  hour: 3_600_000,
+  day: 86_400_000,
+  week: 7 * 86_400_000,
+};
+
+/** Milliseconds of a Delta interval ("interval 30 days", "interval 1 week", "2 hours"); throws on anything else. */
+export function parseInterval(text: string): number {
+  const m = /^\s*(?:interval\s+)?(\d+)\s+([a-z]+?)s?\s*$/i.exec(text);
+  const unit = m ? UNIT_MS[m[2].toLowerCase()] : undefined;
+  if (!m || unit === undefined) throw new Error(`not a Delta interval: ${JSON.stringify(text)}`);
+  return Number(m[1]) * unit;
+}
+
+export interface TableRetention {
+  readonly logRetentionMs: number;
+  readonly deletedFileRetentionMs: number;
+}
+
+/** The retentions a table's configuration says (Delta's defaults where it says nothing). */
+export function retentionOf(configuration: Readonly<Record<string, string>> | undefined): TableRetention {
+  const get = (key: string, fallback: string) => parseInterval(configuration?.[key] ?? fallback);
+  return {
+    logRetentionMs: get(TABLE_PROPERTIES.logRetention, DELTA_DEFAULTS.logRetention),
+    deletedFileRetentionMs: get(TABLE_PROPERTIES.deletedFileRetention, DELTA_DEFAULTS.deletedFileRetention),
+  };
+}
+
+/**
+ * Forgets the tombstones a checkpoint need no longer carry and returns the others. Delta lets a checkpoint drop a
+ * tombstone once the deleted-file retention has passed; ours go after twice that, so the vacuum (which deletes at
+ * one retention) has had a whole retention to delete the file first. Without this every checkpoint, and a long-lived
+ * writer's snapshot in memory, would hold every file compaction ever removed. A retention the table spells wrongly
+ * expires nothing (a writer never fails over it).
+ */
+export function expireTombstones(snapshot: Snapshot, now = Date.now()): RemoveAction[] {
+  let retentionMs: number;
+  try {
+    retentionMs = retentionOf(snapshot.metaData?.configuration).deletedFileRetentionMs;
+  } catch {
+    return [...snapshot.tombstones.values()];
+  }
+  const kept: RemoveAction[] = [];
+  for (const [path, t] of snapshot.tombstones) {
+    if (typeof t.deletionTimestamp === 'number' && t.deletionTimestamp <= now - 2 * retentionMs) {
+      snapshot.tombstones.delete(path);
+    } else kept.push(t);
+  }
+  return kept;
+}
