@@ -67,3 +67,17 @@ export function expireTombstones(snapshot: Snapshot, now = Date.now()): RemoveAc
   }
   return kept;
 }
+
+/**
+ * How long a writer may trust its snapshot to be continued by the next commit file: half the table's log
+ * retention. Log cleanup deletes only commits older than the retention that precede a checkpoint, so a commit after
+ * a snapshot that was the newest less than a retention ago still exists; half leaves room for clock skew between
+ * the writer and the maintenance. A retention the table spells wrongly: 15 minutes.
+ */
+export function staleSnapshotMs(snapshot: Snapshot): number {
+  try {
+    return retentionOf(snapshot.metaData?.configuration).logRetentionMs / 2;
+  } catch {
+    return 15 * 60_000;
+  }
+}

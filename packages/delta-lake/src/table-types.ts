@@ -16,6 +16,8 @@ export interface DeltaTableOptions {
   readonly maxCommitAttempts?: number;
   /** Partitions whose keys are held in memory for the exactly-once check. */
   readonly keyIndexPartitions?: number;
+  /** The clock (tests); default Date.now. */
+  readonly now?: () => number;
 }
 
 export interface AppendResult {

@@ -18,6 +18,7 @@ import {
 } from './log';
 import { readKeyColumn } from './data-files';
 import { startParquetThread } from './parquet-thread';
+import { staleSnapshotMs } from './retention';
 import { checkSkippedRows, freshRows, indexRows, prepareFiles, type PreparedFile } from './append-files';
 import { ColumnArrays, transposeRows } from './row-batch';
 import { assertCompatible, parseSchemaString, type Row, type TableDef } from './schema';
@@ -39,9 +40,13 @@ export { type AppendResult, DeltaCommitConflictError, type DeltaTableOptions, ty
  */
 export class DeltaTable {
   private lock: Promise<unknown> = Promise.resolve();
-  private readonly index: KeyIndex;
+  private index: KeyIndex;
   private readonly checkpointInterval: number;
+  private readonly now: () => number;
+  /** When the snapshot was last seen to be the log's newest version (see refresh). */
+  private confirmedAt: number;
   private readonly maxAttempts: number;
+  private readonly keyIndexPartitions: number;
 
   private constructor(
     private readonly store: DeltaStore,
@@ -50,9 +55,12 @@ export class DeltaTable {
     private snapshot: Snapshot,
     opts: DeltaTableOptions,
   ) {
-    this.index = new KeyIndex(opts.keyIndexPartitions ?? 16);
+    this.keyIndexPartitions = opts.keyIndexPartitions ?? 16;
+    this.index = new KeyIndex(this.keyIndexPartitions);
     this.checkpointInterval = opts.checkpointInterval ?? DEFAULT_CHECKPOINT_INTERVAL;
     this.maxAttempts = opts.maxCommitAttempts ?? 50;
+    this.now = opts.now ?? Date.now;
+    this.confirmedAt = this.now();
   }
 
   /** Opens the table at `path`, creating it (version 0: protocol + metaData) when it has no log yet. */
@@ -202,8 +210,20 @@ export class DeltaTable {
     return run;
   }
 
-  /** Reads commits made since our snapshot, keeping the key index in step. */
+  /**
+   * Reads commits made since our snapshot, keeping the key index in step. A snapshot not confirmed newest for half
+   * the log retention is loaded again from the latest checkpoint instead: log cleanup may have deleted the commits
+   * right after it, and reading on from there would find "no next commit" and commit into the deleted range.
+   */
   async refresh(): Promise<void> {
+    const started = this.now();
+    if (started - this.confirmedAt > staleSnapshotMs(this.snapshot)) {
+      const fresh = await loadSnapshot(this.store, this.path);
+      if (!fresh.metaData) throw new Error(`${this.path}: delta log has no metaData`);
+      assertCompatible(this.def, parseSchemaString(fresh.metaData.schemaString), fresh.metaData.partitionColumns);
+      this.snapshot = fresh;
+      this.index = new KeyIndex(this.keyIndexPartitions); // removals in between are not known: read keys again
+    }
     await advance(this.store, this.path, this.snapshot, (_version, actions) => {
       for (const a of actions) {
         if ('metaData' in a)
@@ -211,6 +231,7 @@ export class DeltaTable {
         if ('remove' in a && a.remove.dataChange) this.index.invalidate(partitionKeyOf(a.remove.partitionValues ?? {}));
       }
     });
+    this.confirmedAt = started;
   }
 
   /** Writes a checkpoint of the current version and points _last_checkpoint at it. */

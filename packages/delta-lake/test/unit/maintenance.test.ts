@@ -134,4 +134,23 @@ describe('table maintenance (log cleanup, vacuum, retention properties)', () => 
     );
     assert.deepEqual([...snapshot.tombstones.keys()], ['recent', 'untimed']);
   });
+
+  it('a writer idle for longer than half the log retention continues after the cleaned log, not into its gap', async () => {
+    let clock = Date.now();
+    const idle = await DeltaTable.open(store, 't', ALL_TYPES, { now: () => clock });
+    await ensureTableProperties(store, idle); // log retention 2 hours
+    await idle.append([row(0)]);
+    const busy = await DeltaTable.open(store, 't', ALL_TYPES, { checkpointInterval: 5 });
+    for (let i = 1; i <= 12; i++) await busy.append([row(i)]);
+    const cleaned = await cleanupLog(store, 't', 2 * HOUR, Date.now() + 3 * HOUR);
+    assert.equal(cleaned.keptFrom, 10);
+
+    clock += 3 * HOUR;
+    const result = await idle.append([row(100), row(3)]);
+    assert.equal(result.version, 15, 'committed after the newest version');
+    assert.deepEqual(result.duplicateKeys, ['k3'], 'keys committed meanwhile are known after the reload');
+    const rows = await readTable(store, 't', ALL_TYPES);
+    assert.equal(rows.length, 14);
+    assert.ok(ids(rows).includes('k100'));
+  });
 });
