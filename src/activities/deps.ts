@@ -5,6 +5,7 @@ import type { ObjectStore } from '../adapters/storage/object-store';
 import type { WorkerMetrics } from '../observability/worker-metrics';
 import type { CircuitBreaker } from '../resilience/circuit-breaker';
 import type { ClaimxDeps } from './claimx/activities';
+import type { MaintenanceDeps } from './maintenance';
 
 /** What the activities are built from: the worker wires in the real adapters, tests their own. */
 export interface ActivityDeps {
@@ -23,6 +24,8 @@ export interface ActivityDeps {
   readonly metrics?: WorkerMetrics;
   /** The claimx domain's adapters (absent: its activities fail with ClaimxNotConfigured). */
   readonly claimx?: ClaimxDeps;
+  /** Table maintenance and side-file retention (absent: those activities fail, saying so). */
+  readonly maintenance?: MaintenanceDeps;
 }
 
 /** Where activities append rows: a GroupCommitter, possibly behind the Delta writer's circuit breaker. */

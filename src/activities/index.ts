@@ -1,6 +1,7 @@
 import type { WorkerHealth } from '../shared/health';
 import { createClaimxActivities } from './claimx/activities';
 import type { ActivityDeps } from './deps';
+import { createMaintenanceActivities } from './maintenance';
 import { createRecordActivities } from './records';
 import { createTransfer } from './transfer';
 
@@ -17,5 +18,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createRecordActivities(deps),
     transferAttachment: createTransfer(deps),
     ...createClaimxActivities(deps.claimx),
+    ...createMaintenanceActivities(deps.store, deps.maintenance),
   };
 }

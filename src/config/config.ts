@@ -14,6 +14,7 @@ import {
 } from './schemas';
 import { CLAIMX_KEYS } from './claimx-keys';
 import { CONNECTION_KEYS, connectionProblems } from './connection-keys';
+import { MAINTENANCE_KEYS } from './maintenance-keys';
 import { RESILIENCE_KEYS } from './resilience-keys';
 import { STORAGE_KEYS, storageProblems } from './storage-keys';
 
@@ -84,6 +85,7 @@ export const CONFIG_KEYS = {
   ...CONNECTION_KEYS,
   ...RESILIENCE_KEYS,
   ...CLAIMX_KEYS,
+  ...MAINTENANCE_KEYS,
   allowedAttachmentDomains: key(
     'ALLOWED_ATTACHMENT_DOMAINS',
     ORIGINAL_ALLOWED_HOSTS,

@@ -179,6 +179,49 @@ export const METRICS = {
     processes: ['worker'],
     buckets: [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60],
   },
+  // ---- worker: scheduled maintenance (src/maintenance), set by the worker that ran the step
+  delta_table_data_files: {
+    type: 'gauge',
+    help: 'Live data files of a Delta table, counted by its last maintenance run',
+    labels: ['table'],
+    processes: ['worker'],
+  },
+  delta_table_max_files_per_partition: {
+    type: 'gauge',
+    help: 'Live data files of the fullest partition of a Delta table, counted by its last maintenance run',
+    labels: ['table'],
+    processes: ['worker'],
+  },
+  delta_table_log_files: {
+    type: 'gauge',
+    help: 'Files in the _delta_log of a table (commits, checkpoints) after its last log cleanup',
+    labels: ['table'],
+    processes: ['worker'],
+  },
+  delta_maintenance_compacted_bytes_total: {
+    type: 'counter',
+    help: 'Bytes of small data files rewritten into larger ones by compaction',
+    labels: ['table'],
+    processes: ['worker'],
+  },
+  delta_maintenance_deleted_files_total: {
+    type: 'counter',
+    help: 'Files deleted by maintenance: log (expired commits and checkpoints), data (vacuumed removed files)',
+    labels: ['table', 'kind'],
+    processes: ['worker'],
+  },
+  pipeline_maintenance_last_success_timestamp_seconds: {
+    type: 'gauge',
+    help: 'Unix time the last maintenance run of a target (a table, or side-files) completed',
+    labels: ['target'],
+    processes: ['worker'],
+  },
+  pipeline_side_files_deleted_total: {
+    type: 'counter',
+    help: 'Side files deleted by retention, by kind (claim_check, quarantine, archive_input)',
+    labels: ['kind'],
+    processes: ['worker'],
+  },
   // ---- worker: object store (OneLake, or the local lakehouse folder)
   onelake_operations_total: {
     type: 'counter',

@@ -19,6 +19,10 @@ export const WORKFLOW_TYPES = {
   /** The run that replaces a resolved DLQ entry (who resolved it and why). */
   dlqResolution: 'dlqResolution',
   healthCheck: 'healthCheck',
+  /** Scheduled table maintenance: compaction, checkpoint, log cleanup, vacuum of one Delta table. */
+  maintainDeltaTable: 'maintainDeltaTable',
+  /** Scheduled retention of claim checks, quarantined payloads and DLQ archive inputs. */
+  maintainSideFiles: 'maintainSideFiles',
 } as const;
 export type PipelineWorkflowType = (typeof WORKFLOW_TYPES)[keyof typeof WORKFLOW_TYPES];
 
@@ -106,3 +110,11 @@ export function workflowIdCandidates(idOrTrace: string): string[] {
 function temporalAcceptsId(id: string): boolean {
   return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(id) && utf8Bytes(id) <= 1000;
 }
+
+/** What a maintenance schedule looks after: a Delta table by the name operators use, or the side files. */
+export const SIDE_FILES_TARGET = 'side-files';
+/**
+ * Id of the Temporal Schedule of one maintenance target (and of its runs: Temporal appends the scheduled time).
+ * One per target, so creating it again at every worker start finds the existing one.
+ */
+export const maintenanceScheduleId = (target: string): string => `maintenance-${target}`;

@@ -1,5 +1,6 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import type { Config } from '../config/config';
+import { connectTemporal } from '../config/temporal-client';
 import type { Logger } from '../observability/logger';
 import { startOpsServer } from '../observability/http-server';
 import { createRegistry } from '../observability/registry';
@@ -8,6 +9,7 @@ import { traceIdOf } from '../shared/ids';
 import { CircuitBreakers } from '../resilience/circuit-breaker';
 import { buildActivityDeps } from './build-deps';
 import { createPipelineWorker } from './create-worker';
+import { buildMaintenanceDeps, setUpMaintenanceSchedules } from './maintenance-deps';
 
 /** Routes the Temporal SDK's own log lines through our JSON logger. Call once per process, before any worker. */
 export function installTemporalRuntime(log: Logger, sdkMetricsPort = 0, host = '0.0.0.0'): void {
@@ -40,11 +42,18 @@ export async function runWorker(config: Config, log: Logger): Promise<void> {
   const registry = createRegistry('worker');
   const metrics = new WorkerMetrics(registry);
   const breakers = new CircuitBreakers(registry, log, { maxHosts: config.breakerMaxHosts });
-  const { worker, connection, deps } = await createPipelineWorker(
-    config,
-    await buildActivityDeps(config, undefined, metrics, breakers),
-    metrics,
-  );
+  const temporal = await connectTemporal(config);
+  let created: Awaited<ReturnType<typeof createPipelineWorker>>;
+  try {
+    const activityDeps = await buildActivityDeps(config, undefined, metrics, breakers);
+    const maintenance = buildMaintenanceDeps(config, activityDeps.store, temporal.client, registry);
+    created = await createPipelineWorker(config, { ...activityDeps, maintenance }, metrics);
+  } catch (err) {
+    await temporal.connection.close();
+    throw err;
+  }
+  const { worker, connection, deps } = created;
+  await setUpMaintenanceSchedules(config, temporal.client, log);
   const ops = await startOpsServer(
     config.metricsPort,
     registry,
@@ -76,7 +85,7 @@ export async function runWorker(config: Config, log: Logger): Promise<void> {
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await Promise.allSettled([connection.close(), ops.close()]);
+    await Promise.allSettled([connection.close(), temporal.connection.close(), ops.close()]);
     log.info('worker stopped');
   }
 }

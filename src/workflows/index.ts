@@ -4,3 +4,4 @@ export { ingestXactEvent } from './ingest-xact-event';
 export { ingestClaimxEvent } from './ingest-claimx-event';
 export { quarantineInvalidMessage } from './quarantine-invalid-message';
 export { dlqResolution } from './dlq-resolution';
+export { maintainDeltaTable, maintainSideFiles } from './maintenance';

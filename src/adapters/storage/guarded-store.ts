@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import type { CircuitBreaker } from '../../resilience/circuit-breaker';
-import type { ObjectStore } from './object-store';
+import { listTreeOf, type ObjectStore, type StoredObject } from './object-store';
 
 /**
  * Puts the object store behind a circuit breaker: while OneLake (or the lakehouse folder) keeps failing, calls
@@ -34,5 +34,9 @@ export class GuardedStore implements ObjectStore {
 
   delete(path: string): Promise<void> {
     return this.breaker.run(() => this.inner.delete(path));
+  }
+
+  listTree(dir: string): Promise<StoredObject[]> {
+    return this.breaker.run(() => listTreeOf(this.inner, dir));
   }
 }

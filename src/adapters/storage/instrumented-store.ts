@@ -1,5 +1,5 @@
 import type { Readable } from 'node:stream';
-import type { ObjectStore } from './object-store';
+import { listTreeOf, type ObjectStore, type StoredObject } from './object-store';
 
 /** Where each store call is reported (the worker's onelake_* metrics). */
 export interface StoreOperationSink {
@@ -66,6 +66,14 @@ export class InstrumentedStore implements ObjectStore {
       'delete',
       () => 0,
       () => this.inner.delete(path),
+    );
+  }
+
+  listTree(dir: string): Promise<StoredObject[]> {
+    return this.measure(
+      'list',
+      () => 0,
+      () => listTreeOf(this.inner, dir),
     );
   }
 }

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import type { Dirent } from 'node:fs';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import type { ObjectStore } from './object-store';
+import type { ObjectStore, StoredObject } from './object-store';
 
 /** The local lakehouse folder (default `./lakehouse`), laid out like a OneLake lakehouse (Files/, Tables/). */
 export class LocalObjectStore implements ObjectStore {
@@ -66,6 +67,29 @@ export class LocalObjectStore implements ObjectStore {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
       throw err;
     }
+  }
+
+  async listTree(dir: string): Promise<StoredObject[]> {
+    const out: StoredObject[] = [];
+    const walk = async (rel: string): Promise<void> => {
+      let entries: Dirent[];
+      try {
+        entries = await fs.readdir(this.resolve(rel), { withFileTypes: true });
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+        throw err;
+      }
+      for (const e of entries) {
+        const child = `${rel}/${e.name}`;
+        if (e.isDirectory()) await walk(child);
+        else if (e.isFile() && !e.name.startsWith('.tmp-')) {
+          const stat = await fs.stat(this.resolve(child)).catch(() => undefined); // deleted meanwhile: skipped
+          if (stat) out.push({ path: child, modifiedMs: stat.mtimeMs });
+        }
+      }
+    };
+    await walk(dir.replace(/\/+$/, ''));
+    return out;
   }
 
   async delete(p: string): Promise<void> {

@@ -20,4 +20,20 @@ export interface ObjectStore {
   list(dir: string): Promise<string[]>;
   /** Removes the object; a missing object is not an error. */
   delete(path: string): Promise<void>;
+  /**
+   * Every object under `dir`, at any depth, with its last-modified time (paths relative to the store's root, as
+   * the other calls take them); empty when `dir` does not exist. For retention sweeps (maintenance), not hot paths.
+   */
+  listTree?(dir: string): Promise<StoredObject[]>;
+}
+
+/** `store.listTree(dir)`, or an error naming the store when it cannot list with times. */
+export function listTreeOf(store: ObjectStore, dir: string): Promise<StoredObject[]> {
+  if (!store.listTree) return Promise.reject(new Error(`${store.location}: this store cannot list objects with times`));
+  return store.listTree(dir);
+}
+
+export interface StoredObject {
+  readonly path: string;
+  readonly modifiedMs: number;
 }

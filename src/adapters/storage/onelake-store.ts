@@ -8,7 +8,7 @@ import {
   DataLakeServiceClient,
   StorageSharedKeyCredential as DfsSharedKey,
 } from '@azure/storage-file-datalake';
-import type { ObjectStore } from './object-store';
+import type { ObjectStore, StoredObject } from './object-store';
 
 export interface OneLakeStoreOptions {
   /** DFS endpoint, e.g. https://onelake.dfs.fabric.microsoft.com or https://<account>.dfs.core.windows.net. */
@@ -138,6 +138,24 @@ export class OneLakeStore implements ObjectStore {
       throw err;
     }
     return names;
+  }
+
+  async listTree(dir: string): Promise<StoredObject[]> {
+    const out: StoredObject[] = [];
+    const base = this.full('');
+    try {
+      for await (const entry of this.fs.listPaths({ path: this.full(dir), recursive: true })) {
+        if (entry.isDirectory || !entry.name) continue;
+        const name = entry.name.slice(entry.name.lastIndexOf('/') + 1);
+        if (name.startsWith(STAGING_PREFIX)) continue;
+        const path = base && entry.name.startsWith(`${base}/`) ? entry.name.slice(base.length + 1) : entry.name;
+        out.push({ path, modifiedMs: entry.lastModified?.getTime() ?? Date.now() });
+      }
+    } catch (err) {
+      if (statusOf(err) === 404) return [];
+      throw err;
+    }
+    return out;
   }
 
   async delete(p: string): Promise<void> {

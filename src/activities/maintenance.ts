@@ -1,0 +1,59 @@
+import type { ObjectStore } from '../adapters/storage/object-store';
+import type { SideFileRuns } from '../maintenance/side-files';
+import { sweepSideFiles } from '../maintenance/side-files';
+import {
+  checkpointStep,
+  cleanupStep,
+  compactStep,
+  type CompactionSummary,
+  prepareTable,
+  vacuumStep,
+  type VacuumSummary,
+} from '../maintenance/table-steps';
+import type { MaintainedTable } from '../maintenance/tables';
+import type { MaintenanceMetrics } from '../observability/maintenance-metrics';
+import { SIDE_FILES_TARGET } from '../shared/ids';
+import type { SideFilesReport, TableMaintenanceReport } from '../shared/maintenance-types';
+
+/** What the maintenance activities are built from (the worker wires them; absent: they fail, saying so). */
+export interface MaintenanceDeps {
+  readonly tables: ReadonlyMap<string, MaintainedTable>;
+  readonly targetFileBytes: number;
+  readonly sideFiles: {
+    readonly runs: SideFileRuns;
+    readonly archiveInputsPrefix: string;
+    readonly retentionMs: number;
+  };
+  readonly metrics?: MaintenanceMetrics;
+}
+
+/** The activities of maintainDeltaTable (one per step, so each shows in the Web UI) and maintainSideFiles. */
+export function createMaintenanceActivities(store: ObjectStore, deps: MaintenanceDeps | undefined) {
+  const configured = (): MaintenanceDeps => {
+    if (!deps) throw new Error('this worker was built without maintenance dependencies');
+    return deps;
+  };
+  const table = (name: string): MaintainedTable => {
+    const t = configured().tables.get(name);
+    if (!t) throw new Error(`no maintained table named ${JSON.stringify(name)}`);
+    return t;
+  };
+  return {
+    prepareTableMaintenance: (name: string): Promise<boolean> => prepareTable(store, table(name)),
+    compactDeltaTable: (name: string): Promise<CompactionSummary> =>
+      compactStep(store, table(name), configured().targetFileBytes),
+    checkpointDeltaTable: (name: string): Promise<number | null> => checkpointStep(store, table(name)),
+    cleanupDeltaLog: (name: string): Promise<{ deleted: number; remaining: number }> => cleanupStep(store, table(name)),
+    vacuumDeltaTable: (name: string): Promise<VacuumSummary> => vacuumStep(store, table(name)),
+    async recordTableMaintenance(report: TableMaintenanceReport): Promise<void> {
+      configured().metrics?.tableMaintained(report);
+      return Promise.resolve();
+    },
+    async sweepSideFiles(): Promise<SideFilesReport> {
+      const d = configured();
+      const report = await sweepSideFiles({ store, ...d.sideFiles });
+      d.metrics?.sideFilesSwept(SIDE_FILES_TARGET, report);
+      return report;
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import { bool, key, positiveInt } from './schemas';
+
+/** Scheduled maintenance (src/maintenance): Delta tables and the lakehouse's side files. */
+export const MAINTENANCE_KEYS = {
+  maintenanceSchedules: key(
+    'MAINTENANCE_SCHEDULES',
+    'true',
+    'The worker creates or updates the maintenance Temporal Schedules at start (one per table, one for side files)',
+    bool,
+  ),
+  maintenanceIntervalS: key(
+    'MAINTENANCE_INTERVAL_S',
+    '3600',
+    'Seconds between maintenance runs of each table (compaction, checkpoint, log cleanup, vacuum) and of side files',
+    positiveInt,
+  ),
+  maintenanceTargetFileBytes: key(
+    'MAINTENANCE_TARGET_FILE_BYTES',
+    String(64 * 1024 * 1024),
+    'Compaction packs small data files of a partition into files of about this size',
+    positiveInt,
+  ),
+  sideFileRetentionS: key(
+    'SIDE_FILE_RETENTION_S',
+    String(7 * 24 * 3600),
+    'Seconds a claim check, quarantined payload or DLQ archive input is kept after its last write (archive input: after its entry was replayed or resolved); never deleted while a run may replay it',
+    positiveInt,
+  ),
+} as const;
