@@ -163,8 +163,20 @@ export async function writeTableCheckpoint(store: DeltaStore, table: string, sna
   const bytes = writeCheckpoint(actions);
   await store.put(checkpointPath(table, snapshot.version), bytes);
   const hint = { version: snapshot.version, size: actions.length, sizeInBytes: bytes.byteLength };
+  // Never point _last_checkpoint back at an older checkpoint (a slow writer's): log cleanup may already have
+  // deleted the commits right after it, and a reader starting there would stop early.
+  if (newestHinted(await store.get(lastCheckpointPath(table))) >= snapshot.version) return;
   await store.put(
     lastCheckpointPath(table),
     Buffer.from(JSON.stringify({ ...hint, numOfAddFiles: snapshot.files.size })),
   );
+}
+
+function newestHinted(bytes: Buffer | undefined): number {
+  try {
+    const v = bytes ? Number((JSON.parse(bytes.toString('utf8')) as { version?: unknown }).version) : NaN;
+    return Number.isInteger(v) ? v : -1;
+  } catch {
+    return -1; // a malformed hint is replaced
+  }
 }

@@ -45,10 +45,13 @@ export function retentionOf(configuration: Readonly<Record<string, string>> | un
   };
 }
 
+/** The least time a tombstone stays in checkpoints after the vacuum could delete its file. */
+const TOMBSTONE_GRACE_MS = 3_600_000;
+
 /**
  * Forgets the tombstones a checkpoint need no longer carry and returns the others. Delta lets a checkpoint drop a
- * tombstone once the deleted-file retention has passed; ours go after twice that, so the vacuum (which deletes at
- * one retention) has had a whole retention to delete the file first. Without this every checkpoint, and a long-lived
+ * tombstone once the deleted-file retention has passed; ours go after twice that plus an hour, so the vacuum (which
+ * deletes at one retention) has had a whole retention, and at least an hour, to delete the file first. Without this every checkpoint, and a long-lived
  * writer's snapshot in memory, would hold every file compaction ever removed. A retention the table spells wrongly
  * expires nothing (a writer never fails over it).
  */
@@ -61,7 +64,7 @@ export function expireTombstones(snapshot: Snapshot, now = Date.now()): RemoveAc
   }
   const kept: RemoveAction[] = [];
   for (const [path, t] of snapshot.tombstones) {
-    if (typeof t.deletionTimestamp === 'number' && t.deletionTimestamp <= now - 2 * retentionMs) {
+    if (typeof t.deletionTimestamp === 'number' && t.deletionTimestamp <= now - 2 * retentionMs - TOMBSTONE_GRACE_MS) {
       snapshot.tombstones.delete(path);
     } else kept.push(t);
   }
