@@ -5,6 +5,7 @@ import { registerConfigCommand } from './commands/config';
 import { registerDeltaCommands } from './commands/delta';
 import { registerDlqCommands } from './commands/dlq';
 import { registerLagCommand } from './commands/lag';
+import { registerMaintenanceCommands } from './commands/maintenance';
 import { registerProcessCommands } from './commands/processes';
 import { registerSampleCommands } from './commands/sample';
 import { registerStartCommand } from './commands/start';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerDeltaCommands(program);
   registerDlqCommands(program);
   registerLagCommand(program);
+  registerMaintenanceCommands(program);
   registerStatusCommand(program);
   registerCodecCommand(program);
   return program;

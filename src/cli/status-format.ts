@@ -1,4 +1,5 @@
 import { age } from './dlq-format';
+import { maintenanceLines, maintenanceProblems } from './maintenance-format';
 import type { PipelineStatus } from './status-tools';
 
 /**
@@ -30,6 +31,7 @@ export function statusProblems(s: PipelineStatus): string[] {
       `dlq: oldest failure ${age(d.oldestAgeSeconds)} old, past half the retention (${age(d.retentionSeconds)})`,
     );
   }
+  out.push(...maintenanceProblems(s.maintenance ?? []));
   return out;
 }
 
@@ -74,6 +76,9 @@ export function statusText(s: PipelineStatus, problems: readonly string[]): stri
         : `version ${t.version}, last commit ${t.ageSeconds === null ? 'time unknown' : `${age(t.ageSeconds)} ago`}`;
     lines.push(`${pad(i === 0 ? 'Tables' : '', 11)}${pad(t.name, 19)}${what}`);
   });
+  maintenanceLines(s.maintenance ?? []).forEach((line, i) =>
+    lines.push(`${pad(i === 0 ? 'Maintenance' : '', 12)}${line}`),
+  );
   lines.push(problems.length === 0 ? 'Healthy.' : `Problems:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
   return lines.join('\n');
 }

@@ -8,6 +8,7 @@ import type { Config } from '../config/config';
 import { kafkaConfig } from '../config/connections';
 import { createObjectStore, dlqTables } from '../config/object-store';
 import { DlqService, type DlqStats } from '../dlq/dlq-service';
+import { maintenanceStatus, type MaintenanceTargetStatus } from '../maintenance/schedule-status';
 import { scrape, type Sample } from '../observability/scrape';
 import { queryString } from '../shared/visibility-query';
 import { stackServerRunning } from './stack';
@@ -24,6 +25,8 @@ export interface PipelineStatus {
   readonly dlq: DlqStats | null;
   readonly processes: readonly ProcessStatus[];
   readonly tables: readonly TableStatus[];
+  /** The maintenance schedules (null: Temporal could not be read). */
+  readonly maintenance?: readonly MaintenanceTargetStatus[] | null;
 }
 
 export interface Reach {
@@ -90,7 +93,7 @@ const message = (err: unknown): string => (err instanceof Error ? err.message : 
 async function temporalStatus(
   config: Config,
   now: Date,
-): Promise<Pick<PipelineStatus, 'temporal' | 'workflows' | 'dlq'>> {
+): Promise<Pick<PipelineStatus, 'temporal' | 'workflows' | 'dlq' | 'maintenance'>> {
   const address = config.temporalAddress;
   let connection: Connection | undefined;
   try {
@@ -106,18 +109,21 @@ async function temporalStatus(
       createObjectStore(config),
       dlqTables(config),
     );
-    const [open, started, stats] = await Promise.all([
+    const [open, started, stats, maintenance] = await Promise.all([
       client.workflow.count(`${queue} AND ExecutionStatus = 'Running'`),
       client.workflow.count(`${queue} AND StartTime > ${queryString(minuteAgo)}`),
       dlq.stats(),
+      maintenanceStatus(client, config),
     ]);
     return {
       temporal: { address, reachable: true },
       workflows: { open: open.count, startedLastMinute: started.count },
       dlq: stats,
+      maintenance,
     };
   } catch (err) {
-    return { temporal: { address, reachable: false, error: message(err) }, workflows: null, dlq: null };
+    const unreachable = { address, reachable: false, error: message(err) };
+    return { temporal: unreachable, workflows: null, dlq: null, maintenance: null };
   } finally {
     await connection?.close();
   }
