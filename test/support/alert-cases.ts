@@ -249,6 +249,22 @@ export const CASES: Record<string, Case> = {
     labels: { task_queue: 'q' },
     below: bucket('temporal_activity_schedule_to_start_latency', 'task_queue="q"', { '30': '0+5x50' }),
   },
+  PipelineMaintenanceStalled: {
+    // The last success at t=0; promtool's time() counts from 0, so the age is the evaluation time.
+    series: { 'pipeline_maintenance_last_success_timestamp_seconds{target="xact_events",instance="w1"}': '0x500' },
+    at: '3h20m',
+    before: '3h10m',
+    labels: { target: 'xact_events' },
+    // Another worker ran it since (every 30 s): the newest success counts.
+    below: { 'pipeline_maintenance_last_success_timestamp_seconds{target="xact_events",instance="w2"}': '0+30x500' },
+  },
+  DeltaTableTooManyFiles: {
+    series: { 'delta_table_max_files_per_partition{table="xact_events",instance="w1"}': '1001x100' },
+    at: '35m',
+    before: '25m',
+    labels: { table: 'xact_events' },
+    below: { 'delta_table_max_files_per_partition{table="xact_events",instance="w1"}': '1000x100' },
+  },
   KafkaDeltaWriteFailures: {
     series: {
       'delta_writes_total{table="xact_events",status="error"}': '0+1x30',
