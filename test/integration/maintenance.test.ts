@@ -15,6 +15,7 @@ import { type Config, loadConfig } from '../../src/config/config';
 import { dlqTables } from '../../src/config/object-store';
 import { DlqService } from '../../src/dlq/dlq-service';
 import { resolve } from '../../src/dlq/replay';
+import { maintenanceStatus } from '../../src/maintenance/schedule-status';
 import { ensureMaintenanceSchedules, maintenanceSchedules } from '../../src/maintenance/schedules';
 import { TemporalSideFileRuns } from '../../src/maintenance/side-file-runs';
 import { maintainedTables } from '../../src/maintenance/tables';
@@ -23,6 +24,7 @@ import type { TableMaintenanceReport } from '../../src/shared/maintenance-types'
 import type { InvalidMessageInput } from '../../src/shared/pipeline-types';
 import { outcomeSinks, WORKFLOWS_PATH } from '../../src/worker/create-worker';
 import { readWithDeltaRs } from '../support/delta-rs';
+import { localPipelineEnv, startPipelineProcess, stopPipelineProcess } from '../support/processes';
 import { until } from '../support/poll';
 import { ensureStack, execFileAsync, ROOT, TEMPORAL_ADDRESS } from '../support/stack';
 import { eventRow, range } from '../support/xact-rows';
@@ -196,5 +198,42 @@ describe('scheduled maintenance (schedules, maintainDeltaTable, side-file retent
     await until('the entry left the DLQ', async () => (await dlq.entries()).every((e) => e.workflowId !== workflowId));
     await sweep();
     assert.ok(!fs.existsSync(path.join(root, stored)), 'deleted once resolved (and past the retention)');
+  });
+
+  it('the worker creates the schedules at start; a triggered run maintains the table and the worker exports it', async () => {
+    const name = `maint-worker-${randomUUID().slice(0, 8)}`;
+    const lakehouse = path.join(root, 'lakehouse');
+    const events = await DeltaTable.open(new LocalObjectStore(lakehouse), 'Tables/xact_events', XACT_EVENTS);
+    for (const i of range(0, 12)) await events.append([eventRow(i)]);
+    const workerEnv = localPipelineEnv(name, lakehouse, { METRICS_PORT: '18091', MAINTENANCE_INTERVAL_S: '60' });
+    const worker = await startPipelineProcess('worker', workerEnv);
+    try {
+      const handle = client.schedule.getHandle(maintenanceScheduleId('xact_events'));
+      await until('the worker created the schedule', () =>
+        handle.describe().then(
+          (d) => d.action.taskQueue === name && d.spec.intervals?.[0]?.every === 60_000,
+          () => false,
+        ),
+      );
+      await handle.trigger();
+      const workerConfig = loadConfig(workerEnv);
+      await until('a triggered run completed', async () => {
+        const [s] = (await maintenanceStatus(client, workerConfig)).filter((t) => t.target === 'xact_events');
+        return s?.lastSuccessAt !== null && s?.lastSuccessAt !== undefined;
+      });
+      const metrics = await fetch('http://127.0.0.1:18091/metrics').then((r) => r.text());
+      assert.match(metrics, /pipeline_maintenance_last_success_timestamp_seconds\{target="xact_events"[^}]*\} \d/);
+      assert.match(metrics, /delta_table_max_files_per_partition\{table="xact_events"[^}]*\} [1-3]\b/);
+      const view = await readWithDeltaRs(path.join(lakehouse, 'Tables', 'xact_events'));
+      assert.equal(view.rows.length, 12);
+      assert.ok(view.num_files <= 3, `files after compaction: ${view.num_files}`);
+    } finally {
+      await stopPipelineProcess(worker);
+      for (const s of maintenanceSchedules(loadConfig(workerEnv)))
+        await client.schedule
+          .getHandle(s.scheduleId)
+          .delete()
+          .catch(() => undefined);
+    }
   });
 });
