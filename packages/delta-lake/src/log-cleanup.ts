@@ -11,8 +11,6 @@ export interface LogCleanupReport {
 }
 
 const VERSIONED = /^(\d{20})\.(json|crc|checkpoint(?:\.\d+\.\d+)?\.parquet)$/;
-const DELETE_CONCURRENCY = 16;
-
 /**
  * Deletes the log files of commits older than the retention (Delta's expired log cleanup). The log is cut at the
  * newest checkpoint whose commit is older than `retentionMs`: commits, checksums and checkpoints strictly before it
@@ -38,12 +36,20 @@ export async function cleanupLog(
   const keptFrom = await expiredCheckpoint(store, table, checkpoints, now - retentionMs);
   if (keptFrom === null) return { table, keptFrom, deleted: 0, remaining: files.length };
   const doomed = files.filter((f) => f.version < keptFrom).sort((a, b) => a.version - b.version);
-  for (let i = 0; i < doomed.length; i += DELETE_CONCURRENCY) {
-    await Promise.all(
-      doomed.slice(i, i + DELETE_CONCURRENCY).map((f) => store.delete(`${table}/${LOG_DIR}/${f.name}`)),
-    );
-  }
+  await deleteInOrder(
+    store,
+    doomed.map((f) => `${table}/${LOG_DIR}/${f.name}`),
+  );
   return { table, keptFrom, deleted: doomed.length, remaining: files.length - doomed.length };
+}
+
+const DELETE_CONCURRENCY = 16;
+
+/** Deletes the paths a few at a time, in their order (a missing object is not an error). */
+export async function deleteInOrder(store: DeltaStore, paths: readonly string[]): Promise<void> {
+  for (let i = 0; i < paths.length; i += DELETE_CONCURRENCY) {
+    await Promise.all(paths.slice(i, i + DELETE_CONCURRENCY).map((p) => store.delete(p)));
+  }
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { DeltaStore } from './store';
 import { loadSnapshot } from './log';
+import { deleteInOrder } from './log-cleanup';
 
 export interface VacuumReport {
   readonly table: string;
@@ -13,7 +14,6 @@ export interface VacuumReport {
 
 /** Where a table remembers up to which removal time its tombstones were vacuumed (hidden from Delta readers: `_`). */
 export const vacuumStatePath = (table: string): string => `${table}/_vacuum_state.json`;
-const DELETE_CONCURRENCY = 16;
 
 /**
  * Deletes data files the log removed (tombstones) longer ago than `retentionMs` (Delta VACUUM, for files removed by
@@ -44,11 +44,10 @@ export async function vacuumTable(
   }
   const dryRun = opts.dryRun ?? false;
   if (!dryRun) {
-    for (let i = 0; i < expired.length; i += DELETE_CONCURRENCY) {
-      await Promise.all(
-        expired.slice(i, i + DELETE_CONCURRENCY).map((f) => store.delete(`${table}/${decodeURIComponent(f.path)}`)),
-      );
-    }
+    await deleteInOrder(
+      store,
+      expired.map((f) => `${table}/${decodeURIComponent(f.path)}`),
+    );
     await store.put(vacuumStatePath(table), Buffer.from(JSON.stringify({ vacuumedThrough: cutoff })));
   }
   const bytes = expired.reduce((n, f) => n + f.size, 0);
