@@ -23,7 +23,7 @@ import { invalidMessageWorkflowId, maintenanceScheduleId, WORKFLOW_TYPES } from 
 import type { TableMaintenanceReport } from '../../src/shared/maintenance-types';
 import type { InvalidMessageInput } from '../../src/shared/pipeline-types';
 import { outcomeSinks, WORKFLOWS_PATH } from '../../src/worker/create-worker';
-import { readWithDeltaRs } from '../support/delta-rs';
+import { readWithDeltaRs, runPython } from '../support/delta-rs';
 import { localPipelineEnv, startPipelineProcess, stopPipelineProcess } from '../support/processes';
 import { until } from '../support/poll';
 import { ensureStack, execFileAsync, ROOT, TEMPORAL_ADDRESS } from '../support/stack';
@@ -227,6 +227,13 @@ describe('scheduled maintenance (schedules, maintainDeltaTable, side-file retent
       const view = await readWithDeltaRs(path.join(lakehouse, 'Tables', 'xact_events'));
       assert.equal(view.rows.length, 12);
       assert.ok(view.num_files <= 3, `files after compaction: ${view.num_files}`);
+      // delta-rs understands the retention properties the run set (its own vacuum and log cleanup parse them).
+      const parsed = await runPython(
+        'import sys\nfrom deltalake import DeltaTable\ndt = DeltaTable(sys.argv[1])\ndt.vacuum(dry_run=True)\n' +
+          "dt.cleanup_metadata()\nprint(dt.metadata().configuration['delta.logRetentionDuration'])",
+        [path.join(lakehouse, 'Tables', 'xact_events')],
+      );
+      assert.equal(parsed.trim(), 'interval 2 hours');
     } finally {
       await stopPipelineProcess(worker);
       for (const s of maintenanceSchedules(loadConfig(workerEnv)))
