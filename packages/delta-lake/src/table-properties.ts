@@ -2,6 +2,7 @@ import type { DeltaStore } from './store';
 import { commitInfo, loadSnapshot, type MetaData } from './log';
 import type { DeltaTable } from './table';
 import { TABLE_PROPERTIES } from './retention';
+import { DEFAULT_CHECKPOINT_INTERVAL } from './table-types';
 
 export { TABLE_PROPERTIES };
 
@@ -10,13 +11,13 @@ export { TABLE_PROPERTIES };
  * log, 1 week of removed files) assume a commit every few minutes; the pipeline commits several times a second
  * per table, so at 4 commits/s a 30-day log would hold ~10 million files. With these, the log holds at most
  * rate x (log retention + maintenance interval) commits plus one checkpoint per delta.checkpointInterval commits:
- * 4/s x 3 h = 43,200 commits and 4,320 checkpoints with a 1 h maintenance interval. Removed data files stay one day,
+ * 4/s x 3 h = 43,200 commits and 864 checkpoints with a 1 h maintenance interval (the writer's interval, 50). Removed data files stay one day,
  * longer than any reader keeps a snapshot open.
  */
 export const DEFAULT_TABLE_PROPERTIES: Readonly<Record<string, string>> = {
   [TABLE_PROPERTIES.logRetention]: 'interval 2 hours',
   [TABLE_PROPERTIES.deletedFileRetention]: 'interval 1 days',
-  [TABLE_PROPERTIES.checkpointInterval]: '10',
+  [TABLE_PROPERTIES.checkpointInterval]: String(DEFAULT_CHECKPOINT_INTERVAL),
 };
 
 /**
