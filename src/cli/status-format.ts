@@ -31,8 +31,7 @@ export function statusProblems(s: PipelineStatus): string[] {
       `dlq: oldest failure ${age(d.oldestAgeSeconds)} old, past half the retention (${age(d.retentionSeconds)})`,
     );
   }
-  out.push(...maintenanceProblems(s.maintenance ?? []));
-  return out;
+  return out.concat(maintenanceProblems(s.maintenance ?? []));
 }
 
 const pad = (s: string, n: number): string => (s.length >= n ? `${s} ` : s.padEnd(n));
