@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
+  cleanupLog,
   DEFAULT_CHECKPOINT_INTERVAL as EVERY,
   DeltaTable,
   latestCommit,
@@ -139,6 +140,37 @@ async function main(): Promise<void> {
     console.log(
       `\nfor comparison: one listing of the long log (${names.length.toLocaleString('en')} names) takes ${listMs.toFixed(0)} ms on this disk; Math.max(...versions) ${spread}`,
     );
+    // Log cleanup as maintenance runs it, with a retention that expires the older half of the long log: the log
+    // must then start at the newest checkpoint at or before the middle commit and hold exactly what follows it.
+    const mid = Math.floor(long.version / 2);
+    const midTime = (
+      JSON.parse(
+        fs
+          .readFileSync(path.join(root, 'long', TABLE, '_delta_log', `${String(mid).padStart(20, '0')}.json`), 'utf8')
+          .split('\n')
+          .find((l) => l.includes('"commitInfo"')) ?? '{}',
+      ) as { commitInfo?: { timestamp?: number } }
+    ).commitInfo?.timestamp;
+    if (typeof midTime !== 'number') throw new Error(`commit ${mid} has no commitInfo timestamp`);
+    const cleaned = await cleanupLog(listStore, TABLE, Date.now() - midTime);
+    const expectedFrom = Math.floor(mid / EVERY) * EVERY;
+    const newest = tables[1].version;
+    const checkpointsKept = Math.floor(newest / EVERY) - expectedFrom / EVERY + 1;
+    const expectedFiles = newest - expectedFrom + 1 + checkpointsKept;
+    console.log(
+      `
+log cleanup (retention = age of commit ${mid}): log starts at ${cleaned.keptFrom}, ${cleaned.deleted.toLocaleString('en')} files deleted, ${cleaned.remaining.toLocaleString('en')} left (expected ${expectedFrom} and ${expectedFiles.toLocaleString('en')})`,
+    );
+    if (cleaned.keptFrom !== expectedFrom || cleaned.remaining !== expectedFiles)
+      failures.push(`log cleanup kept from ${cleaned.keptFrom} with ${cleaned.remaining} files`);
+    const after = sides[1].store;
+    const reopened = await DeltaTable.open(after, TABLE, XACT_EVENTS);
+    const afterCommit = await latestCommit(after, TABLE);
+    const afterVerify = await verifyTable(after, TABLE, 'event_id');
+    if (reopened.version !== newest || afterCommit?.version !== newest || afterVerify.problems.length > 0)
+      failures.push(
+        `after cleanup: open at ${reopened.version}, latestCommit ${afterCommit?.version}, verify ${afterVerify.problems.join('; ')}`,
+      );
     if (failures.length > 0) {
       console.error(`\nFAILED:\n- ${failures.join('\n- ')}`);
       process.exitCode = 1;
