@@ -33,8 +33,8 @@ export interface SignedUrl {
   readonly param: string;
 }
 
-/** A signed URL of `host` with one secret parameter among ordinary ones. */
-export const signedUrl = (host = 'files.example.com'): fc.Arbitrary<SignedUrl> =>
+/** A signed URL under `base` (scheme, host, port, path) with one secret parameter among ordinary ones. */
+export const signedUrl = (base = 'https://files.example.com'): fc.Arbitrary<SignedUrl> =>
   fc
     .record({
       path: fc.array(fc.stringMatching(/^[A-Za-z0-9_-]{1,12}$/), { minLength: 1, maxLength: 3 }),
@@ -42,11 +42,10 @@ export const signedUrl = (host = 'files.example.com'): fc.Arbitrary<SignedUrl> =
       param: secretParam,
       secret: secretValue,
       before: fc.boolean(),
-      scheme: fc.constantFrom('https', 'http'),
     })
-    .map(({ path, ext, param, secret, before, scheme }) => {
-      const q = before ? `${param}=${secret}&page=2` : `page=2&${param}=${secret}`;
-      return { url: `${scheme}://${host}/${path.join('/')}.${ext}?${q}`, secret, param };
+    .map(({ path, ext, param, secret, before }) => {
+      const q = before ? `${param}=${secret}&bytes=1500` : `bytes=1500&${param}=${secret}`;
+      return { url: `${base}/${path.join('/')}.${ext}?${q}`, secret, param };
     });
 
 /** The URL written as the inside of a JSON string literal (without quotes), escaped as `escaping` says. */
@@ -110,40 +109,44 @@ export interface EventShape {
 }
 
 /**
- * An xact event's text: fields valid or hostile, attachments possibly signed and escaped, `data` possibly a JSON
- * string of itself, possibly nested `depth` levels deep.
+ * An xact event's text: fields valid or hostile, attachments (under `base`) possibly signed and escaped, `data`
+ * possibly a JSON string of itself, possibly nested `depth` levels deep, and (with `manyUrls`) sometimes thousands
+ * of attachments.
  */
-export const xactEventText = fc
-  .record({
-    traceId,
-    type: fc.oneof(
-      fc.constantFrom('verisk.claims.property.xn.documentsReceived', 'x.estimatePackageReceived'),
-      hostileString(20),
-    ),
-    utcDateTime: eventTime,
-    version: fc.oneof(fc.constant(undefined), fc.integer(), fc.string({ maxLength: 5 })),
-    assignmentId: hostileString(30),
-    urls: fc.array(fc.tuple(signedUrl(), urlEscaping), { maxLength: 4 }),
-    extraUrls: fc.oneof(
-      { weight: 20, arbitrary: fc.constant(0) },
-      { weight: 1, arbitrary: fc.integer({ min: 1000, max: 5000 }) },
-    ),
-    depth: fc.oneof(
-      { weight: 5, arbitrary: fc.constant(0) },
-      { weight: 1, arbitrary: fc.integer({ min: 1, max: 20_000 }) },
-    ),
-    dataAsString: fc.boolean(),
-    note: hostileString(40),
-  })
-  .map((f): EventShape => {
-    const attachments = f.urls.map(([u, esc]) => `"${escapeForJson(u, esc)}"`);
-    for (let i = 0; i < f.extraUrls; i++) attachments.push(`"https://files.example.com/many/${i}.pdf"`);
-    const deep = f.depth > 0 ? `,"deep":${nestedText(f.depth)}` : '';
-    const data = `{"assignmentId":${JSON.stringify(f.assignmentId)},"note":${JSON.stringify(f.note)},"attachments":[${attachments.join(',')}]${deep}}`;
-    const head = { traceId: f.traceId, type: f.type, utcDateTime: f.utcDateTime, version: f.version };
-    const text = `${JSON.stringify(head).slice(0, -1)},"data":${f.dataAsString ? JSON.stringify(data) : data}}`;
-    return { traceId: f.traceId, secrets: f.urls.map(([u]) => u.secret), text };
-  });
+export const xactEventTextOf = (base = 'https://files.example.com', manyUrls = true): fc.Arbitrary<EventShape> =>
+  fc
+    .record({
+      traceId,
+      type: fc.oneof(
+        fc.constantFrom('verisk.claims.property.xn.documentsReceived', 'x.estimatePackageReceived'),
+        hostileString(20),
+      ),
+      utcDateTime: eventTime,
+      version: fc.oneof(fc.constant(undefined), fc.integer(), fc.string({ maxLength: 5 })),
+      assignmentId: hostileString(30),
+      urls: fc.array(fc.tuple(signedUrl(), urlEscaping), { maxLength: 4 }),
+      extraUrls: fc.oneof(
+        { weight: 20, arbitrary: fc.constant(0) },
+        { weight: 1, arbitrary: fc.integer({ min: 1000, max: 5000 }) },
+      ),
+      depth: fc.oneof(
+        { weight: 5, arbitrary: fc.constant(0) },
+        { weight: 1, arbitrary: fc.integer({ min: 1, max: 20_000 }) },
+      ),
+      dataAsString: fc.boolean(),
+      note: hostileString(40),
+    })
+    .map((f): EventShape => {
+      const attachments = f.urls.map(([u, esc]) => `"${escapeForJson(u, esc)}"`);
+      for (let i = 0; i < f.extraUrls; i++) attachments.push(`"${base}/many/${i}.pdf"`);
+      const deep = f.depth > 0 ? `,"deep":${nestedText(f.depth)}` : '';
+      const data = `{"assignmentId":${JSON.stringify(f.assignmentId)},"note":${JSON.stringify(f.note)},"attachments":[${attachments.join(',')}]${deep}}`;
+      const head = { traceId: f.traceId, type: f.type, utcDateTime: f.utcDateTime, version: f.version };
+      const text = `${JSON.stringify(head).slice(0, -1)},"data":${f.dataAsString ? JSON.stringify(data) : data}}`;
+      return { traceId: f.traceId, secrets: f.urls.map(([u]) => u.secret), text };
+    });
+
+export const xactEventText = xactEventTextOf();
 
 /** A claimx event's text, fields valid or hostile. */
 export const claimxEventText = fc
