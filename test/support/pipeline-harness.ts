@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type IHeaders, type Producer } from 'kafkajs';
 import { Client, Connection, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import { Registry } from 'prom-client';
 import { temporalDataConverter } from '../../src/codec/data-converter';
@@ -153,7 +153,9 @@ export class PipelineHarness {
   }
 
   /** Produces messages in order; returns the offset of each (messages sent one call at a time when partitioned). */
-  async produce(messages: { value: string | Buffer; key?: string | Buffer; partition?: number }[]): Promise<string[]> {
+  async produce(
+    messages: { value: string | Buffer | null; key?: string | Buffer; partition?: number; headers?: IHeaders }[],
+  ): Promise<string[]> {
     const offsets: string[] = [];
     for (let i = 0; i < messages.length; i += 500) {
       const chunk = messages.slice(i, i + 500);
