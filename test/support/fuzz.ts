@@ -4,8 +4,8 @@ import fc from 'fast-check';
  * How much the fuzz suite does, from the environment, so a failure reproduces and the long run is one variable:
  *   FUZZ_LONG=1     the long run (`npm run test:fuzz`): the long case counts below;
  *   FUZZ_RUNS=n     cases per property (overrides both modes; a property that is costly per case runs n / weight);
- *   FUZZ_SEED=s     the seed fast-check printed with a failure ("seed: s, path: p"), and
- *   FUZZ_PATH=p     its path: together they replay exactly the failing case first;
+ *   FUZZ_SEED=s     the seed a failure printed, and
+ *   FUZZ_PATH=p     its path: together (with mocha -g naming that one property) they replay the shrunk failing case;
  *   FUZZ_RECORDS=n  records the stack fuzz (test/integration/fuzz-bridge.test.ts) produces.
  * Without them a short run (part of `npm test`) uses a fresh random seed each time, printed when a property fails.
  */
@@ -46,7 +46,7 @@ function clip(text: string, max = 1500): string {
 /** The failure report of a property: how to replay it first, then the (clipped) counter-example and error. */
 function failWithReplayHint<T>(out: fc.RunDetails<T>): void {
   if (!out.failed) return;
-  const replay = `FUZZ_SEED=${out.seed} FUZZ_PATH=${out.counterexamplePath ?? ''} FUZZ_RUNS=${out.numRuns}`;
+  const replay = `FUZZ_SEED=${out.seed} FUZZ_PATH=${out.counterexamplePath ?? ''} npx mocha <this file> -g '<this test>'`;
   const example = out.counterexample === null ? '(none)' : clip(fc.stringify(out.counterexample));
   const cause = out.errorInstance instanceof Error ? out.errorInstance : new Error(String(out.errorInstance));
   const err = new Error(

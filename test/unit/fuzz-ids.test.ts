@@ -78,20 +78,37 @@ describe('fuzz: workflow ids (deterministic, bounded, never shared between id sp
     fc.assert(
       fc.property(
         source.chain((s) => fc.tuple(fc.constant(s), traceIdNear(s))),
-        ([s, trace]) => {
+        fc.uuid(),
+        ([s, trace], eventId) => {
           const invalidIds = [invalidMessageWorkflowId(s, XACT_DOMAIN), invalidMessageWorkflowId(s, CLAIMX_DOMAIN)];
           assert.ok(!invalidIds.includes(xactWorkflowId(trace)), `trace id ${JSON.stringify(trace)} collides`);
-          assert.ok(!invalidIds.includes(claimxWorkflowId(trace)), `event id ${JSON.stringify(trace)} collides`);
+          // A claimx run's id is built from its event id, always a UUID (claimxEventId).
+          assert.ok(!invalidIds.includes(claimxWorkflowId(eventId)), `event id ${eventId} collides`);
         },
       ),
       fuzzParams(500, 20_000),
     );
   });
 
-  it('a trace id comes back from its workflow id; an invalid message’s id has none', () => {
+  it('distinct trace ids never share a workflow id, and a workflow id never names another trace id', () => {
+    /** A trace id and a near twin: same after non-ASCII is replaced, cut, or with a reserved prefix. */
+    const twins = traceId.chain((t) =>
+      fc.tuple(
+        fc.constant(t),
+        fc.oneof(
+          traceId,
+          fc.constant(t.replace(/[^\x20-\x7e]/g, '_')),
+          fc.constant(t.slice(0, -1)),
+          fc.constant(`${t}_`),
+          fc.constantFrom(`invalid-${t}`, `~${t}`, `xact-${t}`),
+        ),
+      ),
+    );
     fc.assert(
-      fc.property(traceId, source, (trace, s) => {
-        assert.equal(traceIdOf(xactWorkflowId(trace)), trace);
+      fc.property(twins, source, ([a, b], s) => {
+        if (a !== b)
+          assert.notEqual(xactWorkflowId(a), xactWorkflowId(b), `${JSON.stringify(a)} and ${JSON.stringify(b)}`);
+        assert.ok([a, null].includes(traceIdOf(xactWorkflowId(a))), `${JSON.stringify(a)} reads back as another id`);
         assert.equal(traceIdOf(invalidMessageWorkflowId(s, XACT_DOMAIN)), null);
         assert.equal(traceIdOf(invalidMessageWorkflowId(s, CLAIMX_DOMAIN)), null);
       }),
