@@ -103,10 +103,9 @@ describe('fuzz: hostile and random Kafka records on the real stack', function ()
 
   it('each record ends as one completed run or one DLQ entry; offsets reach the end; the DLQ tools work; no secret leaks', async () => {
     const secret = (i: number) => `ZsecretFixed${seed}x${i}`;
-    const records: FuzzRecord[] = [
-      ...hostileRecords(h.sample.url, h.topic, `fz${seed}`, secret),
-      ...randomRecords(`${h.sample.url}/files`, n, seed),
-    ];
+    const hostileSet = hostileRecords(h.sample.url, h.topic, `fz${seed}`, secret);
+    const hostileCount = hostileSet.length;
+    const records: FuzzRecord[] = [...hostileSet, ...randomRecords(`${h.sample.url}/files`, n, seed)];
     const offsets = await h.produce(
       records.map(({ key, value, headers, partition }) => ({ key, value, headers, partition })),
     );
@@ -148,7 +147,14 @@ describe('fuzz: hostile and random Kafka records on the real stack', function ()
     assert.equal(stats.code, 0, `${ctx} dlq stats: ${stats.out.slice(0, 2000)}`);
     assert.equal((JSON.parse(stats.out) as { depth: number }).depth, failed.length, ctx);
     const outputs = [list.out, plain.out, stats.out];
-    for (const item of listed.items) {
+    // Every entry of a hostile record is viewed, and the first 20 others (each view is a CLI process).
+    const sourceOfRun = new Map([...runs.values()].map((r) => [r.workflowId, r.source]));
+    const hostile = new Set(coordinate.slice(0, hostileCount));
+    const viewed = [
+      ...listed.items.filter((i) => hostile.has(sourceOfRun.get(i.workflowId) ?? '')),
+      ...listed.items.filter((i) => !hostile.has(sourceOfRun.get(i.workflowId) ?? '')).slice(0, 20),
+    ];
+    for (const item of viewed) {
       const id = item.traceId ?? item.workflowId;
       if (id.includes('\u0000')) continue; // a process argument cannot hold NUL: no operator can type this id
       for (const args of [[id, '--json'], [id]]) {
