@@ -114,6 +114,18 @@ export function hostileRecords(root: string, topic: string, tag: string, secret:
       secrets: [secret(6)],
     },
     {
+      what: '5,000-level JSON beside a signed URL (its DLQ entry is redacted when viewed and archived)',
+      value: Buffer.from(
+        event(
+          `${tag}-deep-signed`,
+          `{"assignmentId":"A9","attachments":["${good(9)}&sig=${secret(9)}"],"deep":${nestedText(5000)}}`,
+        ),
+      ),
+      headers: none,
+      partition: 4,
+      secrets: [secret(9)],
+    },
+    {
       what: '2,500 attachments (item 8)',
       value: Buffer.from(
         event(
