@@ -124,11 +124,13 @@ export const xactEventTextOf = (base = 'https://files.example.com', manyUrls = t
       utcDateTime: eventTime,
       version: fc.oneof(fc.constant(undefined), fc.integer(), fc.string({ maxLength: 5 })),
       assignmentId: hostileString(30),
-      urls: fc.array(fc.tuple(signedUrl(), urlEscaping), { maxLength: 4 }),
-      extraUrls: fc.oneof(
-        { weight: 20, arbitrary: fc.constant(0) },
-        { weight: 1, arbitrary: fc.integer({ min: 1000, max: 5000 }) },
-      ),
+      urls: fc.array(fc.tuple(signedUrl(base), urlEscaping), { maxLength: 4 }),
+      extraUrls: manyUrls
+        ? fc.oneof(
+            { weight: 20, arbitrary: fc.constant(0) },
+            { weight: 1, arbitrary: fc.integer({ min: 1000, max: 5000 }) },
+          )
+        : fc.constant(0),
       depth: fc.oneof(
         { weight: 5, arbitrary: fc.constant(0) },
         { weight: 1, arbitrary: fc.integer({ min: 1, max: 20_000 }) },
