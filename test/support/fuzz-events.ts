@@ -100,6 +100,16 @@ export const traceId = fc.oneof(
   { weight: 1, arbitrary: fc.nat(3000).map((n) => `t${'x'.repeat(n)}`) },
 );
 
+/**
+ * `t` with `salt` before its last code point: a batch replayed from its seed gets fresh workflow ids (Temporal keeps
+ * the earlier batch's runs) while every id keeps its shape (its prefix, its last character, blank or not).
+ */
+export function salted(t: string, salt: string): string {
+  if (salt === '' || t.trim() === '') return t;
+  const points = Array.from(t);
+  return [...points.slice(0, -1), salt, ...points.slice(-1)].join('');
+}
+
 export interface EventShape {
   readonly traceId: string;
   /** The secrets the event carries in its attachment URLs (empty when none). */
@@ -113,10 +123,14 @@ export interface EventShape {
  * possibly a JSON string of itself, possibly nested `depth` levels deep, and (with `manyUrls`) sometimes thousands
  * of attachments.
  */
-export const xactEventTextOf = (base = 'https://files.example.com', manyUrls = true): fc.Arbitrary<EventShape> =>
+export const xactEventTextOf = (
+  base = 'https://files.example.com',
+  manyUrls = true,
+  salt = '',
+): fc.Arbitrary<EventShape> =>
   fc
     .record({
-      traceId,
+      traceId: traceId.map((t) => salted(t, salt)),
       type: fc.oneof(
         fc.constantFrom('verisk.claims.property.xn.documentsReceived', 'x.estimatePackageReceived'),
         hostileString(20),

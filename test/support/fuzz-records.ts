@@ -160,12 +160,15 @@ export function hostileRecords(root: string, topic: string, tag: string, secret:
   ];
 }
 
-/** `n` random records from `seed`: events with sample-server attachments (signed, escaped), claimx, junk. */
-export function randomRecords(files: string, n: number, seed: number): FuzzRecord[] {
+/**
+ * `n` random records from `seed`: events with sample-server attachments (signed, escaped), claimx, junk; `salt` goes
+ * into every trace id (see salted).
+ */
+export function randomRecords(files: string, n: number, seed: number, salt: string): FuzzRecord[] {
   const value = fc.oneof(
     {
       weight: 6,
-      arbitrary: xactEventTextOf(files, false).map((e) => ({ value: Buffer.from(e.text), secrets: e.secrets })),
+      arbitrary: xactEventTextOf(files, false, salt).map((e) => ({ value: Buffer.from(e.text), secrets: e.secrets })),
     },
     { weight: 1, arbitrary: claimxEventText.map((t) => ({ value: Buffer.from(t), secrets: [] as string[] })) },
     { weight: 1, arbitrary: fc.json().map((t) => ({ value: Buffer.from(t), secrets: [] as string[] })) },
