@@ -3,7 +3,6 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { Kafka, logLevel } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { toStartRequest } from '../../src/bridge/start-request';
 import { DlqMonitor } from '../../src/dlq/dlq-monitor';
@@ -13,7 +12,8 @@ import { FUZZ_LONG, fuzzRecords, fuzzSeed } from '../support/fuzz';
 import { type FuzzRecord, hostileRecords, PARTITIONS, randomRecords } from '../support/fuzz-records';
 import { PipelineHarness } from '../support/pipeline-harness';
 import { until } from '../support/poll';
-import { ensureStack, KAFKA_BROKER, ROOT } from '../support/stack';
+import { committedAtEnd } from '../support/kafka-offsets';
+import { ensureStack, ROOT } from '../support/stack';
 
 const run = promisify(execFile);
 const MB = 1024 * 1024;
@@ -87,21 +87,6 @@ describe('fuzz: hostile and random Kafka records on the real stack', function ()
     return open;
   }
 
-  async function offsetsAtEnd(): Promise<boolean> {
-    const admin = new Kafka({ clientId: 'fuzz-check', brokers: [KAFKA_BROKER], logLevel: logLevel.NOTHING }).admin();
-    await admin.connect();
-    try {
-      const [ends, committed] = await Promise.all([
-        admin.fetchTopicOffsets(h.topic),
-        admin.fetchOffsets({ groupId: h.config.consumerGroup, topics: [h.topic] }),
-      ]);
-      const done = new Map(committed[0].partitions.map((p) => [p.partition, Number(p.offset)]));
-      return ends.length === PARTITIONS && ends.every((e) => done.get(e.partition) === Number(e.high));
-    } finally {
-      await admin.disconnect();
-    }
-  }
-
   it('each message (an event: its trace id; else: its record) ends as one completed run or one DLQ entry; offsets reach the end; the DLQ tools work; no secret leaks', async () => {
     const secret = (i: number) => `ZsecretFixed${seed}x${i}`;
     // The topic's random part salts every trace id: replaying a seed makes fresh runs (see salted).
@@ -147,7 +132,12 @@ describe('fuzz: hostile and random Kafka records on the real stack', function ()
       assert.ok(['COMPLETED', 'FAILED'].includes(mine[0].status), `${ctx} ${describeGroup(g)} ended ${mine[0].status}`);
     }
     assert.equal(runs.size, groups.size, `${ctx} a run for each message and no other`);
-    await until('the committed offsets reach the end of every partition', offsetsAtEnd, undefined, 120_000);
+    await until(
+      'the committed offsets reach the end of every partition',
+      () => committedAtEnd(h.topic, h.config.consumerGroup, PARTITIONS),
+      undefined,
+      120_000,
+    );
 
     // The DLQ tools, on exactly the entries the batch left.
     const failed = [...runs.values()].filter((r) => r.status === 'FAILED');

@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { Kafka, logLevel } from 'kafkajs';
 import type { IngestSummary } from '../../src/shared/pipeline-types';
 import { xactWorkflowId } from '../../src/shared/ids';
 import { xactEventId } from '../../src/shared/uuid5';
@@ -9,21 +8,11 @@ import { sampleBody } from '../../src/sample/sample-files';
 import { readWithDeltaRs } from '../support/delta-rs';
 import { PipelineHarness } from '../support/pipeline-harness';
 import { until } from '../support/poll';
-import { ensureStack, KAFKA_BROKER } from '../support/stack';
+import { committedAtEnd } from '../support/kafka-offsets';
+import { ensureStack } from '../support/stack';
 
-async function lagIsZero(h: PipelineHarness): Promise<boolean> {
-  const admin = new Kafka({ clientId: 'lag-check', brokers: [KAFKA_BROKER], logLevel: logLevel.NOTHING }).admin();
-  await admin.connect();
-  try {
-    const [ends, committed] = await Promise.all([
-      admin.fetchTopicOffsets(h.topic),
-      admin.fetchOffsets({ groupId: h.config.consumerGroup, topics: [h.topic] }),
-    ]);
-    const done = new Map(committed[0].partitions.map((p) => [p.partition, Number(p.offset)]));
-    return ends.every((e) => Number(e.high) === 0 || done.get(e.partition) === Number(e.high));
-  } finally {
-    await admin.disconnect();
-  }
+function lagIsZero(h: PipelineHarness): Promise<boolean> {
+  return committedAtEnd(h.topic, h.config.consumerGroup);
 }
 
 describe('xact pipeline end to end (real Kafka, Temporal, delta-rs)', function () {
