@@ -78,7 +78,20 @@ describe('fuzz: hostile and random Kafka records on the real stack', function ()
     return open;
   }
 
-  it('each message (an event: its trace id; else: its record) ends as one completed run or one DLQ entry; offsets reach the end; the DLQ tools work; no secret leaks', async () => {
+  /** What the first test left for the second: the batch, its runs and what the CLI printed so far. */
+  let batch:
+    | {
+        ctx: string;
+        coordinate: string[];
+        hostileCount: number;
+        runs: Map<string, Outcome & { source: string }>;
+        listed: { items: { workflowId: string; traceId: string | null }[] };
+        outputs: string[];
+        secrets: string[];
+      }
+    | undefined;
+
+  it('each message (an event: its trace id; else: its record) ends as one completed run or one DLQ entry; offsets reach the end; dlq list and stats count them', async () => {
     const secret = (i: number) => `ZsecretFixed${seed}x${i}`;
     // The topic's random part salts every trace id: replaying a seed makes fresh runs (see salted).
     const salt = h.topic.slice(-8);
@@ -142,6 +155,12 @@ describe('fuzz: hostile and random Kafka records on the real stack', function ()
     assert.equal(stats.code, 0, `${ctx} dlq stats: ${stats.out.slice(0, 2000)}`);
     assert.equal((JSON.parse(stats.out) as { depth: number }).depth, failed.length, ctx);
     const outputs = [list.out, plain.out, stats.out];
+    batch = { ctx, coordinate, hostileCount, runs, listed, outputs, secrets };
+  });
+
+  it('dlq view shows each entry, the DLQ monitor archives all, and no secret parameter is in any Delta table or CLI output', async () => {
+    assert.ok(batch, 'the batch of the test before');
+    const { ctx, coordinate, hostileCount, runs, listed, outputs, secrets } = batch;
     // Each DLQ entry of a hostile record is viewed (--json), the first few also as text; the long run views every
     // hostile entry both ways and 20 others as well (each view is a CLI process of a few seconds).
     const sourceOfRun = new Map([...runs.values()].map((r) => [r.workflowId, r.source]));
