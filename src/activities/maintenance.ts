@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import type { ObjectStore } from '../adapters/storage/object-store';
 import type { SideFileRuns } from '../maintenance/side-files';
 import { sweepSideFiles } from '../maintenance/side-files';
@@ -27,6 +28,30 @@ export interface MaintenanceDeps {
   readonly metrics?: MaintenanceMetrics;
 }
 
+/** How often a maintenance step reports that its worker is alive (the workflow's heartbeat timeout is 30 s). */
+export const MAINTENANCE_LIVENESS_MS = 5_000;
+
+/**
+ * Runs a maintenance step while heartbeating every few seconds: a step can run for minutes on a big table, and
+ * without heartbeats a step lost with its worker (or a task the worker never received) would hold the table's
+ * schedule (overlap SKIP) until the 1-hour start-to-close timeout. Outside an activity (unit tests) it just runs.
+ */
+async function alive<T>(step: () => Promise<T>): Promise<T> {
+  let ctx: Context | undefined;
+  try {
+    ctx = Context.current();
+  } catch {
+    return step();
+  }
+  const timer = setInterval(() => ctx.heartbeat(), MAINTENANCE_LIVENESS_MS);
+  try {
+    ctx.heartbeat();
+    return await step();
+  } finally {
+    clearInterval(timer);
+  }
+}
+
 /** The activities of maintainDeltaTable (one per step, so each shows in the Web UI) and maintainSideFiles. */
 export function createMaintenanceActivities(store: ObjectStore, deps: MaintenanceDeps | undefined) {
   const configured = (): MaintenanceDeps => {
@@ -39,19 +64,20 @@ export function createMaintenanceActivities(store: ObjectStore, deps: Maintenanc
     return t;
   };
   return {
-    prepareTableMaintenance: (name: string): Promise<boolean> => prepareTable(store, table(name)),
+    prepareTableMaintenance: (name: string): Promise<boolean> => alive(() => prepareTable(store, table(name))),
     compactDeltaTable: (name: string): Promise<CompactionSummary> =>
-      compactStep(store, table(name), configured().targetFileBytes),
-    checkpointDeltaTable: (name: string): Promise<number | null> => checkpointStep(store, table(name)),
-    cleanupDeltaLog: (name: string): Promise<{ deleted: number; remaining: number }> => cleanupStep(store, table(name)),
-    vacuumDeltaTable: (name: string): Promise<VacuumSummary> => vacuumStep(store, table(name)),
+      alive(() => compactStep(store, table(name), configured().targetFileBytes)),
+    checkpointDeltaTable: (name: string): Promise<number | null> => alive(() => checkpointStep(store, table(name))),
+    cleanupDeltaLog: (name: string): Promise<{ deleted: number; remaining: number }> =>
+      alive(() => cleanupStep(store, table(name))),
+    vacuumDeltaTable: (name: string): Promise<VacuumSummary> => alive(() => vacuumStep(store, table(name))),
     async recordTableMaintenance(report: TableMaintenanceReport): Promise<void> {
       configured().metrics?.tableMaintained(report);
       return Promise.resolve();
     },
     async sweepSideFiles(): Promise<SideFilesReport> {
       const d = configured();
-      const report = await sweepSideFiles({ store, ...d.sideFiles });
+      const report = await alive(() => sweepSideFiles({ store, ...d.sideFiles }));
       d.metrics?.sideFilesSwept(SIDE_FILES_TARGET, report);
       return report;
     },

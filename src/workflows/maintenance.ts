@@ -4,9 +4,14 @@ import type { createActivities } from '../activities';
 
 type Activities = ReturnType<typeof createActivities>;
 
-/** Steps that may read or rewrite a whole table: long timeouts, a few retries (every step is safe to repeat). */
+/**
+ * Steps that may read or rewrite a whole table: a long start-to-close timeout, a few retries (every step is safe to
+ * repeat), and a heartbeat timeout so that a step lost with its worker is retried within seconds instead of holding
+ * the table's schedule for the hour (each step heartbeats every 5 s while it runs).
+ */
 const steps = proxyActivities<Activities>({
   startToCloseTimeout: '1 hour',
+  heartbeatTimeout: '30 seconds',
   retry: { initialInterval: '10 seconds', backoffCoefficient: 2, maximumAttempts: 3 },
 });
 
