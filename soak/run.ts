@@ -1,4 +1,4 @@
-// `npm run soak [-- --minutes N --rate R]`: the pipeline over time (issue 31). Runs the compressed month — the
+// `npm run soak`: the long Delta log (soak/long-log.ts), then this: the pipeline over time (issue 31), the compressed month — the
 // compiled bridge and worker under a steady load with maintenance every minute — and prints its figures as JSON;
 // writes soak/results/latest.json. docs/reliability.md ("Over time") holds the figures of the last long run.
 import fs from 'node:fs';

@@ -1,2 +1,2 @@
-/** The soak's settings for both processes: table maintenance on a short schedule (a month's cadence compressed). */
-export const SOAK_ENV: Record<string, string> = {};
+/** The soak's settings for both processes: table maintenance every minute (a month's cadence compressed). */
+export const SOAK_ENV: Record<string, string> = { MAINTENANCE_INTERVAL_S: '60' };

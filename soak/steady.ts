@@ -6,15 +6,18 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { Connection, Client, ScheduleNotFoundError } from '@temporalio/client';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { startSampleServer } from '../src/sample/sample-server';
+import { loadConfig } from '../src/config/config';
+import { maintenanceSchedules } from '../src/maintenance/schedules';
 import { sampleEvent } from '../src/sample/sample-events';
 import { WORKER_NODE_OPTIONS } from '../src/worker/node-options';
 import { spawnCompiled, stopChild } from '../bench/memory';
 import { freePort } from '../test/support/free-port';
 import { runPython } from '../test/support/delta-rs';
 import { localPipelineEnv } from '../test/support/processes';
-import { createTopic, KAFKA_BROKER, ROOT } from '../test/support/stack';
+import { createTopic, KAFKA_BROKER, ROOT, TEMPORAL_ADDRESS } from '../test/support/stack';
 import { rssSlope, type RssSample } from './rss';
 import { tableFiles, type TableFiles } from './table-files';
 
@@ -225,6 +228,7 @@ export async function steadyLoad(opts: SteadyOptions): Promise<SteadyReport> {
     };
   } finally {
     for (const p of procs.reverse()) await stopChild(p);
+    await deleteSchedules(env);
     await producer.disconnect();
     await sample.close();
     fs.rmSync(lakehouse, { recursive: true, force: true });
@@ -271,4 +275,26 @@ async function countAttachments(lakehouse: string): Promise<{ rows: number; dist
     [path.join(lakehouse, 'Tables', 'xact_attachments')],
   );
   return JSON.parse(out) as { rows: number; distinctMediaIds: number };
+}
+
+/**
+ * The worker made the maintenance schedules point at this run's task queue: delete them, so that nothing keeps
+ * starting maintenance runs no worker will pick up once the soak is over.
+ */
+async function deleteSchedules(env: Record<string, string>): Promise<void> {
+  const connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
+  try {
+    const client = new Client({ connection });
+    for (const s of maintenanceSchedules(loadConfig(env))) {
+      const handle = client.schedule.getHandle(s.scheduleId);
+      try {
+        const d = await handle.describe();
+        if (d.action.type === 'startWorkflow' && d.action.taskQueue === env.TEMPORAL_TASK_QUEUE) await handle.delete();
+      } catch (err) {
+        if (!(err instanceof ScheduleNotFoundError)) throw err;
+      }
+    }
+  } finally {
+    await connection.close();
+  }
 }
