@@ -4,6 +4,8 @@
  * entities, upper-case scheme or names). Secrets are found by parameter name, not by a literal `://` before them.
  */
 
+import { mapLeaves, stringifyOrUndefined } from './json-walk';
+
 /** Query parameters that carry credentials or signatures (matched case-insensitively; x-amz-* always). */
 const SECRET_PARAMS = [
   'sig',
@@ -180,24 +182,18 @@ export function redactUrlSecrets(text: string): string {
   return redactText(text.includes('://') ? text.replace(URL_IN_TEXT, redactSecrets) : text);
 }
 
-/** A copy of a JSON-like value with redactUrlSecrets applied to every string in it; the value itself if none changed. */
+/**
+ * A copy of a JSON-like value with redactUrlSecrets applied to every string in it; the value itself if none changed.
+ * Walks without recursion (mapLeaves), so a value nested at any depth is redacted, not a stack overflow.
+ */
 export function redactSecretsDeep<T>(value: T): T {
-  if (typeof value === 'string') return redactUrlSecrets(value) as T;
-  if (Array.isArray(value)) {
-    const items = value.map(redactSecretsDeep);
-    return (items.some((v, i) => v !== value[i]) ? items : value) as T;
-  }
-  if (value !== null && typeof value === 'object') {
-    const entries = Object.entries(value);
-    const clean = entries.map(([k, v]) => [k, redactSecretsDeep(v)] as const);
-    return (clean.some(([, v], i) => v !== entries[i][1]) ? Object.fromEntries(clean) : value) as T;
-  }
-  return value;
+  return mapLeaves(value, (v) => (typeof v === 'string' ? redactUrlSecrets(v) : v)) as T;
 }
 
 /**
  * JSON text with the signed URL parameters in its strings redacted (JSON documents inside strings too, at any
- * depth); the text itself, byte for byte, when nothing needed redacting. Text that is not JSON is redacted as text.
+ * depth); the text itself, byte for byte, when nothing needed redacting. Text that is not JSON is redacted as text,
+ * and so is JSON nested too deep to write again (JSON.stringify recurses per level).
  */
 export function redactJsonSecrets(json: string): string {
   if (!MAY_HOLD_SECRET.test(json)) return json;
@@ -208,5 +204,5 @@ export function redactJsonSecrets(json: string): string {
     return redactUrlSecrets(json);
   }
   const clean = redactSecretsDeep(parsed);
-  return clean === parsed ? json : JSON.stringify(clean);
+  return clean === parsed ? json : (stringifyOrUndefined(clean) ?? redactUrlSecrets(json));
 }

@@ -141,3 +141,21 @@ export function nestedText(depth: number, kind: 'array' | 'object' | 'mixed' = '
   }
   return `${open}"leaf"${close}`;
 }
+
+/**
+ * Every key and string of a JSON-like value, joined by newlines: what a reader of its JSON could see, collected
+ * without recursion (JSON.stringify overflows on a deeply nested value).
+ */
+export function textsOf(value: unknown): string {
+  const out: string[] = [];
+  const todo: unknown[] = [value];
+  while (todo.length > 0) {
+    const v = todo.pop();
+    if (typeof v === 'string') out.push(v);
+    else if (Array.isArray(v)) todo.push(...v);
+    else if (v !== null && typeof v === 'object') {
+      for (const [k, child] of Object.entries(v)) todo.push(k, child);
+    }
+  }
+  return out.join('\n');
+}

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { xactEventRow } from '../../src/activities/rows';
 import { redactJsonSecrets, redactSecrets, redactSecretsDeep, redactUrlSecrets } from '../../src/shared/urls';
 import { decodeXactEvent } from '../../src/shared/xact-event';
-import { fuzzParams, hostileString } from '../support/fuzz';
+import { fuzzParams, hostileString, textsOf } from '../support/fuzz';
 import { escapeForJson, signedUrl, urlEscaping, xactEventText } from '../support/fuzz-events';
 
 /**
@@ -37,10 +37,7 @@ describe('fuzz: redaction of signed URL parameters (whatever the escaping)', fun
     );
   });
 
-  // Pending: found by this suite, not an item of issue 30 — redactSecretsDeep (src/shared/url-secrets.ts) recurses
-  // once per nesting level, so JSON nested ~3,000 levels deep beside a signed parameter throws RangeError (`dlq view`
-  // of such an invalid message exits 1). Unskip when redaction walks JSON without recursion.
-  it.skip('an event as JSON (data an object or a JSON string, URLs escaped): redactJsonSecrets keeps no secret', () => {
+  it('an event as JSON (data an object or a JSON string, URLs escaped): redactJsonSecrets keeps no secret', () => {
     fc.assert(
       fc.property(xactEventText, (e) => {
         assertNoSecret(redactJsonSecrets(e.text), e.secrets, 'redactJsonSecrets');
@@ -50,7 +47,7 @@ describe('fuzz: redaction of signed URL parameters (whatever the escaping)', fun
         } catch {
           return;
         }
-        assertNoSecret(JSON.stringify(redactSecretsDeep(parsed)), e.secrets, 'redactSecretsDeep');
+        assertNoSecret(textsOf(redactSecretsDeep(parsed)), e.secrets, 'redactSecretsDeep');
       }),
       fuzzParams(200, 5_000, 4),
     );

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { xactAttachmentRow, xactEventRow } from '../../src/activities/rows';
 import { redactedInput } from '../../src/cli/dlq-format';
 import { sampleEvent } from '../../src/sample/sample-events';
-import { redactJsonSecrets, redactSecrets, redactUrlSecrets } from '../../src/shared/urls';
+import { redactJsonSecrets, redactSecrets, redactSecretsDeep, redactUrlSecrets } from '../../src/shared/urls';
 import { decodeXactEvent } from '../../src/shared/xact-event';
 
 const SECRET = 'c2lnbmF0dXJlLXZhbHVl';
@@ -68,5 +68,26 @@ describe('signed URL parameters kept out of tables and output', () => {
       assert.ok(JSON.stringify(input).includes(SECRET));
       assert.ok(!JSON.stringify(redactedInput(input)).includes(SECRET));
     }
+  });
+
+  it('redacts beside JSON nested deeper than the stack allows one call per level (dlq view of such a message)', () => {
+    const nested = (levels: number) => '['.repeat(levels) + '1' + ']'.repeat(levels);
+    // 3,000 levels: the walk used to recurse per level; 300,000: JSON.stringify cannot write it again either.
+    for (const levels of [3_000, 300_000]) {
+      const json = `{"a":"https://h.example/x?sig=${SECRET}","d":${nested(levels)}}`;
+      const clean = redactJsonSecrets(json);
+      assert.ok(!clean.includes(SECRET), `${levels} levels`);
+      assert.match(clean, /sig=redacted/);
+      assert.ok(clean.endsWith(`${nested(levels)}}`), 'the nested value is kept');
+      const input = { reason: 'not an event', payload: json, payloadEncoding: 'utf8' };
+      assert.ok(!JSON.stringify(redactedInput(input)).includes(SECRET), `dlq view, ${levels} levels`);
+    }
+    let deep: unknown = `https://h.example/x?sig=${SECRET}`;
+    for (let i = 0; i < 100_000; i++) deep = i % 2 ? { k: deep } : [deep];
+    let found = redactSecretsDeep(deep);
+    for (let i = 99_999; i >= 0; i--) found = (found as Record<string, unknown>)[i % 2 ? 'k' : 0];
+    assert.equal(found, 'https://h.example/x?sig=redacted');
+    const quiet = JSON.parse(nested(3_000)) as unknown;
+    assert.equal(redactSecretsDeep(quiet), quiet, 'a value nothing changed comes back as it is');
   });
 });
