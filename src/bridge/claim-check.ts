@@ -11,7 +11,7 @@ import type {
   KafkaSource,
 } from '../shared/pipeline-types';
 import type { XactEvent } from '../shared/xact-event';
-import { KEY_INLINE_BYTES, type StartRequest } from './start-request';
+import { invalid, KEY_INLINE_BYTES, type StartRequest } from './start-request';
 
 /**
  * Keeps workflow inputs small. Temporal refuses a payload over 2 MB (and a gRPC message over 4 MiB), and an
@@ -67,11 +67,7 @@ export async function fitInput(
   const value = message.value ?? Buffer.alloc(0);
   req = await storeCutKey(req, message, store);
   if (inputBound(value.length, req) <= limit || fits(req, limit)) return req;
-  if (req.kind === 'event' && req.domain === CLAIMX_DOMAIN) {
-    // The claimx workflow reads no raw_data (the API is the source of truth): a large one is left out.
-    const input = req.args[0] as IngestClaimxInput;
-    return { ...req, args: [{ ...input, event: { ...input.event, rawData: null } }] };
-  }
+  if (req.kind === 'event' && req.domain === CLAIMX_DOMAIN) return fitClaimx(req, message, store, limit);
   if (req.kind === 'event') {
     const input = req.args[0] as IngestXactInput;
     const path = claimCheckPath(input.source, 'event');
@@ -87,6 +83,26 @@ export async function fitInput(
   const path = claimCheckPath(input.source, 'invalid');
   await store.put(path, value);
   return { ...req, args: [{ ...input, payload: input.payload.slice(0, INVALID_HEAD_CHARS), storedAt: path }] };
+}
+
+/**
+ * A claimx event too large: the workflow reads no raw_data (the API is the source of truth), so a large one is left
+ * out. Its other fields the run needs, and it takes no claim check: when the input is still too large without
+ * raw_data (a huge file name), the message becomes a DLQ entry saying so, fitted as any invalid message.
+ */
+async function fitClaimx(
+  req: StartRequest,
+  message: KafkaMessage,
+  store: ObjectStore,
+  limit: number,
+): Promise<StartRequest> {
+  const input = req.args[0] as IngestClaimxInput;
+  const lean: StartRequest = { ...req, args: [{ ...input, event: { ...input.event, rawData: null } }] };
+  if (fits(lean, limit)) return lean;
+  const reason =
+    `a claimx event too large for a workflow input even without its raw_data: ${inputBytes(lean)} bytes, ` +
+    `more than the ${limit} a workflow input may take (BRIDGE_MAX_INPUT_BYTES)`;
+  return fitInput(invalid(input.source, message, reason, CLAIMX_DOMAIN), message, store, limit);
 }
 
 /**

@@ -12,7 +12,7 @@ import {
   type CircuitBreakers,
 } from '../resilience/circuit-breaker';
 import type { BridgeMetrics } from './bridge-metrics';
-import { fitInput } from './claim-check';
+import { fitInput, inputBytes } from './claim-check';
 import { HandedPrefix } from './handed-prefix';
 import { PartitionPauses, type StuckPartition } from './partition-pauses';
 import { StaleMemberEvictor } from './stale-member';
@@ -314,7 +314,7 @@ export class KafkaBridge {
           // Temporal will never accept this input: a smaller one (claim check) or a visible DLQ entry instead.
           req =
             req.kind === 'event' && err.tooLarge && !claimCheckOf(req)
-              ? await fitInput(req, message, store, 0)
+              ? await fitInput(req, message, store, inputBytes(req) - 1) // smaller than the input refused
               : await fitInput(
                   invalid(req.args[0].source, message, `Temporal rejected the start: ${err.message}`, req.domain),
                   message,

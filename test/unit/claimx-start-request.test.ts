@@ -91,4 +91,29 @@ describe('claimx start requests (BRIDGE_DOMAIN=claimx)', () => {
     assert.ok(inputBytes(fitted) < 100_000);
     assert.equal(fitted.workflowId, req.workflowId);
   });
+
+  it('a claimx event still too large without raw_data (a huge file name) becomes a DLQ entry within the bound', async () => {
+    const store = new LocalObjectStore(fs.mkdtempSync(path.join(os.tmpdir(), 'claimx-fit-')));
+    // U+0001 takes 1 byte in the message and 6 in JSON (\u0001): the input is ~6x the message, twice the bound.
+    const name = '\u0001'.repeat(40_000);
+    const m = message(
+      JSON.stringify({
+        event_type: 'PROJECT_FILE_ADDED',
+        project_id: '1',
+        ingested_at: '2026-01-01T00:00:00Z',
+        master_file_name: name,
+        raw_data: { note: 'small' },
+      }),
+    );
+    const req = toClaimxStartRequest(config, 't', 0, m);
+    assert.equal(req.kind, 'event');
+    assert.equal((req.args[0] as IngestClaimxInput).event.masterFileName, name);
+    const fitted = await fitInput(req, m, store, 100_000);
+    assert.ok(inputBytes(fitted) <= 100_000, `${inputBytes(fitted)} bytes`);
+    assert.equal(fitted.kind, 'invalid');
+    assert.equal(fitted.domain, 'claimx');
+    const input = fitted.args[0] as { reason: string; storedAt?: string };
+    assert.match(input.reason, /too large for a workflow input even without its raw_data/);
+    assert.deepEqual(await store.get(input.storedAt ?? ''), m.value, 'the whole message is stored');
+  });
 });
