@@ -4,6 +4,8 @@
  * are left out; nested fields (the Temporal SDK's metadata) are flattened. No colours: the line reads the
  * same in a terminal, a pipe and a file.
  */
+import { stringifyOrUndefined } from '../shared/json-walk';
+
 const DROPPED = new Set([
   'time',
   'level',
@@ -39,14 +41,17 @@ function text(v: unknown): string {
     const e = v as { name?: unknown; message: string };
     return JSON.stringify(typeof e.name === 'string' ? `${e.name}: ${e.message}` : e.message);
   }
-  return JSON.stringify(v);
+  return stringifyOrUndefined(v) ?? '"<nested too deep to write>"';
 }
 
+/** `key=value` of every field, nested plain objects flattened in order; without recursion (fields may be deep). */
 function fields(record: Record<string, unknown>, out: string[]): void {
-  for (const [k, v] of Object.entries(record)) {
+  const todo: [string, unknown][] = Object.entries(record).reverse();
+  for (let next = todo.pop(); next; next = todo.pop()) {
+    const [k, v] = next;
     if (DROPPED.has(k) || v === undefined || v === null) continue;
     const isPlainObject = typeof v === 'object' && !Array.isArray(v) && !('message' in v);
-    if (isPlainObject) fields(v as Record<string, unknown>, out);
+    if (isPlainObject) for (const entry of Object.entries(v).reverse()) todo.push(entry);
     else out.push(`${k}=${text(v)}`);
   }
 }

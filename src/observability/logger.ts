@@ -3,6 +3,7 @@
  * or one readable line per record for a person at a terminal (see console-format.ts). Values that look like URLs
  * have their query strings redacted in both, so signed URL parameters never reach the logs.
  */
+import { mapLeaves, stringifyOrUndefined } from '../shared/json-walk';
 import { redactUrlSecrets } from '../shared/url-secrets';
 import { consoleLine } from './console-format';
 
@@ -52,14 +53,14 @@ export function redactUrls(text: string): string {
   return redactUrlSecrets(text.replace(URL_TOKEN, dropQuery));
 }
 
+/** Fields with URLs redacted and errors as name and message; walked without recursion (fields may be deep). */
 function sanitize(value: unknown): unknown {
-  if (typeof value === 'string') return redactUrls(value);
-  if (value instanceof Error) return { name: value.name, message: redactUrls(value.message) };
-  if (Array.isArray(value)) return value.map(sanitize);
-  if (value !== null && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, sanitize(v)]));
-  }
-  return value;
+  return mapLeaves(
+    value,
+    (v) =>
+      typeof v === 'string' ? redactUrls(v) : v instanceof Error ? { name: v.name, message: redactUrls(v.message) } : v,
+    (v) => v instanceof Error,
+  );
 }
 
 export function createLogger(
@@ -71,14 +72,11 @@ export function createLogger(
   const base = { component, ...opts.base };
   const emit = (level: LogLevel, msg: string, fields?: LogFields): void => {
     if (RANK[level] < min) return;
-    const record = {
-      time: new Date().toISOString(),
-      level,
-      msg: redactUrls(msg),
-      ...base,
-      ...(sanitize(fields ?? {}) as LogFields),
-    };
-    write(opts.format === 'console' ? consoleLine(record) : JSON.stringify(record));
+    const head = { time: new Date().toISOString(), level, msg: redactUrls(msg), ...base };
+    const record = { ...head, ...(sanitize(fields ?? {}) as LogFields) };
+    if (opts.format === 'console') return write(consoleLine(record));
+    // Fields nested deeper than JSON.stringify can write: the line without them, saying so.
+    write(stringifyOrUndefined(record) ?? JSON.stringify({ ...head, fields: 'nested too deep to write' }));
   };
   return {
     debug: (m, f) => emit('debug', m, f),

@@ -152,7 +152,7 @@ export function textsOf(value: unknown): string {
   while (todo.length > 0) {
     const v = todo.pop();
     if (typeof v === 'string') out.push(v);
-    else if (Array.isArray(v)) todo.push(...v);
+    else if (Array.isArray(v)) for (const item of v) todo.push(item);
     else if (v !== null && typeof v === 'object') {
       for (const [k, child] of Object.entries(v)) todo.push(k, child);
     }

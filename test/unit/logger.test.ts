@@ -49,6 +49,23 @@ describe('JSON logger', () => {
       'see http://127.0.0.1:8233/namespaces/default',
     );
   });
+
+  it('logs fields nested deeper than the stack allows one call per level, without their secrets', () => {
+    let deep: unknown = SIGNED;
+    for (let i = 0; i < 100_000; i++) deep = i % 2 ? { d: deep } : [deep];
+    for (const format of ['json', 'console'] as const) {
+      const lines: string[] = [];
+      const log = createLogger('bridge', { format, write: (l) => lines.push(l) });
+      log.warn('deep fields', { deep, shallow: { url: SIGNED } });
+      assert.equal(lines.length, 1, format);
+      assert.ok(!lines[0].includes('abc123'), format);
+      assert.match(lines[0], /deep fields/);
+      assert.match(lines[0], /nested too deep to write/);
+    }
+    const lines: string[] = [];
+    createLogger('bridge', { write: (l) => lines.push(l) }).info('shallow', { url: SIGNED, n: [1, { k: 'v' }] });
+    assert.deepEqual(JSON.parse(lines[0]).n, [1, { k: 'v' }], 'fields that fit are written as they are');
+  });
 });
 
 describe('console log format (LOG_FORMAT=console, or auto on a terminal)', () => {
