@@ -20,6 +20,8 @@ import type { SideFilesReport, TableMaintenanceReport } from '../shared/maintena
 export interface MaintenanceDeps {
   readonly tables: ReadonlyMap<string, MaintainedTable>;
   readonly targetFileBytes: number;
+  /** The properties a table without its own gets (retentions, checkpoint interval); absent: the package defaults. */
+  readonly tableProperties?: Readonly<Record<string, string>>;
   readonly sideFiles: {
     readonly runs: SideFileRuns;
     readonly archiveInputsPrefix: string;
@@ -64,7 +66,8 @@ export function createMaintenanceActivities(store: ObjectStore, deps: Maintenanc
     return t;
   };
   return {
-    prepareTableMaintenance: (name: string): Promise<boolean> => alive(() => prepareTable(store, table(name))),
+    prepareTableMaintenance: (name: string): Promise<boolean> =>
+      alive(() => prepareTable(store, table(name), configured().tableProperties)),
     compactDeltaTable: (name: string): Promise<CompactionSummary> =>
       alive(() => compactStep(store, table(name), configured().targetFileBytes)),
     checkpointDeltaTable: (name: string): Promise<number | null> => alive(() => checkpointStep(store, table(name))),

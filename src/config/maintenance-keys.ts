@@ -1,4 +1,13 @@
+import { z } from 'zod';
 import { bool, key, positiveInt } from './schemas';
+
+/** A Delta interval as table properties take it ("interval 2 hours"); the Delta package parses it the same way. */
+const deltaInterval = z
+  .string()
+  .regex(
+    /^\s*(?:interval\s+)?\d+\s+(?:millisecond|second|minute|hour|day|week)s?\s*$/i,
+    'expected a Delta interval such as "interval 2 hours"',
+  );
 
 /** Scheduled maintenance (src/maintenance): Delta tables and the lakehouse's side files. */
 export const MAINTENANCE_KEYS = {
@@ -19,6 +28,18 @@ export const MAINTENANCE_KEYS = {
     String(64 * 1024 * 1024),
     'Compaction packs small data files of a partition into files of about this size',
     positiveInt,
+  ),
+  deltaLogRetention: key(
+    'DELTA_LOG_RETENTION',
+    'interval 2 hours',
+    'delta.logRetentionDuration that maintenance gives a table without one (log cleanup keeps commits this long); a value the table already has is kept',
+    deltaInterval,
+  ),
+  deltaDeletedFileRetention: key(
+    'DELTA_DELETED_FILE_RETENTION',
+    'interval 1 days',
+    'delta.deletedFileRetentionDuration that maintenance gives a table without one (vacuum deletes removed data files after this); a value the table already has is kept',
+    deltaInterval,
   ),
   sideFileRetentionS: key(
     'SIDE_FILE_RETENTION_S',

@@ -23,10 +23,14 @@ export async function openExisting(store: ObjectStore, t: MaintainedTable): Prom
 }
 
 /** Sets our retention properties where the table has none; returns what the table now says. */
-export async function prepareTable(store: ObjectStore, t: MaintainedTable): Promise<boolean> {
+export async function prepareTable(
+  store: ObjectStore,
+  t: MaintainedTable,
+  properties?: Readonly<Record<string, string>>,
+): Promise<boolean> {
   const table = await openExisting(store, t);
   if (!table) return false;
-  retentionOf(await ensureTableProperties(store, table)); // a misspelled operator value fails here, clearly
+  retentionOf(await ensureTableProperties(store, table, properties)); // a misspelled operator value fails here, clearly
   return true;
 }
 

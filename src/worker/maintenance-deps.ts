@@ -1,5 +1,6 @@
 import type { Client } from '@temporalio/client';
 import type { Registry } from 'prom-client';
+import { DEFAULT_TABLE_PROPERTIES, TABLE_PROPERTIES } from '@kafka-pipeline/delta-lake';
 import type { MaintenanceDeps } from '../activities/maintenance';
 import type { ObjectStore } from '../adapters/storage/object-store';
 import type { Config } from '../config/config';
@@ -22,6 +23,11 @@ export function buildMaintenanceDeps(
   return {
     tables: maintainedTables(config),
     targetFileBytes: config.maintenanceTargetFileBytes,
+    tableProperties: {
+      ...DEFAULT_TABLE_PROPERTIES,
+      [TABLE_PROPERTIES.logRetention]: config.deltaLogRetention,
+      [TABLE_PROPERTIES.deletedFileRetention]: config.deltaDeletedFileRetention,
+    },
     sideFiles: {
       runs: new TemporalSideFileRuns(client, dlq),
       archiveInputsPrefix: config.dlqArchiveFilesPrefix,
