@@ -6,6 +6,7 @@ import {
   ScheduleOverlapPolicy,
   type ScheduleOptionsStartWorkflowAction,
   type Workflow,
+  WorkflowNotFoundError,
 } from '@temporalio/client';
 import type { Config } from '../config/config';
 import { maintenanceScheduleId, SIDE_FILES_TARGET, WORKFLOW_TYPES } from '../shared/ids';
@@ -67,6 +68,7 @@ export async function ensureMaintenanceSchedules(
       outcomes.set(s.target, 'unchanged');
     } else if (current) {
       await handle.update((prev) => ({ ...prev, spec, action: s.action, policies, state: prev.state }));
+      await endRunsOnOldQueue(client, current, s);
       outcomes.set(s.target, 'updated');
     } else {
       try {
@@ -99,4 +101,21 @@ function isUpToDate(d: ScheduleDescription, s: MaintenanceSchedule, intervalS: n
     JSON.stringify(a.args) === JSON.stringify(s.action.args) &&
     d.policies.overlap === ScheduleOverlapPolicy.SKIP
   );
+}
+
+/**
+ * A schedule moved to another task queue may still have a run going on the old one, which no worker may serve any
+ * more; with overlap SKIP that run would hold the schedule (every new time skipped) until its execution timeout.
+ * Seen in the soak: a run left on a finished soak's queue kept the next soak's tables from being maintained.
+ */
+async function endRunsOnOldQueue(client: Client, was: ScheduleDescription, s: MaintenanceSchedule): Promise<void> {
+  if (was.action.type !== 'startWorkflow' || was.action.taskQueue === s.action.taskQueue) return;
+  for (const run of was.info.runningActions) {
+    const reason = `maintenance schedule ${s.scheduleId} moved from task queue ${was.action.taskQueue} to ${s.action.taskQueue}`;
+    try {
+      await client.workflow.getHandle(run.workflow.workflowId, run.workflow.firstExecutionRunId).terminate(reason);
+    } catch (err) {
+      if (!(err instanceof WorkflowNotFoundError)) throw err; // it ended meanwhile
+    }
+  }
 }
