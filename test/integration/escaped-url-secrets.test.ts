@@ -12,23 +12,9 @@ import { readWithDeltaRs } from '../support/delta-rs';
 import { PipelineHarness } from '../support/pipeline-harness';
 import { until } from '../support/poll';
 import { ensureStack, ROOT } from '../support/stack';
+import { decodedView } from '../support/decoded-view';
 
 const run = promisify(execFile);
-
-/** Every decoding a reader could apply (JSON escapes, percent, HTML), until nothing changes. */
-function decodedView(text: string): string {
-  let cur = text;
-  for (let i = 0; i < 40; i++) {
-    const next = cur
-      .replace(/\\+u([0-9a-f]{4})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16)))
-      .replace(/\\+([/"\\])/g, '$1')
-      .replace(/&amp;/gi, '&')
-      .replace(/%([0-9a-f]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
-    if (next === cur) return cur;
-    cur = next;
-  }
-  return cur;
-}
 
 /**
  * Issue 30 item 5, as a user would meet it: signed URLs written with escaped slashes, unicode escapes or inside a

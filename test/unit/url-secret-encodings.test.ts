@@ -12,6 +12,7 @@ import {
   sanitizeUrl,
 } from '../../src/shared/urls';
 import { decodeXactEvent } from '../../src/shared/xact-event';
+import { decodedView } from '../support/decoded-view';
 
 /**
  * Redaction holds whatever the escaping of the URL inside the text: every combination of an encoding (escaped
@@ -66,21 +67,6 @@ function nestedJson(text: string, levels: number): string {
   let doc = JSON.stringify({ attachments: [text] });
   for (let i = 1; i < levels; i++) doc = JSON.stringify({ data: doc });
   return doc;
-}
-
-/** Every decoding a reader could apply, until nothing changes: what a secret must not survive. */
-function decodedView(text: string): string {
-  let cur = text;
-  for (let i = 0; i < 40; i++) {
-    const next = cur
-      .replace(/\\+u([0-9a-f]{4})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16)))
-      .replace(/\\+([/"\\])/g, '$1')
-      .replace(/&amp;/gi, '&')
-      .replace(/%([0-9a-f]{2})/gi, (_m, h: string) => String.fromCharCode(parseInt(h, 16)));
-    if (next === cur) return cur;
-    cur = next;
-  }
-  return cur;
 }
 
 interface Case {
