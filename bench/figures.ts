@@ -44,16 +44,20 @@ export function markdown(figures: readonly Figure[]): string {
   ].join('\n');
 }
 
+/** A process's resident set size in bytes (0 once it is gone). */
+export function rssBytes(pid: number): number {
+  try {
+    return Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+  } catch {
+    return 0; // process gone
+  }
+}
+
 /** Peak resident set size of a process, sampled every `everyMs` until stopped. */
 export function rssSampler(pid: number, everyMs = 50): { stop(): number; peak(): number } {
   let peak = 0;
   const read = () => {
-    try {
-      const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-      peak = Math.max(peak, Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024);
-    } catch {
-      /* process gone */
-    }
+    peak = Math.max(peak, rssBytes(pid));
   };
   read();
   const timer = setInterval(read, everyMs);

@@ -13,6 +13,7 @@ import { loadConfig } from '../src/config/config';
 import { maintenanceSchedules } from '../src/maintenance/schedules';
 import { sampleEvent } from '../src/sample/sample-events';
 import { WORKER_NODE_OPTIONS } from '../src/worker/node-options';
+import { rssBytes } from '../bench/figures';
 import { spawnCompiled, stopChild } from '../bench/memory';
 import { freePort } from '../test/support/free-port';
 import { runPython } from '../test/support/delta-rs';
@@ -58,14 +59,6 @@ export interface RssSummary {
 
 const MB = 2 ** 20;
 const TABLES = ['xact_events', 'xact_attachments'];
-
-function readRss(pid: number): number {
-  try {
-    return Number(/VmRSS:\s+(\d+) kB/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
-  } catch {
-    return 0;
-  }
-}
 
 function summarise(samples: readonly RssSample[]): RssSummary {
   const mb = (b: number) => Math.round((b / MB) * 10) / 10;
@@ -144,8 +137,8 @@ export async function steadyLoad(opts: SteadyOptions): Promise<SteadyReport> {
     const rss = { worker: [] as RssSample[], bridge: [] as RssSample[] };
     const sampleRss = () => {
       const t = (Date.now() - t0) / 1000;
-      rss.worker.push({ t, bytes: readRss(worker.pid!) });
-      rss.bridge.push({ t, bytes: readRss(bridge.pid!) });
+      rss.worker.push({ t, bytes: rssBytes(worker.pid!) });
+      rss.bridge.push({ t, bytes: rssBytes(bridge.pid!) });
     };
     sampleRss();
     const sampler = setInterval(sampleRss, 5000);

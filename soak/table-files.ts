@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadSnapshot } from '@kafka-pipeline/delta-lake';
+import { filesPerPartition, loadSnapshot } from '@kafka-pipeline/delta-lake';
 import { LocalObjectStore } from '../src/adapters/storage/local-store';
 
 /** What a table holds on disk: live data files per partition (most, count of partitions) and log files. */
@@ -28,11 +28,7 @@ function countParquet(dir: string): number {
 export async function tableFiles(tableDir: string): Promise<TableFiles> {
   const store = new LocalObjectStore(path.dirname(tableDir));
   const snapshot = await loadSnapshot(store, path.basename(tableDir));
-  const perPartition = new Map<string, number>();
-  for (const f of snapshot.files.values()) {
-    const k = JSON.stringify(Object.entries(f.partitionValues).sort());
-    perPartition.set(k, (perPartition.get(k) ?? 0) + 1);
-  }
+  const perPartition = filesPerPartition(snapshot);
   let most = 0;
   for (const n of perPartition.values()) most = Math.max(most, n);
   return {

@@ -3,6 +3,7 @@ import {
   compactTable,
   DeltaTable,
   ensureTableProperties,
+  filesPerPartition,
   loadSnapshot,
   retentionOf,
   vacuumTable,
@@ -93,12 +94,7 @@ export async function vacuumStep(store: ObjectStore, t: MaintainedTable): Promis
   if (snapshot.version < 0) return { deleted: 0, bytes: 0, dataFiles: 0, maxFilesPerPartition: 0 };
   const { deletedFileRetentionMs } = retentionOf(snapshot.metaData?.configuration);
   const report = await vacuumTable(store, t.path, deletedFileRetentionMs);
-  const perPartition = new Map<string, number>();
-  for (const f of snapshot.files.values()) {
-    const key = JSON.stringify(f.partitionValues);
-    perPartition.set(key, (perPartition.get(key) ?? 0) + 1);
-  }
   let max = 0;
-  for (const n of perPartition.values()) max = Math.max(max, n);
+  for (const n of filesPerPartition(snapshot).values()) max = Math.max(max, n);
   return { deleted: report.deleted, bytes: report.bytes, dataFiles: snapshot.files.size, maxFilesPerPartition: max };
 }

@@ -14,13 +14,9 @@ import type { IngestSummary } from '../../src/shared/pipeline-types';
 import { WORKER_NODE_OPTIONS } from '../../src/worker/node-options';
 import { freePort } from '../support/free-port';
 import { ensureStack, execFileAsync, ROOT, TEMPORAL_ADDRESS } from '../support/stack';
+import { rssBytes } from '../../bench/figures';
 
 const GIB = 1024 ** 3;
-
-function rssBytes(pid: number): number {
-  const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? 0) * 1024;
-}
 
 describe('worker memory while streaming a 1 GB attachment', function () {
   this.timeout(600_000);

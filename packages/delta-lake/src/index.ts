@@ -15,7 +15,7 @@ export {
 export { DeltaCommitConflictError, DeltaTable, type AppendResult, type DeltaTableOptions } from './table';
 export { DEFAULT_CHECKPOINT_INTERVAL } from './table-types';
 export { GroupCommitter, type CallerResult, type GroupCommitOptions } from './group-commit';
-export { latestCommit, loadSnapshot, type AddAction, type Snapshot } from './log';
+export { filesPerPartition, latestCommit, loadSnapshot, type AddAction, type Snapshot } from './log';
 export { readTable } from './read';
 export { mergeRows, type MergeOptions, type MergeResult } from './merge';
 export { compactTable, DEFAULT_COMPACT, type CompactOptions, type CompactReport } from './compact';

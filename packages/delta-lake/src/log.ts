@@ -199,6 +199,16 @@ export function partitionKeyOf(values: Readonly<Record<string, string | null>>):
   );
 }
 
+/** How many live data files each partition of a snapshot holds (by partitionKeyOf). */
+export function filesPerPartition(snapshot: Pick<Snapshot, 'files'>): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const f of snapshot.files.values()) {
+    const key = partitionKeyOf(f.partitionValues);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return counts;
+}
+
 export const ENGINE_INFO = 'kafka-pipeline-delta-writer/0.1';
 
 export function commitInfo(operation: string, operationParameters: Record<string, string>): CommitInfo {
