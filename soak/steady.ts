@@ -19,6 +19,8 @@ import { freePort } from '../test/support/free-port';
 import { runPython } from '../test/support/delta-rs';
 import { localPipelineEnv } from '../test/support/processes';
 import { createTopic, KAFKA_BROKER, ROOT, TEMPORAL_ADDRESS } from '../test/support/stack';
+import { ensureCompiled } from '../src/cli/ensure-compiled';
+import { createLogger } from '../src/observability/logger';
 import { rssSlope, type RssSample } from './rss';
 import { tableFiles, type TableFiles } from './table-files';
 
@@ -114,6 +116,9 @@ async function metricSum(port: number, name: string, label?: string): Promise<nu
 
 export async function steadyLoad(opts: SteadyOptions): Promise<SteadyReport> {
   const log = opts.log ?? (() => {});
+  // The processes run compiled, as in the image: build first when dist/ is older than the sources (else a stale
+  // dist/ would soak yesterday's code).
+  await ensureCompiled(createLogger('soak', { level: 'warn' }));
   const id = `soak-${randomUUID().slice(0, 8)}`;
   const lakehouse = fs.mkdtempSync(path.join(os.tmpdir(), 'soak-lakehouse-'));
   const sample = await startSampleServer();
