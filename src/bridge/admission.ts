@@ -28,8 +28,8 @@ export class Admission {
     this.running++;
   }
 
-  start(intervalMs: number, log: Logger): () => void {
-    if (this.limit <= 0) return () => undefined;
+  start(intervalMs: number, log: Logger): () => Promise<void> {
+    if (this.limit <= 0) return async () => undefined;
     const query = `TaskQueue = ${queryString(this.taskQueue)} AND ExecutionStatus = 'Running'`;
     return refreshEvery(
       intervalMs,

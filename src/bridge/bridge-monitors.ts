@@ -31,7 +31,7 @@ export function watchTemporal(
   metrics: BridgeMetrics,
   log: Logger,
   intervalMs: number,
-): () => void {
+): () => Promise<void> {
   return refreshEvery(
     intervalMs,
     async () => {

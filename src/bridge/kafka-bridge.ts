@@ -137,7 +137,7 @@ export class KafkaBridge {
       deps.log,
       config.bridgeStuckPartitionS * 1000,
     );
-    this.evictor = new StaleMemberEvictor(config, config.consumerGroup, deps.log);
+    this.evictor = new StaleMemberEvictor(config, config.consumerGroup, deps.log, undefined, deps.socketFactory);
   }
 
   async start(): Promise<void> {

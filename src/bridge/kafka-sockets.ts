@@ -17,6 +17,7 @@ const CLOSE_GRACE_MS = 2_000;
  */
 export class KafkaSockets {
   private readonly open = new Set<net.Socket>();
+  private closed = false;
 
   /** kafkajs's `socketFactory`: the sockets kafkajs makes by default, tracked until they close. */
   readonly factory: ISocketFactory = ({ host, port, ssl, onConnect }) => {
@@ -24,18 +25,25 @@ export class KafkaSockets {
       ? tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }), ...ssl }, onConnect)
       : net.connect({ host, port }, onConnect);
     socket.setKeepAlive(true, KEEP_ALIVE_MS);
+    if (this.closed) {
+      // A client asked for a connection after the bridge closed them all (a refresh still retrying): refused, so
+      // nothing reopens what the bridge has shut. kafkajs sees a failed connection.
+      socket.destroy(new Error('the bridge has stopped; no new Kafka connections'));
+      return socket;
+    }
     this.open.add(socket);
     socket.once('close', () => this.open.delete(socket));
     return socket;
   };
 
   /**
-   * Closes the sockets still open; call once every client has disconnected. A socket kafkajs lost track of is ended
+   * Closes the sockets still open and refuses new ones; call once every client has disconnected. A socket kafkajs lost track of is ended
    * like a client leaving, so the broker closes it and kafkajs sees the close (and stops the timers of that
    * connection); whatever has not closed within `graceMs` is destroyed with an error, which kafkajs handles (and
    * logs) like a failed connection, stopping those timers too. Returns how many kafkajs had lost track of.
    */
   async closeAll(graceMs = CLOSE_GRACE_MS): Promise<number> {
+    this.closed = true;
     const open = [...this.open];
     const lost = open.filter((socket) => !socket.writableEnded).length;
     const closed = open.map((socket) => new Promise((resolve) => socket.once('close', resolve)));

@@ -46,7 +46,7 @@ export async function readLag(admin: Admin, topic: string, group: string): Promi
 export class LagMonitor {
   private readonly lag: Gauge;
   private readonly offset: Gauge;
-  private stopTimer?: () => void;
+  private stopTimer?: () => Promise<void>;
 
   constructor(
     registry: Registry,
@@ -75,7 +75,8 @@ export class LagMonitor {
     this.stopTimer = refreshEvery(intervalMs, () => this.refresh(), this.log, 'consumer lag not refreshed');
   }
 
-  stop(): void {
-    this.stopTimer?.();
+  /** Stops refreshing; resolves once a refresh in flight has ended. */
+  async stop(): Promise<void> {
+    await this.stopTimer?.();
   }
 }

@@ -85,10 +85,8 @@ export async function runBridge(configured: Config, log: Logger, stop: AbortSign
     log.info('bridge stopping: finishing in-flight starts and committing');
     await bridge.stop();
   } finally {
-    lag.stop();
-    dlq.stop();
-    stopTemporalWatch();
-    stopAdmission();
+    // No refresh may run once the clients close: a late lag refresh would reconnect the admin client.
+    await Promise.allSettled([lag.stop(), dlq.stop(), stopTemporalWatch(), stopAdmission()]);
     await Promise.allSettled([admin.disconnect(), connection.close(), ops.close()]);
     const lost = await sockets.closeAll();
     if (lost > 0) log.info('closed Kafka connections the client had lost track of', { connections: lost });

@@ -1,4 +1,4 @@
-import { Kafka, logLevel } from 'kafkajs';
+import { type ISocketFactory, Kafka, logLevel } from 'kafkajs';
 import { kafkaConfig, type KafkaSettings } from '../config/connections';
 import type { Logger } from '../observability/logger';
 
@@ -28,10 +28,17 @@ export class StaleMemberEvictor {
     private readonly groupId: string,
     private readonly log: Logger,
     private readonly retryMs = 250,
+    socketFactory?: ISocketFactory,
   ) {
-    // Its own client that never retries by itself: the loop below retries, and stop() ends it at once.
+    // Its own client that never retries by itself: the loop below retries, and stop() ends it at once. Its sockets
+    // come from the bridge's factory, so the bridge closes any this client leaves open (see KafkaSockets).
     const kafka = new Kafka(
-      kafkaConfig(config, { logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 1_000 }),
+      kafkaConfig(config, {
+        logLevel: logLevel.NOTHING,
+        retry: { retries: 0 },
+        connectionTimeout: 1_000,
+        ...(socketFactory ? { socketFactory } : {}),
+      }),
     );
     this.createCluster = internalClusterFactory(kafka);
     if (!this.createCluster) {

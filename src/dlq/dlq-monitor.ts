@@ -29,7 +29,7 @@ export class DlqMonitor {
   private archived?: Set<string>;
   /** Runs that could not be archived (history unreadable or write refused), already reported. */
   private readonly failing = new Set<string>();
-  private stopTimer?: () => void;
+  private stopTimer?: () => Promise<void>;
 
   constructor(
     registry: Registry,
@@ -137,8 +137,9 @@ export class DlqMonitor {
     );
   }
 
-  stop(): void {
-    this.stopTimer?.();
+  /** Stops refreshing; resolves once a refresh in flight has ended. */
+  async stop(): Promise<void> {
+    await this.stopTimer?.();
   }
 }
 

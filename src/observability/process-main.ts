@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { type Config, ConfigError, loadConfig } from '../config/config';
 import { createLogger, type Logger, type LogFormatSetting, processLogger, resolveLogFormat } from './logger';
 
@@ -51,10 +52,22 @@ function exitAfter(graceMs: number, component: string, log: Logger): void {
     log.warn(`${component} did not exit by itself within ${graceMs / 1000} s of stopping; exiting now`, {
       exit_code: code,
       still_open: openResources(),
+      sockets: openSockets(),
     });
     process.exit(code);
   }, graceMs);
   timer.unref();
+}
+
+/**
+ * The TCP sockets still open, as `local port -> remote host:port` (which client forgot one: 9092 is Kafka, 7233
+ * Temporal). Node has no public API listing handles; `_getActiveHandles` is read only here, for this log line.
+ */
+function openSockets(): string[] {
+  const handles = (process as unknown as { _getActiveHandles?: () => unknown[] })._getActiveHandles?.() ?? [];
+  return handles
+    .filter((h): h is net.Socket => h instanceof net.Socket && h.remotePort !== undefined)
+    .map((s) => `${s.localPort} -> ${s.remoteAddress}:${s.remotePort}${s.destroyed ? ' (destroyed)' : ''}`);
 }
 
 /** What keeps the event loop alive, by kind: e.g. { TCPSocketWrap: 1, Timeout: 2 }. */

@@ -99,7 +99,7 @@ describe('bridge and worker processes exit when they stop', function () {
     );
     assert.equal(proc.child.exitCode, 0, proc.output.slice(-15).join('\n'));
     // It closed everything itself: the entry point's backstop (exit after a grace period) was not needed.
-    assert.ok(!proc.output.some((l) => l.includes('did not exit by itself')), proc.output.slice(-5).join('\n'));
+    assert.ok(!proc.output.some((l) => l.includes('did not exit by itself')), proc.output.slice(-40).join('\n'));
   });
 
   it('npm start stops the start command, the worker and the bridges when npm gets SIGTERM', async () => {

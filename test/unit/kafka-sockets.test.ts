@@ -66,4 +66,17 @@ describe('the bridge closes every Kafka socket at stop (src/bridge/kafka-sockets
       await new Promise((resolve) => silent.close(resolve));
     }
   });
+
+  it('refuses a connection asked for after closeAll (a refresh still retrying), so nothing reopens', async () => {
+    const sockets = new KafkaSockets();
+    await sockets.closeAll();
+    const before = accepted.length;
+    let connected = false;
+    const late = sockets.factory({ host: '127.0.0.1', port, ssl: null as never, onConnect: () => (connected = true) });
+    const error = await new Promise<Error>((resolve) => late.on('error', resolve));
+    assert.match(error.message, /bridge has stopped/);
+    await until('the refused socket is closed', async () => late.closed);
+    assert.equal(connected, false);
+    assert.equal(accepted.length, before, 'the broker saw no connection');
+  });
 });
