@@ -48,7 +48,10 @@ async function hasOtherRun(dlq: DlqService, record: ArchiveRecord): Promise<bool
 /** The open archived entry of a trace id or workflow id; NotInDlqError when the archive has none. */
 export async function findArchived(dlq: DlqService, idOrTrace: string): Promise<ArchivedEntry> {
   const ids = [...workflowIdCandidates(idOrTrace), idOrTrace];
-  const all = (await dlq.archive.entries()).filter((e) => ids.includes(e.failed.workflowId));
+  const archived = await dlq.archive.entries();
+  const byId = archived.filter((e) => ids.includes(e.failed.workflowId));
+  // else by the trace id as recorded (cut to fit a search attribute when very long: what `dlq list` showed)
+  const all = byId.length > 0 ? byId : archived.filter((e) => e.failed.traceId === idOrTrace);
   const open = all.find((e) => e.state === 'failed');
   if (open) return open;
   if (all.length > 0) {

@@ -10,6 +10,7 @@ import { DlqArchive } from './archive';
 import { mostAttempts, parseRunHistory, type RunFailure } from './history';
 import { type DlqFilter, dlqQuery, DlqUsageError } from './query';
 import { closeMs, supersededIds } from './superseded';
+import { workflowIdsByTrace } from './trace-lookup';
 
 type History = temporal.api.history.v1.IHistory;
 
@@ -181,7 +182,24 @@ export class DlqService {
     idOrTrace: string,
   ): Promise<{ entry: DlqEntry; description: WorkflowExecutionDescription }> {
     const candidates = workflowIdCandidates(idOrTrace);
-    for (const workflowId of candidates) {
+    const found = await this.describeFirst(idOrTrace, candidates);
+    if (found) return found;
+    // A trace id cut to fit its search attribute (what `dlq list` shows of a very long one) names no workflow id.
+    const byTrace = (await workflowIdsByTrace(this.client, idOrTrace)).filter((id) => !candidates.includes(id));
+    const foundByTrace = await this.describeFirst(idOrTrace, byTrace);
+    if (foundByTrace) return foundByTrace;
+    throw new NotInDlqError(
+      `${idOrTrace}: no workflow ${candidates.join(' or ')} (never ingested, or past retention)`,
+      true,
+    );
+  }
+
+  /** The first of `workflowIds` Temporal has: its failed run, or NotInDlqError when its current run did not fail. */
+  private async describeFirst(
+    idOrTrace: string,
+    workflowIds: readonly string[],
+  ): Promise<{ entry: DlqEntry; description: WorkflowExecutionDescription } | undefined> {
+    for (const workflowId of workflowIds) {
       let current;
       try {
         current = await this.client.workflow.getHandle(workflowId).describe();
@@ -196,10 +214,7 @@ export class DlqService {
       }
       return { entry: this.toEntry(current), description: current };
     }
-    throw new NotInDlqError(
-      `${idOrTrace}: no workflow ${candidates.join(' or ')} (never ingested, or past retention)`,
-      true,
-    );
+    return undefined;
   }
 
   /** The history of an entry's failed run, encrypted payloads decoded with the client's codec. */

@@ -120,6 +120,22 @@ describe('DLQ tools with hostile trace ids (quotes, trailing backslash, 100+ emo
     assert.equal((await cli('resolve', longTrace, '--reason', 'again')).code, 3);
   });
 
+  it('a trace id too long for its search attribute: dlq view finds the entry by the cut id dlq list shows', async () => {
+    const longTrace = `${randomUUID().slice(0, 8)}-${'\u{1F600}'.repeat(300)}`; // 1,209 UTF-8 bytes
+    await h.produceEvents([{ ...h.eventWith(3, [`${h.sample.url}/status/404/c/e.pdf`]), traceId: longTrace }]);
+    const id = xactWorkflowId(longTrace);
+    await h.waitFor([id]);
+    const list = await cli('list', '--query', `${scope} AND WorkflowId = ${queryString(id)}`, '--json');
+    assert.equal(list.code, 0, list.stderr);
+    const shown = (JSON.parse(list.stdout) as { items: { traceId: string }[] }).items[0].traceId;
+    assert.ok(longTrace.startsWith(shown) && shown.length < longTrace.length, 'the listed trace id is its start');
+    for (const asked of [shown, longTrace]) {
+      const view = await cli('view', asked, '--json');
+      assert.equal(view.code, 0, view.stdout + view.stderr);
+      assert.equal((JSON.parse(view.stdout) as { entry: { workflowId: string } }).entry.workflowId, id);
+    }
+  });
+
   it('a 100-emoji trace id with a good attachment completes: every stored path segment fits', async () => {
     const traceId = `${randomUUID().slice(0, 8)}-${'\u{1F600}'.repeat(100)}`;
     await h.produceEvents([
