@@ -10,7 +10,7 @@ import { DlqArchive } from './archive';
 import { mostAttempts, parseRunHistory, type RunFailure } from './history';
 import { type DlqFilter, dlqQuery, DlqUsageError } from './query';
 import { closeMs, supersededIds } from './superseded';
-import { workflowIdsByTrace } from './trace-lookup';
+import { failedRunByTrace } from './trace-lookup';
 
 type History = temporal.api.history.v1.IHistory;
 
@@ -185,9 +185,9 @@ export class DlqService {
     const found = await this.describeFirst(idOrTrace, candidates);
     if (found) return found;
     // A trace id cut to fit its search attribute (what `dlq list` shows of a very long one) names no workflow id.
-    const byTrace = (await workflowIdsByTrace(this.client, idOrTrace)).filter((id) => !candidates.includes(id));
-    const foundByTrace = await this.describeFirst(idOrTrace, byTrace);
-    if (foundByTrace) return foundByTrace;
+    const byTrace = await failedRunByTrace(this.client, idOrTrace, candidates);
+    if (byTrace && 'failed' in byTrace) return { entry: this.toEntry(byTrace.failed), description: byTrace.failed };
+    if (byTrace) throw new NotInDlqError(byTrace.notFailed);
     throw new NotInDlqError(
       `${idOrTrace}: no workflow ${candidates.join(' or ')} (never ingested, or past retention)`,
       true,

@@ -1,9 +1,12 @@
-import type { Client } from '@temporalio/client';
+import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
+import { mapBounded } from '../shared/bounded';
 import { DLQ_WORKFLOW_TYPES } from '../shared/ids';
 import { queryList, queryMatchable, queryString } from '../shared/visibility-query';
+import { DlqUsageError } from './query';
 
 /** More runs than this with one TraceId value are not a trace id an operator copied: stop listing. */
 const MAX_MATCHES = 20;
+const DESCRIBE_CONCURRENCY = 8;
 
 /**
  * Workflow ids of the pipeline's runs whose TraceId search attribute is exactly `traceId`, newest first.
@@ -21,4 +24,39 @@ export async function workflowIdsByTrace(client: Client, traceId: string): Promi
     if (ids.length >= MAX_MATCHES) break;
   }
   return ids;
+}
+
+/**
+ * The failed current run among the workflows whose TraceId is `traceId` (other than `exclude`): `failed` when exactly
+ * one failed, `notFailed` (what became of them) when runs exist and none failed, undefined when there are none.
+ * Several long trace ids can share the start their search attribute keeps: when more than one of them failed, the
+ * operator is asked to name one by its workflow id (DlqUsageError).
+ */
+export async function failedRunByTrace(
+  client: Client,
+  traceId: string,
+  exclude: readonly string[],
+): Promise<{ failed: WorkflowExecutionDescription } | { notFailed: string } | undefined> {
+  const ids = (await workflowIdsByTrace(client, traceId)).filter((id) => !exclude.includes(id));
+  const runs = (
+    await mapBounded(ids, DESCRIBE_CONCURRENCY, async (id) => {
+      try {
+        return await client.workflow.getHandle(id).describe();
+      } catch (err) {
+        if ((err as Error).name === 'WorkflowNotFoundError') return undefined; // deleted since the listing
+        throw err;
+      }
+    })
+  ).filter((d): d is WorkflowExecutionDescription => d !== undefined);
+  const failed = runs.filter((d) => d.status.name === 'FAILED');
+  if (failed.length === 1) return { failed: failed[0] };
+  if (failed.length > 1) {
+    throw new DlqUsageError(
+      `${traceId} is the trace id (or its start, kept when the id is too long) of ${failed.length} DLQ entries; ` +
+        `name one by its workflow id: ${failed.map((d) => d.workflowId).join(', ')}`,
+    );
+  }
+  if (runs.length === 0) return undefined;
+  const states = runs.map((d) => `run ${d.runId} of ${d.workflowId} is ${d.status.name.toLowerCase()}`);
+  return { notFailed: `${traceId} is not in the DLQ: ${states.join('; ')}` };
 }

@@ -134,6 +134,16 @@ describe('DLQ tools with hostile trace ids (quotes, trailing backslash, 100+ emo
       assert.equal(view.code, 0, view.stdout + view.stderr);
       assert.equal((JSON.parse(view.stdout) as { entry: { workflowId: string } }).entry.workflowId, id);
     }
+
+    // A second long trace id with the same start: the cut id is ambiguous, and says which entries it could mean.
+    const sibling = `${longTrace}-2`;
+    await h.produceEvents([{ ...h.eventWith(4, [`${h.sample.url}/status/404/d/e.pdf`]), traceId: sibling }]);
+    await h.waitFor([xactWorkflowId(sibling)]);
+    const ambiguous = await cli('view', shown);
+    assert.equal(ambiguous.code, 2, ambiguous.stdout + ambiguous.stderr);
+    assert.ok(ambiguous.stderr.includes(id) && ambiguous.stderr.includes(xactWorkflowId(sibling)), ambiguous.stderr);
+    const whole = await cli('view', sibling, '--json');
+    assert.equal(whole.code, 0, whole.stderr);
   });
 
   it('a 100-emoji trace id with a good attachment completes: every stored path segment fits', async () => {
