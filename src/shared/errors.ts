@@ -28,6 +28,11 @@ export const ERROR_TYPES = {
   HttpTransient: { category: 'transient', stage: 'download' },
   HttpUnexpected: { category: 'unknown', stage: 'download' },
   NetworkTransient: { category: 'transient', stage: 'download' },
+  /**
+   * An activity attempt Temporal timed out (no heartbeat in time, start-to-close passed: its worker was lost or
+   * overloaded); retryable. Its stage is the step that ran it (`download` for a transfer).
+   */
+  ActivityTimeout: { category: 'transient', stage: 'download' },
   StoragePermanent: { category: 'permanent', stage: 'upload' },
   StorageTransient: { category: 'transient', stage: 'upload' },
   DeltaSchema: { category: 'permanent', stage: 'delta' },

@@ -3,6 +3,7 @@ import {
   ApplicationFailure,
   proxyActivities,
   type RetryPolicy,
+  TimeoutFailure,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import { classify, NON_RETRYABLE_ERROR_TYPES, type FailedStage } from '../shared/errors';
@@ -87,6 +88,11 @@ export function rootCause(err: unknown): { type: string; message: string; httpSt
       message: cause.message,
       httpStatus: typeof status === 'number' ? status : null,
     };
+  }
+  if (cause instanceof TimeoutFailure) {
+    // Temporal ended the attempt (heartbeat or start-to-close timeout): no error of ours, and retryable.
+    const kind = String(cause.timeoutType ?? 'unknown').toLowerCase();
+    return { type: 'ActivityTimeout', message: `the attempt timed out (${kind} timeout)`, httpStatus: null };
   }
   return { type: 'Unknown', message: cause instanceof Error ? cause.message : String(cause), httpStatus: null };
 }

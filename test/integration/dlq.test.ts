@@ -223,13 +223,22 @@ describe('DLQ operations on failed workflows (dlq list/view/replay/resolve/stats
         value: number;
         labels: Record<string, string>;
       }[];
-    await monitor.refresh();
-    assert.deepEqual(
-      (await depthMetric()).map((v) => [v.labels.domain, v.labels.category, v.labels.stage, v.value]).sort(),
-      [
-        ['xact', 'invalid_event', 'validate', 1],
-        ['xact', 'transient', 'download', 200],
-      ],
+    // Visibility is eventually consistent: a run listed as failed may show its failure's search attributes
+    // (category, stage) a moment later; the gauges follow at the next refresh.
+    const expected = [
+      ['xact', 'invalid_event', 'validate', 1],
+      ['xact', 'transient', 'download', 200],
+    ];
+    const byLabels = async () =>
+      (await depthMetric()).map((v) => [v.labels.domain, v.labels.category, v.labels.stage, v.value]).sort();
+    await until(
+      'the DLQ gauges show every entry by category and stage',
+      async () => {
+        await monitor.refresh();
+        return JSON.stringify(await byLabels()) === JSON.stringify(expected);
+      },
+      async () => JSON.stringify(await byLabels()),
+      30_000,
     );
 
     const dry = await cli('replay', '--query', scope, '--dry-run');

@@ -65,7 +65,11 @@ describe('ingestXactEvent with stubbed activities', function () {
   after(() => env?.teardown());
 
   /** Runs one event through a worker whose activities are `stubs`; records every call. */
-  async function run(stubs: Partial<Activities>, then?: (traceId: string) => Promise<unknown>) {
+  async function run(
+    stubs: Partial<Activities>,
+    then?: (traceId: string) => Promise<unknown>,
+    overrides: Partial<IngestXactInput> = {},
+  ) {
     const taskQueue = `stubbed-${randomUUID()}`;
     const calls: { name: string; args: unknown[] }[] = [];
     const recorded = Object.fromEntries(
@@ -95,7 +99,7 @@ describe('ingestXactEvent with stubbed activities', function () {
     const workflowId = xactWorkflowId(traceId);
     const outcome = await worker.runUntil(async () => {
       const first = await env.client.workflow
-        .execute(WORKFLOW_TYPES.ingestXactEvent, { taskQueue, workflowId, args: [input(traceId)] })
+        .execute(WORKFLOW_TYPES.ingestXactEvent, { taskQueue, workflowId, args: [{ ...input(traceId), ...overrides }] })
         .then(
           (result): { result?: IngestSummary; error?: unknown; then?: unknown } => ({
             result: result as IngestSummary,
@@ -162,6 +166,27 @@ describe('ingestXactEvent with stubbed activities', function () {
     assert.deepEqual(attributes.get(SEARCH_ATTRIBUTES.errorCategory), 'permanent');
     assert.deepEqual(attributes.get(SEARCH_ATTRIBUTES.failedStage), 'download');
     assert.deepEqual(outcomes, ['failed xact permanent download']);
+  });
+
+  it('a transfer Temporal times out (worker lost or overloaded) is a transient download failure, not unknown', async () => {
+    const { error, attributes, outcomes } = await run(
+      {
+        recordEventAndPlan: async () => [plan('slow.pdf')],
+        // answers after its 1 s start-to-close timeout (so the worker can still shut down after the test)
+        transferAttachment: async (p: AttachmentPlan) => {
+          await new Promise((resolve) => setTimeout(resolve, 3_000));
+          return transferred(p);
+        },
+        recordAttachments: recordOk,
+      },
+      undefined,
+      { transferTimeoutMs: 1_000 },
+    );
+    assert.ok(error instanceof WorkflowFailedError);
+    assert.match((error.cause as ApplicationFailure).message, /slow\.pdf -> ActivityTimeout: the attempt timed out/);
+    assert.equal(attributes.get(SEARCH_ATTRIBUTES.errorCategory), 'transient');
+    assert.equal(attributes.get(SEARCH_ATTRIBUTES.failedStage), 'download');
+    assert.deepEqual(outcomes, ['failed xact transient download']);
   });
 
   it('permanent failure of the first step: no transfer, the run fails at stage delta', async () => {
