@@ -1,81 +1,16 @@
-import { Kafka, logLevel, type Consumer, type EachBatchPayload, type ISocketFactory, type KafkaMessage } from 'kafkajs';
-import type { Client } from '@temporalio/client';
-import { kafkaConfig, type KafkaSettings } from '../config/connections';
-import type { ObjectStore } from '../adapters/storage/object-store';
-import type { Config } from '../config/config';
-import type { Logger } from '../observability/logger';
+import { Kafka, logLevel, type Consumer, type EachBatchPayload, type KafkaMessage } from 'kafkajs';
+import { kafkaConfig } from '../config/connections';
 import type { ClaimCheck, IngestXactInput } from '../shared/pipeline-types';
-import {
-  breakerSettings,
-  CircuitOpenError,
-  type CircuitBreaker,
-  type CircuitBreakers,
-} from '../resilience/circuit-breaker';
-import type { BridgeMetrics } from './bridge-metrics';
+import { CircuitOpenError } from '../resilience/circuit-breaker';
+import type { BridgeDeps } from './bridge-deps';
 import { fitInput, inputBytes } from './claim-check';
 import { HandedPrefix } from './handed-prefix';
+import { kafkaLogCreator } from './kafka-log';
 import { PartitionPauses, type StuckPartition } from './partition-pauses';
 import { StaleMemberEvictor } from './stale-member';
-import { invalid, toStartRequest, type RunSettings, type StartRequest, type StartRequestOf } from './start-request';
-import {
-  isTemporalUnavailable,
-  startWorkflow,
-  StartRejectedError,
-  StartThrottledError,
-  type StartOutcome,
-} from './workflow-starter';
+import { invalid, toStartRequest, type StartRequest } from './start-request';
+import { startWorkflow, StartRejectedError, StartThrottledError, type StartOutcome } from './workflow-starter';
 
-/** The configuration the bridge uses. */
-export type BridgeSettings = KafkaSettings &
-  RunSettings &
-  Pick<
-    Config,
-    | 'eventsTopic'
-    | 'consumerGroup'
-    | 'taskQueue'
-    | 'bridgeMaxInFlight'
-    | 'bridgePartitionsConcurrently'
-    | 'bridgeMaxInputBytes'
-    | 'bridgeStuckPartitionS'
-    | 'bridgeMaxOpenWorkflows'
-  >;
-
-export interface BridgeDeps {
-  readonly config: BridgeSettings;
-  readonly client: Client;
-  readonly store: ObjectStore;
-  readonly log: Logger;
-  readonly metrics: BridgeMetrics;
-  /** `temporal` wraps every start; `kafka` counts the consumer's request failures (for the breaker metrics). */
-  readonly breakers: { readonly temporal: CircuitBreaker; readonly kafka: CircuitBreaker };
-  /** Back-pressure (BRIDGE_MAX_OPEN_WORKFLOWS): starts wait while `admits()` is false; `started()` counts a start. */
-  readonly admission?: { admits(): boolean; started(): void };
-  /** How the domain's messages become starts (default: xact's toStartRequest). */
-  readonly toStart?: StartRequestOf;
-  /** The consumer's sockets (default: kafkajs's own); run-bridge tracks them so none outlives the bridge. */
-  readonly socketFactory?: ISocketFactory;
-}
-
-/**
- * The bridge's breakers, from BREAKER_* settings: `temporal` (workflow starts) and `kafka_consumer`. `temporalHealth`
- * (Temporal's health check) is asked every second while `temporal` is open, so starts resume within seconds of
- * Temporal's return instead of after BREAKER_OPEN_S.
- */
-export function bridgeBreakers(
-  breakers: CircuitBreakers,
-  config: Pick<Config, 'breakerFailureThreshold' | 'breakerOpenS'>,
-  temporalHealth?: () => Promise<unknown>,
-): BridgeDeps['breakers'] {
-  const settings = breakerSettings(config);
-  const probe = temporalHealth ? { check: temporalHealth, everyMs: TEMPORAL_PROBE_MS } : undefined;
-  return {
-    // Counts only Temporal-wide unavailability: one rejected input or rate limiting opens nothing.
-    temporal: breakers.get('temporal', { ...settings, probe }, isTemporalUnavailable),
-    kafka: breakers.get('kafka_consumer', settings),
-  };
-}
-
-const TEMPORAL_PROBE_MS = 1_000;
 const HEARTBEAT_MS = 1_000;
 const FETCH_MAX_WAIT_MS = 500;
 
@@ -370,37 +305,3 @@ function logFields(req: StartRequest, partition: number, message: KafkaMessage):
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** Errors a fresh consumer group meets while its coordinator starts (kafkajs retries them): not worth an alarm. */
-const START_UP_ERRORS = new Set([
-  'GROUP_COORDINATOR_NOT_AVAILABLE',
-  'COORDINATOR_LOAD_IN_PROGRESS',
-  'NOT_COORDINATOR_FOR_GROUP',
-  'LEADER_NOT_AVAILABLE',
-]);
-// kafkajs' own table of protocol errors (type, retriable, message); the package publishes no typings for it.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const kafkaErrorCodes = (require('kafkajs/src/protocol/error') as { errorCodes: KafkaErrorCode[] }).errorCodes;
-interface KafkaErrorCode {
-  type: string;
-  retriable: boolean;
-  message: string;
-}
-const RETRIABLE = new Map(kafkaErrorCodes.filter((c) => c.retriable).map((c) => [c.message, c.type]));
-
-/**
- * kafkajs' log lines into ours. kafkajs logs every error response at error level, retriable ones included; those
- * it retries by itself are logged at debug (start-up: coordinator not ready yet) or warn (others), so an error
- * line means something an operator should look at.
- */
-export function kafkaLogCreator(log: Logger) {
-  return () =>
-    ({ level, log: entry }: { level: number; log: { message: string } & Record<string, unknown> }) => {
-      const { message, ...rest } = entry;
-      const retriable = typeof rest.error === 'string' ? RETRIABLE.get(rest.error) : undefined;
-      const text = `kafkajs: ${message}`;
-      if (retriable && START_UP_ERRORS.has(retriable)) log.debug(text, rest);
-      else if (level <= logLevel.ERROR && !retriable) log.error(text, rest);
-      else if (level <= logLevel.WARN) log.warn(text, rest);
-    };
-}

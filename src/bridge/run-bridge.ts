@@ -14,7 +14,8 @@ import { LagMonitor } from './lag-monitor';
 import { BridgeMetrics } from './bridge-metrics';
 import { Admission } from './admission';
 import { dependencyProblems, watchTemporal } from './bridge-monitors';
-import { bridgeBreakers, KafkaBridge } from './kafka-bridge';
+import { bridgeBreakers } from './bridge-deps';
+import { KafkaBridge } from './kafka-bridge';
 import { KafkaSockets } from './kafka-sockets';
 
 const CONNECTIVITY_INTERVAL_MS = 5_000;

@@ -1,0 +1,62 @@
+import type { ISocketFactory } from 'kafkajs';
+import type { Client } from '@temporalio/client';
+import type { KafkaSettings } from '../config/connections';
+import type { ObjectStore } from '../adapters/storage/object-store';
+import type { Config } from '../config/config';
+import type { Logger } from '../observability/logger';
+import { breakerSettings, type CircuitBreaker, type CircuitBreakers } from '../resilience/circuit-breaker';
+import type { BridgeMetrics } from './bridge-metrics';
+import type { RunSettings, StartRequestOf } from './start-request';
+import { isTemporalUnavailable } from './workflow-starter';
+
+const TEMPORAL_PROBE_MS = 1_000;
+
+/** The configuration the bridge uses. */
+export type BridgeSettings = KafkaSettings &
+  RunSettings &
+  Pick<
+    Config,
+    | 'eventsTopic'
+    | 'consumerGroup'
+    | 'taskQueue'
+    | 'bridgeMaxInFlight'
+    | 'bridgePartitionsConcurrently'
+    | 'bridgeMaxInputBytes'
+    | 'bridgeStuckPartitionS'
+    | 'bridgeMaxOpenWorkflows'
+  >;
+
+export interface BridgeDeps {
+  readonly config: BridgeSettings;
+  readonly client: Client;
+  readonly store: ObjectStore;
+  readonly log: Logger;
+  readonly metrics: BridgeMetrics;
+  /** `temporal` wraps every start; `kafka` counts the consumer's request failures (for the breaker metrics). */
+  readonly breakers: { readonly temporal: CircuitBreaker; readonly kafka: CircuitBreaker };
+  /** Back-pressure (BRIDGE_MAX_OPEN_WORKFLOWS): starts wait while `admits()` is false; `started()` counts a start. */
+  readonly admission?: { admits(): boolean; started(): void };
+  /** How the domain's messages become starts (default: xact's toStartRequest). */
+  readonly toStart?: StartRequestOf;
+  /** The consumer's sockets (default: kafkajs's own); run-bridge tracks them so none outlives the bridge. */
+  readonly socketFactory?: ISocketFactory;
+}
+
+/**
+ * The bridge's breakers, from BREAKER_* settings: `temporal` (workflow starts) and `kafka_consumer`. `temporalHealth`
+ * (Temporal's health check) is asked every second while `temporal` is open, so starts resume within seconds of
+ * Temporal's return instead of after BREAKER_OPEN_S.
+ */
+export function bridgeBreakers(
+  breakers: CircuitBreakers,
+  config: Pick<Config, 'breakerFailureThreshold' | 'breakerOpenS'>,
+  temporalHealth?: () => Promise<unknown>,
+): BridgeDeps['breakers'] {
+  const settings = breakerSettings(config);
+  const probe = temporalHealth ? { check: temporalHealth, everyMs: TEMPORAL_PROBE_MS } : undefined;
+  return {
+    // Counts only Temporal-wide unavailability: one rejected input or rate limiting opens nothing.
+    temporal: breakers.get('temporal', { ...settings, probe }, isTemporalUnavailable),
+    kafka: breakers.get('kafka_consumer', settings),
+  };
+}
