@@ -55,7 +55,8 @@ export function cutToBytes(text: string, maxBytes: number, encode: (s: string) =
 
 /**
  * A segment named `stem` + `.ext` (no dot when `ext` is empty), at most `maxBytes` bytes of UTF-8: as is when it
- * fits, else the stem cut and tagged with `~<hash of the whole name>`; the extension is always kept.
+ * fits, else the stem cut and tagged with `~<hash of the whole name>`; the extension is kept (cut only when it alone
+ * is longer than the segment may be).
  * `encode` maps text to its on-disk form (e.g. encodeURIComponent); the bound applies to that form. `hashOf` is
  * what the tag is computed from when the name was already shortened before (default: the name itself).
  */
@@ -71,5 +72,7 @@ export function boundedSegment(
   if (utf8Bytes(whole) <= max) return whole;
   const tag = `~${nameHash(opts.hashOf ?? stem + tail)}`;
   const room = max - utf8Bytes(tag) - utf8Bytes(tail);
-  return encode(cutToBytes(stem, Math.max(0, room), encode)) + tag + tail;
+  // An extension too long for the segment by itself (no real file type is) is cut too, after the tag.
+  if (room < 0) return tag + `.${cutToBytes(ext, max - utf8Bytes(tag) - 1)}`;
+  return encode(cutToBytes(stem, room, encode)) + tag + tail;
 }

@@ -175,6 +175,15 @@ describe('hostile names: every path segment fits the store, holds no invisible c
     assert.ok(fits(other.blobPath));
   });
 
+  it('a file "extension" longer than a segment (found by the long fuzz run) is cut too; the name stays within the bound', () => {
+    const url = `${base}/a/%20.${'%252F'.repeat(200)}`; // decodes to an extension of 200 × "%2F"
+    const p = path('documentsReceived', url).blobPath;
+    assert.ok(fits(p), `${Buffer.byteLength(p.split('/')[3])} bytes: ${p.slice(0, 120)}…`);
+    assert.equal(path('documentsReceived', url).blobPath, p, 'deterministic');
+    const other = path('documentsReceived', `${base}/a/%20.${'%252F'.repeat(201)}`).blobPath;
+    assert.notEqual(other, p, 'two long extensions that share their start stay apart');
+  });
+
   it('two same-named long attachments of one event stay apart and within the bound', () => {
     const name = encodeURIComponent('é'.repeat(140));
     const items = ['a', 'b'].map((dir, i) => ({
