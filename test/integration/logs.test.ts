@@ -15,6 +15,7 @@ import {
   type PipelineProcess,
   localPipelineEnv,
 } from '../support/processes';
+import { xactWorkflowId } from '../../src/shared/ids';
 import { readWithDeltaRs } from '../support/delta-rs';
 import { ensureStack, execFileAsync, KAFKA_BROKER, ROOT, TEMPORAL_ADDRESS, createTopic } from '../support/stack';
 
@@ -112,12 +113,20 @@ describe('logs of an end-to-end run', function () {
     const msgs = new Set(about.map((r) => r.msg));
     assert.ok(msgs.has('attachment transfer failed'), [...msgs].join(' | '));
     assert.ok(msgs.has('duplicate delivery: workflow already exists, nothing started'), [...msgs].join(' | '));
+    // The bridge's DLQ monitor also logs other tests' entries of the shared namespace (hashed ids of long trace ids
+    // among them, whose trace_id is the start their search attribute keeps): the pairing is checked on this test's.
+    const ours = new Map(events.map((e) => [xactWorkflowId(String(e.traceId)), String(e.traceId)]));
+    const seen = new Set<string>();
     for (const r of about) {
       assert.equal(typeof r.workflow_id, 'string');
       assert.ok('trace_id' in r, JSON.stringify(r));
-      if (String(r.workflow_id).startsWith('xact-') && !String(r.workflow_id).startsWith('xact-invalid-'))
-        assert.equal(`xact-${String(r.trace_id)}`, r.workflow_id);
+      if (ours.has(String(r.workflow_id))) {
+        assert.equal(r.trace_id, ours.get(String(r.workflow_id)), JSON.stringify(r));
+        seen.add(String(r.workflow_id));
+      }
     }
+    // (the failed, the retried and the redelivered event have lines; the one that simply succeeded may have none)
+    assert.ok(seen.size >= 3, `lines about ${seen.size} of this test's events`);
   });
 
   it('never contain a signed URL parameter, a secret or personal data from the event', () => {
