@@ -5,7 +5,8 @@
 #   scripts/dlq-replay-query.sh "<filter>" "<reason>"
 #   scripts/dlq-replay-query.sh "ErrorCategory = 'transient' AND FailedStage = 'download'" "CDN outage over"
 #
-# The filter is ANDed with: ExecutionStatus = 'Failed' AND WorkflowType = 'ingestXactEvent'.
+# The filter is ANDed with: ExecutionStatus = 'Failed' AND WorkflowType IN ('ingestXactEvent', 'ingestClaimxEvent')
+# (both domains; add "Domain = 'claimx'" to the filter for one).
 # Environment: see scripts/lib/temporal-cli.sh. tctl equivalent (older clusters):
 #   tctl workflow reset-batch --query "<full query>" --reset_type FirstWorkflowTask --reason "<reason>"
 # `kafka-pipeline dlq replay --query "<filter>" --rate N --yes` does the same with pacing, progress and audit lines.
@@ -13,7 +14,7 @@ set -euo pipefail
 filter="${1:?usage: dlq-replay-query.sh <filter> <reason>}"
 reason="${2:?usage: dlq-replay-query.sh <filter> <reason> (a reason is required)}"
 source "$(dirname "$0")/lib/temporal-cli.sh"
-query="ExecutionStatus = 'Failed' AND WorkflowType = 'ingestXactEvent' AND ($filter)"
+query="ExecutionStatus = 'Failed' AND WorkflowType IN ('ingestXactEvent', 'ingestClaimxEvent') AND ($filter)"
 
 runs="$("${T[@]}" workflow list --query "$query" -o json | python3 -c '
 import json, sys

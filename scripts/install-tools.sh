@@ -51,8 +51,10 @@ install_prometheus() {
   [ "$(id -u)" = 0 ] || die "prometheus is missing: apt-get install prometheus (as root)"
   echo "install-tools: apt-get install prometheus"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get install -y --no-install-recommends prometheus >/dev/null 2>&1 \
-    || { apt-get update -qq >/dev/null && apt-get install -y --no-install-recommends prometheus >/dev/null; } \
+  # Another apt run (unattended upgrades, a second install) may hold the dpkg lock: wait for it, up to 5 minutes.
+  local apt=(apt-get -o DPkg::Lock::Timeout=300)
+  "${apt[@]}" install -y --no-install-recommends prometheus >/dev/null 2>&1 \
+    || { "${apt[@]}" update -qq >/dev/null && "${apt[@]}" install -y --no-install-recommends prometheus >/dev/null; } \
     || die "apt-get install prometheus failed"
 }
 

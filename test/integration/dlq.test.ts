@@ -308,10 +308,10 @@ describe('DLQ operations on failed workflows (dlq list/view/replay/resolve/stats
   });
 
   it('scripts/: replay one and replay by query with the temporal CLI; register search attributes', async () => {
-    const traces = [0, 1, 2].map(() => `script-${randomUUID()}`);
+    const traces = [0, 1, 2, 3].map(() => `script-${randomUUID()}`);
     await h.produceEvents(traces.map((t, i) => event(t, [`${h.sample.url}/outage/cdn-c/s/${i}/estimate.pdf`])));
     await h.waitFor(traces.map(xactWorkflowId));
-    assert.equal((await json<{ depth: number }>('stats', '--query', scope)).depth, 3);
+    assert.equal((await json<{ depth: number }>('stats', '--query', scope)).depth, 4);
     h.sample.outage('cdn-c', false);
     const script = (name: string, ...args: string[]) => run('bash', [path.join(ROOT, 'scripts', name), ...args]);
     const missingReason = await script('dlq-replay-one.sh', traces[0]).catch(
@@ -320,6 +320,15 @@ describe('DLQ operations on failed workflows (dlq list/view/replay/resolve/stats
     assert.match((missingReason as { stderr: string }).stderr, /a reason is required/);
     const one = await script('dlq-replay-one.sh', traces[0], 'CDN c back');
     assert.match(one.stdout, new RegExp(`replayed xact-${traces[0]}`));
+    // By workflow id (what dlq list shows; the only form of a hashed id), and an id of neither domain.
+    const byId = await script('dlq-replay-one.sh', xactWorkflowId(traces[3]), 'CDN c back');
+    assert.match(byId.stdout, new RegExp(`replayed xact-${traces[3]}`));
+    const unknown = (await script('dlq-replay-one.sh', `nope-${traces[0]}`, 'x').catch((e: unknown) => e)) as {
+      code: number;
+      stderr: string;
+    };
+    assert.equal(unknown.code, 3);
+    assert.match(unknown.stderr, new RegExp(`no workflow xact-nope-${traces[0]} claimx-nope-${traces[0]}`));
     const batch = await script(
       'dlq-replay-query.sh',
       `${scope} AND TraceId IN ('${traces[1]}', '${traces[2]}')`,
