@@ -24,6 +24,15 @@ export function bridgeDomain(
     : { domain: XACT_DOMAIN, topic: config.eventsTopic, group: config.consumerGroup, toStart: toStartRequest };
 }
 
+/** Every domain's topic and group, the one BRIDGE_DOMAIN names first (what `status` reads for each bridge). */
+export function allBridgeDomains(config: Parameters<typeof bridgeDomain>[0]): BridgeDomain[] {
+  const configured = bridgeDomain(config);
+  const others = (['xact', 'claimx'] as const)
+    .map((d) => bridgeDomain({ ...config, bridgeDomain: d }))
+    .filter((d) => d.domain !== configured.domain);
+  return [configured, ...others];
+}
+
 /**
  * The configuration a bridge of `domain` runs with: its topic and group in the places the bridge's parts read them
  * (consumer, lag, metrics labels, readiness), everything else as configured.

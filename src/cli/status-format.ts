@@ -15,8 +15,8 @@ export function statusProblems(s: PipelineStatus): string[] {
   if (!s.temporal.reachable) out.push(`temporal: unreachable at ${s.temporal.address}: ${s.temporal.error ?? ''}`);
   if (!s.kafka.reachable) out.push(`kafka: unreachable at ${s.kafka.address}: ${s.kafka.error ?? ''}`);
   else if (s.kafka.error) out.push(`kafka: ${s.kafka.error}`);
-  if (s.consumer && s.consumer.members === 0) {
-    out.push(`kafka: consumer group ${s.consumer.group} has no member (is the bridge running?)`);
+  for (const c of [s.consumer, ...(s.otherDomains ?? [])]) {
+    if (c && c.members === 0) out.push(`kafka: consumer group ${c.group} has no member (is its bridge running?)`);
   }
   for (const p of s.processes) {
     if (p.ready === null) out.push(`${p.name}: not answering at ${p.url}`);
@@ -43,8 +43,8 @@ export function statusText(s: PipelineStatus, problems: readonly string[]): stri
   const reach = (r: PipelineStatus['temporal']) => (r.reachable ? 'reachable' : `UNREACHABLE: ${r.error ?? ''}`);
   lines.push(`${pad('Temporal', 11)}${s.temporal.address}  ${reach(s.temporal)}${local('temporal')}`);
   lines.push(`${pad('Kafka', 11)}${s.kafka.address}  ${reach(s.kafka)}${local('kafka')}`);
-  const c = s.consumer;
-  if (c) {
+  for (const c of [s.consumer, ...(s.otherDomains ?? [])]) {
+    if (!c) continue;
     lines.push(`${pad('Consumer', 11)}${c.topic} / ${c.group}: ${c.state}, ${c.members} member(s), lag ${c.totalLag}`);
     const parts = c.partitions.map((p) => `p${p.partition} ${p.committed ?? '-'}/${p.end} lag ${p.lag}`);
     for (let i = 0; i < parts.length; i += 4) lines.push(`${pad('', 11)}${parts.slice(i, i + 4).join('   ')}`);

@@ -1,7 +1,7 @@
 import type { Connection } from '@temporalio/client';
 import { Kafka, logLevel } from 'kafkajs';
 import { latestCommit } from '@kafka-pipeline/delta-lake';
-import { bridgeDomain } from '../bridge/domains';
+import { allBridgeDomains, type BridgeDomain } from '../bridge/domains';
 import { type PartitionLag, readLag } from '../bridge/lag-monitor';
 import { connectTemporal } from '../config/temporal-client';
 import type { Config } from '../config/config';
@@ -20,7 +20,10 @@ export interface PipelineStatus {
   readonly localStack: { readonly temporal: boolean; readonly kafka: boolean } | null;
   readonly temporal: Reach;
   readonly kafka: Reach;
+  /** The consumer group of the domain BRIDGE_DOMAIN names (xact by default). */
   readonly consumer: ConsumerStatus | null;
+  /** The other domains' groups that are in use (a member, or committed offsets), e.g. claimx under `npm start`. */
+  readonly otherDomains?: readonly ConsumerStatus[];
   readonly workflows: { readonly open: number; readonly startedLastMinute: number } | null;
   readonly dlq: DlqStats | null;
   readonly processes: readonly ProcessStatus[];
@@ -129,7 +132,7 @@ async function temporalStatus(
   }
 }
 
-async function kafkaStatus(config: Config): Promise<Pick<PipelineStatus, 'kafka' | 'consumer'>> {
+async function kafkaStatus(config: Config): Promise<Pick<PipelineStatus, 'kafka' | 'consumer' | 'otherDomains'>> {
   const address = config.kafkaBrokers.join(',');
   const admin = new Kafka(
     kafkaConfig(config, { logLevel: logLevel.NOTHING, retry: { retries: 1 }, connectionTimeout: PROBE_TIMEOUT_MS }),
@@ -140,22 +143,32 @@ async function kafkaStatus(config: Config): Promise<Pick<PipelineStatus, 'kafka'
     return { kafka: { address, reachable: false, error: message(err) }, consumer: null };
   }
   try {
-    const { topic, group } = bridgeDomain(config); // BRIDGE_DOMAIN=claimx: the claimx topic and group
-    if (!(await admin.listTopics()).includes(topic)) {
-      return { kafka: { address, reachable: true, error: `topic ${topic} does not exist` }, consumer: null };
-    }
-    const [partitions, { groups }] = await Promise.all([readLag(admin, topic, group), admin.describeGroups([group])]);
-    return {
-      kafka: { address, reachable: true },
-      consumer: {
-        topic,
-        group,
+    const [configured, ...others] = allBridgeDomains(config); // BRIDGE_DOMAIN=claimx: the claimx topic and group first
+    const topics = new Set(await admin.listTopics());
+    const read = async (d: BridgeDomain): Promise<ConsumerStatus> => {
+      const [partitions, { groups }] = await Promise.all([
+        readLag(admin, d.topic, d.group),
+        admin.describeGroups([d.group]),
+      ]);
+      return {
+        topic: d.topic,
+        group: d.group,
         state: groups[0]?.state ?? 'Unknown',
         members: groups[0]?.members.length ?? 0,
         totalLag: partitions.reduce((n, p) => n + p.lag, 0),
         partitions,
-      },
+      };
     };
+    const inUse = (c: ConsumerStatus) => c.members > 0 || c.partitions.some((p) => p.committed !== null);
+    const otherDomains = (await Promise.all(others.filter((d) => topics.has(d.topic)).map(read))).filter(inUse);
+    if (!topics.has(configured.topic)) {
+      return {
+        kafka: { address, reachable: true, error: `topic ${configured.topic} does not exist` },
+        consumer: null,
+        otherDomains,
+      };
+    }
+    return { kafka: { address, reachable: true }, consumer: await read(configured), otherDomains };
   } catch (err) {
     return { kafka: { address, reachable: true, error: message(err) }, consumer: null };
   } finally {

@@ -3,11 +3,12 @@ import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { Kafka, logLevel } from 'kafkajs';
 import { startOpsServer, type OpsServer } from '../../src/observability/http-server';
 import { xactWorkflowId } from '../../src/shared/ids';
 import { PipelineHarness } from '../support/pipeline-harness';
 import { until } from '../support/poll';
-import { ensureStack, ROOT } from '../support/stack';
+import { createTopic, ensureStack, KAFKA_BROKER, ROOT } from '../support/stack';
 
 const run = promisify(execFile);
 
@@ -15,6 +16,7 @@ interface StatusJson {
   temporal: { reachable: boolean };
   kafka: { reachable: boolean };
   consumer: { group: string; members: number; totalLag: number; partitions: unknown[] } | null;
+  otherDomains?: { topic: string; group: string; members: number }[];
   workflows: { open: number; startedLastMinute: number } | null;
   processes: { name: string; ready: boolean | null; breakers: Record<string, string> }[];
   tables: { name: string; version: number | null; ageSeconds: number | null }[];
@@ -28,12 +30,15 @@ describe('kafka-pipeline status', function () {
   let bridgeOps: OpsServer;
   let workerOps: OpsServer;
   let workerReady = false;
+  const claimx = { topic: `claimx.status-${randomUUID().slice(0, 8)}`, group: `claimx-status-${randomUUID()}` };
 
   const status = async (...args: string[]) => {
     const env = {
       ...process.env,
       XACT_EVENTS_TOPIC: h.topic,
       XACT_CONSUMER_GROUP: h.config.consumerGroup,
+      CLAIMX_EVENTS_TOPIC: claimx.topic,
+      CLAIMX_CONSUMER_GROUP: claimx.group,
       TEMPORAL_TASK_QUEUE: h.config.taskQueue,
       LAKEHOUSE_DIR: h.lakehouse,
     };
@@ -111,5 +116,36 @@ describe('kafka-pipeline status', function () {
     );
     assert.equal(gone.code, 1);
     assert.ok((JSON.parse(gone.stdout) as StatusJson).problems.includes('bridge: not answering at http://127.0.0.1:9'));
+  });
+
+  it("shows the other domain's consumer group once it is in use, and a problem while it has no member", async () => {
+    const urls = ['--bridge', `http://127.0.0.1:${bridgeOps.port}`, '--worker', `http://127.0.0.1:${workerOps.port}`];
+    workerReady = true;
+    await createTopic(claimx.topic, 2);
+    const unused = JSON.parse((await status('--json', ...urls)).stdout) as StatusJson;
+    assert.deepEqual(unused.otherDomains, [], 'a group that never consumed is not shown');
+
+    // A claimx bridge that consumed and is gone: the group has committed offsets and no member.
+    const admin = new Kafka({ brokers: [KAFKA_BROKER], logLevel: logLevel.NOTHING }).admin();
+    await admin.connect();
+    try {
+      await admin.setOffsets({
+        groupId: claimx.group,
+        topic: claimx.topic,
+        partitions: [{ partition: 0, offset: '0' }],
+      });
+    } finally {
+      await admin.disconnect();
+    }
+    const r = await status('--json', ...urls);
+    assert.equal(r.code, 1, r.stdout);
+    const s = JSON.parse(r.stdout) as StatusJson;
+    assert.deepEqual(
+      s.otherDomains?.map((c) => [c.topic, c.group, c.members]),
+      [[claimx.topic, claimx.group, 0]],
+    );
+    assert.ok(s.problems.includes(`kafka: consumer group ${claimx.group} has no member (is its bridge running?)`));
+    const text = await status(...urls);
+    assert.match(text.stdout, new RegExp(`^Consumer +${claimx.topic.replace(/\./g, '\\.')} / ${claimx.group}: `, 'm'));
   });
 });
