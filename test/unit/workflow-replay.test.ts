@@ -13,7 +13,7 @@ describe('replaying recorded histories against the current workflow code', funct
   this.timeout(120_000);
   const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.pb'));
 
-  it('has recorded histories of a completed, a failed and an invalid-message run, of both workflow shapes', () => {
+  it('has recorded histories of a completed, a failed and an invalid-message run, of every workflow shape', () => {
     assert.deepEqual(files.sort(), [
       // Started before the short steps became local activities (four regular activities): such runs may still be
       // open when a worker of today's code takes them over, and must go on with the shape they started with.
@@ -23,22 +23,26 @@ describe('replaying recorded histories against the current workflow code', funct
       // Today's shape: local activities for the event row and plan and for the inventory rows.
       'local-steps-completed-two-attachments.pb',
       'local-steps-failed-one-of-two-attachments.pb',
+      // Recorded from the code just before transfers ran local first (each transfer a regular activity), both
+      // domains: runs of that shape may still be open when a worker of today's code takes them over.
+      'regular-transfer-claimx-completed.pb',
+      'regular-transfer-claimx-failed.pb',
+      'regular-transfer-completed-two-attachments.pb',
+      'regular-transfer-failed-one-of-two-attachments.pb',
     ]);
   });
 
   for (const file of files) {
     it(`replays ${file} without non-determinism and without reporting its outcome again`, async () => {
       const history = temporal.api.history.v1.History.decode(fs.readFileSync(path.join(DIR, file)));
-      if (file.startsWith('local-steps-')) {
-        // The fixture really is of today's shape: local-activity markers, one regular activity per attachment.
-        const events = history.events ?? [];
-        const markers = events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
-        const scheduled = events
-          .map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name)
-          .filter((n): n is string => Boolean(n));
+      if (file.startsWith('local-steps-') || file.startsWith('regular-transfer-')) {
+        // The fixture really is of its shape: local-activity markers, each transfer a regular activity.
+        const { markers, scheduled } = shapeOf(history);
         assert.ok(markers.length >= 1, 'local activity markers');
+        assert.ok(scheduled.includes('transferAttachment'), scheduled.join(','));
+        const others = file.includes('claimx') ? ['enrichClaimxEvent', 'planClaimxMedia', 'refreshClaimxMedia'] : [];
         assert.ok(
-          scheduled.every((n) => n === 'transferAttachment'),
+          scheduled.every((n) => n === 'transferAttachment' || others.includes(n)),
           scheduled.join(','),
         );
       }
@@ -56,3 +60,21 @@ describe('replaying recorded histories against the current workflow code', funct
     });
   }
 });
+
+/** The local activities (by their markers' activity type) and regular activities a history holds. */
+function shapeOf(history: temporal.api.history.v1.IHistory): { markers: string[]; scheduled: string[] } {
+  const events = history.events ?? [];
+  const markers = events
+    .map((e) => e.markerRecordedEventAttributes)
+    .filter((m) => m?.markerName === 'core_local_activity')
+    .map((m) => {
+      const data = m?.details?.data?.payloads?.[0]?.data;
+      return data
+        ? String((JSON.parse(Buffer.from(data).toString('utf8')) as { activity_type?: string }).activity_type)
+        : '';
+    });
+  const scheduled = events
+    .map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name)
+    .filter((n): n is string => Boolean(n));
+  return { markers, scheduled };
+}
