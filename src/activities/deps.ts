@@ -18,6 +18,11 @@ export interface ActivityDeps {
   readonly downloader: Downloader;
   readonly urlPolicy: UrlPolicy;
   readonly transferTimeoutMs: number;
+  /**
+   * TRANSFER_LOCAL_MAX_BYTES: the largest file the local first attempt of a transfer takes; a larger one is handed
+   * to the regular activity (absent or 0: every local attempt hands over at once).
+   */
+  readonly localTransferMaxBytes?: number;
   readonly now?: () => Date;
   /** The circuit breaker of one download host (absent: no breaker). */
   readonly downloadBreaker?: (host: string) => CircuitBreaker;

@@ -16,7 +16,7 @@ export function createActivities(deps: ActivityDeps) {
       return { workerId: deps.workerId, pid: process.pid, taskQueue: deps.taskQueue, checkedAt: now().toISOString() };
     },
     ...createRecordActivities(deps),
-    transferAttachment: createTransfer(deps),
+    ...createTransfer(deps),
     ...createClaimxActivities(deps.claimx),
     ...createMaintenanceActivities(deps.store, deps.maintenance),
   };

@@ -8,41 +8,92 @@ import { toFailure, withLadderDelay } from './failures';
 
 const LIVENESS_HEARTBEAT_MS = 5_000;
 
-/** The transferAttachment activity: one attachment, streamed from its URL into the object store. */
+/** How one transfer attempt runs: as a regular activity (heartbeats) or a local one (a byte bound, no heartbeat). */
+interface AttemptMode {
+  readonly heartbeat: ((bytes: number) => void) | null;
+  /** A local attempt gives up (LocalTransferTooLarge) on a Content-Length or a body above this many bytes. */
+  readonly maxBytes: number | null;
+  /** Time limit of the attempt (a local attempt: the one the workflow gave it, well inside its workflow task). */
+  readonly timeoutMs: number;
+}
+
+/**
+ * The transfer activities: one attachment, streamed from its URL into the object store. `transferAttachmentLocally`
+ * is the first attempt, run as a local activity inside the workflow task; any failure of it (too large, timed out,
+ * an HTTP error) hands the attachment to `transferAttachment`, the regular activity with heartbeats and the retry
+ * ladder. Both write the same blob path, so a file transferred twice is one file.
+ */
 export function createTransfer(deps: ActivityDeps) {
   const now = deps.now ?? (() => new Date());
-  /** Streams one attachment from its URL straight into the object store, heartbeating the bytes moved. */
-  return async function transferAttachment(plan: AttachmentPlan, retry?: RetrySchedule): Promise<TransferResult> {
+  const localMaxBytes = deps.localTransferMaxBytes ?? 0;
+
+  return {
+    /** The regular activity: heartbeats the bytes moved; its transient failures carry the ladder's delay. */
+    async transferAttachment(plan: AttachmentPlan, retry?: RetrySchedule): Promise<TransferResult> {
+      const ctx = Context.current();
+      try {
+        return await measured(plan, {
+          heartbeat: (bytes) => ctx.heartbeat({ bytes }),
+          maxBytes: null,
+          timeoutMs: deps.transferTimeoutMs,
+        });
+      } catch (err) {
+        logFailure(plan, err, 'attachment transfer failed');
+        // Runs started before the ladder moved here (no `retry` argument) keep the policy's own delays.
+        throw retry ? withLadderDelay(err, retry, ctx.info.attempt) : err;
+      }
+    },
+
+    /** The local first attempt: bounded in bytes (TRANSFER_LOCAL_MAX_BYTES) and, by the workflow, in time. */
+    async transferAttachmentLocally(plan: AttachmentPlan): Promise<TransferResult> {
+      try {
+        const { startToCloseTimeoutMs } = Context.current().info;
+        const timeoutMs = Math.min(deps.transferTimeoutMs, startToCloseTimeoutMs || deps.transferTimeoutMs);
+        return await measured(plan, { heartbeat: null, maxBytes: localMaxBytes, timeoutMs });
+      } catch (err) {
+        logFailure(plan, err, 'local attachment transfer handed to a regular activity');
+        throw err;
+      }
+    },
+  };
+
+  async function measured(plan: AttachmentPlan, mode: AttemptMode): Promise<TransferResult> {
     const t0 = performance.now();
     try {
-      const result = await transfer(plan);
+      const result = await transfer(plan, mode);
       deps.metrics?.download((performance.now() - t0) / 1000);
       return result;
     } catch (err) {
+      // A local attempt declining a large file is a hand-over, not a failed download.
       const type = (err as { type?: string })?.type;
-      const { category } = classify(type, 'download');
-      deps.metrics?.download((performance.now() - t0) / 1000, category);
-      // Context.log adds workflow and activity ids; the URL is shown without its (signed) query string.
-      Context.current().log.warn('attachment transfer failed', {
-        url: plan.displayUrl,
-        media_id: plan.mediaId,
-        error_type: type ?? 'Unknown',
-        error_category: category,
-        error: err instanceof Error ? err.message : String(err),
-      });
-      // Runs started before the ladder moved here (no `retry` argument) keep the policy's own delays.
-      throw retry ? withLadderDelay(err, retry, Context.current().info.attempt) : err;
+      if (type !== 'LocalTransferTooLarge') {
+        deps.metrics?.download((performance.now() - t0) / 1000, classify(type, 'download').category);
+      }
+      throw err;
     }
-  };
+  }
 
-  /** Streams one attachment from its URL straight into the object store, heartbeating the bytes moved. */
-  async function transfer(plan: AttachmentPlan): Promise<TransferResult> {
+  function logFailure(plan: AttachmentPlan, err: unknown, what: string): void {
+    const type = (err as { type?: string })?.type;
+    // Context.log adds workflow and activity ids; the URL is shown without its (signed) query string.
+    Context.current().log.warn(what, {
+      url: plan.displayUrl,
+      media_id: plan.mediaId,
+      error_type: type ?? 'Unknown',
+      error_category: classify(type, 'download').category,
+      error: err instanceof Error ? err.message : String(err),
+    });
+  }
+
+  /** Streams one attachment from its URL straight into the object store. */
+  async function transfer(plan: AttachmentPlan, mode: AttemptMode): Promise<TransferResult> {
     const ctx = Context.current();
     let bytes = 0;
+    const beat = mode.heartbeat;
     // Heartbeats also while no byte moves (a slow source): the heartbeat timeout then means "worker lost" only.
-    const alive = setInterval(() => ctx.heartbeat({ bytes }), LIVENESS_HEARTBEAT_MS);
+    const alive = beat ? setInterval(() => beat(bytes), LIVENESS_HEARTBEAT_MS) : undefined;
     try {
-      const signal = AbortSignal.any([ctx.cancellationSignal, AbortSignal.timeout(deps.transferTimeoutMs)]);
+      const signal = AbortSignal.any([ctx.cancellationSignal, AbortSignal.timeout(mode.timeoutMs)]);
       let opened;
       try {
         const open = () => deps.downloader.open(plan.url, signal);
@@ -51,11 +102,17 @@ export function createTransfer(deps: ActivityDeps) {
       } catch (err) {
         throw toFailure(err, 'download');
       }
+      const max = mode.maxBytes;
+      if (max !== null && opened.contentLength !== null && opened.contentLength > max) {
+        opened.body.destroy();
+        throw toFailure(tooLargeForLocal(plan, `Content-Length ${opened.contentLength}`, max), 'download');
+      }
       // A Transform (not a 'data' listener): nothing flows until the store reads, so no byte is lost.
       const counted = new Transform({
         transform(chunk: Buffer, _enc, done) {
           bytes += chunk.length;
-          ctx.heartbeat({ bytes });
+          if (max !== null && bytes > max) return done(tooLargeForLocal(plan, 'the body', max));
+          beat?.(bytes);
           done(null, chunk);
         },
       });
@@ -77,4 +134,12 @@ export function createTransfer(deps: ActivityDeps) {
       clearInterval(alive);
     }
   }
+}
+
+/** A DownloadError, so the object store's circuit breaker does not count it when it ends a write. */
+function tooLargeForLocal(plan: AttachmentPlan, what: string, max: number): DownloadError {
+  return new DownloadError(
+    'LocalTransferTooLarge',
+    `${what} is over the local transfer's ${max}-byte bound (TRANSFER_LOCAL_MAX_BYTES): ${plan.displayUrl}`,
+  );
 }

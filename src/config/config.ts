@@ -117,6 +117,12 @@ export const CONFIG_KEYS = {
     positiveInt,
   ),
   downloadTimeoutS: key('DOWNLOAD_TIMEOUT_S', '1800', 'Time limit of one transfer attempt, in seconds', positiveInt),
+  transferLocalMaxBytes: key(
+    'TRANSFER_LOCAL_MAX_BYTES',
+    String(8 * 1024 ** 2),
+    'Largest attachment the first, local attempt of a transfer takes inside the workflow task; a larger one (or any failure) goes to the regular activity with heartbeats and retries; 0 = always regular',
+    z.coerce.number().int().min(0),
+  ),
   downloadIdleTimeoutS: key(
     'DOWNLOAD_IDLE_TIMEOUT_S',
     '60',

@@ -50,6 +50,11 @@ export const ERROR_TYPES = {
   StoreCircuitOpen: { category: 'circuit_open', stage: 'upload' },
   DeltaCircuitOpen: { category: 'circuit_open', stage: 'delta' },
   ClaimxApiCircuitOpen: { category: 'circuit_open', stage: 'enrich' },
+  /**
+   * The local (first) attempt of a transfer gave it up because the file is larger than TRANSFER_LOCAL_MAX_BYTES;
+   * the regular activity takes it over. Never a run's outcome: only seen in the failure chain of `dlq view`.
+   */
+  LocalTransferTooLarge: { category: 'transient', stage: 'download' },
 } as const satisfies Record<string, { category: ErrorCategory; stage: FailedStage }>;
 export type ErrorType = keyof typeof ERROR_TYPES;
 

@@ -60,6 +60,7 @@ export async function buildActivityDeps(
       idleTimeoutMs: config.downloadIdleTimeoutS * 1000,
     }),
     transferTimeoutMs: config.downloadTimeoutS * 1000,
+    localTransferMaxBytes: config.transferLocalMaxBytes,
     claimx: buildClaimxDeps(config, store, breakers, (w) => guarded(w, deltaBreaker), flush, metrics),
   };
 }

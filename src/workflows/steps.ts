@@ -1,7 +1,10 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  isCancellation,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   type RetryPolicy,
   TimeoutFailure,
   upsertSearchAttributes,
@@ -27,8 +30,51 @@ export const SHORT_STEP_RETRY: RetryPolicy = {
   nonRetryableErrorTypes: [...NON_RETRYABLE_ERROR_TYPES],
 };
 
-/** The transferAttachment activity with the run's time limit and retry schedule. */
+/**
+ * The patch of the local-first transfer: runs started by a worker without it (each transfer a regular activity)
+ * replay that shape; runs started since try each transfer as a local activity first (docs/design.md).
+ */
+export const LOCAL_FIRST_TRANSFER_PATCH = 'local-first-transfer';
+
+/**
+ * Time bound of the local attempt: well inside the workflow task timeout (10 s), since the workflow task waits for
+ * it. A transfer that needs longer is handed to the regular activity.
+ */
+const LOCAL_TRANSFER_TIMEOUT = '5 seconds';
+
+/** One local attempt, never retried locally: any failure is the regular activity's to retry. */
+const localTransfer = proxyLocalActivities<Activities>({
+  startToCloseTimeout: LOCAL_TRANSFER_TIMEOUT,
+  retry: { maximumAttempts: 1 },
+}).transferAttachmentLocally;
+
+/**
+ * A transfer, local first, regular on trouble: one local attempt inside the workflow task (bounded by
+ * TRANSFER_LOCAL_MAX_BYTES and LOCAL_TRANSFER_TIMEOUT); if it fails for any reason (too large, timed out, an HTTP
+ * error) the transferAttachment activity takes over with the run's time limit, heartbeats and retry schedule, so
+ * every real failure is in the history as that activity's failures. The local attempt's failure stays in the history
+ * as its marker, which `dlq view` shows before the regular attempts.
+ */
 export function transferStep(input: {
+  readonly transferTimeoutMs: number;
+  readonly retry: RetrySchedule;
+}): (plan: AttachmentPlan) => Promise<TransferResult> {
+  const regular = regularTransfer(input);
+  return async (plan: AttachmentPlan) => {
+    if (patched(LOCAL_FIRST_TRANSFER_PATCH)) {
+      try {
+        return await localTransfer(plan);
+      } catch (err) {
+        if (isCancellation(err)) throw err;
+        // Handed over: the regular activity below is tried with the full retry schedule.
+      }
+    }
+    return regular(plan);
+  };
+}
+
+/** The transferAttachment activity with the run's time limit and retry schedule. */
+function regularTransfer(input: {
   readonly transferTimeoutMs: number;
   readonly retry: RetrySchedule;
 }): (plan: AttachmentPlan) => Promise<TransferResult> {

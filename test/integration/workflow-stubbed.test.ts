@@ -1,54 +1,23 @@
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker, type InjectedSinks } from '@temporalio/worker';
-import type { createActivities } from '../../src/activities';
 import { LocalObjectStore } from '../../src/adapters/storage/local-store';
 import { loadConfig } from '../../src/config/config';
 import { dlqTables } from '../../src/config/object-store';
 import { DlqService } from '../../src/dlq/dlq-service';
 import { replay } from '../../src/dlq/replay';
-import { WORKFLOW_TYPES, xactWorkflowId } from '../../src/shared/ids';
-import type { AttachmentPlan, IngestSummary, IngestXactInput, TransferResult } from '../../src/shared/pipeline-types';
+import { xactWorkflowId } from '../../src/shared/ids';
+import type { AttachmentPlan, IngestSummary, IngestXactInput } from '../../src/shared/pipeline-types';
 import { SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
-import { WORKFLOWS_PATH } from '../../src/worker/create-worker';
-import type { OutcomeSinks } from '../../src/workflows/sinks';
 import { ensureStack, TEMPORAL_ADDRESS } from '../support/stack';
+import { type Activities, plan, recordOk, runStubbed, transferred } from '../support/stubbed-workflow';
 
-type Activities = ReturnType<typeof createActivities>;
-
-const plan = (name: string): AttachmentPlan => ({
-  url: `https://files.example/A1/${name}`,
-  displayUrl: `https://files.example/A1/${name}`,
-  mediaId: `m-${name}`,
-  blobPath: `documentsReceived/A1/${name}`,
-  fileType: 'PDF',
-  ext: 'pdf',
-});
-
-function input(traceId: string): IngestXactInput {
-  return {
-    event: {
-      type: 'verisk.claims.property.xn.documentsReceived',
-      statusSubtype: 'documentsReceived',
-      version: 1,
-      utcDateTime: '2026-01-02T03:04:05.000Z',
-      traceId,
-      data: { assignmentId: 'A1' },
-    },
-    rawJson: '{}',
-    source: { topic: 't', partition: 0, offset: '1', timestamp: '0' },
-    retry: { initialIntervalMs: 10, backoffCoefficient: 1, maximumIntervalMs: 10, maximumAttempts: 2 },
-    maxParallelAttachments: 4,
-    transferTimeoutMs: 10_000,
-    localSteps: true,
-  };
-}
+const ET = temporal.api.enums.v1.EventType;
 
 /**
  * ingestXactEvent's orchestration with stubbed activities, on the local Temporal server (TestWorkflowEnvironment
@@ -64,67 +33,24 @@ describe('ingestXactEvent with stubbed activities', function () {
   });
   after(() => env?.teardown());
 
-  /** Runs one event through a worker whose activities are `stubs`; records every call. */
-  async function run(
+  /** The same stub as the local first attempt and as the regular activity. */
+  const bothTransfers = (fn: (p: AttachmentPlan) => Promise<ReturnType<typeof transferred>>) => ({
+    transferAttachmentLocally: fn,
+    transferAttachment: fn,
+  });
+  const run = (
     stubs: Partial<Activities>,
     then?: (traceId: string) => Promise<unknown>,
     overrides: Partial<IngestXactInput> = {},
-  ) {
-    const taskQueue = `stubbed-${randomUUID()}`;
-    const calls: { name: string; args: unknown[] }[] = [];
-    const recorded = Object.fromEntries(
-      Object.entries(stubs).map(([name, fn]) => [
-        name,
-        (...args: unknown[]) => {
-          calls.push({ name, args });
-          return (fn as (...a: unknown[]) => unknown)(...args);
-        },
-      ]),
-    );
-    const outcomes: string[] = [];
-    const sinks: InjectedSinks<OutcomeSinks> = {
-      outcomes: {
-        completed: { fn: (_info, domain) => void outcomes.push(`completed ${domain}`) },
-        failed: { fn: (_info, domain, category, stage) => void outcomes.push(`failed ${domain} ${category} ${stage}`) },
-      },
-    };
-    const worker = await Worker.create({
-      connection: env.nativeConnection,
-      taskQueue,
-      workflowsPath: WORKFLOWS_PATH,
-      activities: recorded,
-      sinks,
-    });
-    const traceId = randomUUID();
-    const workflowId = xactWorkflowId(traceId);
-    const outcome = await worker.runUntil(async () => {
-      const first = await env.client.workflow
-        .execute(WORKFLOW_TYPES.ingestXactEvent, { taskQueue, workflowId, args: [{ ...input(traceId), ...overrides }] })
-        .then(
-          (result): { result?: IngestSummary; error?: unknown; then?: unknown } => ({
-            result: result as IngestSummary,
-          }),
-          (error: unknown): { result?: IngestSummary; error?: unknown; then?: unknown } => ({ error }),
-        );
-      return then ? { ...first, then: await then(traceId) } : first;
-    });
-    const description = await env.client.workflow.getHandle(workflowId).describe();
-    return { ...outcome, calls, outcomes, attributes: description.typedSearchAttributes };
-  }
+  ) => runStubbed(env, stubs, then, overrides);
 
-  const transferred = (p: AttachmentPlan): TransferResult => ({
-    mediaId: p.mediaId,
-    blobPath: p.blobPath,
-    bytes: 10,
-    contentType: 'application/pdf',
-    downloadedAt: '2026-01-02T03:04:06.000Z',
-  });
-  const recordOk = async () => ({ written: 1, duplicates: 0 });
-
-  it('success: event row and plan, one transfer per attachment, one inventory write with all of them', async () => {
-    const { result, calls, outcomes } = await run({
+  it('success: event row and plan, each transfer one local attempt, one inventory write, all in one workflow task', async () => {
+    const { result, calls, outcomes, history } = await run({
       recordEventAndPlan: async () => [plan('a.pdf'), plan('b.pdf')],
-      transferAttachment: async (p: AttachmentPlan) => transferred(p),
+      transferAttachmentLocally: async (p: AttachmentPlan) => transferred(p),
+      transferAttachment: async () => {
+        throw new Error('not for an attachment the local attempt transferred');
+      },
       recordAttachments: recordOk,
     });
     assert.deepEqual(
@@ -134,25 +60,34 @@ describe('ingestXactEvent with stubbed activities', function () {
     assert.deepEqual(calls.map((c) => c.name).sort(), [
       'recordAttachments',
       'recordEventAndPlan',
-      'transferAttachment',
-      'transferAttachment',
+      'transferAttachmentLocally',
+      'transferAttachmentLocally',
     ]);
     const [, items] = calls.find((c) => c.name === 'recordAttachments')!.args as [unknown, { plan: AttachmentPlan }[]];
     assert.deepEqual(items.map((i) => i.plan.mediaId).sort(), ['m-a.pdf', 'm-b.pdf']);
     assert.deepEqual(outcomes, ['completed xact'], 'reported once to the worker (metrics)');
-    // The transfer gets the RETRY_* schedule, so it can set the ladder's delay on its own failures.
-    assert.deepEqual(calls.find((c) => c.name === 'transferAttachment')!.args[1], input('x').retry);
+    // No activity task at all: the whole event is one workflow task.
+    const types = (history.events ?? []).map((e) => e.eventType);
+    assert.equal(types.filter((t) => t === ET.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).length, 0);
+    assert.equal(types.filter((t) => t === ET.EVENT_TYPE_WORKFLOW_TASK_COMPLETED).length, 1);
   });
 
   it('partial failure: what succeeded is recorded, then the run fails naming the failed attachment', async () => {
     const { error, calls, attributes, outcomes } = await run({
       recordEventAndPlan: async () => [plan('good.pdf'), plan('gone.pdf')],
-      transferAttachment: async (p: AttachmentPlan) => {
+      ...bothTransfers(async (p: AttachmentPlan) => {
         if (p.mediaId === 'm-gone.pdf') throw ApplicationFailure.nonRetryable('HTTP 404', 'HttpPermanent');
         return transferred(p);
-      },
+      }),
       recordAttachments: recordOk,
     });
+    assert.deepEqual(
+      calls
+        .filter((c) => c.name.startsWith('transfer'))
+        .map((c) => `${c.name} ${(c.args[0] as AttachmentPlan).mediaId}`),
+      ['transferAttachmentLocally m-good.pdf', 'transferAttachmentLocally m-gone.pdf', 'transferAttachment m-gone.pdf'],
+      'the failed local attempt is handed to the regular activity',
+    );
     assert.ok(error instanceof WorkflowFailedError);
     const cause = error.cause as ApplicationFailure;
     assert.equal(cause.type, 'AttachmentsFailed');
@@ -172,6 +107,10 @@ describe('ingestXactEvent with stubbed activities', function () {
     const { error, attributes, outcomes } = await run(
       {
         recordEventAndPlan: async () => [plan('slow.pdf')],
+        // too large for the local first attempt: the regular activity takes the transfer over
+        transferAttachmentLocally: async () => {
+          throw ApplicationFailure.create({ type: 'LocalTransferTooLarge', message: 'over the bound' });
+        },
         // answers after its 1 s start-to-close timeout (so the worker can still shut down after the test)
         transferAttachment: async (p: AttachmentPlan) => {
           await new Promise((resolve) => setTimeout(resolve, 3_000));
@@ -214,10 +153,10 @@ describe('ingestXactEvent with stubbed activities', function () {
       const { error, then, calls, outcomes } = await run(
         {
           recordEventAndPlan: async () => [plan('late.pdf')],
-          transferAttachment: async (p: AttachmentPlan) => {
+          ...bothTransfers(async (p: AttachmentPlan) => {
             if (!sourceFixed) throw ApplicationFailure.nonRetryable('HTTP 404', 'HttpPermanent');
             return transferred(p);
-          },
+          }),
           recordAttachments: recordOk,
         },
         async (traceId) => {
@@ -239,6 +178,11 @@ describe('ingestXactEvent with stubbed activities', function () {
         ['transferred'],
       );
       assert.equal(calls.filter((c) => c.name === 'recordEventAndPlan').length, 2, 'the local step ran again');
+      assert.deepEqual(
+        calls.filter((c) => c.name.startsWith('transfer')).map((c) => c.name),
+        ['transferAttachmentLocally', 'transferAttachment', 'transferAttachmentLocally'],
+        'the reset run tries the local attempt again, which now succeeds',
+      );
       assert.deepEqual(outcomes, ['failed xact permanent download', 'completed xact']);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });

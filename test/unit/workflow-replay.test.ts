@@ -20,9 +20,14 @@ describe('replaying recorded histories against the current workflow code', funct
       'completed-two-attachments.pb',
       'failed-one-of-two-attachments.pb',
       'invalid-message.pb',
-      // Today's shape: local activities for the event row and plan and for the inventory rows.
+      // The shape before: local activities for the event row and plan and for the inventory rows.
       'local-steps-completed-two-attachments.pb',
       'local-steps-failed-one-of-two-attachments.pb',
+      // Today's shape: each transfer a local activity first, the regular activity only on trouble (both domains).
+      'local-transfer-claimx-completed.pb',
+      'local-transfer-claimx-failed.pb',
+      'local-transfer-completed-two-attachments.pb',
+      'local-transfer-failed-one-of-two-attachments.pb',
       // Recorded from the code just before transfers ran local first (each transfer a regular activity), both
       // domains: runs of that shape may still be open when a worker of today's code takes them over.
       'regular-transfer-claimx-completed.pb',
@@ -39,12 +44,22 @@ describe('replaying recorded histories against the current workflow code', funct
         // The fixture really is of its shape: local-activity markers, each transfer a regular activity.
         const { markers, scheduled } = shapeOf(history);
         assert.ok(markers.length >= 1, 'local activity markers');
+        assert.ok(!markers.includes('transferAttachmentLocally'), markers.join(','));
         assert.ok(scheduled.includes('transferAttachment'), scheduled.join(','));
         const others = file.includes('claimx') ? ['enrichClaimxEvent', 'planClaimxMedia', 'refreshClaimxMedia'] : [];
         assert.ok(
           scheduled.every((n) => n === 'transferAttachment' || others.includes(n)),
           scheduled.join(','),
         );
+      }
+      if (file.startsWith('local-transfer-')) {
+        // Local first: a completed run transfers in local activities only; a failed transfer was handed over.
+        const { markers, scheduled } = shapeOf(history);
+        // One local attempt per attachment; claimx's failed media: one per link (the first and two refreshed ones).
+        const locals = file.includes('two') ? 2 : file.includes('claimx-failed') ? 3 : 1;
+        assert.equal(markers.filter((m) => m === 'transferAttachmentLocally').length, locals);
+        if (file.includes('completed')) assert.ok(!scheduled.includes('transferAttachment'), scheduled.join(','));
+        else assert.ok(scheduled.includes('transferAttachment'), scheduled.join(','));
       }
       const registry = new Registry();
       const sinks = outcomeSinks(new WorkerMetrics(registry));
