@@ -47,6 +47,8 @@ export function createTransfer(deps: ActivityDeps) {
     /** The local first attempt: bounded in bytes (TRANSFER_LOCAL_MAX_BYTES) and, by the workflow, in time. */
     async transferAttachmentLocally(plan: AttachmentPlan): Promise<TransferResult> {
       try {
+        // TRANSFER_LOCAL_MAX_BYTES=0: every transfer is the regular activity's, without a request made here.
+        if (localMaxBytes === 0) throw toFailure(tooLargeForLocal(plan, 'any file', 0), 'download');
         const { startToCloseTimeoutMs } = Context.current().info;
         const timeoutMs = Math.min(deps.transferTimeoutMs, startToCloseTimeoutMs || deps.transferTimeoutMs);
         return await measured(plan, { heartbeat: null, maxBytes: localMaxBytes, timeoutMs });

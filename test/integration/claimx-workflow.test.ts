@@ -105,7 +105,8 @@ describe('claimx events end to end through the workflow (ClaimX API stand-in)', 
   });
 
   it('an expired media link is refreshed through the API and the download completes; the refresh is in the history', async () => {
-    api.refuseNextDownloads(1);
+    // An expired link is refused to the transfer's local first attempt and to the regular activity it hands over to.
+    api.refuseNextDownloads(2);
     const e = event({ event_type: 'PROJECT_FILE_ADDED', media_id: `${project}8` });
     const handle = await start(e);
     const summary = await handle.result();

@@ -107,11 +107,18 @@ describe('DLQ operations on failed workflows (dlq list/view/replay/resolve/stats
       };
     }>('view', traceId);
     assert.equal(view.run.source.topic, h.topic);
-    assert.deepEqual([view.run.steps[0].httpStatus, view.run.steps[0].attempts], [503, 2]);
+    // The transfer's local first attempt (one, never retried locally), then the regular activity's attempts.
+    assert.deepEqual(
+      view.run.steps.map((s) => [s.httpStatus, s.attempts]),
+      [
+        [503, 1],
+        [503, 2],
+      ],
+    );
     assert.equal(view.run.outcomes[0].status, 'failed');
     assert.match(
       (await cli('view', traceId)).stdout,
-      /Failure chain:\n {2}transferAttachment .*HttpTransient HTTP 503 after 2 attempt/,
+      /Failure chain:\n {2}transferAttachmentLocally: HttpTransient HTTP 503 after 1 attempt.*\n {2}transferAttachment .*HttpTransient HTTP 503 after 2 attempt/,
     );
 
     // Replayed before the fix: fails again and is listed once, with its replay count.

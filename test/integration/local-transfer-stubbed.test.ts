@@ -3,12 +3,10 @@ import { Context } from '@temporalio/activity';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { parseRunHistory } from '../../src/dlq/history';
 import type { AttachmentPlan } from '../../src/shared/pipeline-types';
 import { SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
-import { ensureStack, TEMPORAL_ADDRESS } from '../support/stack';
-import { input, plan, recordOk, runStubbed, transferred } from '../support/stubbed-workflow';
+import { input, localTestEnvironment, plan, recordOk, runStubbed, transferred } from '../support/stubbed-workflow';
 
 const ET = temporal.api.enums.v1.EventType;
 
@@ -19,13 +17,7 @@ const ET = temporal.api.enums.v1.EventType;
  */
 describe('local-first transfers with stubbed activities', function () {
   this.timeout(120_000);
-  let env: TestWorkflowEnvironment;
-
-  before(async () => {
-    await ensureStack();
-    env = await TestWorkflowEnvironment.createFromExistingServer({ address: TEMPORAL_ADDRESS });
-  });
-  after(() => env?.teardown());
+  const testEnv = localTestEnvironment();
 
   it('too large or failed locally: the regular activity takes over; its failures and attempts are in the history', async () => {
     const { error, calls, attributes, outcomes, history } = await run();
@@ -62,7 +54,7 @@ describe('local-first transfers with stubbed activities', function () {
   });
 
   it('a local attempt past its time bound is handed over, and the regular activity transfers the file', async () => {
-    const { result, calls } = await runStubbed(env, {
+    const { result, calls } = await runStubbed(testEnv(), {
       recordEventAndPlan: async () => [plan('slow.pdf')],
       // Never answers within the local attempt's time bound: returns only once Temporal cancels it.
       transferAttachmentLocally: () =>
@@ -85,7 +77,7 @@ describe('local-first transfers with stubbed activities', function () {
 
   /** big.pdf: declined locally, transferred by the regular activity; flaky.pdf: 503 everywhere, 2 regular attempts. */
   function run() {
-    return runStubbed(env, {
+    return runStubbed(testEnv(), {
       recordEventAndPlan: async () => [plan('big.pdf'), plan('flaky.pdf')],
       transferAttachmentLocally: async (p: AttachmentPlan) => {
         if (p.mediaId === 'm-big.pdf')

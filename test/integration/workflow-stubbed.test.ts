@@ -5,7 +5,6 @@ import path from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { LocalObjectStore } from '../../src/adapters/storage/local-store';
 import { loadConfig } from '../../src/config/config';
 import { dlqTables } from '../../src/config/object-store';
@@ -14,8 +13,14 @@ import { replay } from '../../src/dlq/replay';
 import { xactWorkflowId } from '../../src/shared/ids';
 import type { AttachmentPlan, IngestSummary, IngestXactInput } from '../../src/shared/pipeline-types';
 import { SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
-import { ensureStack, TEMPORAL_ADDRESS } from '../support/stack';
-import { type Activities, plan, recordOk, runStubbed, transferred } from '../support/stubbed-workflow';
+import {
+  type Activities,
+  localTestEnvironment,
+  plan,
+  recordOk,
+  runStubbed,
+  transferred,
+} from '../support/stubbed-workflow';
 
 const ET = temporal.api.enums.v1.EventType;
 
@@ -25,13 +30,7 @@ const ET = temporal.api.enums.v1.EventType;
  */
 describe('ingestXactEvent with stubbed activities', function () {
   this.timeout(120_000);
-  let env: TestWorkflowEnvironment;
-
-  before(async () => {
-    await ensureStack();
-    env = await TestWorkflowEnvironment.createFromExistingServer({ address: TEMPORAL_ADDRESS });
-  });
-  after(() => env?.teardown());
+  const testEnv = localTestEnvironment();
 
   /** The same stub as the local first attempt and as the regular activity. */
   const bothTransfers = (fn: (p: AttachmentPlan) => Promise<ReturnType<typeof transferred>>) => ({
@@ -42,7 +41,7 @@ describe('ingestXactEvent with stubbed activities', function () {
     stubs: Partial<Activities>,
     then?: (traceId: string) => Promise<unknown>,
     overrides: Partial<IngestXactInput> = {},
-  ) => runStubbed(env, stubs, then, overrides);
+  ) => runStubbed(testEnv(), stubs, then, overrides);
 
   it('success: event row and plan, each transfer one local attempt, one inventory write, all in one workflow task', async () => {
     const { result, calls, outcomes, history } = await run({
@@ -162,14 +161,14 @@ describe('ingestXactEvent with stubbed activities', function () {
         async (traceId) => {
           sourceFixed = true;
           const dlq = new DlqService(
-            env.client,
+            testEnv().client,
             'default',
             'http://ui',
             new LocalObjectStore(dir),
             dlqTables(loadConfig({})),
           );
           const { newRunId } = await replay(dlq, traceId, { reason: 'source fixed', operator: 'test' });
-          return env.client.workflow.getHandle(xactWorkflowId(traceId), newRunId).result();
+          return testEnv().client.workflow.getHandle(xactWorkflowId(traceId), newRunId).result();
         },
       );
       assert.ok(error instanceof WorkflowFailedError, 'the first run failed');

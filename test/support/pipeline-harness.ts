@@ -118,6 +118,16 @@ export class PipelineHarness {
     this.workerRun = this.pipelineWorker.worker.run();
   }
 
+  /** Stops the in-process worker (startWorker starts a new one). */
+  async stopWorker(): Promise<void> {
+    const worker = this.pipelineWorker;
+    this.pipelineWorker = undefined;
+    worker?.worker.shutdown();
+    await this.workerRun;
+    this.workerRun = undefined;
+    await worker?.connection.close();
+  }
+
   /** Starts the bridge (when the harness was started without it, e.g. to build a backlog first). */
   async startBridge(): Promise<void> {
     const log = createLogger('bridge', { level: 'info', write: (l) => this.logs.push(l) });
@@ -229,14 +239,8 @@ export class PipelineHarness {
 
   async stop(): Promise<void> {
     await this.bridge?.stop();
-    this.pipelineWorker?.worker.shutdown();
-    await this.workerRun;
-    await Promise.allSettled([
-      this.producer.disconnect(),
-      this.pipelineWorker?.connection.close(),
-      this.connection.close(),
-      this.sample.close(),
-    ]);
+    await this.stopWorker().catch(() => undefined);
+    await Promise.allSettled([this.producer.disconnect(), this.connection.close(), this.sample.close()]);
     const admin = new Kafka({ clientId: 'pipeline-test', brokers: [KAFKA_BROKER], logLevel: logLevel.NOTHING }).admin();
     await admin.connect();
     await admin.deleteTopics({ topics: [this.topic] }).catch(() => undefined);

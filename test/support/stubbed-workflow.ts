@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { TypedSearchAttributes } from '@temporalio/common';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type InjectedSinks } from '@temporalio/worker';
 import type { temporal } from '@temporalio/proto';
 import type { createActivities } from '../../src/activities';
@@ -8,6 +8,7 @@ import { WORKFLOW_TYPES, xactWorkflowId } from '../../src/shared/ids';
 import type { AttachmentPlan, IngestSummary, IngestXactInput, TransferResult } from '../../src/shared/pipeline-types';
 import { WORKFLOWS_PATH } from '../../src/worker/create-worker';
 import type { OutcomeSinks } from '../../src/workflows/sinks';
+import { ensureStack, TEMPORAL_ADDRESS } from './stack';
 
 /** ingestXactEvent over stubbed activities on the local Temporal server (TestWorkflowEnvironment over it). */
 
@@ -108,4 +109,15 @@ export async function runStubbed(
   const description = await handle.describe();
   const history = await env.client.workflow.getHandle(workflowId, description.runId).fetchHistory();
   return { ...outcome, calls, outcomes, attributes: description.typedSearchAttributes, history };
+}
+
+/** Mocha hooks of a TestWorkflowEnvironment over the local stack's Temporal server; call inside a describe. */
+export function localTestEnvironment(): () => TestWorkflowEnvironment {
+  let env: TestWorkflowEnvironment | undefined;
+  before(async () => {
+    await ensureStack();
+    env = await TestWorkflowEnvironment.createFromExistingServer({ address: TEMPORAL_ADDRESS });
+  });
+  after(() => env?.teardown());
+  return () => env!;
 }

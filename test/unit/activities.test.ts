@@ -6,11 +6,11 @@ import { Readable } from 'node:stream';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
-import { createActivities, type ActivityDeps } from '../../src/activities';
+import { createActivities } from '../../src/activities';
 import { DownloadError } from '../../src/adapters/http/download-error';
 import type { Downloader } from '../../src/adapters/http/downloader';
-import { LocalObjectStore } from '../../src/adapters/storage/local-store';
 import type { AttachmentPlan, RetrySchedule } from '../../src/shared/pipeline-types';
+import { transferDeps } from '../support/activity-deps';
 
 const PLAN: AttachmentPlan = {
   url: 'https://files.example/A1/estimate.pdf?sig=secret',
@@ -38,18 +38,7 @@ describe('transferAttachment in a mock activity environment', () => {
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   function activities(open: Downloader['open']) {
-    const deps: ActivityDeps = {
-      workerId: 'w',
-      taskQueue: 'q',
-      store: new LocalObjectStore(dir),
-      filesPrefix: 'Files/x',
-      eventsTable: { append: () => Promise.reject(new Error('unused')), flush: () => Promise.resolve() },
-      attachmentsTable: { append: () => Promise.reject(new Error('unused')), flush: () => Promise.resolve() },
-      downloader: { open } as unknown as Downloader,
-      urlPolicy: { allowedHosts: new Set(['files.example']), httpHosts: new Set(), allowLoopback: false },
-      transferTimeoutMs: 60_000,
-    };
-    return createActivities(deps);
+    return createActivities(transferDeps(dir, open));
   }
   const body = (chunks: Buffer[]) =>
     Promise.resolve({

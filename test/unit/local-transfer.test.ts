@@ -6,11 +6,11 @@ import { Readable } from 'node:stream';
 import { ApplicationFailure } from '@temporalio/common';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
-import { createActivities, type ActivityDeps } from '../../src/activities';
-import type { Downloader, OpenedDownload } from '../../src/adapters/http/downloader';
-import { LocalObjectStore } from '../../src/adapters/storage/local-store';
+import { createActivities } from '../../src/activities';
+import type { OpenedDownload } from '../../src/adapters/http/downloader';
 import { loadConfig } from '../../src/config/config';
 import type { AttachmentPlan } from '../../src/shared/pipeline-types';
+import { transferDeps } from '../support/activity-deps';
 
 const PLAN: AttachmentPlan = {
   url: 'https://files.example/A1/photo.jpg?sig=secret',
@@ -26,6 +26,7 @@ const BOUND = 1_000;
 describe('transferAttachmentLocally (the local first attempt of a transfer)', () => {
   let dir: string;
   let body: Readable;
+  let opens = 0;
   beforeEach(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'local-transfer-'))));
   afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
 
@@ -35,18 +36,12 @@ describe('transferAttachmentLocally (the local first attempt of a transfer)', ()
   function runLocal(chunks: Buffer[], contentLength: number | null, bound: number | 'absent' = BOUND) {
     body = Readable.from(chunks);
     const opened: OpenedDownload = { body, contentType: 'image/jpeg', contentLength, finalUrl: PLAN.url, redirects: 0 };
-    const deps: ActivityDeps = {
-      workerId: 'w',
-      taskQueue: 'q',
-      store: new LocalObjectStore(dir),
-      filesPrefix: 'Files/x',
-      eventsTable: { append: () => Promise.reject(new Error('unused')), flush: () => Promise.resolve() },
-      attachmentsTable: { append: () => Promise.reject(new Error('unused')), flush: () => Promise.resolve() },
-      downloader: { open: () => Promise.resolve(opened) } as unknown as Downloader,
-      urlPolicy: { allowedHosts: new Set(['files.example']), httpHosts: new Set(), allowLoopback: false },
-      transferTimeoutMs: 60_000,
-      ...(bound === 'absent' ? {} : { localTransferMaxBytes: bound }),
+    opens = 0;
+    const open = () => {
+      opens++;
+      return Promise.resolve(opened);
     };
+    const deps = transferDeps(dir, open, bound === 'absent' ? {} : { localTransferMaxBytes: bound });
     const env = new MockActivityEnvironment({ attempt: 1 }, { logger: new DefaultLogger('ERROR') });
     const beats: unknown[] = [];
     env.on('heartbeat', (d: unknown) => beats.push(d));
@@ -90,10 +85,11 @@ describe('transferAttachmentLocally (the local first attempt of a transfer)', ()
     assert.equal(fs.existsSync(stored()), false);
   });
 
-  it('bound 0 (or no bound configured): every local attempt hands over', async () => {
+  it('bound 0 (or no bound configured): every local attempt hands over without making a request', async () => {
     for (const bound of [0, 'absent'] as const) {
       const err = await runLocal([Buffer.alloc(1)], 1, bound).run.catch((e: unknown) => e);
       assert.equal((err as ApplicationFailure).type, 'LocalTransferTooLarge');
+      assert.equal(opens, 0, 'the URL was not opened');
     }
   });
 
