@@ -38,7 +38,7 @@ export function createTransfer(deps: ActivityDeps) {
           timeoutMs: deps.transferTimeoutMs,
         });
       } catch (err) {
-        logFailure(plan, err, 'attachment transfer failed');
+        logFailure(plan, err, 'attachment transfer failed', 'warn');
         // Runs started before the ladder moved here (no `retry` argument) keep the policy's own delays.
         throw retry ? withLadderDelay(err, retry, ctx.info.attempt) : err;
       }
@@ -53,7 +53,8 @@ export function createTransfer(deps: ActivityDeps) {
         const timeoutMs = Math.min(deps.transferTimeoutMs, startToCloseTimeoutMs || deps.transferTimeoutMs);
         return await measured(plan, { heartbeat: null, maxBytes: localMaxBytes, timeoutMs });
       } catch (err) {
-        logFailure(plan, err, 'local attachment transfer handed to a regular activity');
+        // Expected and self-healing (the regular activity takes over): not a warning.
+        logFailure(plan, err, 'local attachment transfer handed to a regular activity', 'info');
         throw err;
       }
     },
@@ -75,10 +76,10 @@ export function createTransfer(deps: ActivityDeps) {
     }
   }
 
-  function logFailure(plan: AttachmentPlan, err: unknown, what: string): void {
+  function logFailure(plan: AttachmentPlan, err: unknown, what: string, level: 'info' | 'warn'): void {
     const type = (err as { type?: string })?.type;
     // Context.log adds workflow and activity ids; the URL is shown without its (signed) query string.
-    Context.current().log.warn(what, {
+    Context.current().log[level](what, {
       url: plan.displayUrl,
       media_id: plan.mediaId,
       error_type: type ?? 'Unknown',

@@ -135,8 +135,9 @@ describe('DLQ operations on failed workflows (dlq list/view/replay/resolve/stats
     assert.equal((await json<ListJson>('list', '--query', scope)).depth, 0);
     assert.equal((await cli('replay', traceId)).code, 3, 'a completed event is not in the DLQ');
 
-    // The replay reset a run whose short steps are local activities: after the reset point they ran again (their
-    // markers are not kept across a reset), and the run took the two-workflow-task shape to completion.
+    // The replay reset a run whose short steps and first transfer attempt are local activities: after the reset
+    // point they ran again (their markers are not kept across a reset), and with the source back the local transfer
+    // succeeded, so the reset run completed without a regular activity.
     const replayed = (await h.client.workflow.getHandle(wf).fetchHistory()).events ?? [];
     const ET = temporal.api.enums.v1.EventType;
     const resetAt = replayed.findIndex(
@@ -153,7 +154,8 @@ describe('DLQ operations on failed workflows (dlq list/view/replay/resolve/stats
         JSON.parse(Buffer.from(e.markerRecordedEventAttributes!.details!.data!.payloads![0].data!).toString()),
       )
       .map((d: { activity_type: string }) => d.activity_type);
-    assert.deepEqual(localSteps, ['recordEventAndPlan', 'recordAttachments']);
+    assert.deepEqual(localSteps, ['recordEventAndPlan', 'transferAttachmentLocally', 'recordAttachments']);
+    assert.ok(!replayed.slice(resetAt).some((e) => e.eventType === ET.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED));
     assert.equal(replayed.at(-1)?.eventType, ET.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
 
     const events = await readWithDeltaRs(h.tablePath('events'));
