@@ -60,6 +60,11 @@ describe('replaying recorded histories against the current workflow code', funct
         assert.equal(markers.filter((m) => m === 'transferAttachmentLocally').length, locals);
         if (file.includes('completed')) assert.ok(!scheduled.includes('transferAttachment'), scheduled.join(','));
         else assert.ok(scheduled.includes('transferAttachment'), scheduled.join(','));
+        // The run recorded the patch marker, which is what makes a replaying worker take the local-first branch.
+        const patches = (history.events ?? []).filter(
+          (e) => e.markerRecordedEventAttributes?.markerName === 'core_patch',
+        );
+        assert.equal(patches.length, 1);
       }
       const registry = new Registry();
       const sinks = outcomeSinks(new WorkerMetrics(registry));
