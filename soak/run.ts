@@ -15,6 +15,18 @@ function arg(name: string, fallback: number): number {
   return v;
 }
 
+/** `--worker-env K=V` (repeatable): extra environment for the worker only, for experiments. */
+function workerEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  process.argv.forEach((a, i) => {
+    if (a !== '--worker-env') return;
+    const [k, ...v] = (process.argv[i + 1] ?? '').split('=');
+    if (!k || v.length === 0) throw new Error(`--worker-env takes K=V, got ${process.argv[i + 1]}`);
+    env[k] = v.join('=');
+  });
+  return env;
+}
+
 async function main(): Promise<void> {
   const minutes = arg('minutes', 30);
   const rate = arg('rate', 8);
@@ -25,9 +37,10 @@ async function main(): Promise<void> {
       eventsPerS: rate,
       failEvery: 50,
       env: SOAK_ENV,
+      workerEnv: workerEnv(),
       log: (l) => console.log(l),
     });
-    const out = { when: new Date().toISOString(), minutes, eventsPerS: rate, ...report };
+    const out = { when: new Date().toISOString(), minutes, eventsPerS: rate, workerEnv: workerEnv(), ...report };
     const dir = path.join(ROOT, 'soak', 'results');
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'latest.json'), JSON.stringify(out, null, 2) + '\n');

@@ -13,7 +13,6 @@ import { loadConfig } from '../src/config/config';
 import { maintenanceSchedules } from '../src/maintenance/schedules';
 import { sampleEvent } from '../src/sample/sample-events';
 import { WORKER_NODE_OPTIONS } from '../src/worker/node-options';
-import { rssBytes } from '../bench/figures';
 import { spawnCompiled, stopChild } from '../bench/memory';
 import { freePort } from '../test/support/free-port';
 import { runPython } from '../test/support/delta-rs';
@@ -21,7 +20,7 @@ import { localPipelineEnv } from '../test/support/processes';
 import { createTopic, KAFKA_BROKER, ROOT, TEMPORAL_ADDRESS } from '../test/support/stack';
 import { ensureCompiled } from '../src/cli/ensure-compiled';
 import { createLogger } from '../src/observability/logger';
-import { rssSlope, type RssSample } from './rss';
+import { MemoryTrack, type MemorySummary } from './memory';
 import { tableFiles, type TableFiles } from './table-files';
 
 export interface SteadyOptions {
@@ -32,6 +31,8 @@ export interface SteadyOptions {
   readonly failEvery: number;
   /** Extra environment for both processes (e.g. the maintenance interval). */
   readonly env?: Record<string, string>;
+  /** Extra environment for the worker only (experiments, e.g. MALLOC_ARENA_MAX). */
+  readonly workerEnv?: Record<string, string>;
   readonly log?: (line: string) => void;
 }
 
@@ -43,37 +44,15 @@ export interface SteadyReport {
   readonly eventRows: { once: number; missing: number; duplicated: number };
   /** attachment rows of completed events: each once (delta-rs). */
   readonly attachmentRows: { rows: number; distinctMediaIds: number };
-  readonly rss: { worker: RssSummary; bridge: RssSummary };
+  /** RSS of each process and its memory by area (soak/memory.ts), each with its slope. */
+  readonly rss: { worker: MemorySummary; bridge: MemorySummary };
   readonly tables: Record<string, TableFiles>;
   /** A failed event replayed with a corrected URL completed (dlq replay --set-url --wait exited 0). */
   readonly replayed: boolean;
   readonly seconds: number;
 }
 
-export interface RssSummary {
-  readonly startMb: number;
-  readonly endMb: number;
-  readonly peakMb: number;
-  /** Least-squares slope over the run after its first fifth (warm-up), MB per hour. */
-  readonly slopeMbPerHour: number;
-  readonly samples: number;
-}
-
-const MB = 2 ** 20;
 const TABLES = ['xact_events', 'xact_attachments'];
-
-function summarise(samples: readonly RssSample[]): RssSummary {
-  const mb = (b: number) => Math.round((b / MB) * 10) / 10;
-  let peak = 0;
-  for (const s of samples) peak = Math.max(peak, s.bytes);
-  return {
-    startMb: mb(samples[0]?.bytes ?? 0),
-    endMb: mb(samples[samples.length - 1]?.bytes ?? 0),
-    peakMb: mb(peak),
-    slopeMbPerHour: Math.round(rssSlope(samples.slice(Math.floor(samples.length / 5))) * 10) / 10,
-    samples: samples.length,
-  };
-}
 
 /** Runs the CLI without blocking this process (it serves the sample files the worker downloads). */
 function cli(args: string[], env: Record<string, string>): Promise<{ code: number | null; out: string }> {
@@ -133,20 +112,22 @@ export async function steadyLoad(opts: SteadyOptions): Promise<SteadyReport> {
   try {
     const worker = await spawnCompiled(
       'worker',
-      { ...env, METRICS_PORT: String(workerPort), NODE_OPTIONS: WORKER_NODE_OPTIONS },
+      { ...env, METRICS_PORT: String(workerPort), NODE_OPTIONS: WORKER_NODE_OPTIONS, ...(opts.workerEnv ?? {}) },
       'worker started',
     );
     procs.push(worker);
     const bridge = await spawnCompiled('bridge', { ...env, METRICS_PORT: String(bridgePort) }, 'bridge consuming');
     procs.push(bridge);
-    const rss = { worker: [] as RssSample[], bridge: [] as RssSample[] };
-    const sampleRss = () => {
-      const t = (Date.now() - t0) / 1000;
-      rss.worker.push({ t, bytes: rssBytes(worker.pid!) });
-      rss.bridge.push({ t, bytes: rssBytes(bridge.pid!) });
+    const memory = {
+      worker: new MemoryTrack(worker.pid!, workerPort),
+      bridge: new MemoryTrack(bridge.pid!, bridgePort),
     };
-    sampleRss();
-    const sampler = setInterval(sampleRss, 5000);
+    const sampleMemory = async () => {
+      const t = (Date.now() - t0) / 1000;
+      await Promise.all([memory.worker.sample(t), memory.bridge.sample(t)]);
+    };
+    await sampleMemory();
+    const sampler = setInterval(() => void sampleMemory(), 5000);
 
     const failed: { traceId: string; url: string }[] = [];
     const traceIds: string[] = [];
@@ -185,7 +166,7 @@ export async function steadyLoad(opts: SteadyOptions): Promise<SteadyReport> {
     if (!finished) log('soak: the pipeline did not finish every event within 15 minutes of the load');
     const expectedCompleted = produced - failed.length;
     clearInterval(sampler);
-    sampleRss();
+    await sampleMemory();
 
     let replayed = false;
     if (failed.length > 0) {
@@ -219,7 +200,7 @@ export async function steadyLoad(opts: SteadyOptions): Promise<SteadyReport> {
       expectedFailed: failed.length,
       eventRows,
       attachmentRows,
-      rss: { worker: summarise(rss.worker), bridge: summarise(rss.bridge) },
+      rss: { worker: memory.worker.summary(), bridge: memory.bridge.summary() },
       tables,
       replayed,
       seconds: Math.round((Date.now() - t0) / 1000),

@@ -262,6 +262,13 @@ export const METRICS = {
     processes: ['worker'],
     buckets: [0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
   },
+  // ---- both: memory
+  pipeline_memory_bytes: {
+    type: 'gauge',
+    help: 'Memory of the process by area: heap_used, heap_total, external, array_buffers (main thread); worker also parquet_wasm (WebAssembly memory of the Parquet reader, never shrinks), parquet_thread_heap_used, parquet_thread_external',
+    labels: ['area'],
+    processes: BOTH,
+  },
   // ---- both: circuit breakers
   kafka_circuit_breaker_state: {
     type: 'gauge',
@@ -294,8 +301,18 @@ export function counter(registry: Registry, name: MetricName): Counter {
   return new Counter(options(registry, name));
 }
 
-export function gauge(registry: Registry, name: MetricName): Gauge {
-  return new Gauge(options(registry, name));
+/** `collect`, if given, sets the gauge's values when /metrics is read. */
+export function gauge(registry: Registry, name: MetricName, collect?: (g: Gauge) => void): Gauge {
+  return new Gauge({
+    ...options(registry, name),
+    ...(collect
+      ? {
+          collect(this: Gauge) {
+            collect(this);
+          },
+        }
+      : {}),
+  });
 }
 
 export function histogram(registry: Registry, name: MetricName): Histogram {

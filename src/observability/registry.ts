@@ -1,12 +1,15 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
+import { registerMemoryMetrics, type MemoryAreas } from './memory-metrics';
 
 /**
  * One registry per process, every series labelled `service` (bridge or worker; `component` is the label the
- * breaker and connection metrics use), with Node's default metrics.
+ * breaker and connection metrics use), with Node's default metrics and its memory by area (`memoryAreas`: the
+ * process's own areas beyond the main thread's).
  */
-export function createRegistry(service: 'worker' | 'bridge'): Registry {
+export function createRegistry(service: 'worker' | 'bridge', memoryAreas?: MemoryAreas): Registry {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry });
+  registerMemoryMetrics(registry, memoryAreas);
   return registry;
 }

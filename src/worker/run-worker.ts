@@ -1,4 +1,5 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { parquetThreadMemory, parquetWasmBytes } from '@kafka-pipeline/delta-lake';
 import type { Config } from '../config/config';
 import { connectTemporal } from '../config/temporal-client';
 import type { Logger } from '../observability/logger';
@@ -37,9 +38,19 @@ export function installTemporalRuntime(log: Logger, sdkMetricsPort = 0, host = '
   });
 }
 
+/** The worker's memory areas beyond the main thread's: the Parquet reader's WebAssembly memory and thread. */
+export function parquetMemory(): Record<string, number | undefined> {
+  const thread = parquetThreadMemory();
+  return {
+    parquet_wasm: parquetWasmBytes(),
+    parquet_thread_heap_used: thread?.heapUsed,
+    parquet_thread_external: thread?.external,
+  };
+}
+
 /** Runs the worker until SIGINT/SIGTERM (the SDK's shutdown signals): in-flight tasks finish or return to Temporal. */
 export async function runWorker(config: Config, log: Logger): Promise<void> {
-  const registry = createRegistry('worker');
+  const registry = createRegistry('worker', parquetMemory);
   const metrics = new WorkerMetrics(registry);
   const breakers = new CircuitBreakers(registry, log, { maxHosts: config.breakerMaxHosts });
   const temporal = await connectTemporal(config);

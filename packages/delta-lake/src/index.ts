@@ -24,4 +24,6 @@ export { cleanupLog, type LogCleanupReport } from './log-cleanup';
 export { vacuumTable, type VacuumReport } from './vacuum';
 export { DEFAULT_TABLE_PROPERTIES, ensureTableProperties } from './table-properties';
 export { expireTombstones, parseInterval, retentionOf, TABLE_PROPERTIES, type TableRetention } from './retention';
-export { stopParquetThread } from './parquet-thread';
+export { parquetThreadMemory, stopParquetThread } from './parquet-thread';
+export type { ThreadMemory } from './parquet-worker';
+export { parquetWasmBytes } from './parquet';

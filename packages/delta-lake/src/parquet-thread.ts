@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ColumnBuffers, ColumnChunk } from './parquet-format';
-import type { ParquetReply, ParquetRequest } from './parquet-worker';
+import type { ParquetReply, ParquetRequest, ThreadMemory } from './parquet-worker';
 
 /**
  * One worker thread per process that turns columns into Parquet column chunks (parquet-worker.ts). A column's
@@ -21,6 +21,8 @@ interface Waiter {
 interface Running {
   readonly worker: Worker;
   readonly pending: Map<number, Waiter>;
+  /** As the thread reported it with its last reply. */
+  memory?: ThreadMemory;
 }
 
 class ParquetThread {
@@ -51,6 +53,7 @@ class ParquetThread {
     });
     const run: Running = { worker, pending: new Map() };
     worker.on('message', (reply: ParquetReply) => {
+      run.memory = reply.memory;
       const waiter = run.pending.get(reply.id);
       run.pending.delete(reply.id);
       if (run.pending.size === 0) worker.unref();
@@ -67,6 +70,11 @@ class ParquetThread {
     worker.unref(); // after the listeners: adding a 'message' listener refs the worker again
     this.running = run;
     return run;
+  }
+
+  /** The running thread's heap as of its last reply (undefined: no thread, or it has not replied yet). */
+  memory(): ThreadMemory | undefined {
+    return this.running?.memory;
   }
 
   /** Stops the thread; requests it holds fail, the next request starts a new one. */
@@ -87,6 +95,11 @@ export function encodeChunk(column: ColumnBuffers): Promise<ColumnChunk> {
 /** Starts the Parquet thread ahead of the first file (a table being opened will write soon). */
 export function startParquetThread(): void {
   thread.start();
+}
+
+/** The Parquet thread's heap as of its last reply, for the process's memory metrics. */
+export function parquetThreadMemory(): ThreadMemory | undefined {
+  return thread.memory();
 }
 
 /** Stops the Parquet thread (requests it holds fail); the next request starts a new one. */

@@ -20,6 +20,14 @@ export function encodeArrowTable(table: arrow.Table): Uint8Array {
   return pq.writeParquet(pq.Table.fromIPCStream(arrow.tableToIPC(table, 'stream')), props);
 }
 
+/**
+ * Bytes of parquet-wasm's WebAssembly memory (in this thread). It grows to the most a read or a checkpoint write ever
+ * needed at once and never shrinks.
+ */
+export function parquetWasmBytes(): number {
+  return pq.wasmMemory().buffer.byteLength;
+}
+
 /** Reads a Parquet file (optionally only some columns) into an Arrow table. */
 export function readParquet(bytes: Uint8Array, columns?: string[]): arrow.Table {
   return arrow.tableFromIPC(pq.readParquet(bytes, columns ? { columns } : undefined).intoIPCStream());

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { readParquet } from '../../src/parquet';
 import { assembleDataFile } from '../../src/parquet-file';
-import { encodeChunk, stopParquetThread } from '../../src/parquet-thread';
+import { encodeChunk, parquetThreadMemory, stopParquetThread } from '../../src/parquet-thread';
 
 describe('Parquet thread', () => {
   /** One column through the thread, made a file and read back. */
@@ -31,6 +31,14 @@ describe('Parquet thread', () => {
     const broken = { ...column([1, 2, 3]), length: 1000 }; // claims more values than its buffer holds
     await assert.rejects(encodeChunk(broken), /Parquet encoding failed: .*column n \(integer, 1000 values\)/);
     assert.deepEqual(await roundTrip(column([7])), [7]);
+  });
+
+  it("reports its heap with each reply (the worker's memory metrics); none while no thread runs", async () => {
+    assert.deepEqual(await roundTrip(column([4])), [4]);
+    const m = parquetThreadMemory();
+    assert.ok(m && m.heapUsed > 0 && m.heapTotal >= m.heapUsed && m.external > 0, JSON.stringify(m));
+    await stopParquetThread();
+    assert.equal(parquetThreadMemory(), undefined);
   });
 
   it('starts a new thread after the old one stopped; the old one ending fails only its own requests', async () => {
