@@ -18,8 +18,11 @@ export interface MemorySummary extends RssSummary {
 }
 
 const MB = 2 ** 20;
-/** The areas that add up to what the process's isolates and WebAssembly hold (array_buffers is part of external). */
-const COUNTED = ['heap_total', 'external', 'parquet_wasm', 'parquet_thread_heap_used', 'parquet_thread_external'];
+/**
+ * The areas that add up to what the process's isolates hold (array_buffers is part of external, and so is the
+ * WebAssembly memory of the thread that owns it).
+ */
+const COUNTED = ['heap_total', 'external', 'parquet_thread_heap_used', 'parquet_thread_external'];
 
 export function summarise(samples: readonly RssSample[]): RssSummary {
   const mb = (b: number) => Math.round((b / MB) * 10) / 10;

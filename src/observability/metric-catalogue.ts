@@ -265,7 +265,7 @@ export const METRICS = {
   // ---- both: memory
   pipeline_memory_bytes: {
     type: 'gauge',
-    help: 'Memory of the process by area: heap_used, heap_total, external, array_buffers (main thread); worker also parquet_wasm (WebAssembly memory of the Parquet reader, never shrinks), parquet_thread_heap_used, parquet_thread_external',
+    help: 'Memory of the process by area: heap_used, heap_total, external, array_buffers (main thread); worker also parquet_thread_heap_used, parquet_thread_external and parquet_wasm (its WebAssembly memory, part of its external; freed by replacing the thread)',
     labels: ['area'],
     processes: BOTH,
   },

@@ -1,5 +1,5 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { parquetThreadMemory, parquetWasmBytes } from '@kafka-pipeline/delta-lake';
+import { parquetThreadMemory } from '@kafka-pipeline/delta-lake';
 import type { Config } from '../config/config';
 import { connectTemporal } from '../config/temporal-client';
 import type { Logger } from '../observability/logger';
@@ -38,13 +38,13 @@ export function installTemporalRuntime(log: Logger, sdkMetricsPort = 0, host = '
   });
 }
 
-/** The worker's memory areas beyond the main thread's: the Parquet reader's WebAssembly memory and thread. */
+/** The worker's memory areas beyond the main thread's: its Parquet thread's heap and WebAssembly memory. */
 export function parquetMemory(): Record<string, number | undefined> {
   const thread = parquetThreadMemory();
   return {
-    parquet_wasm: parquetWasmBytes(),
     parquet_thread_heap_used: thread?.heapUsed,
     parquet_thread_external: thread?.external,
+    parquet_wasm: thread?.wasm,
   };
 }
 

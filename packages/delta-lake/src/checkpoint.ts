@@ -1,5 +1,6 @@
 import * as arrow from 'apache-arrow';
-import { buildVector, encodeArrowTable, readParquet } from './parquet';
+import { buildVector } from './parquet';
+import { readParquetFile, writeParquetTable } from './parquet-thread';
 import type { DeltaStore } from './store';
 import type { Action, Snapshot } from './log';
 import { checkpointPath, lastCheckpointPath } from './log-paths';
@@ -75,7 +76,7 @@ export function checkpointActions(snapshot: Snapshot): Action[] {
   ];
 }
 
-export function writeCheckpoint(actions: readonly Action[]): Uint8Array {
+export function writeCheckpoint(actions: readonly Action[]): Promise<Uint8Array> {
   const rows: Record<Column, unknown[]> = { txn: [], add: [], remove: [], metaData: [], protocol: [] };
   for (const a of actions) {
     for (const col of Object.keys(rows) as Column[]) rows[col].push(col in a ? toCheckpointValue(a) : null);
@@ -83,7 +84,7 @@ export function writeCheckpoint(actions: readonly Action[]): Uint8Array {
   const vectors = Object.fromEntries(
     (Object.keys(CHECKPOINT_COLUMNS) as Column[]).map((c) => [c, buildVector(CHECKPOINT_COLUMNS[c], rows[c])]),
   );
-  return encodeArrowTable(new arrow.Table(vectors));
+  return writeParquetTable(new arrow.Table(vectors));
 }
 
 function toCheckpointValue(a: Action): unknown {
@@ -129,8 +130,8 @@ function toCheckpointValue(a: Action): unknown {
 }
 
 /** Reads a checkpoint (ours or another writer's) back into actions. */
-export function readCheckpoint(bytes: Uint8Array): Action[] {
-  const table = readParquet(bytes);
+export async function readCheckpoint(bytes: Uint8Array): Promise<Action[]> {
+  const table = await readParquetFile(bytes);
   const actions: Action[] = [];
   const names = (Object.keys(CHECKPOINT_COLUMNS) as Column[]).filter((c) => table.getChild(c) !== null);
   for (let i = 0; i < table.numRows; i++) {
@@ -160,7 +161,7 @@ function plain(v: unknown): unknown {
 /** Writes a checkpoint of the snapshot's version and points _last_checkpoint at it. */
 export async function writeTableCheckpoint(store: DeltaStore, table: string, snapshot: Snapshot): Promise<void> {
   const actions = checkpointActions(snapshot);
-  const bytes = writeCheckpoint(actions);
+  const bytes = await writeCheckpoint(actions);
   await store.put(checkpointPath(table, snapshot.version), bytes);
   const hint = { version: snapshot.version, size: actions.length, sizeInBytes: bytes.byteLength };
   // Never point _last_checkpoint back at an older checkpoint (a slow writer's): log cleanup may already have

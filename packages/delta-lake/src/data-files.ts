@@ -5,10 +5,9 @@ import type { EncodedColumn } from './column-cells';
 import type { KeySet } from './key-set';
 import type { AddAction } from './log';
 import { encodeColumn, fileStatsJson } from './column-encoder';
-import { readParquet } from './parquet';
 import { assembleDataFile } from './parquet-file';
 import type { ColumnChunk } from './parquet-format';
-import { encodeChunk } from './parquet-thread';
+import { encodeChunk, readParquetFile } from './parquet-thread';
 import type { RowBatch } from './row-batch';
 import type { CellValue, ColumnDef, Row, TableDef } from './schema';
 
@@ -94,7 +93,7 @@ export async function readDataFile(
 ): Promise<Table> {
   const bytes = await store.get(`${tablePath}/${decodeURIComponent(relPath)}`);
   if (!bytes) throw new Error(`${tablePath}: data file ${relPath} is in the log but missing from storage`);
-  return readParquet(bytes, columns);
+  return readParquetFile(bytes, columns);
 }
 
 /** Adds the keys of a data file to `keys`. */

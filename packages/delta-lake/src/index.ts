@@ -26,4 +26,3 @@ export { DEFAULT_TABLE_PROPERTIES, ensureTableProperties } from './table-propert
 export { expireTombstones, parseInterval, retentionOf, TABLE_PROPERTIES, type TableRetention } from './retention';
 export { parquetThreadMemory, stopParquetThread } from './parquet-thread';
 export type { ThreadMemory } from './parquet-worker';
-export { parquetWasmBytes } from './parquet';

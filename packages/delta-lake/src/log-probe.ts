@@ -65,7 +65,7 @@ export async function readCheckpointAt(
     if (bytes === undefined) return undefined;
     bytesRead += bytes.byteLength;
     try {
-      for (const a of readCheckpoint(bytes)) actions.push(a);
+      for (const a of await readCheckpoint(bytes)) actions.push(a);
     } catch {
       return undefined;
     }

@@ -65,7 +65,7 @@ export class DeltaTable {
 
   /** Opens the table at `path`, creating it (version 0: protocol + metaData) when it has no log yet. */
   static async open(store: DeltaStore, path: string, def: TableDef, opts: DeltaTableOptions = {}): Promise<DeltaTable> {
-    startParquetThread(); // its start (module loading, WebAssembly) overlaps opening the table
+    startParquetThread(); // its start (module loading) overlaps opening the table
     let snapshot = await loadSnapshot(store, path);
     if (snapshot.version < 0) {
       const actions = createTableActions(def, randomUUID());

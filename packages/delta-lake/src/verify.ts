@@ -1,6 +1,6 @@
 import type { DeltaStore } from './store';
 import { commitPath, loadSnapshotFrom } from './log';
-import { readParquet } from './parquet';
+import { readParquetFile } from './parquet-thread';
 
 export interface VerifyReport {
   readonly table: string;
@@ -35,7 +35,7 @@ export async function verifyTable(store: DeltaStore, table: string, keyColumn: s
       continue;
     }
     if (bytes.byteLength !== add.size) problems.push(`${add.path}: ${bytes.byteLength} bytes, log says ${add.size}`);
-    const keys = readParquet(bytes, [keyColumn]).getChild(keyColumn);
+    const keys = (await readParquetFile(bytes, [keyColumn])).getChild(keyColumn);
     if (!keys) {
       problems.push(`${add.path}: no key column ${keyColumn}`);
       continue;

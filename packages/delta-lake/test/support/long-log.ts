@@ -35,7 +35,7 @@ export async function buildLongLog(
   if (rows.length > 0) await writer.append(rows);
   const state = await loadSnapshot(store, table);
   const cpActions = checkpointActions(state);
-  const cpBytes = writeCheckpoint(cpActions);
+  const cpBytes = await writeCheckpoint(cpActions);
   const start = Date.now() - commits; // one millisecond apart, in order
   let checkpoint = -1;
   for (let v = state.version + 1; v <= commits; v++) {

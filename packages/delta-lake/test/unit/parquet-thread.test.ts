@@ -4,7 +4,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { readParquet } from '../../src/parquet';
 import { assembleDataFile } from '../../src/parquet-file';
-import { encodeChunk, parquetThreadMemory, stopParquetThread } from '../../src/parquet-thread';
+import { encodeChunk, ParquetThread, parquetThreadMemory, stopParquetThread } from '../../src/parquet-thread';
 
 describe('Parquet thread', () => {
   /** One column through the thread, made a file and read back. */
@@ -37,8 +37,34 @@ describe('Parquet thread', () => {
     assert.deepEqual(await roundTrip(column([4])), [4]);
     const m = parquetThreadMemory();
     assert.ok(m && m.heapUsed > 0 && m.heapTotal >= m.heapUsed && m.external > 0, JSON.stringify(m));
+    assert.equal(m.wasm, 0, 'parquet-wasm is loaded only by a thread that reads or writes with it');
     await stopParquetThread();
     assert.equal(parquetThreadMemory(), undefined);
+  });
+
+  it('reads files on the thread; past its WebAssembly memory bound a thread is replaced, freeing that memory', async () => {
+    const MB = 2 ** 20;
+    const bound = 16 * MB;
+    const n = 4_000_000; // 16 MB of integers: reading the file takes more than the bound of WebAssembly memory
+    const bigFile = async (t: ParquetThread) =>
+      assembleDataFile([await t.encode(column(Array.from({ length: n }, (_, i) => i)))], n);
+    const small = assembleDataFile([await encodeChunk(column([1, 2]))], 2);
+    const wasmAfterBigThenSmall = async (t: ParquetThread) => {
+      const file = await bigFile(t);
+      // Requests in flight when the thread is retired are still answered, by the thread that holds them.
+      const [big, ...rest] = await Promise.all([t.read(file), t.read(small), t.read(small, ['n'])]);
+      assert.equal(big.numRows, n);
+      assert.equal(big.getChild('n')!.get(n - 1), n - 1);
+      for (const r of rest) assert.deepEqual([...r.getChild('n')!], [1, 2]);
+      assert.deepEqual([...(await t.read(small)).getChild('n')!], [1, 2]);
+      const wasm = t.memory()!.wasm;
+      await t.stop();
+      return wasm;
+    };
+    const unbounded = await wasmAfterBigThenSmall(new ParquetThread(Infinity));
+    assert.ok(unbounded > bound, `the big read needs more than the bound: ${unbounded / MB} MB`);
+    const bounded = await wasmAfterBigThenSmall(new ParquetThread(bound));
+    assert.ok(bounded > 0 && bounded < bound, `a fresh thread after the big read: ${bounded / MB} MB`);
   });
 
   it('starts a new thread after the old one stopped; the old one ending fails only its own requests', async () => {
