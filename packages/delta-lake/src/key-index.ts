@@ -45,7 +45,11 @@ export class KeyIndex {
     this.partitions.get(partition)?.files.add(file);
   }
 
-  /** The keys of a partition whose live data files are `files`, reading the key column of files not yet counted. */
+  /**
+   * The keys of a partition whose live data files are `files`, reading the key column of files not yet counted.
+   * Files no longer live (compacted away) are forgotten: their keys are in the files that replaced them, and a
+   * partition written all day would otherwise hold the name of every file it ever had.
+   */
   async ensure(
     partition: string,
     files: readonly string[],
@@ -57,7 +61,18 @@ export class KeyIndex {
       await readKeys(f, entry.keys);
       entry.files.add(f); // only once all its keys are in: a failed read is read again next time
     }
+    if (entry.files.size > files.length) {
+      const live = new Set(files);
+      for (const f of entry.files) if (!live.has(f)) entry.files.delete(f);
+    }
     return entry.keys;
+  }
+
+  /** Data file names held in all (memory: they are forgotten once no longer live). */
+  get heldFiles(): number {
+    let n = 0;
+    for (const p of this.partitions.values()) n += p.files.size;
+    return n;
   }
 
   /** A data change removed rows from the partition: forget it, it is reloaded from its files when needed. */

@@ -34,6 +34,7 @@ describe('Parquet thread', () => {
   });
 
   it("reports its heap with each reply (the worker's memory metrics); none while no thread runs", async () => {
+    await stopParquetThread(); // a thread of its own: earlier tests may have read files on the shared one
     assert.deepEqual(await roundTrip(column([4])), [4]);
     const m = parquetThreadMemory();
     assert.ok(m && m.heapUsed > 0 && m.heapTotal >= m.heapUsed && m.external > 0, JSON.stringify(m));
