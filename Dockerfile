@@ -16,6 +16,8 @@ FROM node:20.20-bookworm-slim
 ENV NODE_ENV=production
 # Worker memory: see src/worker/node-options.ts (harmless for the bridge and the CLI).
 ENV NODE_OPTIONS=--max-semi-space-size=1
+# glibc malloc arenas, for every process: PROCESS_MALLOC_ENV in src/worker/node-options.ts.
+ENV MALLOC_ARENA_MAX=2
 ENV KP_RUN_COMPILED=1
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules

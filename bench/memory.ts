@@ -8,7 +8,7 @@ import { toStartRequest } from '../src/bridge/start-request';
 import { loadConfig } from '../src/config/config';
 import { sampleEvent } from '../src/sample/sample-events';
 import type { SampleServer } from '../src/sample/sample-server';
-import { WORKER_NODE_OPTIONS } from '../src/worker/node-options';
+import { PROCESS_MALLOC_ENV, WORKER_NODE_OPTIONS } from '../src/worker/node-options';
 import { ROOT } from '../test/support/stack';
 import { freePort } from '../test/support/free-port';
 import { benchTemporal } from './temporal-server';
@@ -26,7 +26,7 @@ export async function spawnCompiled(
   root = ROOT,
 ): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...execArgv, path.join(root, 'bin', 'kafka-pipeline.js'), command], {
-    env: { ...process.env, ...env, KP_RUN_COMPILED: '1', LOG_LEVEL: 'info' },
+    env: { ...process.env, ...PROCESS_MALLOC_ENV, ...env, KP_RUN_COMPILED: '1', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {

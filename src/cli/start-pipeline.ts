@@ -7,7 +7,7 @@ import { startClaimxApiStandin } from '../sample/claimx-api-standin';
 import { sampleClaimxEvent } from '../sample/sample-claimx-events';
 import { sampleEvent } from '../sample/sample-events';
 import { startSampleServer } from '../sample/sample-server';
-import { WORKER_NODE_OPTIONS } from '../worker/node-options';
+import { PROCESS_MALLOC_ENV, WORKER_NODE_OPTIONS } from '../worker/node-options';
 import { runStackScript, stackServerRunning } from './stack';
 import { cliConfig } from './cli-config';
 import { ensureCompiled } from './ensure-compiled';
@@ -68,7 +68,7 @@ export async function startPipeline(opts: StartOptions): Promise<number> {
       temporal_ui: config.temporalUiUrl,
       lakehouse: config.lakehouseDir,
     });
-    const compiled = { KP_RUN_COMPILED: '1' };
+    const compiled = { KP_RUN_COMPILED: '1', ...PROCESS_MALLOC_ENV };
     if (config.metricsPort !== 0) {
       const metrics = (port: number) => `http://127.0.0.1:${port}/metrics`;
       stopStatus = startStatusLine(

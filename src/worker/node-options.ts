@@ -8,6 +8,17 @@ import v8 from 'node:v8';
 export const WORKER_NODE_OPTIONS = '--max-semi-space-size=1';
 
 /**
+ * glibc malloc settings for every pipeline process (read by the C library at process start, so set by whatever starts
+ * it: the Dockerfile, `kafka-pipeline start`, the soak, bench and test launchers). By default glibc gives each thread
+ * that mallocs concurrently an arena of its own, up to 8 per core, and returns little of their free memory: in a
+ * 10-minute soak at 8 events/s the worker's ~20 threads (Temporal core, workflow and Parquet threads, V8 and libuv
+ * helpers) held 112 MB of arenas for 27 MB in use, and RSS grew by 459 MB/h; with 2 arenas the native part stopped
+ * growing and RSS grew by 218 MB/h, the rest being the Parquet thread's WebAssembly memory and the heap
+ * (docs/reliability.md, "Over time"). The CPU cost was not measurable at the soak's rate.
+ */
+export const PROCESS_MALLOC_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
+
+/**
  * V8 flags the worker sets on itself at start, before the workflow and Parquet threads exist (they are not allowed
  * in NODE_OPTIONS). The heap grows by 20 % when a major GC leaves it full, instead of V8's default factor (up to
  * 4x on a machine with memory to spare): during a 500-event burst the compiled worker peaked at 330-480 MB RSS

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { WORKER_NODE_OPTIONS } from '../../src/worker/node-options';
+import { PROCESS_MALLOC_ENV, WORKER_NODE_OPTIONS } from '../../src/worker/node-options';
 import { until } from './poll';
 import { KAFKA_BROKER, ROOT, TEMPORAL_ADDRESS } from './stack';
 
@@ -39,7 +39,12 @@ export function localPipelineEnv(
 /** Starts `node bin/kafka-pipeline.js <command>`, keeping its output; does not wait for anything. */
 export function spawnPipelineProcess(command: 'bridge' | 'worker', env: Record<string, string>): PipelineProcess {
   const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'kafka-pipeline.js'), command], {
-    env: { ...process.env, ...env, ...(command === 'worker' ? { NODE_OPTIONS: WORKER_NODE_OPTIONS } : {}) },
+    env: {
+      ...process.env,
+      ...PROCESS_MALLOC_ENV,
+      ...env,
+      ...(command === 'worker' ? { NODE_OPTIONS: WORKER_NODE_OPTIONS } : {}),
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const proc = { command, child, output: [] as string[] };
