@@ -39,8 +39,7 @@ export function installTemporalRuntime(log: Logger, sdkMetricsPort = 0, host = '
 }
 
 /** The worker's memory areas beyond the main thread's: its Parquet thread's heap and WebAssembly memory. */
-export function parquetMemory(): Record<string, number | undefined> {
-  const thread = parquetThreadMemory();
+export function parquetMemory(thread = parquetThreadMemory()): Record<string, number | undefined> {
   return {
     parquet_thread_heap_used: thread?.heapUsed,
     parquet_thread_external: thread?.external,

@@ -29,8 +29,12 @@ describe('memory metrics: pipeline_memory_bytes by area', () => {
     assert.ok(!('parquet_thread_heap_used' in found));
   });
 
-  it("the worker's areas: the Parquet reader's WebAssembly memory, the Parquet thread once it replied", () => {
-    const m = parquetMemory();
-    assert.ok((m.parquet_wasm ?? 0) > 0);
+  it("the worker's areas: the Parquet thread's heap and WebAssembly memory once it replied, none before", () => {
+    assert.deepEqual(parquetMemory({ heapUsed: 1, heapTotal: 2, external: 3, wasm: 4 }), {
+      parquet_thread_heap_used: 1,
+      parquet_thread_external: 3,
+      parquet_wasm: 4,
+    });
+    assert.ok(Object.values(parquetMemory(undefined)).every((v) => v === undefined));
   });
 });
