@@ -38,8 +38,11 @@ export function installTemporalRuntime(log: Logger, sdkMetricsPort = 0, host = '
   });
 }
 
-/** The worker's memory areas beyond the main thread's: its Parquet thread's heap and WebAssembly memory. */
-export function parquetMemory(thread = parquetThreadMemory()): Record<string, number | undefined> {
+/**
+ * The worker's memory areas beyond the main thread's: its Parquet thread's heap and WebAssembly memory, from the
+ * thread's last report (`undefined`: no thread has replied yet, so no areas).
+ */
+export function parquetMemory(thread: ReturnType<typeof parquetThreadMemory>): Record<string, number | undefined> {
   return {
     parquet_thread_heap_used: thread?.heapUsed,
     parquet_thread_external: thread?.external,
@@ -49,7 +52,7 @@ export function parquetMemory(thread = parquetThreadMemory()): Record<string, nu
 
 /** Runs the worker until SIGINT/SIGTERM (the SDK's shutdown signals): in-flight tasks finish or return to Temporal. */
 export async function runWorker(config: Config, log: Logger): Promise<void> {
-  const registry = createRegistry('worker', parquetMemory);
+  const registry = createRegistry('worker', () => parquetMemory(parquetThreadMemory()));
   const metrics = new WorkerMetrics(registry);
   const breakers = new CircuitBreakers(registry, log, { maxHosts: config.breakerMaxHosts });
   const temporal = await connectTemporal(config);
