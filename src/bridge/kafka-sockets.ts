@@ -1,6 +1,7 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import type { ISocketFactory } from 'kafkajs';
+import { waitAtMost } from '../shared/bounded';
 
 /** The keep-alive kafkajs sets on its own sockets. */
 const KEEP_ALIVE_MS = 60_000;
@@ -48,9 +49,7 @@ export class KafkaSockets {
     const lost = open.filter((socket) => !socket.writableEnded).length;
     const closed = open.map((socket) => new Promise((resolve) => socket.once('close', resolve)));
     for (const socket of open) socket.end();
-    let timer: NodeJS.Timeout | undefined;
-    await Promise.race([Promise.all(closed), new Promise((resolve) => (timer = setTimeout(resolve, graceMs)))]);
-    clearTimeout(timer);
+    await waitAtMost(Promise.all(closed), graceMs);
     const late = new Error(`not closed by the broker within ${graceMs} ms of the bridge's stop; closed by the bridge`);
     for (const socket of this.open) socket.destroy(late);
     return lost;

@@ -1,3 +1,4 @@
+import { waitAtMost } from '../shared/bounded';
 import type { Logger } from './logger';
 
 /** How long stopping waits for a refresh in flight to end (a client mid-retry during an outage may take longer). */
@@ -39,9 +40,6 @@ export function refreshEvery(
   return async () => {
     stopped = true;
     clearInterval(timer);
-    if (!inFlight) return;
-    let wait: NodeJS.Timeout | undefined;
-    await Promise.race([inFlight, new Promise((resolve) => (wait = setTimeout(resolve, STOP_WAIT_MS)))]);
-    clearTimeout(wait);
+    if (inFlight) await waitAtMost(inFlight, STOP_WAIT_MS);
   };
 }

@@ -44,3 +44,14 @@ export function clipForJson(text: string, maxBytes: number): string {
   }
   return text.slice(0, end);
 }
+
+/** Waits for `work`, but at most `ms` (its outcome is ignored; the timer is cleared either way). */
+export async function waitAtMost(work: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const settled = work.then(
+    () => undefined,
+    () => undefined,
+  );
+  await Promise.race([settled, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  clearTimeout(timer);
+}
