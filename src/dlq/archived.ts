@@ -6,6 +6,7 @@ import type { ArchivedEntry } from './archive';
 import type { ArchiveRecord } from './archive-tables';
 import { auditSubject, operatorName } from './audit';
 import { type DlqEntry, type DlqService, NotInDlqError } from './dlq-service';
+import { describeCurrent } from './describe-current';
 import { DlqUsageError } from './query';
 import type { ReplayOptions, ReplayResult } from './replay';
 
@@ -36,13 +37,8 @@ export async function listArchived(dlq: DlqService): Promise<{ entry: ArchivedEn
 
 /** True when Temporal has a run of the record's workflow other than the archived one. */
 async function hasOtherRun(dlq: DlqService, record: ArchiveRecord): Promise<boolean> {
-  try {
-    const d = await dlq.client.workflow.getHandle(record.workflowId).describe();
-    return d.runId !== record.runId;
-  } catch (err) {
-    if ((err as Error).name === 'WorkflowNotFoundError') return false;
-    throw err;
-  }
+  const d = await describeCurrent(dlq.client, record.workflowId);
+  return d !== undefined && d.runId !== record.runId;
 }
 
 /** The open archived entry of a trace id or workflow id; NotInDlqError when the archive has none. */

@@ -10,6 +10,7 @@ import { DlqArchive } from './archive';
 import { mostAttempts, parseRunHistory, type RunFailure } from './history';
 import { type DlqFilter, dlqQuery, DlqUsageError } from './query';
 import { closeMs, supersededIds } from './superseded';
+import { describeCurrent } from './describe-current';
 import { failedRunByTrace } from './trace-lookup';
 
 type History = temporal.api.history.v1.IHistory;
@@ -200,13 +201,8 @@ export class DlqService {
     workflowIds: readonly string[],
   ): Promise<{ entry: DlqEntry; description: WorkflowExecutionDescription } | undefined> {
     for (const workflowId of workflowIds) {
-      let current;
-      try {
-        current = await this.client.workflow.getHandle(workflowId).describe();
-      } catch (err) {
-        if ((err as Error).name === 'WorkflowNotFoundError') continue;
-        throw err;
-      }
+      const current = await describeCurrent(this.client, workflowId);
+      if (!current) continue;
       if (current.status.name !== 'FAILED') {
         throw new NotInDlqError(
           `${idOrTrace} is not in the DLQ: run ${current.runId} of ${workflowId} is ${current.status.name.toLowerCase()}`,

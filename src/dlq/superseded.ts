@@ -1,6 +1,7 @@
 import type { Client, WorkflowExecutionInfo } from '@temporalio/client';
 import { mapBounded } from '../shared/bounded';
 import { queryList, queryMatchable } from '../shared/visibility-query';
+import { describeCurrent } from './describe-current';
 
 const SUPERSEDED_BATCH = 100;
 const DESCRIBE_CONCURRENCY = 8;
@@ -27,13 +28,8 @@ export async function supersededIds(client: Client, failed: readonly WorkflowExe
   }
   const others = [...byId.values()].filter((f) => !queryMatchable(f.workflowId));
   await mapBounded(others, DESCRIBE_CONCURRENCY, async (f) => {
-    let latest;
-    try {
-      latest = await client.workflow.getHandle(f.workflowId).describe();
-    } catch (err) {
-      if ((err as Error).name === 'WorkflowNotFoundError') return; // deleted meanwhile: nothing supersedes it
-      throw err;
-    }
+    const latest = await describeCurrent(client, f.workflowId);
+    if (!latest) return; // deleted meanwhile: nothing supersedes it
     if (latest.runId !== f.runId && latest.status.name !== 'FAILED' && later(f, latest.startTime))
       out.add(f.workflowId);
   });

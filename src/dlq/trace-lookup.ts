@@ -2,6 +2,7 @@ import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import { mapBounded } from '../shared/bounded';
 import { DLQ_WORKFLOW_TYPES } from '../shared/ids';
 import { queryList, queryMatchable, queryString } from '../shared/visibility-query';
+import { describeCurrent } from './describe-current';
 import { DlqUsageError } from './query';
 
 /** More runs than this with one TraceId value are not a trace id an operator copied: stop listing. */
@@ -38,16 +39,8 @@ export async function failedRunByTrace(
   exclude: readonly string[],
 ): Promise<{ failed: WorkflowExecutionDescription } | { notFailed: string } | undefined> {
   const ids = (await workflowIdsByTrace(client, traceId)).filter((id) => !exclude.includes(id));
-  const runs = (
-    await mapBounded(ids, DESCRIBE_CONCURRENCY, async (id) => {
-      try {
-        return await client.workflow.getHandle(id).describe();
-      } catch (err) {
-        if ((err as Error).name === 'WorkflowNotFoundError') return undefined; // deleted since the listing
-        throw err;
-      }
-    })
-  ).filter((d): d is WorkflowExecutionDescription => d !== undefined);
+  const runs = (await mapBounded(ids, DESCRIBE_CONCURRENCY, (id) => describeCurrent(client, id))) // undefined: deleted since
+    .filter((d): d is WorkflowExecutionDescription => d !== undefined);
   const failed = runs.filter((d) => d.status.name === 'FAILED');
   if (failed.length === 1) return { failed: failed[0] };
   if (failed.length > 1) {
