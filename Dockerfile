@@ -11,6 +11,13 @@ COPY packages/delta-lake/src ./packages/delta-lake/src
 COPY src ./src
 COPY scripts ./scripts
 RUN npm run build && npm prune --omit=dev
+# @temporalio/core-bridge ships its native library for five platforms (~28 MB each); keep only the one this image
+# runs on. The build stage runs on the target platform (linux/amd64, or linux/arm64 with
+# `docker buildx build --platform linux/arm64`), so the package's own lookup names the binary to keep, and the
+# build fails if that binary is missing.
+RUN keep="$(node -p "require('@temporalio/core-bridge/common').getPrebuiltTargetName()")" \
+ && find node_modules/@temporalio/core-bridge/releases -mindepth 1 -maxdepth 1 ! -name "$keep" -exec rm -rf {} + \
+ && node -e "require('@temporalio/core-bridge/common').getPrebuiltPath()"
 
 FROM node:20.20-bookworm-slim
 ENV NODE_ENV=production
@@ -27,7 +34,8 @@ COPY --from=build /app/packages/delta-lake/package.json ./packages/delta-lake/
 COPY --from=build /app/packages/delta-lake/dist ./packages/delta-lake/dist
 COPY package.json ./
 COPY bin ./bin
-USER node
+# The base image's `node` user, by number so the kubelet can check runAsNonRoot (deploy/k8s runs it as 1000).
+USER 1000:1000
 EXPOSE 8000
 ENTRYPOINT ["node", "bin/kafka-pipeline.js"]
 CMD ["--help"]
