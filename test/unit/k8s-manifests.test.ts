@@ -5,22 +5,9 @@ import path from 'node:path';
 import YAML from 'yaml';
 import { buildProgram } from '../../src/cli/main';
 import { CONFIG_KEYS, loadConfig } from '../../src/config/config';
+import { applyPatch, docs, K8S, type Doc } from '../support/k8s-manifests';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const K8S = path.join(ROOT, 'deploy', 'k8s');
-type Doc = {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
-  [k: string]: unknown;
-};
-
-function docs(dir: string): Doc[] {
-  return fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
-    .flatMap((f) => YAML.parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf8')).map((d) => d.toJS() as Doc));
-}
 const base = docs(path.join(K8S, 'base'));
 const examples = docs(path.join(K8S, 'examples'));
 const byKind = (kind: string) => base.filter((d) => d.kind === kind);
@@ -39,23 +26,6 @@ async function modelOf(doc: Doc): Promise<new (data: unknown) => { validate(): v
   const model = module[doc.kind];
   assert.ok(model, `no schema for ${doc.apiVersion} ${doc.kind}`);
   return model as new (data: unknown) => { validate(): void };
-}
-
-/** RFC 6902 "replace" on a copy (the only op the overlays use). */
-function applyPatch(doc: Doc, ops: { op: string; path: string; value: unknown }[]): Doc {
-  const copy = structuredClone(doc) as Record<string, unknown>;
-  for (const op of ops) {
-    assert.equal(op.op, 'replace');
-    const keys = op.path.split('/').slice(1);
-    let cur: Record<string, unknown> = copy;
-    for (const k of keys.slice(0, -1)) {
-      cur = cur[k] as Record<string, unknown>;
-      assert.ok(cur !== undefined, `${doc.metadata.name}: patch path ${op.path} does not exist`);
-    }
-    assert.ok(keys.at(-1)! in cur, `${doc.metadata.name}: patch path ${op.path} does not exist`);
-    cur[keys.at(-1)!] = op.value;
-  }
-  return copy as Doc;
 }
 
 describe('Kubernetes manifests (deploy/k8s)', () => {
