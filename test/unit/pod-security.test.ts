@@ -30,10 +30,18 @@ const BREAKS: [string, (p: PodSpec & Record<string, unknown>) => void, RegExp][]
 ];
 
 describe('Pod Security "restricted" (deploy/k8s)', () => {
-  it('finds the pod template of every workload: bridges and worker', () => {
-    const deployments = manifests.filter((d) => d.kind === 'Deployment');
-    assert.ok(deployments.length >= 3);
-    assert.equal(templates.length, deployments.length + manifests.filter((d) => /Job|Set|^Pod$/.test(d.kind)).length);
+  it('finds the pod template of every workload: bridges and worker, overlays included', () => {
+    const deployments = manifests.filter((d) => d.kind === 'Deployment').map((d) => `Deployment/${d.metadata.name}`);
+    assert.ok(
+      deployments.some((d) => d.includes('production:')),
+      'an overlay patches a Deployment',
+    );
+    assert.ok(deployments.length >= 4);
+    for (const d of deployments)
+      assert.ok(
+        templates.some((t) => t.where === d),
+        d,
+      );
   });
 
   it('every pod template meets the restricted level', () => {
