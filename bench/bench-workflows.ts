@@ -21,3 +21,13 @@ export async function benchPipelineShape(): Promise<void> {
   await noop();
   await local.noop();
 }
+
+/**
+ * The pipeline workflow's common shape since issue 32 with no-op steps: three local activities (event row and plan,
+ * the transfer run locally first, inventory rows): no activity task at all.
+ */
+export async function benchAllLocalShape(): Promise<void> {
+  await local.noop();
+  await local.noop();
+  await local.noop();
+}

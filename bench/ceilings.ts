@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
 import { Registry } from 'prom-client';
 import { BridgeMetrics } from '../src/bridge/bridge-metrics';
 import { bridgeBreakers } from '../src/bridge/bridge-deps';
@@ -13,12 +12,8 @@ import { loadConfig } from '../src/config/config';
 import { createLogger } from '../src/observability/logger';
 import { sampleEvent } from '../src/sample/sample-events';
 import { execFileAsync, KAFKA_BROKER, ROOT } from '../test/support/stack';
-import { mapBounded } from '../src/shared/bounded';
-import { workerTuning } from '../src/worker/create-worker';
 import { benchTemporal } from './temporal-server';
 import type { Figure } from './figures';
-
-const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
 export const kafka = new Kafka({ clientId: 'bench', brokers: [KAFKA_BROKER], logLevel: logLevel.NOTHING });
 
@@ -116,108 +111,6 @@ export async function kafkaCeiling(count: number): Promise<Figure> {
     unit: 'msg/s',
     note: `${count} messages, 6 partitions`,
   };
-}
-
-/** Workflows of `type` completed per second by one in-process worker with the pipeline worker's settings. */
-async function completionRate(
-  client: Client,
-  address: string,
-  type: string,
-  args: unknown[],
-  count: number,
-  concurrency: number,
-): Promise<number> {
-  const queue = `bench-${type}-${randomUUID().slice(0, 8)}`;
-  const connection = await NativeConnection.connect({ address });
-  const worker = await Worker.create({
-    connection,
-    taskQueue: queue,
-    workflowsPath: require.resolve('./bench-workflows'),
-    activities: { noop: async () => undefined },
-    ...workerTuning(loadConfig({})),
-  });
-  const run = worker.run();
-  // A few runs first, so the workflow bundle's first activation and the poller ramp-up are not timed.
-  await mapBounded(range(Math.min(16, count)), concurrency, (i) =>
-    client.workflow.execute(type, { taskQueue: queue, workflowId: `${queue}-warm-${i}`, args }),
-  );
-  const t0 = performance.now();
-  await mapBounded(range(count), concurrency, (i) =>
-    client.workflow.execute(type, { taskQueue: queue, workflowId: `${queue}-${i}`, args }).then(() => undefined),
-  );
-  const rate = count / ((performance.now() - t0) / 1000);
-  worker.shutdown();
-  await run;
-  await connection.close();
-  return rate;
-}
-
-export interface TemporalCeilings {
-  readonly startsPerS: number;
-  readonly emptyPerS: number;
-  readonly shapePerS: number;
-  readonly legacyShapePerS: number;
-}
-
-/**
- * 2. Temporal alone, same run: raw start rate at the bridge's concurrency, and the completion rates of the empty
- * workflow, of the pipeline's workflow shape with no-op steps, and of the shape before session 8 (4 regular
- * activities). `address` lets the bench ask a second server with other settings the same questions.
- */
-export async function temporalCeilings(
-  starts: number,
-  completions: number,
-  concurrency: number,
-  address = benchTemporal.address,
-): Promise<TemporalCeilings> {
-  const connection = await Connection.connect({ address });
-  const client = new Client({ connection });
-  const idle = `bench-starts-${randomUUID().slice(0, 8)}`;
-  const t0 = performance.now();
-  await mapBounded(range(starts), concurrency, (i) =>
-    client.workflow
-      .start('benchNoop', { taskQueue: idle, workflowId: `${idle}-${i}`, args: [0] })
-      .then(() => undefined),
-  );
-  const startsPerS = starts / ((performance.now() - t0) / 1000);
-  await terminateQueue(idle, address);
-  const emptyPerS = await completionRate(client, address, 'benchNoop', [0], completions, concurrency);
-  const shapePerS = await completionRate(client, address, 'benchPipelineShape', [], completions, concurrency);
-  const legacyShapePerS = await completionRate(client, address, 'benchNoop', [4], completions, concurrency);
-  await connection.close();
-  return { startsPerS, emptyPerS, shapePerS, legacyShapePerS };
-}
-
-export function ceilingFigures(c: TemporalCeilings, starts: number, completions: number): Figure[] {
-  const note = `${completions} workflows, 64 in flight, 1 in-process worker (pipeline worker settings)`;
-  return [
-    {
-      section: 'ceilings',
-      name: 'Temporal workflow starts',
-      value: c.startsPerS,
-      unit: 'starts/s',
-      note: `${starts} starts, 64 in flight`,
-    },
-    { section: 'ceilings', name: 'Temporal empty workflow', value: c.emptyPerS, unit: 'wf/s', note },
-    {
-      section: 'ceilings',
-      name: 'pipeline workflow shape, no-op steps (local, regular, local)',
-      value: c.shapePerS,
-      unit: 'wf/s',
-      baseline: { name: 'empty workflow wf/s', value: c.emptyPerS },
-      ratio: c.shapePerS / c.emptyPerS,
-      note,
-    },
-    {
-      section: 'ceilings',
-      name: 'shape before session 8, no-op steps (4 regular activities)',
-      value: c.legacyShapePerS,
-      unit: 'wf/s',
-      baseline: { name: 'empty workflow wf/s', value: c.emptyPerS },
-      ratio: c.legacyShapePerS / c.emptyPerS,
-      note,
-    },
-  ];
 }
 
 /** 3. Bridge: events/s from Kafka to accepted workflow starts (no worker on the queue: starts only). */

@@ -1,7 +1,7 @@
 import type { SampleServer } from '../src/sample/sample-server';
 import { loadConfig } from '../src/config/config';
-import type { TemporalCeilings } from './ceilings';
-import type { Figure } from './figures';
+import type { TemporalCeilings } from './temporal-ceilings';
+import { cpuTotals, type Figure } from './figures';
 import { ATTACHMENT_BYTES, backlogRun, latencyAt, type RunFigures, type PerEventCost } from './pipeline';
 
 export interface EndToEnd {
@@ -95,6 +95,15 @@ export async function endToEnd(
       target: '<= 300',
       note: `compiled worker, WORKER_NODE_OPTIONS; backlog of ${size.drain}: ${drain.workerPeakRssMb.toFixed(0)} MB; bridge ${burst.bridgePeakRssMb.toFixed(0)} / ${drain.bridgePeakRssMb.toFixed(0)} MB`,
     },
+    {
+      section: 'memory',
+      name: `worker peak RSS through the backlog of ${size.drain}`,
+      value: drain.workerPeakRssMb,
+      unit: 'MB',
+      baseline: { name: 'idle RSS MB', value: drain.workerIdleRssMb },
+      target: '<= 300',
+      note: 'compiled worker, WORKER_NODE_OPTIONS; sampled every 50 ms from its start to the last run',
+    },
   ];
   const cpu = (r: RunFigures) =>
     Object.entries(r.cpuMsPerEvent)
@@ -103,7 +112,7 @@ export async function endToEnd(
   figures.push({
     section: 'per event',
     name: 'CPU per event by process during the burst (ms)',
-    value: Object.values(burst.cpuMsPerEvent).reduce((a, b) => a + b, 0),
+    value: cpuTotals(burst.cpuMsPerEvent).total,
     unit: 'ms',
     note: `${cpu(burst)}; backlog: ${cpu(drain)}`,
   });
@@ -132,7 +141,11 @@ export async function endToEnd(
       name: 'Temporal cost of one event (one attachment)',
       value: cost.persistenceWrites,
       unit: 'persistence writes',
-      note: `${cost.workflowTasks} workflow tasks, ${cost.activityTasks} activity task(s), ${cost.historyEvents} history events (a completed run); writes counted on the server's metrics over the backlog run`,
+      note:
+        `${cost.workflowTasks.toFixed(2)} workflow tasks, ${cost.activityTasks.toFixed(2)} activity tasks, ` +
+        `${cost.historyEvents.toFixed(1)} history events; tasks and writes counted on the server's metrics over the ` +
+        `backlog run, history events the mean of ${cost.sample.runs} completed runs (their histories: ` +
+        `${cost.sample.workflowTasks.toFixed(2)} workflow tasks, ${cost.sample.activityTasks.toFixed(2)} activity tasks)`,
     });
   }
   return { burst, drain, latency, figures };

@@ -11,6 +11,24 @@ export const SUMMARY_FIELDS = [
   'workerPeakRssBurstMb',
 ] as const;
 
+/** The numbers issue 32 item 5 adds to `summary` (besides `cpuMsPerEvent`); the bench's smoke test reads this list. */
+export const COST_FIELDS = [
+  'emptyWorkflowCeilingPipelineSettingsPerS',
+  'allLocalShapeCeilingPerS',
+  'perEventPersistenceWrites',
+  'perEventWorkflowTasks',
+  'perEventHistoryEvents',
+  'workerPeakRssDrainMb',
+] as const;
+
+/** CPU milliseconds per event: the sum over the processes, and each process's share. */
+export function cpuTotals(byProcess: Readonly<Record<string, number>>): {
+  total: number;
+  byProcess: Record<string, number>;
+} {
+  return { total: Object.values(byProcess).reduce((a, b) => a + b, 0), byProcess: { ...byProcess } };
+}
+
 /** One measured figure, optionally next to its same-run baseline and target. */
 export interface Figure {
   readonly section: string;

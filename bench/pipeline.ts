@@ -15,50 +15,17 @@ import { ROOT } from '../test/support/stack';
 import { benchTemporal } from './temporal-server';
 import { createTopic, deleteTopic, kafka, produceEvents, terminateQueue } from './ceilings';
 import { percentile, rssSampler } from './figures';
+import { metricSum, perEventCounts, serverCounters, type ServerCounters } from './server-metrics';
 import { spawnCompiled, stopChild } from './memory';
 
 const MB = 2 ** 20;
 const ET = temporal.api.enums.v1.EventType;
 /** The attachment of every bench event: one 20 KB file, as in the issue's 500-event burst. */
 export const ATTACHMENT_BYTES = 20 * 1024;
-/** Persistence operations that write (SQL persistence appends history inside UpdateWorkflowExecution). */
-const WRITE_OPERATIONS = new Set([
-  'CreateWorkflowExecution',
-  'UpdateWorkflowExecution',
-  'ConflictResolveWorkflowExecution',
-  'SetWorkflowExecution',
-  'CreateTasks',
-  'AddTasks',
-  'CompleteTasksLessThan',
-  'RangeCompleteHistoryTasks',
-  'RangeCompleteTransferTasks',
-  'RangeCompleteTimerTasks',
-  'RangeCompleteVisibilityTasks',
-  'RangeCompleteOutboundTasks',
-  'UpdateShard',
-  'UpdateTaskQueue',
-  'RecordWorkflowExecutionStarted',
-  'RecordWorkflowExecutionClosed',
-  'UpsertWorkflowExecution',
-]);
-
-/** Sum of the samples of `name` in a Prometheus text page (optionally only those whose labels pass `keep`). */
-function metricSum(text: string, name: string, keep: (labels: string) => boolean = () => true): number {
-  let sum = 0;
-  for (const m of text.matchAll(new RegExp(`^${name}(?:\\{([^}]*)\\})? ([0-9.e+-]+)$`, 'gm'))) {
-    if (keep(m[1] ?? '')) sum += Number(m[2]);
-  }
-  return sum;
-}
-
 const scrape = (url: string): Promise<string> => fetch(url).then((r) => r.text());
 
-/** The Temporal server's persistence writes so far (from its metrics endpoint). */
-async function persistenceWrites(): Promise<number> {
-  const text = await scrape(benchTemporal.metricsUrl);
-  const keep = (labels: string) => WRITE_OPERATIONS.has(/operation="([^"]*)"/.exec(labels)?.[1] ?? '');
-  return metricSum(text, 'persistence_requests', keep) + metricSum(text, 'visibility_persistence_requests', keep);
-}
+/** The Temporal server's running totals (persistence writes, workflow and activity tasks) from its metrics page. */
+const serverSnapshot = async (): Promise<ServerCounters> => serverCounters(await scrape(benchTemporal.metricsUrl));
 
 /** One point of a run's timeline: seconds since the first start, workflows completed or failed so far. */
 export interface TimelinePoint {
@@ -134,7 +101,9 @@ class Rig {
 
   async startBridge(): Promise<void> {
     this.bridgePort = await freePort();
-    this.bridge = await spawnCompiled('bridge', this.env(this.bridgePort), 'bridge consuming', [], this.root);
+    // The same for the bridge: BENCH_BRIDGE_EXEC_ARGV="--cpu-prof --cpu-prof-dir=/tmp/prof".
+    const execArgv = process.env.BENCH_BRIDGE_EXEC_ARGV?.split(' ').filter(Boolean) ?? [];
+    this.bridge = await spawnCompiled('bridge', this.env(this.bridgePort), 'bridge consuming', execArgv, this.root);
   }
 
   /** Runs that completed or failed so far, from the worker's own metrics (no load on Temporal's visibility). */
@@ -234,7 +203,7 @@ export async function backlogRun(
     await rig.startWorker();
     const workerRss = rssSampler(rig.worker!.pid!);
     const workerIdle = workerRss.peak();
-    const writes0 = await persistenceWrites();
+    const server0 = await serverSnapshot();
     await rig.startBridge();
     const bridgeRss = rssSampler(rig.bridge!.pid!);
     const deadline = performance.now() + (capS + 60) * 1000;
@@ -258,7 +227,7 @@ export async function backlogRun(
     const cpuMsPerEvent = Object.fromEntries(
       Object.entries(cpu1).map(([k, v]) => [k, ((v - cpu0[k as keyof CpuPerEvent]) * 1000) / Math.max(1, done)]),
     ) as CpuPerEvent;
-    const writes = (await persistenceWrites()) - writes0;
+    const server1 = await serverSnapshot();
     const failed = await rig.failed();
     const commits = (table: string) => {
       const log = path.join(rig.lakehouse, 'Tables', table, '_delta_log');
@@ -268,7 +237,7 @@ export async function backlogRun(
       events: (commits('xact_events') * 1000) / Math.max(1, done),
       attachments: (commits('xact_attachments') * 1000) / Math.max(1, done),
     };
-    const cost = done > 0 ? await perEventCost(rig.taskQueue, writes / done) : undefined;
+    const cost = done > 0 ? await perEventCost(rig.taskQueue, perEventCounts(server0, server1, done)) : undefined;
     return {
       events: count,
       done,
@@ -288,30 +257,51 @@ export async function backlogRun(
   }
 }
 
-/** What one event costs Temporal: workflow tasks and history events of a completed run, persistence writes. */
+/** Completed runs whose histories are read for the per-event history length (and to cross-check the task counts). */
+const HISTORY_SAMPLE = 20;
+
+/**
+ * What one event costs Temporal. Tasks and writes are counted on the server's metrics over the whole run (so
+ * workflow-task retries, failed downloads handed to the regular activity, and the like are in them); history events
+ * are the mean over a sample of completed runs' histories, which also give their own task counts as a cross-check.
+ */
 export interface PerEventCost {
   readonly workflowTasks: number;
-  readonly historyEvents: number;
   readonly activityTasks: number;
+  readonly historyEvents: number;
   readonly persistenceWrites: number;
+  readonly sample: {
+    readonly runs: number;
+    readonly workflowTasks: number;
+    readonly activityTasks: number;
+  };
 }
 
-async function perEventCost(taskQueue: string, writesPerEvent: number): Promise<PerEventCost> {
+async function perEventCost(taskQueue: string, counts: ServerCounters): Promise<PerEventCost> {
   const connection = await Connection.connect({ address: benchTemporal.address });
   try {
     const client = new Client({ connection });
     const query = `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Completed'`;
-    for await (const info of client.workflow.list({ query, pageSize: 1 })) {
+    const totals = { runs: 0, events: 0, workflowTasks: 0, activityTasks: 0 };
+    for await (const info of client.workflow.list({ query, pageSize: HISTORY_SAMPLE })) {
       const events = (await client.workflow.getHandle(info.workflowId, info.runId).fetchHistory()).events ?? [];
       const count = (type: number) => events.filter((e) => e.eventType === type).length;
-      return {
-        workflowTasks: count(ET.EVENT_TYPE_WORKFLOW_TASK_COMPLETED),
-        historyEvents: events.length,
-        activityTasks: count(ET.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED),
-        persistenceWrites: writesPerEvent,
-      };
+      totals.runs += 1;
+      totals.events += events.length;
+      totals.workflowTasks += count(ET.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) + count(ET.EVENT_TYPE_WORKFLOW_TASK_FAILED);
+      totals.activityTasks += count(ET.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
+      if (totals.runs >= HISTORY_SAMPLE) break;
     }
-    throw new Error('no completed run to read the per-event cost from');
+    if (totals.runs === 0) throw new Error('no completed run to read the per-event history from');
+    return {
+      ...counts,
+      historyEvents: totals.events / totals.runs,
+      sample: {
+        runs: totals.runs,
+        workflowTasks: totals.workflowTasks / totals.runs,
+        activityTasks: totals.activityTasks / totals.runs,
+      },
+    };
   } finally {
     await connection.close();
   }

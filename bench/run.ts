@@ -6,13 +6,14 @@ import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { startSampleServer } from '../src/sample/sample-server';
 import { ensureStack, ROOT } from '../test/support/stack';
-import { bridgeRate, ceilingFigures, kafkaCeiling, temporalCeilings } from './ceilings';
+import { bridgeRate, kafkaCeiling } from './ceilings';
+import { ceilingFigures, temporalCeilings } from './temporal-ceilings';
 import { timelineSvg } from './chart';
 import { endToEnd, type EndToEnd } from './end-to-end';
 import { serverSettingsBench } from './server-settings';
 import { benchTemporal, devServerSettings, startServer } from './temporal-server';
 import { deltaBench } from './delta';
-import { type Figure, markdown } from './figures';
+import { cpuTotals, type Figure, markdown } from './figures';
 import { bridgeRss, workerRss } from './memory';
 
 const SIZES = {
@@ -131,6 +132,7 @@ async function main(): Promise<void> {
     }
     figures.push(await step('bridge memory', () => bridgeRss(size.backlog)));
 
+    const cost = e2e.drain.cost ?? e2e.burst.cost;
     const summary = {
       e2eEventsPerS: e2e.burst.eventsPerS,
       emptyWorkflowCeilingPerS: ceilings.emptyPerS,
@@ -142,7 +144,17 @@ async function main(): Promise<void> {
       latencyP95Ms: e2e.latency.p95,
       bridgeRatio: bridge.ratio ?? 0,
       workerPeakRssBurstMb: e2e.burst.workerPeakRssMb,
-      perEvent: e2e.drain.cost ?? e2e.burst.cost ?? null,
+      perEvent: cost ?? null,
+      // Issue 32 item 5: each measured in this run (tasks on the server's metrics, CPU from /proc).
+      emptyWorkflowCeilingPipelineSettingsPerS: ceilings.emptyPipelineSettingsPerS,
+      allLocalShapeCeilingPerS: ceilings.allLocalPerS,
+      perEventPersistenceWrites: cost?.persistenceWrites ?? null,
+      perEventWorkflowTasks: cost?.workflowTasks ?? null,
+      perEventActivityTasks: cost?.activityTasks ?? null,
+      perEventHistoryEvents: cost?.historyEvents ?? null,
+      cpuMsPerEvent: cpuTotals(e2e.burst.cpuMsPerEvent),
+      cpuMsPerEventDrain: cpuTotals(e2e.drain.cpuMsPerEvent),
+      workerPeakRssDrainMb: e2e.drain.workerPeakRssMb,
     };
     const result = {
       date: new Date(started).toISOString(),

@@ -1,4 +1,4 @@
-import { temporalCeilings, type TemporalCeilings } from './ceilings';
+import { temporalCeilings, type TemporalCeilings } from './temporal-ceilings';
 import type { Figure } from './figures';
 import { devServerSettings, startServer } from './temporal-server';
 

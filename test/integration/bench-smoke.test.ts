@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SUMMARY_FIELDS } from '../../bench/figures';
+import { COST_FIELDS, SUMMARY_FIELDS } from '../../bench/figures';
 import { ensureStack, execFileAsync, ROOT } from '../support/stack';
 
 interface BenchFigure {
@@ -38,9 +38,13 @@ describe('benchmark harness (smoke sizes)', function () {
       ['ceilings', 'bridge', 'end to end', 'memory', 'per event', 'delta'],
     );
     // The fields bench/results/latest.json is read by (issue 17), each a number measured in this run.
-    for (const key of SUMMARY_FIELDS) {
+    for (const key of [...SUMMARY_FIELDS, ...COST_FIELDS]) {
       assert.ok(typeof result.summary[key] === 'number' && (result.summary[key] as number) > 0, key);
     }
+    // Issue 32 item 5: activity tasks per event may be 0 (every transfer local), but they are counted, not absent.
+    assert.ok(typeof result.summary.perEventActivityTasks === 'number' && result.summary.perEventActivityTasks >= 0);
+    const cpu = result.summary.cpuMsPerEvent as { total: number; byProcess: Record<string, number> };
+    assert.ok(cpu.total > 0 && cpu.byProcess.worker > 0 && cpu.byProcess.temporal > 0, JSON.stringify(cpu));
     assert.ok(result.timelines.burst.length >= 2 && result.timelines.drain.length >= 2, 'timelines for the chart');
     for (const f of result.figures) assert.ok(Number.isFinite(f.value) && f.value >= 0, `${f.name}: ${f.value}`);
     const withBaseline = result.figures.filter((f) => f.baseline);

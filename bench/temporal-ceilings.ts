@@ -1,0 +1,159 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { loadConfig } from '../src/config/config';
+import { mapBounded } from '../src/shared/bounded';
+import { workerTuning } from '../src/worker/create-worker';
+import { terminateQueue } from './ceilings';
+import type { Figure } from './figures';
+import { benchTemporal } from './temporal-server';
+
+const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
+
+/**
+ * Worker settings of a ceiling: the SDK's defaults (the yardstick: our own settings must not lower it) or the
+ * pipeline worker's (what the pipeline itself runs with).
+ */
+export type CeilingSettings = 'sdk defaults' | 'pipeline';
+
+const tuning = (settings: CeilingSettings) => (settings === 'pipeline' ? workerTuning(loadConfig({})) : {});
+
+/** Workflows of `type` completed per second by one in-process worker with the given settings (no eager start). */
+async function completionRate(
+  client: Client,
+  address: string,
+  type: string,
+  args: unknown[],
+  count: number,
+  concurrency: number,
+  settings: CeilingSettings,
+): Promise<number> {
+  const queue = `bench-${type}-${randomUUID().slice(0, 8)}`;
+  const connection = await NativeConnection.connect({ address });
+  const worker = await Worker.create({
+    connection,
+    taskQueue: queue,
+    workflowsPath: require.resolve('./bench-workflows'),
+    activities: { noop: async () => undefined },
+    ...tuning(settings),
+  });
+  const run = worker.run();
+  // A few runs first, so the workflow bundle's first activation and the poller ramp-up are not timed.
+  await mapBounded(range(Math.min(16, count)), concurrency, (i) =>
+    client.workflow.execute(type, { taskQueue: queue, workflowId: `${queue}-warm-${i}`, args }),
+  );
+  const t0 = performance.now();
+  await mapBounded(range(count), concurrency, (i) =>
+    client.workflow.execute(type, { taskQueue: queue, workflowId: `${queue}-${i}`, args }).then(() => undefined),
+  );
+  const rate = count / ((performance.now() - t0) / 1000);
+  worker.shutdown();
+  await run;
+  await connection.close();
+  return rate;
+}
+
+export interface TemporalCeilings {
+  readonly startsPerS: number;
+  /** The empty workflow with the SDK's default worker settings: the yardstick of the end-to-end ratio. */
+  readonly emptyPerS: number;
+  /** The empty workflow with the pipeline worker's settings, beside the yardstick. */
+  readonly emptyPipelineSettingsPerS: number;
+  /** local, regular, local (the transfer as a regular activity: the shape on trouble, and before issue 32). */
+  readonly shapePerS: number;
+  /** local, local, local (the transfer as a local activity: the common shape since issue 32). */
+  readonly allLocalPerS: number;
+  readonly legacyShapePerS: number;
+}
+
+/**
+ * 2. Temporal alone, same run: raw start rate at the bridge's concurrency, the empty workflow's completion rate with
+ * the SDK's default worker settings (the yardstick) and with the pipeline's, and with the pipeline's settings the
+ * completion rates of the workflow's shapes with no-op steps: all local (the common case), local-regular-local
+ * (a transfer on the regular activity) and the shape before session 8 (4 regular activities). `address` lets the
+ * bench ask a second server with other settings the same questions.
+ */
+export async function temporalCeilings(
+  starts: number,
+  completions: number,
+  concurrency: number,
+  address = benchTemporal.address,
+): Promise<TemporalCeilings> {
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection });
+  const idle = `bench-starts-${randomUUID().slice(0, 8)}`;
+  const t0 = performance.now();
+  await mapBounded(range(starts), concurrency, (i) =>
+    client.workflow
+      .start('benchNoop', { taskQueue: idle, workflowId: `${idle}-${i}`, args: [0] })
+      .then(() => undefined),
+  );
+  const startsPerS = starts / ((performance.now() - t0) / 1000);
+  await terminateQueue(idle, address);
+  const rate = (type: string, args: unknown[], settings: CeilingSettings = 'pipeline') =>
+    completionRate(client, address, type, args, completions, concurrency, settings);
+  const emptyPerS = await rate('benchNoop', [0], 'sdk defaults');
+  const emptyPipelineSettingsPerS = await rate('benchNoop', [0]);
+  const shapePerS = await rate('benchPipelineShape', []);
+  const allLocalPerS = await rate('benchAllLocalShape', []);
+  const legacyShapePerS = await rate('benchNoop', [4]);
+  await connection.close();
+  return { startsPerS, emptyPerS, emptyPipelineSettingsPerS, shapePerS, allLocalPerS, legacyShapePerS };
+}
+
+export function ceilingFigures(c: TemporalCeilings, starts: number, completions: number): Figure[] {
+  const setup = `${completions} workflows, 64 in flight, 1 in-process worker, no eager start`;
+  const note = `${setup} (pipeline worker settings)`;
+  const vsEmpty = (value: number) => ({
+    baseline: { name: 'empty workflow wf/s', value: c.emptyPerS },
+    ratio: value / c.emptyPerS,
+  });
+  return [
+    {
+      section: 'ceilings',
+      name: 'Temporal workflow starts',
+      value: c.startsPerS,
+      unit: 'starts/s',
+      note: `${starts} starts, 64 in flight`,
+    },
+    {
+      section: 'ceilings',
+      name: 'Temporal empty workflow',
+      value: c.emptyPerS,
+      unit: 'wf/s',
+      note: `${setup} (SDK default worker settings: the yardstick)`,
+    },
+    {
+      section: 'ceilings',
+      name: 'Temporal empty workflow, pipeline worker settings',
+      value: c.emptyPipelineSettingsPerS,
+      unit: 'wf/s',
+      ...vsEmpty(c.emptyPipelineSettingsPerS),
+      note,
+    },
+    {
+      section: 'ceilings',
+      name: 'pipeline workflow shape, no-op steps (local, local, local: the common case)',
+      value: c.allLocalPerS,
+      unit: 'wf/s',
+      ...vsEmpty(c.allLocalPerS),
+      note,
+    },
+    {
+      section: 'ceilings',
+      name: 'pipeline workflow shape, no-op steps (local, regular, local)',
+      value: c.shapePerS,
+      unit: 'wf/s',
+      ...vsEmpty(c.shapePerS),
+      note,
+    },
+    {
+      section: 'ceilings',
+      name: 'shape before session 8, no-op steps (4 regular activities)',
+      value: c.legacyShapePerS,
+      unit: 'wf/s',
+      ...vsEmpty(c.legacyShapePerS),
+      note,
+    },
+  ];
+}
