@@ -209,6 +209,7 @@ export async function backlogRun(
     const deadline = performance.now() + (capS + 60) * 1000;
     while ((await rig.started()) < 1 && performance.now() < deadline) await sleep(20);
     const t0 = performance.now();
+    const mono0 = process.hrtime.bigint() / 1000n;
     const cpu0 = cpuSnapshot(rig);
     const timeline: TimelinePoint[] = [{ t: 0, done: 0 }];
     let done = 0;
@@ -224,6 +225,8 @@ export async function backlogRun(
     }
     const seconds = (performance.now() - t0) / 1000;
     const cpu1 = cpuSnapshot(rig);
+    // The timed window on the clock of V8's CPU profiles (CLOCK_MONOTONIC, µs): bench/cpu-profile.ts --window.
+    process.stderr.write(` [profile window ${mono0}-${process.hrtime.bigint() / 1000n}, ${done} events]`);
     const cpuMsPerEvent = Object.fromEntries(
       Object.entries(cpu1).map(([k, v]) => [k, ((v - cpu0[k as keyof CpuPerEvent]) * 1000) / Math.max(1, done)]),
     ) as CpuPerEvent;
