@@ -45,16 +45,32 @@ export interface ProfileSummary {
   readonly sampledMs: number;
   readonly areas: Row[];
   readonly functions: Row[];
+  /** Our own scripts (area 'our code'), by the time under their functions. */
+  readonly ourFiles: Row[];
 }
 
-const label = (n: ProfileNode) => {
-  const file = n.callFrame.url.replace(/^.*\/node_modules\//, '').replace(/^file:\/\/.*?\/(dist|src)\//, '$1/');
-  return `${n.callFrame.functionName || '(anonymous)'} ${file}:${n.callFrame.lineNumber + 1}`;
-};
+const SPECIAL = new Set(['(garbage collector)', '(idle)', '(program)']);
+const areaOf = (n: ProfileNode) => area(n.callFrame.functionName, n.callFrame.url);
+const file = (n: ProfileNode) =>
+  n.callFrame.url.replace(/^.*\/node_modules\//, '').replace(/^file:\/\/.*?\/(dist|src)\//, '$1/');
+const label = (n: ProfileNode) =>
+  `${n.callFrame.functionName || '(anonymous)'} ${file(n)}:${n.callFrame.lineNumber + 1}`;
+
+/**
+ * The area a sample's time belongs to: its top frame's, except that a native function without a script (an fs or
+ * worker-thread binding, a Temporal core call) counts for the nearest caller that has one.
+ */
+function selfArea(stack: readonly ProfileNode[]): string {
+  const { functionName, url } = stack[0].callFrame;
+  if (url !== '' || SPECIAL.has(functionName) || /^(stringify|parse)$/.test(functionName)) return areaOf(stack[0]);
+  const caller = stack.find((n) => n.callFrame.url !== '');
+  return areaOf(caller ?? stack[0]);
+}
 
 /**
  * Self time (the frame on top of the stack) and inclusive time (the frame anywhere on the stack, once per sample)
- * of each area and function, from the samples' time deltas, in ms divided by `per`.
+ * of each area, function and script of ours, from the samples' time deltas, in ms divided by `per`; only samples
+ * taken inside `window` (µs on the profile's clock).
  */
 export function summarise(
   profile: CpuProfile,
@@ -64,37 +80,39 @@ export function summarise(
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
   for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
-  const self = { areas: new Map<string, number>(), functions: new Map<string, number>() };
-  const total = { areas: new Map<string, number>(), functions: new Map<string, number>() };
+  const maps = () => ({ areas: new Map<string, number>(), functions: new Map<string, number>(), files: new Map() });
+  const self = maps();
+  const total = maps();
   const add = (m: Map<string, number>, k: string, v: number) => m.set(k, (m.get(k) ?? 0) + v);
+  const ours = (n: ProfileNode) => areaOf(n) === 'our code';
   let sampled = 0;
   let at = profile.startTime;
   profile.samples.forEach((id, i) => {
     at += profile.timeDeltas[i];
     const us = profile.timeDeltas[i + 1] ?? 0; // a sample's time is the gap to the next one
     if (at < window[0] || at > window[1]) return;
-    sampled += us;
-    const top = byId.get(id)!;
-    add(self.areas, area(top.callFrame.functionName, top.callFrame.url), us);
-    add(self.functions, label(top), us);
-    const seenAreas = new Set<string>();
-    const seenFunctions = new Set<string>();
-    for (let n: ProfileNode | undefined = top; n; n = byId.get(parent.get(n.id) ?? -1)) {
-      if (n.callFrame.functionName === '(root)') break;
-      seenAreas.add(area(n.callFrame.functionName, n.callFrame.url));
-      seenFunctions.add(label(n));
+    const stack: ProfileNode[] = [];
+    for (let n = byId.get(id); n && n.callFrame.functionName !== '(root)'; n = byId.get(parent.get(n.id) ?? -1)) {
+      stack.push(n);
     }
-    for (const a of seenAreas) add(total.areas, a, us);
-    for (const f of seenFunctions) add(total.functions, f, us);
+    if (stack.length === 0) return;
+    sampled += us;
+    add(self.areas, selfArea(stack), us);
+    add(self.functions, label(stack[0]), us);
+    if (ours(stack[0])) add(self.files, file(stack[0]), us);
+    for (const a of new Set(stack.map(areaOf))) add(total.areas, a, us);
+    for (const f of new Set(stack.map(label))) add(total.functions, f, us);
+    for (const f of new Set(stack.filter(ours).map(file))) add(total.files, f, us);
   });
   const rows = (s: Map<string, number>, t: Map<string, number>): Row[] =>
-    [...t.keys()]
+    [...new Set([...s.keys(), ...t.keys()])]
       .map((name) => ({ name, selfMs: (s.get(name) ?? 0) / 1000 / per, totalMs: (t.get(name) ?? 0) / 1000 / per }))
       .sort((a, b) => b.selfMs - a.selfMs);
   return {
     sampledMs: sampled / 1000 / per,
     areas: rows(self.areas, total.areas),
     functions: rows(self.functions, total.functions),
+    ourFiles: rows(self.files, total.files).sort((a, b) => b.totalMs - a.totalMs),
   };
 }
 
@@ -116,7 +134,8 @@ function main(): void {
   };
   console.log(`${file}: ${s.sampledMs.toFixed(1)} ${unit} sampled`);
   table('area', s.areas);
-  table('function (top 25 by self time)', s.functions.slice(0, 25));
+  table('function (top 25 by self time)', s.functions.slice(0, Number(process.env.TOP ?? 25)));
+  table('our script (by inclusive time)', s.ourFiles.slice(0, 15));
   table('function (top 25 by inclusive time)', [...s.functions].sort((a, b) => b.totalMs - a.totalMs).slice(0, 25));
 }
 

@@ -58,4 +58,28 @@ describe('bench: CPU profile summary', () => {
       'Temporal SDK': 0,
     });
   });
+
+  it('counts a native call without a script for its nearest caller that has one', () => {
+    const native: CpuProfile = {
+      startTime: 0,
+      nodes: [
+        { id: 1, callFrame: frame('(root)'), children: [2] },
+        { id: 2, callFrame: frame('put', 'file:///app/dist/src/adapters/storage/local-store.js'), children: [3] },
+        { id: 3, callFrame: frame('open', 'node:internal/fs/promises'), children: [4] },
+        { id: 4, callFrame: frame('openFileHandle') },
+      ],
+      samples: [4, 4],
+      timeDeltas: [1000, 1000],
+    };
+    const s = summarise(native);
+    assert.deepEqual(
+      s.areas.map((r) => [r.name, r.selfMs, r.totalMs]),
+      [
+        ['Node core (streams, http, fs, timers)', 1, 1],
+        ['V8/native (program)', 0, 1],
+        ['our code', 0, 1],
+      ],
+    );
+    assert.deepEqual(s.ourFiles, [{ name: 'dist/src/adapters/storage/local-store.js', selfMs: 0, totalMs: 1 }]);
+  });
 });
