@@ -13,6 +13,17 @@ export interface EndToEnd {
 
 const progress = (s: string) => process.stderr.write(s);
 
+/** The worker's peak RSS through a run, next to its RSS when idle, against the issue's 300 MB. */
+const workerRssFigure = (name: string, run: RunFigures, note: string): Figure => ({
+  section: 'memory',
+  name,
+  value: run.workerPeakRssMb,
+  unit: 'MB',
+  baseline: { name: 'idle RSS MB', value: run.workerIdleRssMb },
+  target: '<= 300',
+  note,
+});
+
 /**
  * The pipeline end to end (compiled worker and bridge processes, defaults as shipped): a burst of `burst` events,
  * a backlog of `drain` events (back-pressure keeps it in Kafka), then latency at half the burst rate.
@@ -86,24 +97,16 @@ export async function endToEnd(
       target: '<= 1000',
       note: `p50 ${latency.p50} ms, p99 ${latency.p99} ms; ${latency.measured} of ${latency.total} events over ${size.window} s; produce -> run completed (inventory row committed)`,
     },
-    {
-      section: 'memory',
-      name: `worker peak RSS during the burst of ${size.burst}`,
-      value: burst.workerPeakRssMb,
-      unit: 'MB',
-      baseline: { name: 'idle RSS MB', value: burst.workerIdleRssMb },
-      target: '<= 300',
-      note: `compiled worker, WORKER_NODE_OPTIONS; backlog of ${size.drain}: ${drain.workerPeakRssMb.toFixed(0)} MB; bridge ${burst.bridgePeakRssMb.toFixed(0)} / ${drain.bridgePeakRssMb.toFixed(0)} MB`,
-    },
-    {
-      section: 'memory',
-      name: `worker peak RSS through the backlog of ${size.drain}`,
-      value: drain.workerPeakRssMb,
-      unit: 'MB',
-      baseline: { name: 'idle RSS MB', value: drain.workerIdleRssMb },
-      target: '<= 300',
-      note: 'compiled worker, WORKER_NODE_OPTIONS; sampled every 50 ms from its start to the last run',
-    },
+    workerRssFigure(
+      `worker peak RSS during the burst of ${size.burst}`,
+      burst,
+      `compiled worker, WORKER_NODE_OPTIONS; backlog of ${size.drain}: ${drain.workerPeakRssMb.toFixed(0)} MB; bridge ${burst.bridgePeakRssMb.toFixed(0)} / ${drain.bridgePeakRssMb.toFixed(0)} MB`,
+    ),
+    workerRssFigure(
+      `worker peak RSS through the backlog of ${size.drain}`,
+      drain,
+      'compiled worker, WORKER_NODE_OPTIONS; sampled every 50 ms from its start to the last run',
+    ),
   ];
   const cpu = (r: RunFigures) =>
     Object.entries(r.cpuMsPerEvent)
