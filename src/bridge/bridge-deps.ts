@@ -38,6 +38,11 @@ export interface BridgeDeps {
   readonly admission?: { admits(): boolean; started(): void };
   /** How the domain's messages become starts (default: xact's toStartRequest). */
   readonly toStart?: StartRequestOf;
+  /**
+   * Ask for eager workflow start (the combined process: `client` runs on the connection its own worker polls with,
+   * so the server can hand the first workflow task straight back); each start's outcome is counted.
+   */
+  readonly eagerStart?: boolean;
   /** The consumer's sockets (default: kafkajs's own); run-bridge tracks them so none outlives the bridge. */
   readonly socketFactory?: ISocketFactory;
 }

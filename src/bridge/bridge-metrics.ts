@@ -15,9 +15,11 @@ export class BridgeMetrics {
   private readonly assigned: Gauge;
   private readonly connection: Gauge;
   private readonly openWorkflows: Gauge;
+  private readonly eagerStarts?: Counter;
   private readonly base: { topic: string; consumer_group: string };
 
-  constructor(registry: Registry, topic: string, consumerGroup: string) {
+  /** `eagerStarts`: this bridge asks for eager workflow start (the combined process) and counts how often it happened. */
+  constructor(registry: Registry, topic: string, consumerGroup: string, eagerStarts = false) {
     this.base = { topic, consumer_group: consumerGroup };
     this.consumedTotal = counter(registry, 'kafka_messages_consumed_total');
     this.errors = counter(registry, 'kafka_processing_errors_total');
@@ -37,6 +39,15 @@ export class BridgeMetrics {
     this.assigned.set(this.base, 0);
     this.connection.set({ component: 'consumer' }, 0);
     this.connection.set({ component: 'temporal' }, 0);
+    if (eagerStarts) {
+      this.eagerStarts = counter(registry, 'pipeline_workflow_eager_starts_total');
+      for (const eager of ['true', 'false']) this.eagerStarts.inc({ eager }, 0);
+    }
+  }
+
+  /** An accepted start that asked for eager start: `eagerly`, the server handed its first task to this process. */
+  eagerStart(eagerly: boolean): void {
+    this.eagerStarts?.inc({ eager: String(eagerly) });
   }
 
   workflowStart(outcome: 'started' | 'duplicate' | 'error', kind: 'event' | 'invalid', seconds: number): void {

@@ -6,8 +6,11 @@ import type { BridgeMetrics } from './bridge-metrics';
 
 const CHECK_TIMEOUT_MS = 5_000;
 
+/** What the monitors need of a Temporal connection: a client's Connection or a worker's NativeConnection. */
+export type TemporalHealth = Pick<Connection, 'healthService' | 'withDeadline'>;
+
 /** Asks Kafka and Temporal whether they answer; problems are the readiness reasons (empty = both fine). */
-export async function dependencyProblems(admin: Admin, connection: Connection): Promise<string[]> {
+export async function dependencyProblems(admin: Admin, connection: TemporalHealth): Promise<string[]> {
   const deadline = <T>(p: Promise<T>) =>
     Promise.race([
       p,
@@ -27,7 +30,7 @@ export async function dependencyProblems(admin: Admin, connection: Connection): 
 
 /** Exports kafka_connection_status{component="temporal"} from a health check on a timer. */
 export function watchTemporal(
-  connection: Connection,
+  connection: TemporalHealth,
   metrics: BridgeMetrics,
   log: Logger,
   intervalMs: number,

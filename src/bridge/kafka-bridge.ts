@@ -223,9 +223,14 @@ export class KafkaBridge {
       await this.admitted(topic, partition, payload);
       try {
         const started = performance.now();
-        const outcome = await breakers.temporal.run(() => startWorkflow(this.deps.client, config.taskQueue, req));
+        const { outcome, eagerly } = await breakers.temporal.run(() =>
+          startWorkflow(this.deps.client, config.taskQueue, req, this.deps.eagerStart),
+        );
         metrics.workflowStart(outcome, req.kind, (performance.now() - started) / 1000);
-        if (outcome === 'started') this.deps.admission?.started();
+        if (outcome === 'started') {
+          this.deps.admission?.started();
+          if (this.deps.eagerStart) metrics.eagerStart(eagerly);
+        }
         metrics.consumed(
           req.kind === 'invalid' ? 'invalid' : outcome === 'duplicate' ? 'duplicate' : 'success',
           (performance.now() - fetchedAt) / 1000,

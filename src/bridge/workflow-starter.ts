@@ -9,6 +9,12 @@ import type { StartRequest } from './start-request';
 
 export type StartOutcome = 'started' | 'duplicate';
 
+/** What became of a start: `eagerly`, the server handed its first workflow task to this process's own worker. */
+export interface StartResult {
+  readonly outcome: StartOutcome;
+  readonly eagerly: boolean;
+}
+
 /**
  * Temporal refused the start because of its arguments: retrying the same start cannot help. `tooLarge`: the
  * refusal was about size (a smaller input, e.g. a claim check, may pass).
@@ -49,13 +55,19 @@ const SIZE_MESSAGE = /larger than max|message (size|length)|size limit|too large
 const START_DEADLINE_MS = 10_000;
 
 /**
- * Starts one workflow. Id policy: REJECT_DUPLICATE + conflict FAIL, so a redelivered message whose run is
+ * Starts one workflow; `requestEagerStart` asks the server to hand the first workflow task back in the reply (only
+ * useful when `client` runs on the connection of a worker polling `taskQueue`: the combined process). Id policy: REJECT_DUPLICATE + conflict FAIL, so a redelivered message whose run is
  * running, completed or FAILED starts nothing and is counted as a duplicate; a failed event leaves the DLQ only
  * by an operator's replay or resolve, never by a redelivery. Dedupe lasts as long as the namespace retention.
  */
-export async function startWorkflow(client: Client, taskQueue: string, req: StartRequest): Promise<StartOutcome> {
+export async function startWorkflow(
+  client: Client,
+  taskQueue: string,
+  req: StartRequest,
+  requestEagerStart = false,
+): Promise<StartResult> {
   try {
-    await client.withDeadline(Date.now() + START_DEADLINE_MS, () =>
+    const handle = await client.withDeadline(Date.now() + START_DEADLINE_MS, () =>
       client.workflow.start(req.workflowType, {
         taskQueue,
         workflowId: req.workflowId,
@@ -64,11 +76,12 @@ export async function startWorkflow(client: Client, taskQueue: string, req: Star
         workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
         typedSearchAttributes: req.searchAttributes,
         staticSummary: req.summary,
+        ...(requestEagerStart ? { requestEagerStart } : {}),
       }),
     );
-    return 'started';
+    return { outcome: 'started', eagerly: handle.eagerlyStarted };
   } catch (err) {
-    if (err instanceof WorkflowExecutionAlreadyStartedError) return 'duplicate';
+    if (err instanceof WorkflowExecutionAlreadyStartedError) return { outcome: 'duplicate', eagerly: false };
     // The client could not serialise the input (e.g. nesting too deep for JSON.stringify): the same every time.
     if (err instanceof ValueError)
       throw new StartRejectedError(`the input cannot be serialised: ${err.message}`, false);

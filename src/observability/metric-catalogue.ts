@@ -11,7 +11,8 @@ interface MetricDef {
   readonly type: 'counter' | 'gauge' | 'histogram';
   readonly help: string;
   readonly labels: readonly string[];
-  readonly processes: readonly ('bridge' | 'worker')[];
+  /** `combined` (`kafka-pipeline run`) serves every bridge and worker metric too. */
+  readonly processes: readonly ('bridge' | 'worker' | 'combined')[];
   readonly buckets?: readonly number[];
 }
 
@@ -87,6 +88,12 @@ export const METRICS = {
     labels: [],
     processes: ['bridge'],
     buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  },
+  pipeline_workflow_eager_starts_total: {
+    type: 'counter',
+    help: 'Accepted workflow starts of the combined process (kafka-pipeline run), by whether the server started them eagerly on its own worker (eager true) or through the task queue (false)',
+    labels: ['eager'],
+    processes: ['combined'],
   },
   pipeline_open_workflows: {
     type: 'gauge',

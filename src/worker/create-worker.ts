@@ -33,14 +33,18 @@ export interface PipelineWorker {
   readonly deps: ActivityDeps;
 }
 
-/** Connects to Temporal and builds the pipeline worker (not yet running). */
+/**
+ * Builds the pipeline worker (not yet running) on `shared`, or on a connection of its own that the caller closes
+ * (`connection` of the result) when none is given.
+ */
 export async function createPipelineWorker(
   config: Config,
   deps?: ActivityDeps,
   metrics?: WorkerMetrics,
+  shared?: NativeConnection,
 ): Promise<PipelineWorker> {
   const activityDeps = deps ?? (await buildActivityDeps(config));
-  const connection = await NativeConnection.connect(temporalConnectionOptions(config));
+  const connection = shared ?? (await NativeConnection.connect(temporalConnectionOptions(config)));
   try {
     const dataConverter = temporalDataConverter(config);
     const worker = await Worker.create({
@@ -57,7 +61,7 @@ export async function createPipelineWorker(
     });
     return { worker, connection, deps: activityDeps };
   } catch (err) {
-    await connection.close();
+    if (!shared) await connection.close();
     throw err;
   }
 }

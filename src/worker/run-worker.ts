@@ -1,4 +1,6 @@
-import { DefaultLogger, Runtime } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import { DefaultLogger, type NativeConnection, Runtime } from '@temporalio/worker';
+import type { Registry } from 'prom-client';
 import { parquetThreadMemory } from '@kafka-pipeline/delta-lake';
 import type { Config } from '../config/config';
 import { connectTemporal } from '../config/temporal-client';
@@ -9,7 +11,7 @@ import { WorkerMetrics } from '../observability/worker-metrics';
 import { traceIdOf } from '../shared/ids';
 import { CircuitBreakers } from '../resilience/circuit-breaker';
 import { buildActivityDeps } from './build-deps';
-import { createPipelineWorker } from './create-worker';
+import { createPipelineWorker, type PipelineWorker } from './create-worker';
 import { buildMaintenanceDeps, setUpMaintenanceSchedules } from './maintenance-deps';
 
 /** Routes the Temporal SDK's own log lines through our JSON logger. Call once per process, before any worker. */
@@ -50,55 +52,90 @@ export function parquetMemory(thread: ReturnType<typeof parquetThreadMemory>): R
   };
 }
 
+/** What a worker runs on: its metrics registry and breakers, and a Temporal client for maintenance. */
+export interface WorkerHost {
+  readonly registry: Registry;
+  readonly breakers: CircuitBreakers;
+  readonly client: Client;
+  /** The connection to poll with (the combined process shares its own); default: one of the worker's own. */
+  readonly connection?: NativeConnection;
+}
+
+/** A built worker: `run` polls until `drain` (then commits the rows of what finished); `close` after `run`. */
+export interface RunningWorker {
+  readonly worker: PipelineWorker['worker'];
+  problems(): string[];
+  run(): Promise<void>;
+  /** Starts the drain: in-flight tasks finish or go back to Temporal; `run` resolves when done. */
+  drain(reason: Record<string, unknown>): void;
+  close(): Promise<void>;
+}
+
+/** Builds the pipeline worker on `host` and sets up the maintenance schedules; not polling until `run`. */
+export async function openWorker(config: Config, log: Logger, host: WorkerHost): Promise<RunningWorker> {
+  const metrics = new WorkerMetrics(host.registry);
+  const activityDeps = await buildActivityDeps(config, undefined, metrics, host.breakers);
+  const maintenance = buildMaintenanceDeps(config, activityDeps.store, host.client, host.registry);
+  const { worker, connection, deps } = await createPipelineWorker(
+    config,
+    { ...activityDeps, maintenance },
+    metrics,
+    host.connection,
+  );
+  await setUpMaintenanceSchedules(config, host.client, log);
+  return {
+    worker,
+    problems: () => (worker.getState() === 'RUNNING' ? [] : [`worker state is ${worker.getState()}`]),
+    run: async () => {
+      await worker.run();
+      // Rows of activities that completed while shutting down are committed before the process exits.
+      await Promise.all([
+        deps.eventsTable.flush(),
+        deps.attachmentsTable.flush(),
+        deps.claimx?.eventsTable.flush(),
+        deps.claimx?.attachmentsTable.flush(),
+      ]);
+    },
+    drain: (reason) => {
+      if (worker.getState() !== 'RUNNING') return;
+      log.info('worker draining: in-flight tasks finish or go back to Temporal', reason);
+      worker.shutdown();
+    },
+    close: async () => {
+      if (!host.connection) await connection.close();
+    },
+  };
+}
+
 /** Runs the worker until SIGINT/SIGTERM (the SDK's shutdown signals): in-flight tasks finish or return to Temporal. */
 export async function runWorker(config: Config, log: Logger): Promise<void> {
   const registry = createRegistry('worker', () => parquetMemory(parquetThreadMemory()));
-  const metrics = new WorkerMetrics(registry);
   const breakers = new CircuitBreakers(registry, log, { maxHosts: config.breakerMaxHosts });
   const temporal = await connectTemporal(config);
-  let created: Awaited<ReturnType<typeof createPipelineWorker>>;
+  let running: RunningWorker;
   try {
-    const activityDeps = await buildActivityDeps(config, undefined, metrics, breakers);
-    const maintenance = buildMaintenanceDeps(config, activityDeps.store, temporal.client, registry);
-    created = await createPipelineWorker(config, { ...activityDeps, maintenance }, metrics);
+    running = await openWorker(config, log, { registry, breakers, client: temporal.client });
   } catch (err) {
     await temporal.connection.close();
     throw err;
   }
-  const { worker, connection, deps } = created;
-  await setUpMaintenanceSchedules(config, temporal.client, log);
-  const ops = await startOpsServer(
-    config.metricsPort,
-    registry,
-    async () => (worker.getState() === 'RUNNING' ? [] : [`worker state is ${worker.getState()}`]),
-    { host: config.metricsHost },
-  );
+  const ops = await startOpsServer(config.metricsPort, registry, async () => running.problems(), {
+    host: config.metricsHost,
+  });
   log.info('worker started', {
     task_queue: config.taskQueue,
     namespace: config.temporalNamespace,
     metrics_port: ops.port,
   });
-  const onSignal = (signal: NodeJS.Signals): void => {
-    if (worker.getState() === 'RUNNING') {
-      log.info('worker draining: in-flight tasks finish or go back to Temporal', { signal });
-      worker.shutdown();
-    }
-  };
+  const onSignal = (signal: NodeJS.Signals): void => running.drain({ signal });
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   try {
-    await worker.run();
-    // Rows of activities that completed while shutting down are committed before the process exits.
-    await Promise.all([
-      deps.eventsTable.flush(),
-      deps.attachmentsTable.flush(),
-      deps.claimx?.eventsTable.flush(),
-      deps.claimx?.attachmentsTable.flush(),
-    ]);
+    await running.run();
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
-    await Promise.allSettled([connection.close(), temporal.connection.close(), ops.close()]);
+    await Promise.allSettled([running.close(), temporal.connection.close(), ops.close()]);
     log.info('worker stopped');
   }
 }

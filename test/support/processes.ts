@@ -5,9 +5,12 @@ import { PROCESS_MALLOC_ENV, WORKER_NODE_OPTIONS } from '../../src/worker/node-o
 import { until } from './poll';
 import { KAFKA_BROKER, ROOT, TEMPORAL_ADDRESS } from './stack';
 
-/** A pipeline process (`kafka-pipeline bridge|worker`) started as operators start it, with its output kept. */
+/** A long-running command of the CLI: the bridge, the worker, or both in one process (`run`). */
+export type PipelineCommand = 'bridge' | 'worker' | 'run';
+
+/** A pipeline process (`kafka-pipeline bridge|worker|run`) started as operators start it, with its output kept. */
 export interface PipelineProcess {
-  readonly command: 'bridge' | 'worker';
+  readonly command: PipelineCommand;
   readonly child: ChildProcess;
   readonly output: string[];
 }
@@ -37,13 +40,13 @@ export function localPipelineEnv(
 }
 
 /** Starts `node bin/kafka-pipeline.js <command>`, keeping its output; does not wait for anything. */
-export function spawnPipelineProcess(command: 'bridge' | 'worker', env: Record<string, string>): PipelineProcess {
+export function spawnPipelineProcess(command: PipelineCommand, env: Record<string, string>): PipelineProcess {
   const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'kafka-pipeline.js'), command], {
     env: {
       ...process.env,
       ...PROCESS_MALLOC_ENV,
       ...env,
-      ...(command === 'worker' ? { NODE_OPTIONS: WORKER_NODE_OPTIONS } : {}),
+      ...(command === 'bridge' ? {} : { NODE_OPTIONS: WORKER_NODE_OPTIONS }),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -56,12 +59,12 @@ export function spawnPipelineProcess(command: 'bridge' | 'worker', env: Record<s
 
 /** Starts `node bin/kafka-pipeline.js <command>` and waits for its ready line. */
 export async function startPipelineProcess(
-  command: 'bridge' | 'worker',
+  command: PipelineCommand,
   env: Record<string, string>,
 ): Promise<PipelineProcess> {
   const proc = spawnPipelineProcess(command, env);
   const { child } = proc;
-  const ready = command === 'bridge' ? 'bridge consuming' : 'worker started';
+  const ready = command === 'worker' ? 'worker started' : 'bridge consuming';
   await until(
     `${command} is ${ready}`,
     async () => proc.output.some((l) => l.includes(ready)) || child.exitCode !== null,

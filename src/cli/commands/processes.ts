@@ -1,6 +1,9 @@
 import type { Command } from 'commander';
 
-/** `kafka-pipeline worker` and `kafka-pipeline bridge`: the two long-running processes of the pipeline. */
+/**
+ * `kafka-pipeline worker` and `kafka-pipeline bridge`: the two long-running processes of the pipeline; `kafka-pipeline
+ * run`: both in one process (one Temporal connection, eager workflow start).
+ */
 export function registerProcessCommands(program: Command): void {
   program
     .command('worker')
@@ -13,5 +16,13 @@ export function registerProcessCommands(program: Command): void {
     .description('Run the Kafka-to-Temporal bridge (until SIGINT/SIGTERM)')
     .action(async () => {
       await (await import('../../bridge/main')).main();
+    });
+  program
+    .command('run')
+    .description(
+      'Run the bridge and the worker in one process sharing one Temporal connection, with eager workflow start (until SIGINT/SIGTERM)',
+    )
+    .action(async () => {
+      await (await import('../../combined/main')).main();
     });
 }
