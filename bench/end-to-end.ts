@@ -6,6 +6,8 @@ import { ATTACHMENT_BYTES, backlogRun, latencyAt, type RunFigures, type PerEvent
 
 export interface EndToEnd {
   readonly burst: RunFigures & { cost?: PerEventCost };
+  /** The same burst through one combined process (`kafka-pipeline run`, eager workflow start). */
+  readonly combined: RunFigures;
   readonly drain: RunFigures & { cost?: PerEventCost };
   readonly latency: { p50: number; p95: number; p99: number; measured: number; total: number };
   readonly figures: Figure[];
@@ -41,6 +43,9 @@ export async function endToEnd(
     return out;
   };
   const burst = await timed(`burst of ${size.burst}`, () => backlogRun(sample, size.burst, 600));
+  const combined = await timed(`burst of ${size.burst}, combined process`, () =>
+    backlogRun(sample, size.burst, 600, {}, undefined, true),
+  );
   const drain = await timed(`backlog of ${size.drain}`, () => backlogRun(sample, size.drain, size.drainCap));
   // BENCH_BASELINE_ROOT: a checkout of an older commit, built (npm run build there); its compiled processes run
   // the same burst on the same server, for a before/after in one run.
@@ -108,6 +113,26 @@ export async function endToEnd(
       'compiled worker, WORKER_NODE_OPTIONS; sampled every 50 ms from its start to the last run',
     ),
   ];
+  const eagerPct = ((combined.eagerStartHitRatio ?? 0) * 100).toFixed(0);
+  figures.push(
+    {
+      section: 'end to end',
+      name: `burst of ${size.burst}, combined process (eager start)`,
+      value: combined.eventsPerS,
+      unit: 'events/s',
+      baseline: { name: 'separate processes events/s', value: burst.eventsPerS },
+      ratio: combined.eventsPerS / burst.eventsPerS,
+      note: `${combined.done} of ${combined.events} done in ${combined.seconds.toFixed(0)} s (${combined.failed} failed), ${attachment}; one compiled \`kafka-pipeline run\` process, ${eagerPct} % of starts eager`,
+    },
+    {
+      section: 'memory',
+      name: `combined process peak RSS during the burst of ${size.burst}`,
+      value: combined.workerPeakRssMb,
+      unit: 'MB',
+      baseline: { name: 'separate worker + bridge peak MB', value: burst.workerPeakRssMb + burst.bridgePeakRssMb },
+      note: `idle ${combined.workerIdleRssMb.toFixed(0)} MB; WORKER_NODE_OPTIONS; separate: worker ${burst.workerPeakRssMb.toFixed(0)} MB, bridge ${burst.bridgePeakRssMb.toFixed(0)} MB`,
+    },
+  );
   const cpu = (r: RunFigures) =>
     Object.entries(r.cpuMsPerEvent)
       .map(([k, v]) => `${k} ${v.toFixed(1)}`)
@@ -151,5 +176,5 @@ export async function endToEnd(
         `${cost.sample.workflowTasks.toFixed(2)} workflow tasks, ${cost.sample.activityTasks.toFixed(2)} activity tasks)`,
     });
   }
-  return { burst, drain, latency, figures };
+  return { burst, combined, drain, latency, figures };
 }

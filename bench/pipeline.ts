@@ -6,6 +6,7 @@ import path from 'node:path';
 import { Partitioners } from 'kafkajs';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
+import { parseMetrics, share } from '../src/observability/scrape';
 import { xactWorkflowId } from '../src/shared/ids';
 import { sampleEvent } from '../src/sample/sample-events';
 import type { SampleServer } from '../src/sample/sample-server';
@@ -46,6 +47,8 @@ export interface RunFigures {
   readonly cpuMsPerEvent: CpuPerEvent;
   /** Delta commits per 1,000 events of each table (the group commit's batching at this rate). */
   readonly commitsPer1000: { readonly events: number; readonly attachments: number };
+  /** The combined process only: the share of its accepted starts the server started eagerly. */
+  readonly eagerStartHitRatio?: number;
 }
 
 /**
@@ -68,6 +71,8 @@ class Rig {
     private readonly overrides: Record<string, string>,
     /** The checkout whose compiled worker and bridge run (another one for a same-run before/after). */
     private readonly root = ROOT,
+    /** One combined process (`kafka-pipeline run`, eager start) instead of a worker and a bridge process. */
+    readonly combined = false,
   ) {}
 
   env(port: number): Record<string, string> {
@@ -96,10 +101,18 @@ class Rig {
     const env = { ...this.env(this.workerPort), NODE_OPTIONS: WORKER_NODE_OPTIONS };
     // To profile the worker: BENCH_WORKER_EXEC_ARGV="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run bench ...
     const execArgv = process.env.BENCH_WORKER_EXEC_ARGV?.split(' ').filter(Boolean) ?? [];
-    this.worker = await spawnCompiled('worker', env, 'worker started', execArgv, this.root);
+    this.worker = await spawnCompiled(
+      this.combined ? 'run' : 'worker',
+      env,
+      this.combined ? 'bridge consuming' : 'worker started',
+      execArgv,
+      this.root,
+    );
+    if (this.combined) this.bridgePort = this.workerPort;
   }
 
   async startBridge(): Promise<void> {
+    if (this.combined) return; // the combined process consumes already
     this.bridgePort = await freePort();
     // The same for the bridge: BENCH_BRIDGE_EXEC_ARGV="--cpu-prof --cpu-prof-dir=/tmp/prof".
     const execArgv = process.env.BENCH_BRIDGE_EXEC_ARGV?.split(' ').filter(Boolean) ?? [];
@@ -121,6 +134,11 @@ class Rig {
 
   failed(): Promise<number> {
     return this.failedIn();
+  }
+
+  async eagerStartHitRatio(): Promise<number | undefined> {
+    const samples = parseMetrics(await scrape(`http://127.0.0.1:${this.workerPort}/metrics`));
+    return share(samples, 'pipeline_workflow_eager_starts_total', { eager: 'true' });
   }
 
   async started(): Promise<number> {
@@ -195,8 +213,9 @@ export async function backlogRun(
   capS: number,
   overrides: Record<string, string> = {},
   root = ROOT,
+  combined = false,
 ): Promise<RunFigures & { cost?: PerEventCost }> {
-  const rig = new Rig(sample, overrides, root);
+  const rig = new Rig(sample, overrides, root, combined);
   try {
     await rig.prepare();
     await rig.produce(count, 'e2e');
@@ -205,7 +224,7 @@ export async function backlogRun(
     const workerIdle = workerRss.peak();
     const server0 = await serverSnapshot();
     await rig.startBridge();
-    const bridgeRss = rssSampler(rig.bridge!.pid!);
+    const bridgeRss = rssSampler((rig.bridge ?? rig.worker)!.pid!);
     const deadline = performance.now() + (capS + 60) * 1000;
     while ((await rig.started()) < 1 && performance.now() < deadline) await sleep(20);
     const t0 = performance.now();
@@ -241,6 +260,7 @@ export async function backlogRun(
       attachments: (commits('xact_attachments') * 1000) / Math.max(1, done),
     };
     const cost = done > 0 ? await perEventCost(rig.taskQueue, perEventCounts(server0, server1, done)) : undefined;
+    const eagerStartHitRatio = combined ? await rig.eagerStartHitRatio() : undefined;
     return {
       events: count,
       done,
@@ -254,6 +274,7 @@ export async function backlogRun(
       cpuMsPerEvent,
       commitsPer1000,
       cost,
+      eagerStartHitRatio,
     };
   } finally {
     await rig.stop();

@@ -155,6 +155,7 @@ async function main(): Promise<void> {
       cpuMsPerEvent: cpuTotals(e2e.burst.cpuMsPerEvent),
       cpuMsPerEventDrain: cpuTotals(e2e.drain.cpuMsPerEvent),
       workerPeakRssDrainMb: e2e.drain.workerPeakRssMb,
+      eagerStartHitRatio: e2e.combined.eagerStartHitRatio ?? null,
     };
     const result = {
       date: new Date(started).toISOString(),

@@ -39,3 +39,13 @@ export function total(samples: readonly Sample[] | null, name: string, labels: R
     .filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v))
     .reduce((n, s) => n + s.value, 0);
 }
+
+/** The share of a metric's total in the samples that include `labels`; undefined while the metric counts nothing. */
+export function share(
+  samples: readonly Sample[] | null,
+  name: string,
+  labels: Record<string, string>,
+): number | undefined {
+  const all = total(samples, name);
+  return all > 0 ? total(samples, name, labels) / all : undefined;
+}

@@ -45,6 +45,9 @@ describe('benchmark harness (smoke sizes)', function () {
     assert.ok(typeof result.summary.perEventActivityTasks === 'number' && result.summary.perEventActivityTasks >= 0);
     const cpu = result.summary.cpuMsPerEvent as { total: number; byProcess: Record<string, number> };
     assert.ok(cpu.total > 0 && cpu.byProcess.worker > 0 && cpu.byProcess.temporal > 0, JSON.stringify(cpu));
+    // The burst through the combined process (kafka-pipeline run): its share of eager starts, read from its /metrics.
+    const eager = result.summary.eagerStartHitRatio;
+    assert.ok(typeof eager === 'number' && eager >= 0 && eager <= 1, `eagerStartHitRatio: ${String(eager)}`);
     assert.ok(result.timelines.burst.length >= 2 && result.timelines.drain.length >= 2, 'timelines for the chart');
     for (const f of result.figures) assert.ok(Number.isFinite(f.value) && f.value >= 0, `${f.name}: ${f.value}`);
     const withBaseline = result.figures.filter((f) => f.baseline);

@@ -47,20 +47,24 @@ describe('kafka-pipeline CLI', function () {
     assert.match(lines[0], /^config: KAFKA_BROKERS="kafka\.internal": expected host:port$/);
   });
 
-  it('bridge and worker report an invalid configuration as a log record in the chosen format, and exit 2', async () => {
-    for (const cmd of ['bridge', 'worker']) {
+  it('bridge, worker and run report an invalid configuration as a log record in the chosen format, and exit 2', async () => {
+    for (const [cmd, component] of [
+      ['bridge', 'bridge'],
+      ['worker', 'worker'],
+      ['run', 'combined'],
+    ]) {
       const json = await cli([cmd], { KAFKA_BROKERS: 'kafka.internal', LOG_FORMAT: 'json' });
       assert.equal(json.code, 2);
       const lines = json.stdout.trim().split('\n');
       assert.equal(lines.length, 1, json.stdout);
       const record = JSON.parse(lines[0]) as { level: string; component: string; problems: string[] };
-      assert.deepEqual([record.level, record.component], ['error', cmd]);
+      assert.deepEqual([record.level, record.component], ['error', component]);
       assert.match(record.problems[0], /KAFKA_BROKERS="kafka\.internal": expected host:port/);
       assert.equal(json.stderr, '');
       const text = await cli([cmd], { KAFKA_BROKERS: 'kafka.internal', LOG_FORMAT: 'console' });
       assert.match(
         text.stdout,
-        new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} ERROR ${cmd} invalid configuration; not started problems=`),
+        new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} ERROR ${component} invalid configuration; not started problems=`),
       );
     }
   });
