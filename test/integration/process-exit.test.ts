@@ -46,8 +46,12 @@ describe('bridge and worker processes exit when they stop', function () {
     await execFileAsync('bash', [STACK_SCRIPT, 'up'], { timeout: 180_000 });
   });
 
-  for (const command of ['worker', 'bridge'] as const) {
-    it(`a ${command} whose metrics port is taken logs the error and exits with a non-zero code`, async () => {
+  for (const [command, component] of [
+    ['worker', 'worker'],
+    ['bridge', 'bridge'],
+    ['run', 'combined'],
+  ] as const) {
+    it(`a ${component} process whose metrics port is taken logs the error and exits with a non-zero code`, async () => {
       const taken = net.createServer();
       await new Promise<void>((resolve) => taken.listen(0, '0.0.0.0', resolve));
       try {
@@ -56,7 +60,7 @@ describe('bridge and worker processes exit when they stop', function () {
         procs.push(proc);
         await until(`the ${command} exits`, async () => exited(proc), tail(proc), EXIT_DEADLINE_MS);
         assert.ok(
-          proc.output.some((l) => l.includes(`${command} stopped by an error`) && l.includes('EADDRINUSE')),
+          proc.output.some((l) => l.includes(`${component} stopped by an error`) && l.includes('EADDRINUSE')),
           proc.output.join('\n'),
         );
         assert.ok(proc.child.exitCode !== null && proc.child.exitCode !== 0, `exit code ${proc.child.exitCode}`);
