@@ -80,7 +80,7 @@ describe('the combined process (kafka-pipeline run)', function () {
     assert.ok(samples?.some((s) => s.labels.service === 'combined'));
   });
 
-  it('runs every event once, mostly with eager start, and drains both parts on SIGTERM', async () => {
+  it('runs every event once, some with eager start, and drains both parts on SIGTERM', async () => {
     const traces = Array.from({ length: EVENTS }, (_, i) => `${name}-${i}`);
     const kafka = new Kafka({ clientId: name, brokers: [KAFKA_BROKER], logLevel: logLevel.NOTHING });
     const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
