@@ -45,6 +45,12 @@ export default tseslint.config(
     },
   },
   {
+    // CommonJS preloads (`node --require`), e.g. soak/thread-snapshots.cjs.
+    files: ['**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: { require: 'readonly', module: 'writable' } },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
     // Type-aware rules: a promise nobody awaits loses its errors (and, in a bridge, offsets or rows).
     files: ['**/*.ts'],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

@@ -151,12 +151,15 @@ export async function steadyLoad(opts: SteadyOptions): Promise<SteadyReport> {
       await new Promise((r) => setTimeout(r, 200));
     }
     log(`soak: ${produced} produced; waiting for the pipeline to finish them`);
-    // Finished: every event started, no run open, every event row there (failed runs record theirs first).
+    // Finished: every event handed to Temporal, no run open, every event row there (failed runs record theirs
+    // first). Handed = started or duplicate: a start whose call timed out although the server had taken it is
+    // retried and then counted as a duplicate (36-minute soaks waited 15 minutes for the 8,640th "started").
     const finished = await waitUntil(async () => {
       try {
         const started = await metricSum(bridgePort, 'pipeline_workflow_starts_total', 'outcome="started"');
+        const duplicate = await metricSum(bridgePort, 'pipeline_workflow_starts_total', 'outcome="duplicate"');
         const open = await metricSum(bridgePort, 'pipeline_open_workflows');
-        if (started < produced || open > 0) return false;
+        if (started + duplicate < produced || open > 0) return false;
       } catch {
         return false;
       }
