@@ -25,6 +25,8 @@ ENV NODE_ENV=production
 ENV NODE_OPTIONS=--max-semi-space-size=1
 # glibc malloc arenas, for every process: PROCESS_MALLOC_ENV in src/worker/node-options.ts.
 ENV MALLOC_ARENA_MAX=2
+ENV MALLOC_MMAP_THRESHOLD_=131072
+ENV MALLOC_TRIM_THRESHOLD_=131072
 ENV KP_RUN_COMPILED=1
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules

@@ -16,7 +16,17 @@ export const WORKER_NODE_OPTIONS = '--max-semi-space-size=1';
  * growing and RSS grew by 218 MB/h, the rest being the Parquet thread's WebAssembly memory and the heap
  * (docs/reliability.md, "Over time"). The CPU cost was not measurable at the soak's rate.
  */
-export const PROCESS_MALLOC_ENV: Readonly<Record<string, string>> = { MALLOC_ARENA_MAX: '2' };
+export const PROCESS_MALLOC_ENV: Readonly<Record<string, string>> = {
+  MALLOC_ARENA_MAX: '2',
+  // Fixed thresholds instead of glibc's sliding ones: by default, once a large buffer (a Parquet file, a history)
+  // has been freed, the mmap threshold rises up to 32 MB, later large buffers are carved out of the arenas, and
+  // the free pages between long-lived small chunks stay resident. With allocations over 128 kB mapped on their own
+  // and the arenas' free top returned past 128 kB, the worker's native memory grew about half as fast, as much as
+  // with jemalloc (36-minute soaks side by side, docs/reliability.md "Over time"). A `malloc_trim(0)` through gdb
+  // had shown the cause: it returned 119 MB of a 382 MB worker, which then went on working.
+  MALLOC_MMAP_THRESHOLD_: '131072',
+  MALLOC_TRIM_THRESHOLD_: '131072',
+};
 
 /**
  * V8 flags the worker sets on itself at start, before the workflow and Parquet threads exist (they are not allowed
