@@ -4,16 +4,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { ensureStack, ROOT, stopStackIfStartedByTests } from '../test/support/stack';
+import { numberArg } from './args';
 import { SOAK_ENV } from './settings';
 import { steadyLoad } from './steady';
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  if (i < 0) return fallback;
-  const v = Number(process.argv[i + 1]);
-  if (!Number.isFinite(v) || v <= 0) throw new Error(`--${name} takes a positive number, got ${process.argv[i + 1]}`);
-  return v;
-}
 
 /** `--worker-env K=V` (repeatable): extra environment for the worker only, for experiments. */
 function workerEnv(): Record<string, string> {
@@ -28,8 +21,8 @@ function workerEnv(): Record<string, string> {
 }
 
 async function main(): Promise<void> {
-  const minutes = arg('minutes', 30);
-  const rate = arg('rate', 8);
+  const minutes = numberArg('minutes', 30);
+  const rate = numberArg('rate', 8);
   await ensureStack();
   try {
     const report = await steadyLoad({

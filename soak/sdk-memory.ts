@@ -1,91 +1,81 @@
 /**
- * Diagnostic: does the Temporal SDK worker alone (no pipeline code) grow its RSS with the number of workflows run?
- * Runs `--count` no-op workflows of `--shape` through one in-process worker and samples RSS every 2 s.
- *   npx tsx soak/sdk-memory.ts --count 20000 --reuse true --cache 1000 --shape local3
+ * Diagnostic (issue 31): does the Temporal SDK's worker alone, without the pipeline's code, grow its memory with
+ * the number of workflows run? Runs `--count` no-op workflows of `--shape` (the bench's ceiling workflows) through
+ * one in-process worker against the Temporal server at `--address`, samples this process every 2 s (with a GC first
+ * when node runs with --expose-gc) and prints RSS, native memory (RSS minus heap and external) and heap used, each
+ * with its slope after the first fifth (soak/memory.ts):
+ *   NODE_OPTIONS=--expose-gc MALLOC_ARENA_MAX=2 npx tsx soak/sdk-memory.ts --count 40000 --shape local3
  */
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { mapBounded } from '../src/shared/bounded';
-import { rssSlope, type RssSample } from './rss';
+import { choiceArg, numberArg, textArg } from './args';
+import { summarise } from './memory';
+import type { RssSample } from './rss';
 
-function arg(name: string, dflt: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? (process.argv[i + 1] ?? dflt) : dflt;
-}
+/** `--shape`: which of bench/bench-workflows.ts runs, with its arguments. */
+const SHAPES = {
+  local3: { type: 'benchAllLocalShape', args: [] },
+  mixed: { type: 'benchPipelineShape', args: [] },
+  empty: { type: 'benchNoop', args: [0] },
+} as const;
 
 async function main(): Promise<void> {
-  const count = Number(arg('count', '20000'));
-  const reuse = arg('reuse', 'true') === 'true';
-  const cache = Number(arg('cache', '1000'));
-  const shape = arg('shape', 'local3');
-  const address = arg('address', '127.0.0.1:7233');
+  const count = numberArg('count', 20_000);
+  const cache = numberArg('cache', 1000);
+  const reuse = choiceArg('reuse', ['true', 'false']) === 'true';
+  const shape = choiceArg('shape', ['local3', 'mixed', 'empty']);
+  const address = textArg('address', '127.0.0.1:7233');
   Runtime.install({ shutdownSignals: [] });
   const queue = `sdkmem-${randomUUID().slice(0, 8)}`;
-  const nconn = await NativeConnection.connect({ address });
+  const native = await NativeConnection.connect({ address });
   const worker = await Worker.create({
-    connection: nconn,
+    connection: native,
     taskQueue: queue,
-    workflowsPath: require.resolve('./sdk-memory-workflows'),
+    workflowsPath: require.resolve('../bench/bench-workflows'),
     activities: { noop: async () => undefined },
     reuseV8Context: reuse,
     maxCachedWorkflows: cache,
   });
   const run = worker.run();
-  const conn = await Connection.connect({ address });
-  const client = new Client({ connection: conn });
-  const samples: RssSample[] = [];
-  const native: RssSample[] = [];
-  const heap: RssSample[] = [];
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection });
+  const series: Record<'rss' | 'native' | 'heapUsed', RssSample[]> = { rss: [], native: [], heapUsed: [] };
   const t0 = Date.now();
   let done = 0;
   const timer = setInterval(() => {
     (globalThis as { gc?: () => void }).gc?.();
     const m = process.memoryUsage();
     const t = (Date.now() - t0) / 1000;
-    samples.push({ t, bytes: m.rss });
-    native.push({ t, bytes: m.rss - m.heapTotal - m.external });
-    heap.push({ t, bytes: m.heapUsed });
-    if (samples.length % 15 === 0) {
+    series.rss.push({ t, bytes: m.rss });
+    series.native.push({ t, bytes: m.rss - m.heapTotal - m.external });
+    series.heapUsed.push({ t, bytes: m.heapUsed });
+    if (series.rss.length % 15 === 0) {
       const mb = (b: number) => Math.round(b / 2 ** 20);
-      console.log(
-        `${Math.round(t)} s ${done} wf rss ${mb(m.rss)} heapUsed ${mb(m.heapUsed)} native ${mb(m.rss - m.heapTotal - m.external)} MB`,
-      );
+      console.log(`${Math.round(t)} s ${done} wf: rss ${mb(m.rss)} MB, heap used ${mb(m.heapUsed)} MB`);
     }
   }, 2000);
-  await mapBounded(
-    Array.from({ length: count }, (_, i) => i),
-    64,
-    async (i) => {
-      await client.workflow.execute(shape, { taskQueue: queue, workflowId: `${queue}-${i}` });
-      done++;
-    },
-  );
-  clearInterval(timer);
-  const secs = (Date.now() - t0) / 1000;
-  const tail = samples.slice(Math.floor(samples.length / 5));
-  const first = tail[0]?.bytes ?? 0;
-  const last = samples[samples.length - 1]?.bytes ?? 0;
-  console.log(
-    JSON.stringify({
-      count,
-      reuse,
-      cache,
-      shape,
-      seconds: Math.round(secs),
-      wfPerS: +(count / secs).toFixed(1),
-      rssStartMB: Math.round(first / 2 ** 20),
-      rssEndMB: Math.round(last / 2 ** 20),
-      slopeMBh: Math.round(rssSlope(tail)),
-      nativeSlopeMBh: Math.round(rssSlope(native.slice(Math.floor(native.length / 5)))),
-      heapUsedSlopeMBh: Math.round(rssSlope(heap.slice(Math.floor(heap.length / 5)))),
-      kbPerWorkflowAfterFifth: +((last - first) / 1024 / (count * 0.8)).toFixed(2),
-    }),
-  );
-  worker.shutdown();
-  await run;
-  await nconn.close();
-  await conn.close();
+  try {
+    const { type, args } = SHAPES[shape];
+    await mapBounded(
+      Array.from({ length: count }, (_, i) => i),
+      64,
+      async (i) => {
+        await client.workflow.execute(type, { taskQueue: queue, workflowId: `${queue}-${i}`, args: [...args] });
+        done++;
+      },
+    );
+  } finally {
+    clearInterval(timer);
+    worker.shutdown();
+    await run;
+    await native.close();
+    await connection.close();
+  }
+  const seconds = (Date.now() - t0) / 1000;
+  const memory = Object.fromEntries(Object.entries(series).map(([k, s]) => [k, summarise(s)]));
+  console.log(JSON.stringify({ count, reuse, cache, shape, seconds: Math.round(seconds), memory }, null, 2));
 }
 
 main().catch((err: unknown) => {

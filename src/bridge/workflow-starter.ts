@@ -56,9 +56,10 @@ const START_DEADLINE_MS = 10_000;
 
 /**
  * Starts one workflow; `requestEagerStart` asks the server to hand the first workflow task back in the reply (only
- * useful when `client` runs on the connection of a worker polling `taskQueue`: the combined process). Id policy: REJECT_DUPLICATE + conflict FAIL, so a redelivered message whose run is
- * running, completed or FAILED starts nothing and is counted as a duplicate; a failed event leaves the DLQ only
- * by an operator's replay or resolve, never by a redelivery. Dedupe lasts as long as the namespace retention.
+ * useful when `client` runs on the connection of a worker polling `taskQueue`: the combined process). Id policy:
+ * REJECT_DUPLICATE + conflict FAIL, so a redelivered message whose run is running, completed or FAILED starts
+ * nothing and is counted as a duplicate; a failed event leaves the DLQ only by an operator's replay or resolve, never
+ * by a redelivery. Dedupe lasts as long as the namespace retention.
  */
 export async function startWorkflow(
   client: Client,

@@ -1,10 +1,9 @@
-import { Client } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { parquetThreadMemory } from '@kafka-pipeline/delta-lake';
 import { aborted, openBridge, type RunningBridge } from '../bridge/run-bridge';
-import { temporalDataConverter } from '../codec/data-converter';
 import type { Config } from '../config/config';
 import { temporalConnectionOptions } from '../config/connections';
+import { pipelineClient } from '../config/temporal-client';
 import { startOpsServer, type OpsServer } from '../observability/http-server';
 import type { Logger } from '../observability/logger';
 import { createRegistry } from '../observability/registry';
@@ -23,11 +22,7 @@ export async function runCombined(config: Config, log: Logger, stop: AbortSignal
   // One set of breakers for both parts: each part's breakers have names of their own, the metrics are registered once.
   const breakers = new CircuitBreakers(registry, log, { maxHosts: config.breakerMaxHosts });
   const connection = await NativeConnection.connect(temporalConnectionOptions(config));
-  const client = new Client({
-    connection,
-    namespace: config.temporalNamespace,
-    dataConverter: temporalDataConverter(config),
-  });
+  const client = pipelineClient(config, connection);
   let worker: RunningWorker | undefined;
   let workerDone: Promise<void> | undefined;
   let workerError: { error: unknown } | undefined;

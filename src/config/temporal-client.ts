@@ -1,4 +1,4 @@
-import { Client, Connection, type ConnectionOptions } from '@temporalio/client';
+import { Client, Connection, type ConnectionLike, type ConnectionOptions } from '@temporalio/client';
 import { temporalDataConverter } from '../codec/data-converter';
 import type { Config } from './config';
 import { temporalConnectionOptions } from './connections';
@@ -12,10 +12,13 @@ export async function connectTemporal(
   extra: Pick<ConnectionOptions, 'connectTimeout' | 'channelArgs'> = {},
 ): Promise<{ connection: Connection; client: Client }> {
   const connection = await Connection.connect({ ...temporalConnectionOptions(config), ...extra });
-  const client = new Client({
-    connection,
-    namespace: config.temporalNamespace,
-    dataConverter: temporalDataConverter(config),
-  });
-  return { connection, client };
+  return { connection, client: pipelineClient(config, connection) };
+}
+
+/**
+ * The pipeline's client on a connection the caller has (e.g. a worker's NativeConnection in the combined process):
+ * the namespace and the shared data converter.
+ */
+export function pipelineClient(config: Config, connection: ConnectionLike): Client {
+  return new Client({ connection, namespace: config.temporalNamespace, dataConverter: temporalDataConverter(config) });
 }
