@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Partitioners } from 'kafkajs';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { parseMetrics, share } from '../src/observability/scrape';
+import { parseMetrics, share, total, type Sample } from '../src/observability/scrape';
 import { xactWorkflowId } from '../src/shared/ids';
 import { sampleEvent } from '../src/sample/sample-events';
 import type { SampleServer } from '../src/sample/sample-server';
@@ -16,7 +16,7 @@ import { ROOT } from '../test/support/stack';
 import { benchTemporal } from './temporal-server';
 import { createTopic, deleteTopic, kafka, produceEvents, terminateQueue } from './ceilings';
 import { percentile, rssSampler } from './figures';
-import { metricSum, perEventCounts, serverCounters, type ServerCounters } from './server-metrics';
+import { perEventCounts, serverCounters, type ServerCounters } from './server-metrics';
 import { spawnCompiled, stopChild } from './memory';
 
 const MB = 2 ** 20;
@@ -121,13 +121,13 @@ class Rig {
 
   /** Runs that completed or failed so far, from the worker's own metrics (no load on Temporal's visibility). */
   async done(): Promise<number> {
-    const text = await scrape(`http://127.0.0.1:${this.workerPort}/metrics`);
-    return metricSum(text, 'pipeline_end_to_end_latency_seconds_count') + (await this.failedIn(text));
+    const samples = parseMetrics(await scrape(`http://127.0.0.1:${this.workerPort}/metrics`));
+    return total(samples, 'pipeline_end_to_end_latency_seconds_count') + (await this.failedIn(samples));
   }
 
-  private async failedIn(text?: string): Promise<number> {
-    return metricSum(
-      text ?? (await scrape(`http://127.0.0.1:${this.workerPort}/metrics`)),
+  private async failedIn(samples?: Sample[]): Promise<number> {
+    return total(
+      samples ?? parseMetrics(await scrape(`http://127.0.0.1:${this.workerPort}/metrics`)),
       'pipeline_dlq_entries_total',
     );
   }
@@ -142,11 +142,8 @@ class Rig {
   }
 
   async started(): Promise<number> {
-    return metricSum(
-      await scrape(`http://127.0.0.1:${this.bridgePort}/metrics`),
-      'pipeline_workflow_starts_total',
-      (l) => l.includes('outcome="started"'),
-    );
+    const samples = parseMetrics(await scrape(`http://127.0.0.1:${this.bridgePort}/metrics`));
+    return total(samples, 'pipeline_workflow_starts_total', { outcome: 'started' });
   }
 
   event(traceId: string, i: number): string {

@@ -1,4 +1,5 @@
 /** Reading the Temporal server's Prometheus page into the counts one event costs (pure: text in, numbers out). */
+import { parseMetrics, type Sample } from '../src/observability/scrape';
 
 /** Persistence operations that write (SQL persistence appends history inside UpdateWorkflowExecution). */
 const WRITE_OPERATIONS = new Set([
@@ -32,17 +33,16 @@ const ACTIVITY_TASK_ENDS = new Set([
   'RespondActivityTaskCanceledById',
 ]);
 
-/** Sum of the samples of `name` in a Prometheus text page (optionally only those whose labels pass `keep`). */
-export function metricSum(text: string, name: string, keep: (labels: string) => boolean = () => true): number {
+/** Sum of the samples of `name` whose labels pass `keep` (all of them by default). */
+function sumWhere(
+  samples: readonly Sample[],
+  name: string,
+  keep: (labels: Readonly<Record<string, string>>) => boolean = () => true,
+): number {
   let sum = 0;
-  for (const m of text.matchAll(new RegExp(`^${name}(?:\\{([^}]*)\\})? ([0-9.e+-]+)$`, 'gm'))) {
-    if (keep(m[1] ?? '')) sum += Number(m[2]);
-  }
+  for (const s of samples) if (s.name === name && keep(s.labels)) sum += s.value;
   return sum;
 }
-
-const label = (labels: string, key: string): string | undefined =>
-  new RegExp(`(?:^|,)${key}="([^"]*)"`).exec(labels)?.[1];
 
 /** The server's running totals that an event adds to (a snapshot: take one before and one after a run). */
 export interface ServerCounters {
@@ -55,16 +55,16 @@ export interface ServerCounters {
 }
 
 export function serverCounters(text: string, namespace = 'default'): ServerCounters {
-  const writes = (labels: string) => WRITE_OPERATIONS.has(label(labels, 'operation') ?? '');
-  const frontendCalls = (operations: ReadonlySet<string>) => (labels: string) =>
-    label(labels, 'service_name') === 'frontend' &&
-    label(labels, 'namespace') === namespace &&
-    operations.has(label(labels, 'operation') ?? '');
+  const samples = parseMetrics(text);
+  type Labels = Readonly<Record<string, string>>;
+  const writes = (labels: Labels) => WRITE_OPERATIONS.has(labels.operation ?? '');
+  const frontendCalls = (operations: ReadonlySet<string>) => (labels: Labels) =>
+    labels.service_name === 'frontend' && labels.namespace === namespace && operations.has(labels.operation ?? '');
   return {
     persistenceWrites:
-      metricSum(text, 'persistence_requests', writes) + metricSum(text, 'visibility_persistence_requests', writes),
-    workflowTasks: metricSum(text, 'service_requests', frontendCalls(WORKFLOW_TASK_ENDS)),
-    activityTasks: metricSum(text, 'service_requests', frontendCalls(ACTIVITY_TASK_ENDS)),
+      sumWhere(samples, 'persistence_requests', writes) + sumWhere(samples, 'visibility_persistence_requests', writes),
+    workflowTasks: sumWhere(samples, 'service_requests', frontendCalls(WORKFLOW_TASK_ENDS)),
+    activityTasks: sumWhere(samples, 'service_requests', frontendCalls(ACTIVITY_TASK_ENDS)),
   };
 }
 

@@ -20,6 +20,7 @@ import { localPipelineEnv } from '../test/support/processes';
 import { createTopic, KAFKA_BROKER, ROOT, TEMPORAL_ADDRESS } from '../test/support/stack';
 import { ensureCompiled } from '../src/cli/ensure-compiled';
 import { createLogger } from '../src/observability/logger';
+import { scrape, total } from '../src/observability/scrape';
 import { MemoryTrack, type MemorySummary } from './memory';
 import { tableFiles, type TableFiles } from './table-files';
 
@@ -80,17 +81,6 @@ async function waitUntil(check: () => Promise<boolean> | boolean, ms: number): P
     await new Promise((r) => setTimeout(r, 1000));
   }
   return check();
-}
-
-async function metricSum(port: number, name: string, label?: string): Promise<number> {
-  const text = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text());
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-    if (label !== undefined && !line.includes(label)) continue;
-    sum += Number(line.slice(line.lastIndexOf(' ') + 1));
-  }
-  return sum;
 }
 
 export async function steadyLoad(opts: SteadyOptions): Promise<SteadyReport> {
@@ -155,14 +145,11 @@ export async function steadyLoad(opts: SteadyOptions): Promise<SteadyReport> {
     // first). Handed = started or duplicate: a start whose call timed out although the server had taken it is
     // retried and then counted as a duplicate (36-minute soaks waited 15 minutes for the 8,640th "started").
     const finished = await waitUntil(async () => {
-      try {
-        const started = await metricSum(bridgePort, 'pipeline_workflow_starts_total', 'outcome="started"');
-        const duplicate = await metricSum(bridgePort, 'pipeline_workflow_starts_total', 'outcome="duplicate"');
-        const open = await metricSum(bridgePort, 'pipeline_open_workflows');
-        if (started + duplicate < produced || open > 0) return false;
-      } catch {
-        return false;
-      }
+      const bridge = await scrape(`http://127.0.0.1:${bridgePort}/metrics`);
+      if (!bridge) return false;
+      const started = total(bridge, 'pipeline_workflow_starts_total', { outcome: 'started' });
+      const duplicate = total(bridge, 'pipeline_workflow_starts_total', { outcome: 'duplicate' });
+      if (started + duplicate < produced || total(bridge, 'pipeline_open_workflows') > 0) return false;
       const rows = await countTraceIds(lakehouse, traceIds);
       return rows.once + rows.duplicated >= produced;
     }, 900_000);
