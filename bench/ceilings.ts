@@ -4,7 +4,7 @@ import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { Client, Connection } from '@temporalio/client';
 import { Registry } from 'prom-client';
 import { BridgeMetrics } from '../src/bridge/bridge-metrics';
-import { bridgeBreakers } from '../src/bridge/bridge-deps';
+import { bridgeBreakers, bridgeSource } from '../src/bridge/bridge-deps';
 import { KafkaBridge } from '../src/bridge/kafka-bridge';
 import { CircuitBreakers } from '../src/resilience/circuit-breaker';
 import { LocalObjectStore } from '../src/adapters/storage/local-store';
@@ -128,14 +128,18 @@ export async function bridgeRate(count: number, rawStartRate: number): Promise<F
   });
   const connection = await Connection.connect({ address: benchTemporal.address });
   const registry = new Registry();
-  const bridge = new KafkaBridge({
-    config,
-    client: new Client({ connection }),
-    store: new LocalObjectStore(path.join(ROOT, '.state', 'bench-quarantine')),
-    log: createLogger('bridge', { level: 'error', write: () => undefined }),
-    metrics: new BridgeMetrics(registry, topic, config.consumerGroup),
-    breakers: bridgeBreakers(new CircuitBreakers(undefined), config),
-  });
+  const log = createLogger('bridge', { level: 'error', write: () => undefined });
+  const bridge = new KafkaBridge(
+    {
+      config,
+      client: new Client({ connection }),
+      store: new LocalObjectStore(path.join(ROOT, '.state', 'bench-quarantine')),
+      log,
+      metrics: new BridgeMetrics(registry, topic, config.consumerGroup),
+      breakers: bridgeBreakers(new CircuitBreakers(undefined), config),
+    },
+    bridgeSource(config, log),
+  );
   const started = async () => {
     const m = (await registry.getMetricsAsJSON()).find((x) => x.name === 'pipeline_workflow_starts_total');
     return ((m?.values ?? []) as { value: number }[]).reduce((n, v) => n + v.value, 0);

@@ -1,6 +1,8 @@
-import type { ISocketFactory } from 'kafkajs';
 import type { Client } from '@temporalio/client';
 import type { KafkaSettings } from '../config/connections';
+import { KafkaMessageSource } from '../adapters/kafka/kafka-source';
+import type { SocketFactory } from '../adapters/kafka/kafka-sockets';
+import type { MessageSource } from '../adapters/kafka/message-source';
 import type { ObjectStore } from '../adapters/storage/object-store';
 import type { Config } from '../config/config';
 import type { Logger } from '../observability/logger';
@@ -43,8 +45,18 @@ export interface BridgeDeps {
    * so the server can hand the first workflow task straight back); each start's outcome is counted.
    */
   readonly eagerStart?: boolean;
-  /** The consumer's sockets (default: kafkajs's own); run-bridge tracks them so none outlives the bridge. */
-  readonly socketFactory?: ISocketFactory;
+}
+
+/** The bridge's message source: its topic as its consumer group, on `socketFactory`'s sockets (default: kafkajs's). */
+export function bridgeSource(config: BridgeSettings, log: Logger, socketFactory?: SocketFactory): MessageSource {
+  return new KafkaMessageSource({
+    kafka: config,
+    topic: config.eventsTopic,
+    group: config.consumerGroup,
+    partitionsConcurrently: config.bridgePartitionsConcurrently,
+    log,
+    socketFactory,
+  });
 }
 
 /**

@@ -1,5 +1,5 @@
-import type { Admin } from 'kafkajs';
 import type { Connection } from '@temporalio/client';
+import type { KafkaAdmin } from '../adapters/kafka/kafka-admin';
 import type { Logger } from '../observability/logger';
 import { refreshEvery } from '../observability/refresh-timer';
 import type { BridgeMetrics } from './bridge-metrics';
@@ -10,7 +10,10 @@ const CHECK_TIMEOUT_MS = 5_000;
 export type TemporalHealth = Pick<Connection, 'healthService' | 'withDeadline'>;
 
 /** Asks Kafka and Temporal whether they answer; problems are the readiness reasons (empty = both fine). */
-export async function dependencyProblems(admin: Admin, connection: TemporalHealth): Promise<string[]> {
+export async function dependencyProblems(
+  admin: Pick<KafkaAdmin, 'ping'>,
+  connection: TemporalHealth,
+): Promise<string[]> {
   const deadline = <T>(p: Promise<T>) =>
     Promise.race([
       p,
@@ -19,7 +22,7 @@ export async function dependencyProblems(admin: Admin, connection: TemporalHealt
       ),
     ]);
   const [kafka, temporal] = await Promise.allSettled([
-    deadline(admin.describeCluster()),
+    deadline(admin.ping()),
     deadline(connection.healthService.check({})),
   ]);
   const problems: string[] = [];

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { defaultPayloadConverter, ValueError } from '@temporalio/common';
-import type { KafkaMessage } from 'kafkajs';
 import { CLAIMX_DOMAIN } from '../shared/ids';
 import type { ObjectStore } from '../adapters/storage/object-store';
 import type {
@@ -11,7 +10,7 @@ import type {
   KafkaSource,
 } from '../shared/pipeline-types';
 import type { XactEvent } from '../shared/xact-event';
-import { invalid, KEY_INLINE_BYTES, type StartRequest } from './start-request';
+import { invalid, KEY_INLINE_BYTES, type RawMessage, type StartRequest } from './start-request';
 
 /**
  * Keeps workflow inputs small. Temporal refuses a payload over 2 MB (and a gRPC message over 4 MiB), and an
@@ -60,7 +59,7 @@ const INVALID_HEAD_CHARS = 4096;
  */
 export async function fitInput(
   req: StartRequest,
-  message: KafkaMessage,
+  message: RawMessage,
   store: ObjectStore,
   limit: number,
 ): Promise<StartRequest> {
@@ -92,7 +91,7 @@ export async function fitInput(
  */
 async function fitClaimx(
   req: StartRequest,
-  message: KafkaMessage,
+  message: RawMessage,
   store: ObjectStore,
   limit: number,
 ): Promise<StartRequest> {
@@ -119,7 +118,7 @@ function fits(req: StartRequest, limit: number): boolean {
 }
 
 /** An invalid message whose key was cut: the whole key is stored next to where its payload would be. */
-async function storeCutKey(req: StartRequest, message: KafkaMessage, store: ObjectStore): Promise<StartRequest> {
+async function storeCutKey(req: StartRequest, message: RawMessage, store: ObjectStore): Promise<StartRequest> {
   const input = req.args[0] as InvalidMessageInput;
   if (req.kind !== 'invalid' || !input.keyCut || input.keyCut.storedAt || !message.key) return req;
   const storedAt = claimCheckPath(input.source, 'key');

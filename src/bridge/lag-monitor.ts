@@ -1,42 +1,8 @@
-import type { Admin } from 'kafkajs';
 import type { Gauge, Registry } from 'prom-client';
+import type { KafkaAdmin } from '../adapters/kafka/kafka-admin';
 import { gauge } from '../observability/metric-catalogue';
 import type { Logger } from '../observability/logger';
 import { refreshEvery } from '../observability/refresh-timer';
-
-/** One partition's position: the group's committed offset (or the earliest retained one), the end, the lag. */
-export interface PartitionLag {
-  readonly partition: number;
-  readonly committed: number | null;
-  readonly from: number;
-  readonly end: number;
-  readonly lag: number;
-}
-
-/**
- * The consumer group's lag on `topic`, per partition, from the broker's offsets (end offset − committed offset; a
- * partition the group never committed counts from its earliest retained offset).
- */
-export async function readLag(admin: Admin, topic: string, group: string): Promise<PartitionLag[]> {
-  const [ends, [committed]] = await Promise.all([
-    admin.fetchTopicOffsets(topic),
-    admin.fetchOffsets({ groupId: group, topics: [topic] }),
-  ]);
-  return ends
-    .map((end) => {
-      const c = committed.partitions.find((p) => p.partition === end.partition);
-      const known = c && Number(c.offset) >= 0 ? Number(c.offset) : null;
-      const from = known ?? Number(end.low);
-      return {
-        partition: end.partition,
-        committed: known,
-        from,
-        end: Number(end.high),
-        lag: Math.max(0, Number(end.high) - from),
-      };
-    })
-    .sort((a, b) => a.partition - b.partition);
-}
 
 /**
  * Consumer lag per partition from the broker's own offsets (end offset − committed offset of the group), on a
@@ -50,7 +16,7 @@ export class LagMonitor {
 
   constructor(
     registry: Registry,
-    private readonly admin: Admin,
+    private readonly admin: Pick<KafkaAdmin, 'readLag'>,
     private readonly topic: string,
     private readonly group: string,
     private readonly log: Logger,
@@ -62,7 +28,7 @@ export class LagMonitor {
   /** Reads the offsets once and updates the gauge; returns the total lag. */
   async refresh(): Promise<number> {
     let total = 0;
-    for (const p of await readLag(this.admin, this.topic, this.group)) {
+    for (const p of await this.admin.readLag(this.topic, this.group)) {
       total += p.lag;
       const labels = { topic: this.topic, partition: String(p.partition), consumer_group: this.group };
       this.lag.set(labels, p.lag);

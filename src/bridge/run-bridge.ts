@@ -1,8 +1,9 @@
-import { Kafka, logLevel } from 'kafkajs';
 import type { Client } from '@temporalio/client';
 import type { Registry } from 'prom-client';
+import { kafkaAdmin } from '../adapters/kafka/kafka-admin';
+import { KafkaSockets } from '../adapters/kafka/kafka-sockets';
 import { connectTemporal } from '../config/temporal-client';
-import { FAST_RECONNECT_CHANNEL_ARGS, kafkaConfig } from '../config/connections';
+import { FAST_RECONNECT_CHANNEL_ARGS } from '../config/connections';
 import { createObjectStore, dlqTables } from '../config/object-store';
 import type { Config } from '../config/config';
 import type { Logger } from '../observability/logger';
@@ -16,9 +17,8 @@ import { LagMonitor } from './lag-monitor';
 import { BridgeMetrics } from './bridge-metrics';
 import { Admission } from './admission';
 import { dependencyProblems, type TemporalHealth, watchTemporal } from './bridge-monitors';
-import { bridgeBreakers } from './bridge-deps';
+import { bridgeBreakers, bridgeSource } from './bridge-deps';
 import { KafkaBridge } from './kafka-bridge';
-import { KafkaSockets } from './kafka-sockets';
 
 const CONNECTIVITY_INTERVAL_MS = 5_000;
 const ADMISSION_INTERVAL_MS = 2_000;
@@ -58,24 +58,26 @@ export async function openBridge(
   const config = domainConfig(configured, domain);
   const { client, connection, registry } = host;
   const sockets = new KafkaSockets();
-  const admin = new Kafka(kafkaConfig(config, { logLevel: logLevel.NOTHING, socketFactory: sockets.factory })).admin();
+  const admin = kafkaAdmin(config, { socketFactory: sockets.factory });
   const metrics = new BridgeMetrics(registry, config.eventsTopic, config.consumerGroup, host.eagerStart);
   const store = createObjectStore(config);
   const admission = new Admission(client, config.taskQueue, config.bridgeMaxOpenWorkflows, metrics);
-  const bridge = new KafkaBridge({
-    config,
-    client,
-    store,
-    log,
-    metrics,
-    breakers: bridgeBreakers(host.breakers, config, () =>
-      connection.withDeadline(Date.now() + TEMPORAL_PROBE_DEADLINE_MS, () => connection.healthService.check({})),
-    ),
-    admission,
-    toStart: domain.toStart,
-    socketFactory: sockets.factory,
-    eagerStart: host.eagerStart,
-  });
+  const bridge = new KafkaBridge(
+    {
+      config,
+      client,
+      store,
+      log,
+      metrics,
+      breakers: bridgeBreakers(host.breakers, config, () =>
+        connection.withDeadline(Date.now() + TEMPORAL_PROBE_DEADLINE_MS, () => connection.healthService.check({})),
+      ),
+      admission,
+      toStart: domain.toStart,
+      eagerStart: host.eagerStart,
+    },
+    bridgeSource(config, log, sockets.factory),
+  );
   const stopTemporalWatch = watchTemporal(connection, metrics, log, CONNECTIVITY_INTERVAL_MS);
   const stopAdmission = admission.start(ADMISSION_INTERVAL_MS, log);
   const lag = new LagMonitor(registry, admin, config.eventsTopic, config.consumerGroup, log);

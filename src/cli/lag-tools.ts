@@ -1,7 +1,5 @@
-import { Kafka, logLevel } from 'kafkajs';
 import { bridgeDomain } from '../bridge/domains';
-import { readLag } from '../bridge/lag-monitor';
-import { kafkaConfig } from '../config/connections';
+import { kafkaAdmin } from '../adapters/kafka/kafka-admin';
 import { cliConfig } from './cli-config';
 
 /**
@@ -13,7 +11,7 @@ export async function lagCommand(opts: { topic?: string; group?: string; json?: 
   const domain = bridgeDomain(config); // BRIDGE_DOMAIN=claimx: the claimx topic and group
   const topic = opts.topic ?? domain.topic;
   const group = opts.group ?? domain.group;
-  const admin = new Kafka(kafkaConfig(config, { logLevel: logLevel.NOTHING, retry: { retries: 2 } })).admin();
+  const admin = kafkaAdmin(config, { retries: 2 });
   try {
     await admin.connect();
   } catch (err) {
@@ -25,9 +23,10 @@ export async function lagCommand(opts: { topic?: string; group?: string; json?: 
       console.error(`lag: topic ${topic} does not exist`);
       return 1;
     }
-    const [partitions, { groups }] = await Promise.all([readLag(admin, topic, group), admin.describeGroups([group])]);
-    const state = groups[0]?.state ?? 'Unknown';
-    const members = groups[0]?.members.length ?? 0;
+    const [partitions, { state, members }] = await Promise.all([
+      admin.readLag(topic, group),
+      admin.describeGroup(group),
+    ]);
     const total = partitions.reduce((n, p) => n + p.lag, 0);
     if (opts.json) {
       console.log(JSON.stringify({ topic, group, state, members, total, partitions }, null, 2));

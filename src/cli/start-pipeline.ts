@@ -1,6 +1,5 @@
 // `kafka-pipeline start`: the local stack, the worker and a bridge per domain (and with --demo, sample traffic).
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { kafkaConfig } from '../config/connections';
+import { kafkaProducer } from '../adapters/kafka/kafka-producer';
 import type { Config } from '../config/config';
 import { processLogger, type Logger } from '../observability/logger';
 import { startClaimxApiStandin } from '../sample/claimx-api-standin';
@@ -124,11 +123,7 @@ function watchParent(log: Logger, orphaned: () => void): () => void {
 async function startDemo(config: Config, log: Logger): Promise<() => Promise<void>> {
   const server = await startSampleServer({ port: DEMO_SAMPLE_PORT });
   const api = await startClaimxApiStandin({ token: DEMO_CLAIMX_TOKEN, port: DEMO_CLAIMX_API_PORT });
-  const producer = new Kafka(
-    kafkaConfig(config, { clientId: `${config.kafkaClientId}-demo`, logLevel: logLevel.NOTHING }),
-  ).producer({
-    createPartitioner: Partitioners.DefaultPartitioner,
-  });
+  const producer = kafkaProducer(config, { clientId: `${config.kafkaClientId}-demo` });
   await producer.connect();
   let i = 0;
   const timer = setInterval(() => {
@@ -139,10 +134,7 @@ async function startDemo(config: Config, log: Logger): Promise<() => Promise<voi
       : sampleEvent(n, { sampleUrl: server.url, attachments: 1 + (n % 3), failRate: 0.05 });
     const key = String(claimx ? (event.project_id ?? event.projectId) : event.traceId);
     producer
-      .send({
-        topic: claimx ? config.claimxEventsTopic : config.eventsTopic,
-        messages: [{ key, value: JSON.stringify(event) }],
-      })
+      .send(claimx ? config.claimxEventsTopic : config.eventsTopic, [{ key, value: JSON.stringify(event) }])
       .catch((err: unknown) => log.warn('demo: producing a sample event failed', { error: String(err) }));
   }, DEMO_INTERVAL_MS);
   log.info('demo: sample file server, ClaimX API stand-in, and a sample event (xact, then claimx) every 2 s', {

@@ -1,11 +1,9 @@
 import type { Connection } from '@temporalio/client';
-import { Kafka, logLevel } from 'kafkajs';
 import { latestCommit } from '@kafka-pipeline/delta-lake';
+import { kafkaAdmin, type PartitionLag } from '../adapters/kafka/kafka-admin';
 import { allBridgeDomains, type BridgeDomain } from '../bridge/domains';
-import { type PartitionLag, readLag } from '../bridge/lag-monitor';
 import { connectTemporal } from '../config/temporal-client';
 import type { Config } from '../config/config';
-import { kafkaConfig } from '../config/connections';
 import { createObjectStore, dlqTables } from '../config/object-store';
 import { DlqService, type DlqStats } from '../dlq/dlq-service';
 import { maintenanceStatus, type MaintenanceTargetStatus } from '../maintenance/schedule-status';
@@ -134,9 +132,7 @@ async function temporalStatus(
 
 async function kafkaStatus(config: Config): Promise<Pick<PipelineStatus, 'kafka' | 'consumer' | 'otherDomains'>> {
   const address = config.kafkaBrokers.join(',');
-  const admin = new Kafka(
-    kafkaConfig(config, { logLevel: logLevel.NOTHING, retry: { retries: 1 }, connectionTimeout: PROBE_TIMEOUT_MS }),
-  ).admin();
+  const admin = kafkaAdmin(config, { retries: 1, connectionTimeoutMs: PROBE_TIMEOUT_MS });
   try {
     await admin.connect();
   } catch (err) {
@@ -146,15 +142,15 @@ async function kafkaStatus(config: Config): Promise<Pick<PipelineStatus, 'kafka'
     const [configured, ...others] = allBridgeDomains(config); // BRIDGE_DOMAIN=claimx: the claimx topic and group first
     const topics = new Set(await admin.listTopics());
     const read = async (d: BridgeDomain): Promise<ConsumerStatus> => {
-      const [partitions, { groups }] = await Promise.all([
-        readLag(admin, d.topic, d.group),
-        admin.describeGroups([d.group]),
+      const [partitions, { state, members }] = await Promise.all([
+        admin.readLag(d.topic, d.group),
+        admin.describeGroup(d.group),
       ]);
       return {
         topic: d.topic,
         group: d.group,
-        state: groups[0]?.state ?? 'Unknown',
-        members: groups[0]?.members.length ?? 0,
+        state,
+        members,
         totalLag: partitions.reduce((n, p) => n + p.lag, 0),
         partitions,
       };

@@ -1,10 +1,7 @@
 import fs from 'node:fs';
-import { DefaultAzureCredential } from '@azure/identity';
-import type { KafkaConfig, SASLOptions } from 'kafkajs';
 import type { Config } from './config';
 
-/** kafkajs client settings from the configuration: brokers, TLS, SASL PLAIN (Event Hubs) or OAUTHBEARER (Entra ID). */
-/** The configuration a Kafka client is built from. */
+/** The configuration a Kafka client is built from (the client itself: src/adapters/kafka/client-config.ts). */
 export type KafkaSettings = Pick<
   Config,
   | 'kafkaBrokers'
@@ -21,32 +18,6 @@ export type TemporalSettings = Pick<
   Config,
   'temporalAddress' | 'temporalTls' | 'temporalTlsCert' | 'temporalTlsKey' | 'temporalApiKey'
 >;
-
-export function kafkaConfig(config: KafkaSettings, extra: Omit<KafkaConfig, 'brokers'> = {}): KafkaConfig {
-  const tls = config.kafkaSecurityProtocol !== 'PLAINTEXT';
-  let sasl: SASLOptions | undefined;
-  if (config.kafkaSecurityProtocol === 'SASL_SSL' && config.kafkaSaslMechanism === 'PLAIN') {
-    sasl = { mechanism: 'plain', username: config.kafkaSaslUsername, password: config.kafkaSaslPassword };
-  } else if (config.kafkaSecurityProtocol === 'SASL_SSL' && config.kafkaSaslMechanism === 'OAUTHBEARER') {
-    const credential = new DefaultAzureCredential();
-    const scope = config.kafkaOauthScope;
-    sasl = {
-      mechanism: 'oauthbearer',
-      oauthBearerProvider: async () => {
-        const token = await credential.getToken(scope);
-        if (!token) throw new Error(`no Entra ID token for ${scope}`);
-        return { value: token.token };
-      },
-    };
-  }
-  return {
-    clientId: config.kafkaClientId,
-    ...extra,
-    brokers: config.kafkaBrokers,
-    ssl: tls,
-    ...(sasl ? { sasl } : {}),
-  };
-}
 
 /**
  * gRPC channel settings of the bridge's and the CLI's Temporal client: reconnect at most 1 s apart (grpc-js backs

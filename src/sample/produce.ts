@@ -1,5 +1,5 @@
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { kafkaConfig, type KafkaSettings } from '../config/connections';
+import { kafkaProducer } from '../adapters/kafka/kafka-producer';
+import type { KafkaSettings } from '../config/connections';
 import type { Config } from '../config/config';
 import { sampleClaimxEvent } from './sample-claimx-events';
 import { attachmentCounts, sampleEvent } from './sample-events';
@@ -17,11 +17,7 @@ export async function produceSampleEvents(
   },
 ): Promise<number> {
   const pick = attachmentCounts(opts.attachments);
-  const kafka = new Kafka(kafkaConfig(config, { logLevel: logLevel.NOTHING }));
-  const producer = kafka.producer({
-    createPartitioner: Partitioners.DefaultPartitioner,
-    allowAutoTopicCreation: false,
-  });
+  const producer = kafkaProducer(config, { allowAutoTopicCreation: false });
   await producer.connect();
   try {
     const claimx = opts.domain === 'claimx';
@@ -36,14 +32,14 @@ export async function produceSampleEvents(
               bytes: opts.bytes,
             }),
       );
-      await producer.send({
-        topic: claimx ? config.claimxEventsTopic : config.eventsTopic,
+      await producer.send(
+        claimx ? config.claimxEventsTopic : config.eventsTopic,
         // Keyed by project (claimx) or trace id (xact): one key's events stay in order on one partition.
-        messages: events.map((e) => ({
+        events.map((e) => ({
           key: String(claimx ? (e.project_id ?? e.projectId) : e.traceId),
           value: JSON.stringify(e),
         })),
-      });
+      );
     }
   } finally {
     await producer.disconnect();

@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { Registry } from 'prom-client';
+import { kafkaAdmin } from '../../src/adapters/kafka/kafka-admin';
 import { LagMonitor } from '../../src/bridge/lag-monitor';
+import { loadConfig } from '../../src/config/config';
 import { createLogger } from '../../src/observability/logger';
 import { ensureStack, KAFKA_BROKER } from '../support/stack';
 
@@ -12,15 +14,17 @@ describe('consumer lag from broker offsets (kafka_consumer_lag)', function () {
   const topic = `lag-test-${randomUUID().slice(0, 8)}`;
   const group = `lag-group-${randomUUID().slice(0, 8)}`;
   const admin = kafka.admin();
+  const lagAdmin = kafkaAdmin(loadConfig({ KAFKA_BROKERS: KAFKA_BROKER }));
 
   before(async () => {
     await ensureStack();
     await admin.connect();
+    await lagAdmin.connect();
     await admin.createTopics({ topics: [{ topic, numPartitions: 3 }], waitForLeaders: true });
   });
   after(async () => {
     await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
-    await admin.disconnect();
+    await Promise.all([admin.disconnect(), lagAdmin.disconnect()]);
   });
 
   it('counts uncommitted messages per partition even when nothing consumes, and drops to 0 once committed', async () => {
@@ -37,7 +41,7 @@ describe('consumer lag from broker offsets (kafka_consumer_lag)', function () {
     const warnings: string[] = [];
     const monitor = new LagMonitor(
       registry,
-      admin,
+      lagAdmin,
       topic,
       group,
       createLogger('bridge', { level: 'warn', write: (l) => warnings.push(l) }),

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { Kafka, logLevel } from 'kafkajs';
-import { StaleMemberEvictor } from '../../src/bridge/stale-member';
+import { StaleMemberEvictor } from '../../src/adapters/kafka/stale-member';
 import { loadConfig } from '../../src/config/config';
 import { createLogger } from '../../src/observability/logger';
 import { ensureStack, KAFKA_BROKER, ROOT } from '../support/stack';

@@ -13,7 +13,7 @@ import { dlqTables } from '../../src/config/object-store';
 import { DlqService } from '../../src/dlq/dlq-service';
 import { BridgeMetrics } from '../../src/bridge/bridge-metrics';
 import { bridgeDomain, domainConfig } from '../../src/bridge/domains';
-import { bridgeBreakers } from '../../src/bridge/bridge-deps';
+import { bridgeBreakers, bridgeSource } from '../../src/bridge/bridge-deps';
 import { KafkaBridge } from '../../src/bridge/kafka-bridge';
 import type { StartRequestOf } from '../../src/bridge/start-request';
 import { CircuitBreakers } from '../../src/resilience/circuit-breaker';
@@ -132,17 +132,21 @@ export class PipelineHarness {
   async startBridge(): Promise<void> {
     const log = createLogger('bridge', { level: 'info', write: (l) => this.logs.push(l) });
     const domain = bridgeDomain(this.config);
-    this.bridge = new KafkaBridge({
-      config: domainConfig(this.config, domain),
-      toStart: this.options.toStart?.(domain.toStart) ?? domain.toStart,
-      client: this.client,
-      store: (this.options.bridgeStore ?? ((s) => s))(new LocalObjectStore(this.lakehouse)),
-      log,
-      metrics: new BridgeMetrics(this.registry, this.topic, this.config.consumerGroup),
-      breakers: bridgeBreakers(new CircuitBreakers(this.registry, log), this.config, () =>
-        this.connection.healthService.check({}),
-      ),
-    });
+    const config = domainConfig(this.config, domain);
+    this.bridge = new KafkaBridge(
+      {
+        config,
+        toStart: this.options.toStart?.(domain.toStart) ?? domain.toStart,
+        client: this.client,
+        store: (this.options.bridgeStore ?? ((s) => s))(new LocalObjectStore(this.lakehouse)),
+        log,
+        metrics: new BridgeMetrics(this.registry, this.topic, this.config.consumerGroup),
+        breakers: bridgeBreakers(new CircuitBreakers(this.registry, log), this.config, () =>
+          this.connection.healthService.check({}),
+        ),
+      },
+      bridgeSource(config, log),
+    );
     await this.bridge.start();
   }
 

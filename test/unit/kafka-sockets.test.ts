@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { KafkaSockets } from '../../src/bridge/kafka-sockets';
+import { KafkaSockets } from '../../src/adapters/kafka/kafka-sockets';
 import { until } from '../support/poll';
 
-describe('the bridge closes every Kafka socket at stop (src/bridge/kafka-sockets.ts)', () => {
+describe('the bridge closes every Kafka socket at stop (src/adapters/kafka/kafka-sockets.ts)', () => {
   let server: net.Server;
   let port: number;
   const accepted: net.Socket[] = [];

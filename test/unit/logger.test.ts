@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { logLevel as kafkaLogLevel } from 'kafkajs';
 import { createLogger, redactUrls, resolveLogFormat } from '../../src/observability/logger';
-import { kafkaLogCreator } from '../../src/bridge/kafka-log';
+import { kafkaLogCreator } from '../../src/adapters/kafka/kafka-log';
 
 const SIGNED =
   'https://bucket.s3.us-west-2.amazonaws.com/A1/estimate.pdf?X-Amz-Date=20251227T140511Z&X-Amz-Signature=abc123';

@@ -1,5 +1,5 @@
 import { logLevel } from 'kafkajs';
-import type { Logger } from '../observability/logger';
+import type { KafkaLog } from './client-config';
 
 /** Errors a fresh consumer group meets while its coordinator starts (kafkajs retries them): not worth an alarm. */
 const START_UP_ERRORS = new Set([
@@ -23,7 +23,7 @@ const RETRIABLE = new Map(kafkaErrorCodes.filter((c) => c.retriable).map((c) => 
  * it retries by itself are logged at debug (start-up: coordinator not ready yet) or warn (others), so an error
  * line means something an operator should look at.
  */
-export function kafkaLogCreator(log: Logger) {
+export function kafkaLogCreator(log: KafkaLog) {
   return () =>
     ({ level, log: entry }: { level: number; log: { message: string } & Record<string, unknown> }) => {
       const { message, ...rest } = entry;

@@ -1,6 +1,5 @@
 import { type ISocketFactory, Kafka, logLevel } from 'kafkajs';
-import { kafkaConfig, type KafkaSettings } from '../config/connections';
-import type { Logger } from '../observability/logger';
+import { kafkaConfig, type KafkaClientSettings, type KafkaLog } from './client-config';
 
 /**
  * Removes the group member a crashed consumer leaves behind, so a rejoin is assigned partitions at once.
@@ -24,9 +23,9 @@ export class StaleMemberEvictor {
   private readonly createCluster?: () => InternalCluster;
 
   constructor(
-    config: KafkaSettings,
+    config: KafkaClientSettings,
     private readonly groupId: string,
-    private readonly log: Logger,
+    private readonly log: KafkaLog,
     private readonly retryMs = 250,
     socketFactory?: ISocketFactory,
   ) {

@@ -1,7 +1,10 @@
 import net from 'node:net';
 import tls from 'node:tls';
 import type { ISocketFactory } from 'kafkajs';
-import { waitAtMost } from '../shared/bounded';
+import { waitAtMost } from '../../shared/bounded';
+
+/** How a Kafka client opens its connections (kafkajs's `socketFactory`). */
+export type SocketFactory = ISocketFactory;
 
 /** The keep-alive kafkajs sets on its own sockets. */
 const KEEP_ALIVE_MS = 60_000;
@@ -21,7 +24,7 @@ export class KafkaSockets {
   private closed = false;
 
   /** kafkajs's `socketFactory`: the sockets kafkajs makes by default, tracked until they close. */
-  readonly factory: ISocketFactory = ({ host, port, ssl, onConnect }) => {
+  readonly factory: SocketFactory = ({ host, port, ssl, onConnect }) => {
     const socket = ssl
       ? tls.connect({ host, port, ...(net.isIP(host) ? {} : { servername: host }), ...ssl }, onConnect)
       : net.connect({ host, port }, onConnect);
