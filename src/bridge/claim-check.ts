@@ -19,9 +19,21 @@ import { invalid, KEY_INLINE_BYTES, type RawMessage, type StartRequest } from '.
  * a valid event becomes a claim check its run loads; an invalid message keeps its first 4 KB inline.
  */
 
-/** Bytes of the serialized input, as Temporal's default converter encodes it. */
+/** Sizes measured so far, by input object: an input is never changed once built (a smaller one is a new object). */
+const measured = new WeakMap<object, number>();
+
+/**
+ * Bytes of the serialized input, as Temporal's default converter encodes it. Measured once per input and carried with
+ * it: the size check before the start and the bridge's answer to a start refused as too large use the same count.
+ */
 export function inputBytes(req: StartRequest): number {
-  return defaultPayloadConverter.toPayload(req.args[0])?.data?.length ?? 0;
+  const input = req.args[0];
+  let bytes = measured.get(input);
+  if (bytes === undefined) {
+    bytes = defaultPayloadConverter.toPayload(input)?.data?.length ?? 0;
+    measured.set(input, bytes);
+  }
+  return bytes;
 }
 
 /**

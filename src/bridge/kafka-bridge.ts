@@ -1,11 +1,11 @@
 import type { MessageSource, SourceBatch, SourceEvents, SourceMessage } from '../adapters/kafka/message-source';
-import type { ClaimCheck, IngestXactInput } from '../shared/pipeline-types';
 import { CircuitOpenError } from '../resilience/circuit-breaker';
 import type { BridgeDeps } from './bridge-deps';
-import { fitInput, inputBytes } from './claim-check';
+import { fitInput } from './claim-check';
 import { HandOverPolicy, windowOf } from './hand-over-policy';
 import { PartitionPauses, type StuckPartition } from './partition-pauses';
-import { invalid, toStartRequest, type StartRequest } from './start-request';
+import { claimCheckOf, refusedInput } from './refused-start';
+import { toStartRequest, type StartRequest } from './start-request';
 import { startWorkflow, StartRejectedError, StartThrottledError, type StartOutcome } from './workflow-starter';
 
 /** A start Temporal rejects is turned into a claim check or a DLQ entry at most this often per message. */
@@ -147,15 +147,7 @@ export class KafkaBridge {
         metrics.processingError(errorCategory(err));
         if (err instanceof StartRejectedError && rejections++ < MAX_REJECTIONS) {
           // Temporal will never accept this input: a smaller one (claim check) or a visible DLQ entry instead.
-          req =
-            req.kind === 'event' && err.tooLarge && !claimCheckOf(req)
-              ? await fitInput(req, message, store, inputBytes(req) - 1) // smaller than the input refused
-              : await fitInput(
-                  invalid(req.args[0].source, message, `Temporal rejected the start: ${err.message}`, req.domain),
-                  message,
-                  store,
-                  req.kind === 'invalid' ? 0 : config.bridgeMaxInputBytes,
-                );
+          req = await refusedInput(req, message, store, err, config.bridgeMaxInputBytes);
           log.warn('Temporal rejected a start; sending a smaller input', {
             ...logFields(req, partition, message),
             error: err.message,
@@ -167,11 +159,6 @@ export class KafkaBridge {
       }
     }
   }
-}
-
-/** The claim check a request carries (a large event), if any. */
-function claimCheckOf(req: StartRequest): ClaimCheck | undefined {
-  return req.kind === 'event' ? (req.args[0] as IngestXactInput).claimCheck : undefined;
 }
 
 function errorCategory(err: unknown): string {

@@ -1,0 +1,34 @@
+import type { ObjectStore } from '../adapters/storage/object-store';
+import type { ClaimCheck, IngestXactInput } from '../shared/pipeline-types';
+import { fitInput, inputBytes } from './claim-check';
+import { invalid, type RawMessage, type StartRequest } from './start-request';
+
+/** Why Temporal refused a start for its input (StartRejectedError). */
+export interface Refusal {
+  readonly message: string;
+  readonly tooLarge: boolean;
+}
+
+/**
+ * What a start Temporal will never accept is sent as instead: an event refused as too large and not claim-checked yet
+ * as a smaller input (a claim check; the limit is the size measured before the start, carried with the input, so
+ * nothing is serialized again to decide); anything else as the message's DLQ entry (an invalid message refused again
+ * with its payload stored, the smallest entry there is).
+ */
+export async function refusedInput(
+  req: StartRequest,
+  message: RawMessage,
+  store: ObjectStore,
+  refusal: Refusal,
+  maxInputBytes: number,
+): Promise<StartRequest> {
+  if (req.kind === 'event' && refusal.tooLarge && !claimCheckOf(req))
+    return fitInput(req, message, store, inputBytes(req) - 1);
+  const entry = invalid(req.args[0].source, message, `Temporal rejected the start: ${refusal.message}`, req.domain);
+  return fitInput(entry, message, store, req.kind === 'invalid' ? 0 : maxInputBytes);
+}
+
+/** The claim check a request carries (a large event), if any. */
+export function claimCheckOf(req: StartRequest): ClaimCheck | undefined {
+  return req.kind === 'event' ? (req.args[0] as IngestXactInput).claimCheck : undefined;
+}
