@@ -25,8 +25,8 @@ export const MAINTENANCE_KEYS = {
   ),
   maintenanceTargetFileBytes: key(
     'MAINTENANCE_TARGET_FILE_BYTES',
-    String(64 * 1024 * 1024),
-    'Compaction packs small data files of a partition into files of about this size',
+    String(2 * 1024 * 1024), // the delta-lake package's DEFAULT_COMPACT (why this size: there)
+    'Compaction packs small data files of a partition into files of about this size; it decodes a whole file of this size at once (tens of times its size in memory), so raise it only with memory to spare',
     positiveInt,
   ),
   deltaLogRetention: key(

@@ -14,7 +14,13 @@ export interface CompactOptions {
   readonly dryRun?: boolean;
 }
 
-export const DEFAULT_COMPACT: CompactOptions = { targetFileBytes: 64 * 1024 * 1024, minFiles: 2 };
+/**
+ * 2 MiB: a bin is decoded whole (one row group per file), and decoding costs far more than the file: rewriting a
+ * 4.4 MB file of the event table (18,206 rows) took +85 MB of heap and +240 MB of peak RSS in a fresh process, +70 MB
+ * of RSS in a soak worker, every run, growing with the day's partition. With the old 64 MiB the worker would pass its
+ * memory limit hours into full load. A larger target needs compaction that streams row groups.
+ */
+export const DEFAULT_COMPACT: CompactOptions = { targetFileBytes: 2 * 1024 * 1024, minFiles: 2 };
 
 export interface PartitionCompaction {
   readonly partition: Record<string, string | null>;
@@ -41,7 +47,7 @@ export interface CompactReport {
  * partition that removes the small files and adds the new ones, all with dataChange=false, so streaming readers
  * and the writers' exactly-once key check see no change of data. Runs safely next to live writers: appends never
  * conflict, and a partition whose files another compaction removed meanwhile is skipped, its new files deleted.
- * Memory: one bin (up to targetFileBytes of Parquet, several times that decoded) at a time.
+ * Memory: one bin at a time, decoded whole: tens of times its targetFileBytes of Parquet (see DEFAULT_COMPACT).
  */
 export async function compactTable(
   store: DeltaStore,

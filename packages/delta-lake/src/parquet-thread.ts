@@ -36,7 +36,7 @@ interface Running {
 
 /**
  * Default `wasmBound`. Reading a data file's key column or a checkpoint stays well below it; a compaction bin (up to
- * 64 MB of Parquet, a few times that decoded) passes it, and the thread is replaced after it (a new thread and
+ * MAINTENANCE_TARGET_FILE_BYTES of Parquet, tens of times that decoded) may pass it, and the thread is replaced after it (a new thread and
  * parquet-wasm load in 0.2-0.6 s, once per compaction of large files).
  */
 export const PARQUET_THREAD_WASM_BOUND = 32 * 2 ** 20;

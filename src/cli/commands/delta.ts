@@ -18,7 +18,11 @@ export function registerDeltaCommands(program: Command): void {
       "Rewrite each partition's small files into larger ones (dataChange=false); safe next to running writers",
     )
     .argument('<table>', 'xact_events or xact_attachments')
-    .option('--target-mb <n>', 'size of the files written; files at least this large are left alone', '64')
+    .option(
+      '--target-mb <n>',
+      'size of the files written; files at least this large are left alone (a file of this size is decoded whole: tens of times its size in memory)',
+      '2',
+    )
     .option('--min-files <n>', 'compact a partition only when it has at least this many small files', '2')
     .option('--dry-run', 'show what would be rewritten, change nothing')
     .option('--json', 'print the report as JSON')

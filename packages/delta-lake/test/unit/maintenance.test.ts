@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
+import crypto from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { compactTable } from '../../src/compact';
+import { compactTable, DEFAULT_COMPACT } from '../../src/compact';
 import { cleanupLog } from '../../src/log-cleanup';
 import { LOG_DIR, loadSnapshot, Snapshot } from '../../src/log';
 import { readTable } from '../../src/read';
@@ -152,5 +153,31 @@ describe('table maintenance (log cleanup, vacuum, retention properties)', () => 
     const rows = await readTable(store, 't', ALL_TYPES);
     assert.equal(rows.length, 14);
     assert.ok(ids(rows).includes('k100'));
+  });
+
+  it('default compaction leaves a file of the target size alone: a run rewrites only the files appended since', async () => {
+    // A run decodes its files whole (tens of times their size in memory): with the default options a partition's
+    // compacted file must stop being re-read once it reaches the target, or each run costs more than the last.
+    const table = await DeltaTable.open(store, 't', ALL_TYPES);
+    const day = '2026-12-05';
+    const big = Array.from({ length: 40_000 }, (_, i) => ({
+      id: `b${i}`,
+      s: crypto.randomBytes(40).toString('base64'),
+      day,
+    }));
+    await table.append(big);
+    const [large] = [...table.files.values()];
+    assert.ok(
+      large.size >= DEFAULT_COMPACT.targetFileBytes,
+      `setup: a file of ${large.size} bytes, at least the target`,
+    );
+    for (let i = 0; i < 3; i++) await table.append([{ id: `k${i}`, day }]);
+
+    const report = await compactTable(store, table);
+    assert.equal(report.partitions.length, 1);
+    assert.equal(report.partitions[0].filesBefore, 3, 'only the three small files were rewritten');
+    assert.ok(table.files.has(large.path), 'the large file is still live, untouched');
+    assert.equal(table.files.size, 2);
+    assert.equal((await readTable(store, 't', ALL_TYPES)).length, 40_003);
   });
 });
