@@ -44,7 +44,7 @@ export async function endToEnd(
   };
   const burst = await timed(`burst of ${size.burst}`, () => backlogRun(sample, size.burst, 600));
   const combined = await timed(`burst of ${size.burst}, combined process`, () =>
-    backlogRun(sample, size.burst, 600, {}, undefined, true),
+    backlogRun(sample, size.burst, 600, { combined: true }),
   );
   const drain = await timed(`backlog of ${size.drain}`, () => backlogRun(sample, size.drain, size.drainCap));
   // BENCH_BASELINE_ROOT: a checkout of an older commit, built (npm run build there); its compiled processes run
@@ -52,7 +52,7 @@ export async function endToEnd(
   const baselineRoot = process.env.BENCH_BASELINE_ROOT;
   const before = baselineRoot
     ? await timed(`burst of ${size.burst}, ${baselineRoot}`, () =>
-        backlogRun(sample, size.burst, 600, {}, baselineRoot),
+        backlogRun(sample, size.burst, 600, { root: baselineRoot }),
       )
     : undefined;
   const half = Math.max(1, burst.eventsPerS / 2);

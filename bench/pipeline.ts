@@ -1,29 +1,20 @@
-import type { ChildProcess } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Partitioners } from 'kafkajs';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
-import { parseMetrics, share, total, type Sample } from '../src/observability/scrape';
 import { xactWorkflowId } from '../src/shared/ids';
-import { sampleEvent } from '../src/sample/sample-events';
 import type { SampleServer } from '../src/sample/sample-server';
-import { WORKER_NODE_OPTIONS } from '../src/worker/node-options';
-import { freePort } from '../test/support/free-port';
-import { ROOT } from '../test/support/stack';
 import { benchTemporal } from './temporal-server';
-import { createTopic, deleteTopic, kafka, produceEvents, terminateQueue } from './ceilings';
+import { kafka } from './ceilings';
 import { percentile, rssSampler } from './figures';
 import { perEventCounts, serverCounters, type ServerCounters } from './server-metrics';
-import { spawnCompiled, stopChild } from './memory';
+import { cpuSnapshot, Rig, scrape, sleep, type CpuPerEvent, type RigOptions } from './rig';
+
+export { ATTACHMENT_BYTES, type CpuPerEvent } from './rig';
 
 const MB = 2 ** 20;
 const ET = temporal.api.enums.v1.EventType;
-/** The attachment of every bench event: one 20 KB file, as in the issue's 500-event burst. */
-export const ATTACHMENT_BYTES = 20 * 1024;
-const scrape = (url: string): Promise<string> => fetch(url).then((r) => r.text());
 
 /** The Temporal server's running totals (persistence writes, workflow and activity tasks) from its metrics page. */
 const serverSnapshot = async (): Promise<ServerCounters> => serverCounters(await scrape(benchTemporal.metricsUrl));
@@ -52,154 +43,6 @@ export interface RunFigures {
 }
 
 /**
- * The pipeline as deployed, on the real local stack: the compiled worker and the compiled bridge as two processes
- * of their own (production NODE_OPTIONS and defaults, as in the container image), the sample file server in this
- * process, the local lakehouse in a temp folder. Each rig has its own topic, consumer group and task queue.
- */
-class Rig {
-  readonly id = randomUUID().slice(0, 8);
-  readonly topic = `bench-e2e-${this.id}`;
-  readonly taskQueue = `bench-e2e-${this.id}`;
-  readonly lakehouse = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-e2e-'));
-  worker?: ChildProcess;
-  bridge?: ChildProcess;
-  workerPort = 0;
-  bridgePort = 0;
-
-  constructor(
-    readonly sample: SampleServer,
-    private readonly overrides: Record<string, string>,
-    /** The checkout whose compiled worker and bridge run (another one for a same-run before/after). */
-    private readonly root = ROOT,
-    /** One combined process (`kafka-pipeline run`, eager start) instead of a worker and a bridge process. */
-    readonly combined = false,
-  ) {}
-
-  env(port: number): Record<string, string> {
-    return {
-      TEMPORAL_ADDRESS: benchTemporal.address,
-      XACT_EVENTS_TOPIC: this.topic,
-      XACT_CONSUMER_GROUP: `bench-${this.id}`,
-      TEMPORAL_TASK_QUEUE: this.taskQueue,
-      LAKEHOUSE_DIR: this.lakehouse,
-      METRICS_PORT: String(port),
-      TEMPORAL_SDK_METRICS_PORT: '0',
-      ALLOWED_ATTACHMENT_DOMAINS: '127.0.0.1',
-      DOWNLOAD_HTTP_HOSTS: '127.0.0.1',
-      DOWNLOAD_ALLOW_LOOPBACK: 'true',
-      LOG_LEVEL: 'warn',
-      ...this.overrides,
-    };
-  }
-
-  async prepare(): Promise<void> {
-    await createTopic(this.topic);
-  }
-
-  async startWorker(): Promise<void> {
-    this.workerPort = await freePort();
-    const env = { ...this.env(this.workerPort), NODE_OPTIONS: WORKER_NODE_OPTIONS };
-    // To profile the worker: BENCH_WORKER_EXEC_ARGV="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run bench ...
-    const execArgv = process.env.BENCH_WORKER_EXEC_ARGV?.split(' ').filter(Boolean) ?? [];
-    this.worker = await spawnCompiled(
-      this.combined ? 'run' : 'worker',
-      env,
-      this.combined ? 'bridge consuming' : 'worker started',
-      execArgv,
-      this.root,
-    );
-    if (this.combined) this.bridgePort = this.workerPort;
-  }
-
-  async startBridge(): Promise<void> {
-    if (this.combined) return; // the combined process consumes already
-    this.bridgePort = await freePort();
-    // The same for the bridge: BENCH_BRIDGE_EXEC_ARGV="--cpu-prof --cpu-prof-dir=/tmp/prof".
-    const execArgv = process.env.BENCH_BRIDGE_EXEC_ARGV?.split(' ').filter(Boolean) ?? [];
-    this.bridge = await spawnCompiled('bridge', this.env(this.bridgePort), 'bridge consuming', execArgv, this.root);
-  }
-
-  /** Runs that completed or failed so far, from the worker's own metrics (no load on Temporal's visibility). */
-  async done(): Promise<number> {
-    const samples = parseMetrics(await scrape(`http://127.0.0.1:${this.workerPort}/metrics`));
-    return total(samples, 'pipeline_end_to_end_latency_seconds_count') + (await this.failedIn(samples));
-  }
-
-  private async failedIn(samples?: Sample[]): Promise<number> {
-    return total(
-      samples ?? parseMetrics(await scrape(`http://127.0.0.1:${this.workerPort}/metrics`)),
-      'pipeline_dlq_entries_total',
-    );
-  }
-
-  failed(): Promise<number> {
-    return this.failedIn();
-  }
-
-  async eagerStartHitRatio(): Promise<number | undefined> {
-    const samples = parseMetrics(await scrape(`http://127.0.0.1:${this.workerPort}/metrics`));
-    return share(samples, 'pipeline_workflow_eager_starts_total', { eager: 'true' });
-  }
-
-  async started(): Promise<number> {
-    const samples = parseMetrics(await scrape(`http://127.0.0.1:${this.bridgePort}/metrics`));
-    return total(samples, 'pipeline_workflow_starts_total', { outcome: 'started' });
-  }
-
-  event(traceId: string, i: number): string {
-    return JSON.stringify({
-      ...sampleEvent(i, { sampleUrl: this.sample.url, attachments: 1, bytes: ATTACHMENT_BYTES }),
-      traceId,
-    });
-  }
-
-  produce(count: number, prefix: string): Promise<string[]> {
-    return produceEvents(this.topic, count, this.sample.url, `${prefix}-${this.id}`, ATTACHMENT_BYTES);
-  }
-
-  async stop(): Promise<void> {
-    await Promise.all([this.bridge && stopChild(this.bridge), this.worker && stopChild(this.worker)]);
-    await terminateQueue(this.taskQueue);
-    await deleteTopic(this.topic);
-    fs.rmSync(this.lakehouse, { recursive: true, force: true });
-  }
-}
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** CPU seconds (user + system) a process has used so far; 0 when it is gone. */
-function cpuSeconds(pid: number | undefined): number {
-  if (!pid) return 0;
-  try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
-  } catch {
-    return 0;
-  }
-}
-
-const stackPid = (server: 'temporal' | 'kafka'): number | undefined => {
-  try {
-    return Number(fs.readFileSync(path.join(ROOT, '.state', server, 'pid'), 'utf8'));
-  } catch {
-    return undefined;
-  }
-};
-
-/** CPU milliseconds per event of each process of the run: where the machine's two cores go. */
-export type CpuPerEvent = Record<'worker' | 'bridge' | 'temporal' | 'kafka' | 'bench', number>;
-
-function cpuSnapshot(rig: Rig): CpuPerEvent {
-  return {
-    worker: cpuSeconds(rig.worker?.pid),
-    bridge: cpuSeconds(rig.bridge?.pid),
-    temporal: cpuSeconds(benchTemporal.pid ?? stackPid('temporal')),
-    kafka: cpuSeconds(stackPid('kafka')),
-    bench: cpuSeconds(process.pid),
-  };
-}
-
-/**
  * A backlog of `count` events produced before the pipeline starts, then processed: the rate is timed from the
  * bridge's first accepted start to the last run's end (the consumer-group join is a one-off, not a rate), with a
  * timeline sampled every second and both processes' RSS sampled throughout. Capped at `capS` seconds.
@@ -208,11 +51,10 @@ export async function backlogRun(
   sample: SampleServer,
   count: number,
   capS: number,
-  overrides: Record<string, string> = {},
-  root = ROOT,
-  combined = false,
+  options: RigOptions = {},
 ): Promise<RunFigures & { cost?: PerEventCost }> {
-  const rig = new Rig(sample, overrides, root, combined);
+  const rig = new Rig(sample, options);
+  const combined = rig.combined;
   try {
     await rig.prepare();
     await rig.produce(count, 'e2e');
@@ -337,7 +179,7 @@ export async function latencyAt(
   rate: number,
   windowS: number,
 ): Promise<{ p50: number; p95: number; p99: number; measured: number; total: number }> {
-  const rig = new Rig(sample, {});
+  const rig = new Rig(sample);
   const connection = await Connection.connect({ address: benchTemporal.address });
   try {
     await rig.prepare();
