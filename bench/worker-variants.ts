@@ -1,0 +1,155 @@
+// Issue 32 item 4: worker settings compared in the same run (bench/variants.ts runs them; this file is the list
+// and the arithmetic, kept free of I/O so a unit test can check it).
+import path from 'node:path';
+import { WORKER_NODE_OPTIONS } from '../src/worker/node-options';
+
+/** One way to run the compiled worker; everything not set is as shipped. */
+export interface WorkerVariant {
+  readonly name: string;
+  readonly note: string;
+  /** The worker's NODE_OPTIONS (default WORKER_NODE_OPTIONS). */
+  readonly nodeOptions?: string;
+  /** Node flags NODE_OPTIONS does not take (V8 GC flags such as --single-threaded-gc). */
+  readonly execArgv?: readonly string[];
+  /** Configuration keys of the worker and the bridge. */
+  readonly env?: Record<string, string>;
+}
+
+export const BASELINE = 'baseline';
+const NO_VM_TIMEOUT = path.join(__dirname, 'no-vm-timeout.cjs');
+
+export const VARIANTS: readonly WorkerVariant[] = [
+  { name: BASELINE, note: `as shipped: NODE_OPTIONS=${WORKER_NODE_OPTIONS}, config defaults` },
+  { name: 'semi-2', note: 'young generation semi-space up to 2 MB', nodeOptions: '--max-semi-space-size=2' },
+  { name: 'semi-4', note: 'young generation semi-space up to 4 MB', nodeOptions: '--max-semi-space-size=4' },
+  { name: 'semi-8', note: 'young generation semi-space up to 8 MB', nodeOptions: '--max-semi-space-size=8' },
+  { name: 'semi-v8', note: "no NODE_OPTIONS: V8's own semi-space bound (16 MB on 64-bit)", nodeOptions: '' },
+  {
+    name: 'gc-1-thread',
+    note: '--single-threaded-gc (no parallel GC helper threads)',
+    execArgv: ['--single-threaded-gc'],
+  },
+  {
+    name: 'no-vm-timeout',
+    note: 'bench/no-vm-timeout.cjs: sandbox calls without the watchdog thread (a hack, not an SDK option)',
+    nodeOptions: `${WORKER_NODE_OPTIONS} --require ${NO_VM_TIMEOUT}`,
+  },
+  { name: 'wf-threads-2', note: 'WORKER_WORKFLOW_THREADS=2', env: { WORKER_WORKFLOW_THREADS: '2' } },
+  {
+    name: 'wft-slots-20',
+    note: 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS=20',
+    env: { WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '20' },
+  },
+  {
+    name: 'wft-slots-80',
+    note: 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS=80',
+    env: { WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '80' },
+  },
+];
+
+/**
+ * The order of the runs: every round runs each variant once, the baseline among them, and every other round runs
+ * them backwards (A B C, C B A, ...), so a machine whose load drifts through the run weighs on all of them alike.
+ */
+export function schedule(names: readonly string[], rounds: number): { round: number; name: string }[] {
+  const out: { round: number; name: string }[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    const order = round % 2 === 1 ? names : [...names].reverse();
+    for (const name of order) out.push({ round, name });
+  }
+  return out;
+}
+
+/** One burst through one variant. */
+export interface VariantRun {
+  readonly name: string;
+  readonly round: number;
+  readonly eventsPerS: number;
+  /** CPU ms per event, the worker process alone and all processes of the run (worker, bridge, Temporal, Kafka, bench). */
+  readonly workerCpuMs: number;
+  readonly totalCpuMs: number;
+  readonly workerPeakRssMb: number;
+  /** The machine's 1-minute load average at the run's start and end. */
+  readonly load: readonly [number, number];
+}
+
+export interface Spread {
+  readonly median: number;
+  readonly min: number;
+  readonly max: number;
+}
+
+export interface VariantSummary {
+  readonly name: string;
+  readonly rounds: number;
+  readonly eventsPerS: Spread;
+  readonly workerCpuMs: Spread;
+  readonly totalCpuMs: Spread;
+  /** The highest worker peak over its rounds. */
+  readonly workerPeakRssMb: number;
+  /** Medians ÷ the baseline's medians. */
+  readonly rateRatio: number;
+  readonly workerCpuRatio: number;
+  /**
+   * Whether the median lies outside the baseline's own range over its rounds (its run-to-run spread): `better`
+   * and `worse` are changes the spread does not explain; `within` is no measured difference.
+   */
+  readonly rate: 'better' | 'worse' | 'within';
+  readonly workerCpu: 'better' | 'worse' | 'within';
+}
+
+export function spread(values: readonly number[]): Spread {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const median = sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { median, min: sorted[0], max: sorted[sorted.length - 1] };
+}
+
+/** Outside the baseline's range: above it is `high`, below it `low`. */
+const against = (value: number, base: Spread, high: 'better' | 'worse', low: 'better' | 'worse') =>
+  value > base.max ? high : value < base.min ? low : 'within';
+
+/** Each variant's figures over its rounds, next to the baseline's (`BASELINE` must be among the runs). */
+export function summarise(runs: readonly VariantRun[]): VariantSummary[] {
+  const names = [...new Set(runs.map((r) => r.name))];
+  const of = (name: string) => runs.filter((r) => r.name === name);
+  const base = of(BASELINE);
+  if (base.length === 0) throw new Error(`no ${BASELINE} run to compare with`);
+  const baseRate = spread(base.map((r) => r.eventsPerS));
+  const baseCpu = spread(base.map((r) => r.workerCpuMs));
+  return names.map((name) => {
+    const mine = of(name);
+    const eventsPerS = spread(mine.map((r) => r.eventsPerS));
+    const workerCpuMs = spread(mine.map((r) => r.workerCpuMs));
+    return {
+      name,
+      rounds: mine.length,
+      eventsPerS,
+      workerCpuMs,
+      totalCpuMs: spread(mine.map((r) => r.totalCpuMs)),
+      workerPeakRssMb: Math.max(...mine.map((r) => r.workerPeakRssMb)),
+      rateRatio: eventsPerS.median / baseRate.median,
+      workerCpuRatio: workerCpuMs.median / baseCpu.median,
+      rate: name === BASELINE ? 'within' : against(eventsPerS.median, baseRate, 'better', 'worse'),
+      workerCpu: name === BASELINE ? 'within' : against(workerCpuMs.median, baseCpu, 'worse', 'better'),
+    };
+  });
+}
+
+const f1 = (n: number) => n.toFixed(1);
+const range = (s: Spread) => `${f1(s.median)} (${f1(s.min)}-${f1(s.max)})`;
+
+/** The summary as a markdown table: median (min-max over the rounds) and the ratio to the baseline. */
+export function variantsMarkdown(rows: readonly VariantSummary[]): string {
+  const lines = rows.map(
+    (r) =>
+      `| ${r.name} | ${r.rounds} | ${range(r.eventsPerS)} | ${r.rateRatio.toFixed(2)} ${r.rate} | ` +
+      `${range(r.workerCpuMs)} | ${r.workerCpuRatio.toFixed(2)} ${r.workerCpu} | ${range(r.totalCpuMs)} | ` +
+      `${r.workerPeakRssMb.toFixed(0)} |`,
+  );
+  return [
+    '| variant | rounds | events/s | ÷ baseline | worker CPU ms/event | ÷ baseline | total CPU ms/event | worker peak RSS MB |',
+    '|---|---|---|---|---|---|---|---|',
+    ...lines,
+  ].join('\n');
+}
