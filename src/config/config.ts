@@ -191,6 +191,12 @@ export const CONFIG_KEYS = {
     'Workflow tasks one worker runs at once',
     z.coerce.number().int().min(2),
   ),
+  workerWorkflowThreads: key(
+    'WORKER_WORKFLOW_THREADS',
+    '1',
+    'Threads that run workflow code in one worker (each with its own reused sandbox)',
+    positiveInt,
+  ),
   logLevel: key('LOG_LEVEL', 'info', 'Log level: debug, info, warn, error', z.enum(['debug', 'info', 'warn', 'error'])),
   logFormat: key(
     'LOG_FORMAT',

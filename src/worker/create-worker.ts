@@ -74,16 +74,23 @@ export async function createPipelineWorker(
 export function workerTuning(
   config: Pick<
     Config,
-    'workerMaxConcurrentActivities' | 'workerMaxCachedWorkflows' | 'workerMaxConcurrentWorkflowTasks'
+    | 'workerMaxConcurrentActivities'
+    | 'workerMaxCachedWorkflows'
+    | 'workerMaxConcurrentWorkflowTasks'
+    | 'workerWorkflowThreads'
   >,
 ): Pick<
   WorkerOptions,
-  'maxConcurrentActivityTaskExecutions' | 'maxCachedWorkflows' | 'maxConcurrentWorkflowTaskExecutions'
+  | 'maxConcurrentActivityTaskExecutions'
+  | 'maxCachedWorkflows'
+  | 'maxConcurrentWorkflowTaskExecutions'
+  | 'workflowThreadPoolSize'
 > {
   return {
     maxConcurrentActivityTaskExecutions: config.workerMaxConcurrentActivities,
     maxCachedWorkflows: config.workerMaxCachedWorkflows,
     maxConcurrentWorkflowTaskExecutions: config.workerMaxConcurrentWorkflowTasks,
+    workflowThreadPoolSize: config.workerWorkflowThreads,
   };
 }
 
