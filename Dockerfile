@@ -22,7 +22,7 @@ RUN keep="$(node -p "require('@temporalio/core-bridge/common').getPrebuiltTarget
 FROM node:20.20-bookworm-slim
 ENV NODE_ENV=production
 # Worker memory: see src/worker/node-options.ts (harmless for the bridge and the CLI).
-ENV NODE_OPTIONS=--max-semi-space-size=1
+ENV NODE_OPTIONS=--max-semi-space-size=4
 # glibc malloc arenas, for every process: PROCESS_MALLOC_ENV in src/worker/node-options.ts.
 ENV MALLOC_ARENA_MAX=2
 ENV MALLOC_MMAP_THRESHOLD_=131072

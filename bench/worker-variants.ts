@@ -20,8 +20,12 @@ const NO_VM_TIMEOUT = path.join(__dirname, 'no-vm-timeout.cjs');
 
 export const VARIANTS: readonly WorkerVariant[] = [
   { name: BASELINE, note: `as shipped: NODE_OPTIONS=${WORKER_NODE_OPTIONS}, config defaults` },
+  {
+    name: 'semi-1',
+    note: 'young generation semi-space up to 1 MB (before issue 32 item 4)',
+    nodeOptions: '--max-semi-space-size=1',
+  },
   { name: 'semi-2', note: 'young generation semi-space up to 2 MB', nodeOptions: '--max-semi-space-size=2' },
-  { name: 'semi-4', note: 'young generation semi-space up to 4 MB', nodeOptions: '--max-semi-space-size=4' },
   { name: 'semi-8', note: 'young generation semi-space up to 8 MB', nodeOptions: '--max-semi-space-size=8' },
   { name: 'semi-v8', note: "no NODE_OPTIONS: V8's own semi-space bound (16 MB on 64-bit)", nodeOptions: '' },
   {
