@@ -45,9 +45,9 @@ export const VARIANTS: readonly WorkerVariant[] = [
     env: { WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '20' },
   },
   {
-    name: 'wft-slots-80',
-    note: 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS=80',
-    env: { WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '80' },
+    name: 'wft-slots-40',
+    note: 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS=40 (before issue 32 item 4)',
+    env: { WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '40' },
   },
 ];
 

@@ -187,8 +187,8 @@ export const CONFIG_KEYS = {
   ),
   workerMaxConcurrentWorkflowTasks: key(
     'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS',
-    '40',
-    'Workflow tasks one worker runs at once',
+    '80',
+    'Workflow tasks one worker runs at once (each holds its slot through the local transfer chain)',
     z.coerce.number().int().min(2),
   ),
   workerWorkflowThreads: key(

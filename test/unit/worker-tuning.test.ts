@@ -4,18 +4,18 @@ import { workerTuning } from '../../src/worker/create-worker';
 
 /** The worker's concurrency settings come from the configuration keys (issue 32 item 4 measured them). */
 describe('worker tuning', () => {
-  it('runs workflow code on one thread by default (the SDK default with a reused V8 context)', () => {
+  it('runs workflow code on one thread (the SDK default with a reused V8 context) and 80 workflow tasks by default', () => {
     const tuning = workerTuning(loadConfig({}));
     assert.equal(tuning.workflowThreadPoolSize, 1);
-    assert.equal(tuning.maxConcurrentWorkflowTaskExecutions, 40);
+    assert.equal(tuning.maxConcurrentWorkflowTaskExecutions, 80);
   });
 
   it('takes WORKER_WORKFLOW_THREADS and WORKER_MAX_CONCURRENT_WORKFLOW_TASKS', () => {
     const tuning = workerTuning(
-      loadConfig({ WORKER_WORKFLOW_THREADS: '2', WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '80' }),
+      loadConfig({ WORKER_WORKFLOW_THREADS: '2', WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '20' }),
     );
     assert.equal(tuning.workflowThreadPoolSize, 2);
-    assert.equal(tuning.maxConcurrentWorkflowTaskExecutions, 80);
+    assert.equal(tuning.maxConcurrentWorkflowTaskExecutions, 20);
   });
 
   it('refuses zero workflow threads', () => {
