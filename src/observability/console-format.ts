@@ -35,12 +35,27 @@ const DROPPED = new Set([
   'logger',
 ]);
 
+interface ErrorLike {
+  name?: unknown;
+  message: string;
+  cause?: unknown;
+}
+const isErrorLike = (v: unknown): v is ErrorLike =>
+  typeof v === 'object' && v !== null && typeof (v as { message?: unknown }).message === 'string';
+
+/** `Name: message`, then `; cause: Name: message` for each cause in its chain (a logged error has no loop). */
+function errorText(e: ErrorLike): string {
+  const parts: string[] = [];
+  let cause: unknown = e;
+  for (; isErrorLike(cause); cause = cause.cause)
+    parts.push(typeof cause.name === 'string' ? `${cause.name}: ${cause.message}` : cause.message);
+  if (cause !== undefined) parts.push(typeof cause === 'string' ? cause : (stringifyOrUndefined(cause) ?? ''));
+  return parts.join('; cause: ');
+}
+
 function text(v: unknown): string {
   if (typeof v === 'string') return /[\s"=]/.test(v) || v === '' ? JSON.stringify(v) : v;
-  if (v && typeof v === 'object' && 'message' in v && typeof (v as { message: unknown }).message === 'string') {
-    const e = v as { name?: unknown; message: string };
-    return JSON.stringify(typeof e.name === 'string' ? `${e.name}: ${e.message}` : e.message);
-  }
+  if (isErrorLike(v)) return JSON.stringify(errorText(v));
   return stringifyOrUndefined(v) ?? '"<nested too deep to write>"';
 }
 

@@ -1,11 +1,14 @@
 /**
- * The processes' logger: JSON lines (time, level, component, message, fields; callers add trace_id / workflow_id),
- * or one readable line per record for a person at a terminal (see console-format.ts). Values that look like URLs
- * have their query strings redacted in both, so signed URL parameters never reach the logs.
+ * The processes' logger, on pino: JSON lines (time, level, component, message, fields; callers add trace_id /
+ * workflow_id), or one readable line per record for a person at a terminal (see console-format.ts). Fields pass
+ * through logSafe first (log-values.ts): URL query strings and signed parameters are redacted in every text, errors
+ * keep their stack and cause chain, and a field that contains itself is written, not thrown.
  */
-import { mapLeaves, stringifyOrUndefined } from '../shared/json-walk';
-import { redactUrlSecrets } from '../shared/url-secrets';
+import { pino, type Logger as PinoLogger } from 'pino';
 import { consoleLine } from './console-format';
+import { logSafe, redactUrls } from './log-values';
+
+export { redactUrls } from './log-values';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 /** `json` for machines (the default), `console` for a terminal. */
@@ -24,7 +27,6 @@ export function processLogger(
 ): Logger {
   return createLogger(component, { level: settings.logLevel, format: resolveLogFormat(settings.logFormat) });
 }
-const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
 export type LogFields = Record<string, unknown>;
 
@@ -36,53 +38,47 @@ export interface Logger {
   child(fields: LogFields): Logger;
 }
 
-// A URL token: matched once each, left to right, so text of many URLs costs linear time.
-const URL_TOKEN = /https?:\/\/[^\s"']+/gi;
+const safeFields = (fields: LogFields | undefined): LogFields => (fields ? (logSafe(fields) as LogFields) : {});
 
-/** The URL with everything from its query on replaced by `?<redacted>` (unchanged without a query). */
-function dropQuery(url: string): string {
-  const cut = url.search(/[?#]/);
-  return cut > 0 && url[cut] === '?' ? `${url.slice(0, cut)}?<redacted>` : url;
-}
-
-/**
- * Replaces the query string of every URL in `text` with `?<redacted>`, and redacts signed parameters of URLs
- * written in any escaping (JSON `\/` or `\u` escapes, percent-encoded in another URL).
- */
-export function redactUrls(text: string): string {
-  return redactUrlSecrets(text.replace(URL_TOKEN, dropQuery));
-}
-
-/** Fields with URLs redacted and errors as name and message; walked without recursion (fields may be deep). */
-function sanitize(value: unknown): unknown {
-  return mapLeaves(
-    value,
-    (v) =>
-      typeof v === 'string' ? redactUrls(v) : v instanceof Error ? { name: v.name, message: redactUrls(v.message) } : v,
-    (v) => v instanceof Error,
-  );
-}
-
-export function createLogger(
-  component: string,
-  opts: { level?: LogLevel; format?: LogFormat; write?: (line: string) => void; base?: LogFields } = {},
-): Logger {
-  const min = RANK[opts.level ?? 'info'];
-  const write = opts.write ?? ((line: string) => process.stdout.write(line + '\n'));
-  const base = { component, ...opts.base };
+/** Our Logger over a pino logger; fields are made safe before pino sees them. */
+function wrap(p: PinoLogger): Logger {
   const emit = (level: LogLevel, msg: string, fields?: LogFields): void => {
-    if (RANK[level] < min) return;
-    const head = { time: new Date().toISOString(), level, msg: redactUrls(msg), ...base };
-    const record = { ...head, ...(sanitize(fields ?? {}) as LogFields) };
-    if (opts.format === 'console') return write(consoleLine(record));
-    // Fields nested deeper than JSON.stringify can write: the line without them, saying so.
-    write(stringifyOrUndefined(record) ?? JSON.stringify({ ...head, fields: 'nested too deep to write' }));
+    if (p.isLevelEnabled(level)) p[level](safeFields(fields), redactUrls(msg));
   };
   return {
     debug: (m, f) => emit('debug', m, f),
     info: (m, f) => emit('info', m, f),
     warn: (m, f) => emit('warn', m, f),
     error: (m, f) => emit('error', m, f),
-    child: (fields) => createLogger(component, { ...opts, base: { ...opts.base, ...fields } }),
+    child: (fields) => wrap(p.child(safeFields(fields))),
   };
+}
+
+/**
+ * A logger for `component`. `write` receives each record as one line without its newline, synchronously (default:
+ * stdout, in order with the process's other output).
+ */
+export function createLogger(
+  component: string,
+  opts: { level?: LogLevel; format?: LogFormat; write?: (line: string) => void; base?: LogFields } = {},
+): Logger {
+  const write = opts.write ?? ((line: string) => process.stdout.write(line + '\n'));
+  const asLine =
+    opts.format === 'console'
+      ? (json: string) => consoleLine(JSON.parse(json) as Record<string, unknown>)
+      : (json: string) => json.trimEnd();
+  const destination = { write: (json: string) => write(asLine(json)) };
+  const p = pino(
+    {
+      level: opts.level ?? 'info',
+      base: { component, ...safeFields(opts.base) },
+      messageKey: 'msg',
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      // Errors are already plain fields (logSafe); pino's own `err` serializer would rename their fields.
+      serializers: { err: (v: unknown) => v },
+    },
+    destination,
+  );
+  return wrap(p);
 }

@@ -37,7 +37,7 @@ export async function processMain(
     await run(config, log);
   } catch (err) {
     log.error(`${component} stopped by an error: ${err instanceof Error ? err.message : String(err)}`, {
-      error: err instanceof Error ? { name: err.name, message: err.message } : String(err),
+      error: err, // an Error is logged with its stack and cause chain
     });
     process.exitCode = 1;
   } finally {
