@@ -1,6 +1,6 @@
 # One image for the worker, the bridge and the operator CLI. Not built on the project's own machines
 # (no Docker engine there); `node bin/kafka-pipeline.js <worker|bridge|...>` runs the same entry points locally.
-FROM node:20.20-bookworm-slim AS build
+FROM node:24.22-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 COPY packages/delta-lake/package.json ./packages/delta-lake/
@@ -19,7 +19,7 @@ RUN keep="$(node -p "require('@temporalio/core-bridge/common').getPrebuiltTarget
  && find node_modules/@temporalio/core-bridge/releases -mindepth 1 -maxdepth 1 ! -name "$keep" -exec rm -rf {} + \
  && node -e "require('@temporalio/core-bridge/common').getPrebuiltPath()"
 
-FROM node:20.20-bookworm-slim
+FROM node:24.22-bookworm-slim
 ENV NODE_ENV=production
 # Worker memory: see src/worker/node-options.ts (harmless for the bridge and the CLI).
 ENV NODE_OPTIONS=--max-semi-space-size=4

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config';
+import { handleProcessWarnings, printWarning } from '../observability/process-warnings';
 import { registerCodecCommand } from './commands/codec';
 import { registerConfigCommand } from './commands/config';
 import { registerDeltaCommands } from './commands/delta';
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
 
 /** Runs the CLI and returns the process exit code; never calls process.exit itself. */
 export async function run(argv: readonly string[]): Promise<number> {
+  handleProcessWarnings((warning) => printWarning(warning));
   try {
     await buildProgram().parseAsync([...argv]);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

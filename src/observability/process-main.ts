@@ -1,6 +1,7 @@
 import net from 'node:net';
 import { type Config, ConfigError, loadConfig } from '../config/config';
 import { createLogger, type Logger, type LogFormatSetting, processLogger, resolveLogFormat } from './logger';
+import { handleProcessWarnings, logWarning } from './process-warnings';
 
 /**
  * How long a process that has stopped (cleanly or by an error) may take to exit by itself before it is ended: what
@@ -33,6 +34,7 @@ export async function processMain(
     return;
   }
   const log = processLogger(component, config);
+  handleProcessWarnings(logWarning(log));
   try {
     await run(config, log);
   } catch (err) {
