@@ -5,6 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import { Registry } from 'prom-client';
 import { BridgeMetrics } from '../src/bridge/bridge-metrics';
 import { bridgeBreakers, bridgeSource } from '../src/bridge/bridge-deps';
+import { bridgeDomain } from '../src/bridge/domains';
 import { KafkaBridge } from '../src/bridge/kafka-bridge';
 import { CircuitBreakers } from '../src/resilience/circuit-breaker';
 import { LocalObjectStore } from '../src/adapters/storage/local-store';
@@ -137,6 +138,7 @@ export async function bridgeRate(count: number, rawStartRate: number): Promise<F
       log,
       metrics: new BridgeMetrics(registry, topic, config.consumerGroup),
       breakers: bridgeBreakers(new CircuitBreakers(undefined), config),
+      toStart: bridgeDomain(config).toStart,
     },
     bridgeSource(config, log),
   );

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { toStartRequest } from '../src/bridge/start-request';
+import { toStartRequest } from '../src/domains/xact/start';
 import { loadConfig } from '../src/config/config';
 import { sampleEvent } from '../src/sample/sample-events';
 import type { SampleServer } from '../src/sample/sample-server';

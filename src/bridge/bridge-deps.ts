@@ -38,8 +38,8 @@ export interface BridgeDeps {
   readonly breakers: { readonly temporal: CircuitBreaker; readonly kafka: CircuitBreaker };
   /** Back-pressure (BRIDGE_MAX_OPEN_WORKFLOWS): starts wait while `admits()` is false; `started()` counts a start. */
   readonly admission?: { admits(): boolean; started(): void };
-  /** How the domain's messages become starts (default: xact's toStartRequest). */
-  readonly toStart?: StartRequestOf;
+  /** How the domain's messages become starts (its Domain's toStart: src/domains). */
+  readonly toStart: StartRequestOf;
   /**
    * Ask for eager workflow start (the combined process: `client` runs on the connection its own worker polls with,
    * so the server can hand the first workflow task straight back); each start's outcome is counted.

@@ -1,15 +1,8 @@
 import { createHash } from 'node:crypto';
 import { defaultPayloadConverter, ValueError } from '@temporalio/common';
-import { CLAIMX_DOMAIN } from '../shared/ids';
+import { domainNamed } from '../domains/registry';
 import type { ObjectStore } from '../adapters/storage/object-store';
-import type {
-  ClaimCheck,
-  IngestClaimxInput,
-  IngestXactInput,
-  InvalidMessageInput,
-  KafkaSource,
-} from '../shared/pipeline-types';
-import type { XactEvent } from '../shared/xact-event';
+import type { ClaimCheck, InvalidMessageInput, KafkaSource } from '../shared/pipeline-types';
 import { invalid, KEY_INLINE_BYTES, type RawMessage, type StartRequest } from './start-request';
 
 /**
@@ -57,12 +50,6 @@ export function claimCheckPath(source: KafkaSource, kind: StartRequest['kind'] |
   return `Files/${folder}/${source.topic}/${source.partition}/${source.offset}.${ext}`;
 }
 
-/** What the run needs of an event without loading it: type, time, trace id and the assignment id of its files. */
-export function headline(event: XactEvent): XactEvent {
-  const assignmentId = event.data.assignmentId;
-  return { ...event, data: typeof assignmentId === 'string' ? { assignmentId } : {} };
-}
-
 const INVALID_HEAD_CHARS = 4096;
 
 /**
@@ -78,18 +65,7 @@ export async function fitInput(
   const value = message.value ?? Buffer.alloc(0);
   req = await storeCutKey(req, message, store);
   if (inputBound(value.length, req) <= limit || fits(req, limit)) return req;
-  if (req.kind === 'event' && req.domain === CLAIMX_DOMAIN) return fitClaimx(req, message, store, limit);
-  if (req.kind === 'event') {
-    const input = req.args[0] as IngestXactInput;
-    const path = claimCheckPath(input.source, 'event');
-    await store.put(path, value);
-    const claimCheck: ClaimCheck = {
-      path,
-      bytes: value.length,
-      sha256: createHash('sha256').update(value).digest('hex'),
-    };
-    return { ...req, args: [{ ...input, event: headline(input.event), rawJson: '', claimCheck }] };
-  }
+  if (req.kind === 'event') return fitEvent(req, message, store, limit);
   const input = req.args[0] as InvalidMessageInput;
   const path = claimCheckPath(input.source, 'invalid');
   await store.put(path, value);
@@ -97,23 +73,34 @@ export async function fitInput(
 }
 
 /**
- * A claimx event too large: the workflow reads no raw_data (the API is the source of truth), so a large one is left
- * out. Its other fields the run needs, and it takes no claim check: when the input is still too large without
- * raw_data (a huge file name), the message becomes a DLQ entry saying so, fitted as any invalid message.
+ * An event too large, as its domain sends one: stored as a claim check (the run loads it), or leaner; when still too
+ * large, the message becomes a DLQ entry saying so, fitted as any invalid message.
  */
-async function fitClaimx(
+async function fitEvent(
   req: StartRequest,
   message: RawMessage,
   store: ObjectStore,
   limit: number,
 ): Promise<StartRequest> {
-  const input = req.args[0] as IngestClaimxInput;
-  const lean: StartRequest = { ...req, args: [{ ...input, event: { ...input.event, rawData: null } }] };
+  const large = domainNamed(req.domain).largeEvent;
+  const input = req.args[0] as { source: KafkaSource };
+  if (large.kind === 'claim-check') {
+    const value = message.value ?? Buffer.alloc(0);
+    const path = claimCheckPath(input.source, 'event');
+    await store.put(path, value);
+    const claimCheck: ClaimCheck = {
+      path,
+      bytes: value.length,
+      sha256: createHash('sha256').update(value).digest('hex'),
+    };
+    return { ...req, args: [large.withClaimCheck(input, claimCheck)] as StartRequest['args'] };
+  }
+  const lean: StartRequest = { ...req, args: [large.lean(input)] as StartRequest['args'] };
   if (fits(lean, limit)) return lean;
   const reason =
-    `a claimx event too large for a workflow input even without its raw_data: ${inputBytes(lean)} bytes, ` +
-    `more than the ${limit} a workflow input may take (BRIDGE_MAX_INPUT_BYTES)`;
-  return fitInput(invalid(input.source, message, reason, CLAIMX_DOMAIN), message, store, limit);
+    `a ${req.domain} event too large for a workflow input even without its ${large.leftOut}: ${inputBytes(lean)} ` +
+    `bytes, more than the ${limit} a workflow input may take (BRIDGE_MAX_INPUT_BYTES)`;
+  return fitInput(invalid(input.source, message, reason, req.domain), message, store, limit);
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { Config } from '../config/config';
-import { CLAIMX_DOMAIN, XACT_DOMAIN } from '../shared/ids';
-import { type StartRequestOf, toClaimxStartRequest, toStartRequest } from './start-request';
+import type { DomainConfig } from '../domains/domain';
+import { domainNamed, domainsBut } from '../domains/registry';
+import type { StartRequestOf } from './start-request';
 
 /** What a bridge process consumes: a domain is a topic, a consumer group and how its messages become starts. */
 export interface BridgeDomain {
@@ -10,26 +11,24 @@ export interface BridgeDomain {
   readonly toStart: StartRequestOf;
 }
 
+type BridgeDomainConfig = DomainConfig & Pick<Config, 'bridgeDomain'>;
+
+/** The bridge of one registered domain: its topic, group and decoder. */
+function bridgeOf(name: string, config: DomainConfig): BridgeDomain {
+  const d = domainNamed(name);
+  const { topic, group } = d.source(config);
+  return { domain: d.name, topic, group, toStart: d.toStart };
+}
+
 /** The domain BRIDGE_DOMAIN names (one bridge process, or Deployment, per domain). */
-export function bridgeDomain(
-  config: Pick<Config, 'bridgeDomain' | 'eventsTopic' | 'consumerGroup' | 'claimxEventsTopic' | 'claimxConsumerGroup'>,
-): BridgeDomain {
-  return config.bridgeDomain === 'claimx'
-    ? {
-        domain: CLAIMX_DOMAIN,
-        topic: config.claimxEventsTopic,
-        group: config.claimxConsumerGroup,
-        toStart: toClaimxStartRequest,
-      }
-    : { domain: XACT_DOMAIN, topic: config.eventsTopic, group: config.consumerGroup, toStart: toStartRequest };
+export function bridgeDomain(config: BridgeDomainConfig): BridgeDomain {
+  return bridgeOf(config.bridgeDomain, config);
 }
 
 /** Every domain's topic and group, the one BRIDGE_DOMAIN names first (what `status` reads for each bridge). */
-export function allBridgeDomains(config: Parameters<typeof bridgeDomain>[0]): BridgeDomain[] {
+export function allBridgeDomains(config: BridgeDomainConfig): BridgeDomain[] {
   const configured = bridgeDomain(config);
-  const others = (['xact', 'claimx'] as const)
-    .map((d) => bridgeDomain({ ...config, bridgeDomain: d }))
-    .filter((d) => d.domain !== configured.domain);
+  const others = domainsBut(configured.domain).map((d) => bridgeOf(d.name, config));
   return [configured, ...others];
 }
 

@@ -5,7 +5,7 @@ import { fitInput } from './claim-check';
 import { HandOverPolicy, windowOf } from './hand-over-policy';
 import { PartitionPauses, type StuckPartition } from './partition-pauses';
 import { claimCheckOf, refusedInput } from './refused-start';
-import { toStartRequest, type StartRequest } from './start-request';
+import type { StartRequest } from './start-request';
 import { startWorkflow, StartRejectedError, StartThrottledError, type StartOutcome } from './workflow-starter';
 
 /** A start Temporal rejects is turned into a claim check or a DLQ entry at most this often per message. */
@@ -109,7 +109,7 @@ export class KafkaBridge {
     const { topic, partition } = batch;
     const fetchedAt = performance.now();
     let req = await fitInput(
-      (this.deps.toStart ?? toStartRequest)(config, topic, partition, message),
+      this.deps.toStart(config, topic, partition, message),
       message,
       store,
       config.bridgeMaxInputBytes,

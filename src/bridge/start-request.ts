@@ -1,16 +1,7 @@
 import { createHash } from 'node:crypto';
 import { TypedSearchAttributes, type SearchAttributePair } from '@temporalio/common';
 import type { Config } from '../config/config';
-import { decodeClaimxEvent } from '../shared/claimx-event';
-import {
-  CLAIMX_DOMAIN,
-  claimxWorkflowId,
-  invalidMessageWorkflowId,
-  WORKFLOW_TYPES,
-  XACT_DOMAIN,
-  xactWorkflowId,
-  type DlqWorkflowType,
-} from '../shared/ids';
+import { invalidMessageWorkflowId, WORKFLOW_TYPES, XACT_DOMAIN } from '../shared/ids';
 import type {
   IngestClaimxInput,
   IngestXactInput,
@@ -20,18 +11,22 @@ import type {
 } from '../shared/pipeline-types';
 import { clipForJson } from '../shared/bounded';
 import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
-import { decodeXactEvent, tooManyAttachments } from '../shared/xact-event';
 
 /** What the bridge asks Temporal to start for one Kafka message. */
 export interface StartRequest {
   readonly kind: 'event' | 'invalid';
   readonly domain: string;
-  readonly workflowType: DlqWorkflowType;
+  readonly workflowType: string;
   readonly workflowId: string;
-  readonly args: [IngestXactInput] | [IngestClaimxInput] | [InvalidMessageInput];
+  readonly args: [IngestXactInput] | [IngestClaimxInput] | [InvalidMessageInput] | [DomainEventInput];
   readonly searchAttributes: TypedSearchAttributes;
   readonly summary: string;
   readonly traceId: string | null;
+}
+
+/** What every domain's event input holds (a domain's own input type adds the rest). */
+export interface DomainEventInput {
+  readonly source: KafkaSource;
 }
 
 export interface RawMessage {
@@ -55,7 +50,7 @@ export type RunSettings = Pick<
   | 'downloadTimeoutS'
 >;
 
-/** A start request of one domain's messages (xact: toStartRequest; claimx: toClaimxStartRequest). */
+/** A start request of one domain's messages (each Domain's toStart, src/domains). */
 export type StartRequestOf = (
   config: RunSettings,
   topic: string,
@@ -64,7 +59,7 @@ export type StartRequestOf = (
 ) => StartRequest;
 
 /** Where the message came from and its value as text, or the DLQ entry of a value that is empty or not UTF-8. */
-function readMessage(
+export function readMessage(
   topic: string,
   partition: number,
   message: RawMessage,
@@ -82,7 +77,7 @@ function readMessage(
   return { source, text };
 }
 
-function retrySchedule(config: RunSettings): RetrySchedule {
+export function retrySchedule(config: RunSettings): RetrySchedule {
   return {
     initialIntervalMs: config.retryInitialIntervalS * 1000,
     backoffCoefficient: config.retryBackoff,
@@ -106,54 +101,6 @@ export function safely(domain: string, build: StartRequestOf): StartRequestOf {
   };
 }
 
-/** Decides, without I/O, whether an xact message becomes a pipeline run or a DLQ entry, and with which ids. */
-export const toStartRequest: StartRequestOf = safely(XACT_DOMAIN, (config, topic, partition, message) => {
-  const read = readMessage(topic, partition, message, XACT_DOMAIN);
-  if (!('text' in read)) return read;
-  const { source, text } = read;
-  const decoded = decodeXactEvent(text);
-  if (!decoded.ok) return invalid(source, message, decoded.reason);
-  const { event } = decoded;
-  const tooMany = tooManyAttachments(event, config.maxAttachmentsPerEvent);
-  if (tooMany) return invalid(source, message, tooMany);
-  const input: IngestXactInput = {
-    event,
-    rawJson: text,
-    source,
-    retry: retrySchedule(config),
-    maxParallelAttachments: config.maxParallelAttachments,
-    transferTimeoutMs: config.downloadTimeoutS * 1000,
-    localSteps: true,
-  };
-  return eventRequest(XACT_DOMAIN, WORKFLOW_TYPES.ingestXactEvent, xactWorkflowId(event.traceId), [input], {
-    traceId: event.traceId,
-    eventType: event.statusSubtype,
-    summary: `${event.statusSubtype} trace ${event.traceId} from ${topic}/${partition}@${message.offset}`,
-  });
-});
-
-/** The same decision for a claimx message: its event id (UUID5 of its content) is the run's id. */
-export const toClaimxStartRequest: StartRequestOf = safely(CLAIMX_DOMAIN, (config, topic, partition, message) => {
-  const read = readMessage(topic, partition, message, CLAIMX_DOMAIN);
-  if (!('text' in read)) return read;
-  const { source } = read;
-  const kafkaTime = /^\d+$/.test(message.timestamp) ? new Date(Number(message.timestamp)).toISOString() : undefined;
-  const decoded = decodeClaimxEvent(read.text, kafkaTime);
-  if (!decoded.ok) return invalid(source, message, decoded.reason, CLAIMX_DOMAIN);
-  const { event } = decoded;
-  const input: IngestClaimxInput = {
-    event,
-    source,
-    retry: retrySchedule(config),
-    transferTimeoutMs: config.downloadTimeoutS * 1000,
-  };
-  return eventRequest(CLAIMX_DOMAIN, WORKFLOW_TYPES.ingestClaimxEvent, claimxWorkflowId(event.eventId), [input], {
-    traceId: event.eventId,
-    eventType: event.eventType,
-    summary: `${event.eventType} project ${event.projectId} from ${topic}/${partition}@${message.offset}`,
-  });
-});
-
 /** Room for one search attribute value (Temporal refuses a value over 2 KB) and for a run's summary. */
 const SEARCH_VALUE_BYTES = 1000;
 const SUMMARY_BYTES = 400;
@@ -163,9 +110,9 @@ const REASON_BYTES = 2000;
  * The start of an event's run: searchable by domain, trace (or event) id and event type. A trace id or type too long
  * for a search attribute is kept by its start (the run's input holds it whole).
  */
-function eventRequest(
+export function eventRequest(
   domain: string,
-  workflowType: DlqWorkflowType,
+  workflowType: string,
   workflowId: string,
   args: StartRequest['args'],
   what: { traceId: string; eventType: string; summary: string },

@@ -1,18 +1,15 @@
 import { compactTable, type CompactOptions, type TableDef, DeltaTable, verifyTable } from '@kafka-pipeline/delta-lake';
-import { XACT_ATTACHMENTS, XACT_EVENTS } from '../activities/xact-tables';
+import { maintainedTables } from '../maintenance/tables';
 import { createObjectStore } from '../config/object-store';
 import type { Config } from '../config/config';
 import { cliConfig } from './cli-config';
 
-/** The tables `delta verify|compact` know, by the name operators use. */
+/** The tables `delta verify|compact` know, by the name operators use: every domain's and the DLQ's. */
 function tableNamed(config: Config, name: string, command: string): { path: string; def: TableDef } | undefined {
-  const tables: Record<string, { path: string; def: TableDef }> = {
-    xact_events: { path: config.xactEventsTable, def: XACT_EVENTS },
-    xact_attachments: { path: config.xactAttachmentsTable, def: XACT_ATTACHMENTS },
-  };
-  const target = Object.hasOwn(tables, name) ? tables[name] : undefined;
+  const tables = maintainedTables(config);
+  const target = tables.get(name);
   if (!target)
-    console.error(`delta ${command}: unknown table ${JSON.stringify(name)} (xact_events or xact_attachments)`);
+    console.error(`delta ${command}: unknown table ${JSON.stringify(name)} (${[...tables.keys()].join(', ')})`);
   return target;
 }
 

@@ -4,6 +4,7 @@ import { kafkaAdmin, type PartitionLag } from '../adapters/kafka/kafka-admin';
 import { allBridgeDomains, type BridgeDomain } from '../bridge/domains';
 import { connectTemporal } from '../config/temporal-client';
 import type { Config } from '../config/config';
+import { maintainedTables } from '../maintenance/tables';
 import { createObjectStore, dlqTables } from '../config/object-store';
 import { DlqService, type DlqStats } from '../dlq/dlq-service';
 import { maintenanceStatus, type MaintenanceTargetStatus } from '../maintenance/schedule-status';
@@ -200,12 +201,7 @@ function breakers(samples: readonly Sample[] | null): Record<string, string> {
 
 async function tableStatus(config: Config, now: Date): Promise<TableStatus[]> {
   const store = createObjectStore(config);
-  const tables = [
-    { name: 'xact_events', path: config.xactEventsTable },
-    { name: 'xact_attachments', path: config.xactAttachmentsTable },
-    { name: 'pipeline_dlq', path: config.dlqArchiveTable },
-    { name: 'pipeline_dlq_audit', path: config.dlqAuditTable },
-  ];
+  const tables = [...maintainedTables(config).values()].map(({ name, path }) => ({ name, path }));
   return Promise.all(
     tables.map(async (t) => {
       const c = await latestCommit(store, t.path).catch(() => null);

@@ -1,6 +1,6 @@
 import { TypedSearchAttributes, type SearchAttributePair } from '@temporalio/common';
 import { WorkflowIdReusePolicy } from '@temporalio/client';
-import { WORKFLOW_TYPES, workflowIdCandidates } from '../shared/ids';
+import { domainOfWorkflowType, workflowIdCandidates } from '../domains/registry';
 import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
 import type { ArchivedEntry } from './archive';
 import type { ArchiveRecord } from './archive-tables';
@@ -98,7 +98,7 @@ export async function replayArchived(
   const number = (f.replays ?? 0) + 1;
   const audited = auditSubject('replay', f, { operator, reason: opts.reason }, f.failure);
   await dlq.audit.append({ ...audited, result: 'requested' });
-  const args = f.workflowType === WORKFLOW_TYPES.ingestXactEvent ? [{ ...input, localSteps: true }] : [input];
+  const args = [domainOfWorkflowType(f.workflowType)?.replay.fresh(input) ?? input];
   const handle = await dlq.client.workflow.start(f.workflowType, {
     taskQueue: opts.taskQueue,
     workflowId: f.workflowId,

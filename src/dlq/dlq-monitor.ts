@@ -1,7 +1,7 @@
 import type { Gauge, Registry } from 'prom-client';
 import { gauge } from '../observability/metric-catalogue';
 import type { Logger } from '../observability/logger';
-import { DOMAINS } from '../shared/ids';
+import { domainNames } from '../domains/registry';
 import { refreshEvery } from '../observability/refresh-timer';
 import type { DlqEntry, DlqService } from './dlq-service';
 import type { RunFailure } from './history';
@@ -149,7 +149,7 @@ export class DlqMonitor {
  */
 function byDomain(entries: readonly DlqEntry[]): Map<string, { n: number; oldest: number }> {
   const now = Date.now();
-  const tally = new Map<string, { n: number; oldest: number }>(DOMAINS.map((d) => [d, { n: 0, oldest: 0 }]));
+  const tally = new Map<string, { n: number; oldest: number }>(domainNames().map((d) => [d, { n: 0, oldest: 0 }]));
   for (const e of entries) {
     const domain = e.domain ?? 'unknown';
     const t = tally.get(domain) ?? { n: 0, oldest: 0 };

@@ -2,7 +2,8 @@ import type { Client, WorkflowExecutionDescription, WorkflowExecutionInfo } from
 import type { temporal } from '@temporalio/proto';
 import { mapBounded } from '../shared/bounded';
 import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
-import { traceIdOf, WORKFLOW_TYPES, workflowIdCandidates } from '../shared/ids';
+import { traceIdOf, workflowIdCandidates } from '../domains/registry';
+import { WORKFLOW_TYPES } from '../shared/ids';
 import type { ObjectStore } from '../adapters/storage/object-store';
 import { decodeHistory } from '../codec/history';
 import { type AuditEntry, AuditLog } from './audit';

@@ -4,7 +4,7 @@ import type { SearchAttributePair, TypedSearchAttributes } from '@temporalio/com
 import { temporal } from '@temporalio/proto';
 import { WORKFLOW_TYPES } from '../shared/ids';
 import { sanitizeUrl } from '../shared/urls';
-import type { IngestXactInput } from '../shared/pipeline-types';
+import { domainOfWorkflowType } from '../domains/registry';
 import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
 import { failureChain } from './archive';
 import { auditSubject, operatorName } from './audit';
@@ -189,33 +189,14 @@ export async function replayAmended(
   if (entry.kind === 'invalid')
     throw new DlqUsageError(`${entry.workflowId} is an invalid message; it has no URLs to amend`);
   const run = await dlq.run(entry);
-  if (run.workflowType !== WORKFLOW_TYPES.ingestXactEvent)
+  const domain = domainOfWorkflowType(run.workflowType);
+  if (!domain?.replay.setUrls)
     throw new DlqUsageError(
-      `${entry.workflowId} is a ${entry.domain ?? run.workflowType} event: --set-url amends xact attachment URLs only. ` +
-        `A claimx run asks the ClaimX API for its media links again (expired ones are refreshed): use dlq replay`,
+      `${entry.workflowId} is a ${entry.domain ?? run.workflowType} event: ${domain?.replay.setUrlsRefused ?? 'its URLs cannot be amended'}`,
     );
-  const input = run.input as unknown as IngestXactInput | null;
-  if (!input?.event) throw new Error(`${entry.workflowId}: the failed run's input could not be read`);
-  if (input.claimCheck)
-    throw new DlqUsageError(
-      `${entry.workflowId} is a large event stored at ${input.claimCheck.path}; its URLs cannot be amended (use dlq replay)`,
-    );
-  const urls = Array.isArray(input.event.data.attachments) ? [...(input.event.data.attachments as unknown[])] : [];
-  for (const c of changes) {
-    try {
-      new URL(c.to);
-    } catch {
-      throw new DlqUsageError(`--set-url: ${JSON.stringify(sanitizeUrl(c.to))} is not a URL`);
-    }
-    const at = urls.indexOf(c.from);
-    if (at < 0) throw new DlqUsageError(`--set-url: the event has no attachment ${sanitizeUrl(c.from)}`);
-    urls[at] = c.to;
-  }
-  const amended: IngestXactInput = {
-    ...input,
-    localSteps: true, // a new run: it takes today's shape, whatever the failed run's was
-    event: { ...input.event, data: { ...input.event.data, attachments: urls } },
-  };
+  const amendedOrNot = domain.replay.setUrls(run.input, changes, entry.workflowId);
+  if ('refused' in amendedOrNot) throw new DlqUsageError(amendedOrNot.refused);
+  const amended = amendedOrNot.input;
   const keep = keptAttributes(description.typedSearchAttributes);
   const number = run.replayCount + 1;
   const shown = changes.map((c) => ({ from: sanitizeUrl(c.from), to: sanitizeUrl(c.to) }));
@@ -226,7 +207,7 @@ export async function replayAmended(
   };
   const archived = await dlq.archive.recordFailure(entry, run);
   await dlq.audit.append({ ...audited, result: 'requested' });
-  const handle = await dlq.client.workflow.start(WORKFLOW_TYPES.ingestXactEvent, {
+  const handle = await dlq.client.workflow.start(run.workflowType, {
     taskQueue: description.taskQueue,
     workflowId: entry.workflowId,
     args: [amended],

@@ -1,9 +1,8 @@
 import type { TableDef } from '@kafka-pipeline/delta-lake';
-import { CLAIMX_ATTACHMENTS, CLAIMX_EVENTS } from '../activities/claimx/event-tables';
-import { CLAIMX_ENTITY_TABLES } from '../activities/claimx/tables';
-import { XACT_ATTACHMENTS, XACT_EVENTS } from '../activities/xact-tables';
 import type { Config } from '../config/config';
 import { PIPELINE_DLQ, PIPELINE_DLQ_AUDIT } from '../dlq/archive-tables';
+import type { DomainConfig } from '../domains/domain';
+import { domainTables } from '../domains/registry';
 
 /** A Delta table the maintenance looks after: the name operators use (its schedule's target), where, and its schema. */
 export interface MaintainedTable {
@@ -12,21 +11,15 @@ export interface MaintainedTable {
   readonly def: TableDef;
 }
 
-/** Every table the pipeline writes, by name: each gets its own maintenance schedule. */
+/**
+ * Every table the pipeline writes, by name: every domain's, then the DLQ's. Each gets its own maintenance schedule;
+ * status and `delta verify|compact` know the same list.
+ */
 export function maintainedTables(
-  config: Pick<
-    Config,
-    'xactEventsTable' | 'xactAttachmentsTable' | 'claimxTablesPrefix' | 'dlqArchiveTable' | 'dlqAuditTable'
-  >,
+  config: DomainConfig & Pick<Config, 'dlqArchiveTable' | 'dlqAuditTable'>,
 ): ReadonlyMap<string, MaintainedTable> {
-  const claimx = [CLAIMX_EVENTS, CLAIMX_ATTACHMENTS, ...Object.values(CLAIMX_ENTITY_TABLES)].map((def) => ({
-    def,
-    path: `${config.claimxTablesPrefix}/${def.name}`,
-  }));
   const all = [
-    { def: XACT_EVENTS, path: config.xactEventsTable },
-    { def: XACT_ATTACHMENTS, path: config.xactAttachmentsTable },
-    ...claimx,
+    ...domainTables(config),
     { def: PIPELINE_DLQ, path: config.dlqArchiveTable },
     { def: PIPELINE_DLQ_AUDIT, path: config.dlqAuditTable },
   ];

@@ -1,7 +1,12 @@
 import type { Counter, Histogram, Registry } from 'prom-client';
 import { ERROR_CATEGORIES, FAILED_STAGES } from '../shared/errors';
-import { DOMAINS } from '../shared/ids';
 import { counter, histogram } from './metric-catalogue';
+
+/** The series that exist (at 0) from the start: every domain's, every Delta table's the worker writes. */
+export interface MetricSeries {
+  readonly domains: readonly string[];
+  readonly tables: readonly string[];
+}
 
 /** The worker's metrics (see metric-catalogue.ts), behind named methods. */
 export class WorkerMetrics {
@@ -20,7 +25,7 @@ export class WorkerMetrics {
   private readonly claimxRequests: Counter;
   private readonly claimxSeconds: Histogram;
 
-  constructor(registry: Registry) {
+  constructor(registry: Registry, series: MetricSeries = { domains: [], tables: [] }) {
     this.deltaWrites = counter(registry, 'delta_writes_total');
     this.deltaRows = counter(registry, 'delta_events_written_total');
     this.deltaSeconds = histogram(registry, 'delta_write_duration_seconds');
@@ -36,13 +41,13 @@ export class WorkerMetrics {
     this.claimxRequests = counter(registry, 'claimx_api_requests_total');
     this.claimxSeconds = histogram(registry, 'claimx_api_request_duration_seconds');
     // Present from the start, so ratios in alerts and dashboards have a denominator series.
-    for (const table of ['xact_events', 'xact_attachments']) {
+    for (const table of series.tables) {
       for (const status of ['success', 'error']) this.deltaWrites.inc({ table, status }, 0);
     }
     this.downloads.inc({ status: 'success', error_category: 'none' }, 0);
     // A counter series born with its first increments hides them from increase()/rate() (no earlier sample):
     // the DLQ series exist at 0 from the start, so the first failures after a start are seen by the alerts.
-    for (const domain of DOMAINS) {
+    for (const domain of series.domains) {
       for (const category of ERROR_CATEGORIES)
         for (const stage of FAILED_STAGES) this.dlqEntries.inc({ domain, category, stage }, 0);
       for (const outcome of ['completed', 'failed']) this.replays.inc({ domain, outcome }, 0);

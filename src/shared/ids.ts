@@ -8,8 +8,6 @@ import { utf8, xactEventId } from './uuid5';
 
 export const XACT_DOMAIN = 'xact';
 export const CLAIMX_DOMAIN = 'claimx';
-/** Every domain: the metrics of each exist (at 0) from the start, so dashboards and alerts see them at once. */
-export const DOMAINS: readonly string[] = [XACT_DOMAIN, CLAIMX_DOMAIN];
 
 /** Workflow type names, as registered by the worker (the exported functions of src/workflows). */
 export const WORKFLOW_TYPES = {
@@ -80,34 +78,31 @@ export function xactWorkflowId(traceId: string): string {
 export const utf8Bytes = (text: string): number => utf8(text).length;
 
 const CLAIMX_PREFIX = `${CLAIMX_DOMAIN}-`;
-const CLAIMX_INVALID_PREFIX = `${CLAIMX_DOMAIN}-invalid-`;
 
 /** Workflow id of a claimx event: domain + its event id (UUID5 of its content), the same for every redelivery. */
 export const claimxWorkflowId = (eventId: string): string => `${CLAIMX_PREFIX}${eventId}`;
 
+/** The first part of the workflow id of a domain's invalid messages (src/domains: no event id starts like it). */
+export const invalidPrefix = (domain: string): string => `${domain}-invalid-`;
+
 /** Workflow id of an invalid message: its domain and Kafka coordinates, so a redelivery maps to the same DLQ entry. */
 export const invalidMessageWorkflowId = (s: KafkaSource, domain: string = XACT_DOMAIN): string =>
-  `${domain === XACT_DOMAIN ? INVALID_PREFIX : CLAIMX_INVALID_PREFIX}${s.topic}-${s.partition}-${s.offset}`;
+  `${invalidPrefix(domain)}${s.topic}-${s.partition}-${s.offset}`;
 
-/**
- * The trace id in an event's workflow id (for a claimx event: its event id, which operators use the same way);
- * null for an invalid message's id or a foreign one.
- */
-export function traceIdOf(workflowId: string): string | null {
-  if (workflowId.startsWith(INVALID_PREFIX) || workflowId.startsWith(CLAIMX_INVALID_PREFIX)) return null;
-  if (workflowId.startsWith(HASHED_PREFIX)) return null; // the trace id is in the run's TraceId search attribute
-  if (workflowId.startsWith(CLAIMX_PREFIX)) return workflowId.slice(CLAIMX_PREFIX.length);
+/** The trace id in an xact workflow id; null for an invalid message's id, a hashed one (see its TraceId) or a foreign one. */
+export function xactTraceIdOf(workflowId: string): string | null {
+  if (workflowId.startsWith(INVALID_PREFIX) || workflowId.startsWith(HASHED_PREFIX)) return null;
   return workflowId.startsWith(EVENT_PREFIX) ? workflowId.slice(EVENT_PREFIX.length) : null;
 }
 
-/** The workflow ids an operator may mean by `idOrTrace` (a trace or event id, or a workflow id), most likely first. */
-export function workflowIdCandidates(idOrTrace: string): string[] {
-  const asWorkflowId = idOrTrace.startsWith(EVENT_PREFIX) || idOrTrace.startsWith(CLAIMX_PREFIX) ? [idOrTrace] : [];
-  return [xactWorkflowId(idOrTrace), claimxWorkflowId(idOrTrace), ...asWorkflowId].filter(temporalAcceptsId);
+/** The event id in a claimx workflow id (operators use it as a trace id); null for an invalid message's or a foreign id. */
+export function claimxEventIdOf(workflowId: string): string | null {
+  if (workflowId.startsWith(invalidPrefix(CLAIMX_DOMAIN))) return null;
+  return workflowId.startsWith(CLAIMX_PREFIX) ? workflowId.slice(CLAIMX_PREFIX.length) : null;
 }
 
 /** Temporal refuses (INTERNAL, not INVALID_ARGUMENT) an id that is not well-formed UTF-16, and ids over 1000 bytes. */
-function temporalAcceptsId(id: string): boolean {
+export function temporalAcceptsId(id: string): boolean {
   return !/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(id) && utf8Bytes(id) <= 1000;
 }
 

@@ -8,7 +8,7 @@ import type { Logger } from '../observability/logger';
 import { startOpsServer } from '../observability/http-server';
 import { createRegistry } from '../observability/registry';
 import { WorkerMetrics } from '../observability/worker-metrics';
-import { traceIdOf } from '../shared/ids';
+import { domainNames, domainTables, traceIdOf } from '../domains/registry';
 import { CircuitBreakers } from '../resilience/circuit-breaker';
 import { buildActivityDeps } from './build-deps';
 import { createPipelineWorker, type PipelineWorker } from './create-worker';
@@ -73,7 +73,10 @@ export interface RunningWorker {
 
 /** Builds the pipeline worker on `host` and sets up the maintenance schedules; not polling until `run`. */
 export async function openWorker(config: Config, log: Logger, host: WorkerHost): Promise<RunningWorker> {
-  const metrics = new WorkerMetrics(host.registry);
+  const metrics = new WorkerMetrics(host.registry, {
+    domains: domainNames(),
+    tables: domainTables(config).map((t) => t.def.name),
+  });
   const activityDeps = await buildActivityDeps(config, undefined, metrics, host.breakers);
   const maintenance = buildMaintenanceDeps(config, activityDeps.store, host.client, host.registry);
   const { worker, connection, deps } = await createPipelineWorker(

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { Registry } from 'prom-client';
-import { toStartRequest } from '../../src/bridge/start-request';
+import { toStartRequest } from '../../src/domains/xact/start';
 import { DlqMonitor } from '../../src/dlq/dlq-monitor';
 import { createLogger } from '../../src/observability/logger';
 import { readWithDeltaRs } from '../support/delta-rs';

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { METRICS, SDK_METRICS } from '../../src/observability/metric-catalogue';
-import { toStartRequest } from '../../src/bridge/start-request';
+import { toStartRequest } from '../../src/domains/xact/start';
 import { loadConfig } from '../../src/config/config';
 import { sampleEvent } from '../../src/sample/sample-events';
 import { startSampleServer, type SampleServer } from '../../src/sample/sample-server';

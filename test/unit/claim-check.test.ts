@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { LocalObjectStore } from '../../src/adapters/storage/local-store';
 import { fitInput, inputBytes } from '../../src/bridge/claim-check';
-import { toStartRequest } from '../../src/bridge/start-request';
+import { toStartRequest } from '../../src/domains/xact/start';
 import { loadConfig } from '../../src/config/config';
 import type { IngestXactInput, InvalidMessageInput } from '../../src/shared/pipeline-types';
 import { loadClaimCheck } from '../../src/activities/claim-check';

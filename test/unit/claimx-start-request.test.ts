@@ -5,7 +5,7 @@ import path from 'node:path';
 import { LocalObjectStore } from '../../src/adapters/storage/local-store';
 import { fitInput, inputBytes } from '../../src/bridge/claim-check';
 import { bridgeDomain } from '../../src/bridge/domains';
-import { toClaimxStartRequest } from '../../src/bridge/start-request';
+import { toClaimxStartRequest } from '../../src/domains/claimx/start';
 import { loadConfig } from '../../src/config/config';
 import { SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
 import type { IngestClaimxInput } from '../../src/shared/pipeline-types';

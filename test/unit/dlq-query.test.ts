@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { parseDuration, sinceDate } from '../../src/cli/durations';
 import { dlqQuery, DlqUsageError } from '../../src/dlq/query';
-import { traceIdOf } from '../../src/shared/ids';
+import { traceIdOf } from '../../src/domains/registry';
 
 describe('DLQ visibility queries', () => {
   it('always selects failed pipeline runs and ANDs each filter', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { Client } from '@temporalio/client';
 import { Registry } from 'prom-client';
 import { BridgeMetrics } from '../../src/bridge/bridge-metrics';
-import { toStartRequest } from '../../src/bridge/start-request';
+import { toStartRequest } from '../../src/domains/xact/start';
 import { startWorkflow } from '../../src/bridge/workflow-starter';
 import { loadConfig } from '../../src/config/config';
 import { parseMetrics, share } from '../../src/observability/scrape';

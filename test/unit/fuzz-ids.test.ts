@@ -1,15 +1,16 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { toClaimxStartRequest, toStartRequest } from '../../src/bridge/start-request';
+import { toStartRequest } from '../../src/domains/xact/start';
+import { toClaimxStartRequest } from '../../src/domains/claimx/start';
 import { loadConfig } from '../../src/config/config';
 import {
   CLAIMX_DOMAIN,
   claimxWorkflowId,
   invalidMessageWorkflowId,
-  traceIdOf,
   XACT_DOMAIN,
   xactWorkflowId,
 } from '../../src/shared/ids';
+import { traceIdOf } from '../../src/domains/registry';
 import type { KafkaSource } from '../../src/shared/pipeline-types';
 import { fuzzParams } from '../support/fuzz';
 import { messageKey, messageValue, traceId } from '../support/fuzz-events';

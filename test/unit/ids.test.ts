@@ -8,11 +8,10 @@ import {
   MAX_WORKFLOW_ID_BYTES,
   claimxWorkflowId,
   invalidMessageWorkflowId,
-  traceIdOf,
   WORKFLOW_TYPES,
-  workflowIdCandidates,
   xactWorkflowId,
 } from '../../src/shared/ids';
+import { traceIdOf, workflowIdCandidates } from '../../src/domains/registry';
 
 describe('workflow ids and type names (src/shared/ids.ts)', () => {
   it('maps a trace id to its workflow id and back; invalid-message and foreign ids have no trace id', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Client } from '@temporalio/client';
 import { ValueError } from '@temporalio/common';
-import { toStartRequest } from '../../src/bridge/start-request';
+import { toStartRequest } from '../../src/domains/xact/start';
 import { isTemporalUnavailable, startWorkflow, StartRejectedError } from '../../src/bridge/workflow-starter';
 import { loadConfig } from '../../src/config/config';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { toStartRequest } from '../../src/bridge/start-request';
+import { toStartRequest } from '../../src/domains/xact/start';
 import { loadConfig } from '../../src/config/config';
 import type { InvalidMessageInput } from '../../src/shared/pipeline-types';
 import {

@@ -6,7 +6,7 @@ export function registerDeltaCommands(program: Command): void {
   delta
     .command('verify')
     .description('Check the log is contiguous, every data file exists with its logged size, and no key is duplicated')
-    .argument('<table>', 'xact_events or xact_attachments')
+    .argument('<table>', 'a Delta table by name: xact_events, claimx_projects, pipeline_dlq, ... (see status)')
     .option('--json', 'print the report as JSON')
     .action(async (table: string, opts: { json?: boolean }) => {
       const { runVerify } = await import('../delta-tools');
@@ -17,7 +17,7 @@ export function registerDeltaCommands(program: Command): void {
     .description(
       "Rewrite each partition's small files into larger ones (dataChange=false); safe next to running writers",
     )
-    .argument('<table>', 'xact_events or xact_attachments')
+    .argument('<table>', 'a Delta table by name: xact_events, claimx_projects, pipeline_dlq, ... (see status)')
     .option(
       '--target-mb <n>',
       'size of the files written; files at least this large are left alone (a file of this size is decoded whole: tens of times its size in memory)',

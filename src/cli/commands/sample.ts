@@ -25,15 +25,13 @@ export function registerSampleCommands(program: Command): void {
         sampleUrl: string;
       }) => {
         const count = Number(opts.count);
-        if (opts.domain !== 'xact' && opts.domain !== 'claimx')
-          throw new Error(`--domain must be xact or claimx, got ${opts.domain}`);
         const failRate = Number(opts.failRate);
         if (!Number.isInteger(count) || count < 1)
           throw new Error(`--count must be a positive integer, got ${opts.count}`);
         if (!(failRate >= 0 && failRate <= 1))
           throw new Error(`--fail-rate must be between 0 and 1, got ${opts.failRate}`);
         const { produceSampleEvents } = await import('../../sample/produce');
-        const produced = await produceSampleEvents(cliConfig(), {
+        const { produced, topic } = await produceSampleEvents(cliConfig(), {
           domain: opts.domain,
           count,
           attachments: opts.attachments,
@@ -41,7 +39,6 @@ export function registerSampleCommands(program: Command): void {
           bytes: Number(opts.bytes),
           sampleUrl: opts.sampleUrl,
         });
-        const topic = opts.domain === 'claimx' ? cliConfig().claimxEventsTopic : cliConfig().eventsTopic;
         console.log(`produced ${produced} ${opts.domain} events to ${topic}`);
       },
     );

@@ -1,0 +1,40 @@
+import { CLAIMX_ATTACHMENTS, CLAIMX_EVENTS } from '../../activities/claimx/event-tables';
+import { CLAIMX_ENTITY_TABLES } from '../../activities/claimx/tables';
+import { CLAIMX_DOMAIN, claimxEventIdOf, claimxWorkflowId, WORKFLOW_TYPES } from '../../shared/ids';
+import type { IngestClaimxInput } from '../../shared/pipeline-types';
+import { sampleClaimxEvent } from '../../sample/sample-claimx-events';
+import type { Domain } from '../domain';
+import { toClaimxStartRequest } from './start';
+
+/** The claimx domain: ClaimX webhook events, enriched from the ClaimX API into entity tables and media files. */
+export const CLAIMX: Domain = {
+  name: CLAIMX_DOMAIN,
+  workflowType: WORKFLOW_TYPES.ingestClaimxEvent,
+  source: (config) => ({ topic: config.claimxEventsTopic, group: config.claimxConsumerGroup }),
+  toStart: toClaimxStartRequest,
+  // The workflow reads no raw_data (the API is the source of truth), so a large one is left out: no claim check.
+  largeEvent: {
+    kind: 'lean',
+    leftOut: 'raw_data',
+    lean: (input) => {
+      const claimx = input as IngestClaimxInput;
+      return { ...claimx, event: { ...claimx.event, rawData: null } };
+    },
+  },
+  ids: { workflowIdOf: claimxWorkflowId, traceIdOf: claimxEventIdOf },
+  tables: (config) =>
+    [CLAIMX_EVENTS, CLAIMX_ATTACHMENTS, ...Object.values(CLAIMX_ENTITY_TABLES)].map((def) => ({
+      def,
+      path: `${config.claimxTablesPrefix}/${def.name}`,
+    })),
+  replay: {
+    fresh: (input) => input,
+    setUrlsRefused:
+      '--set-url amends xact attachment URLs only. ' +
+      'A claimx run asks the ClaimX API for its media links again (expired ones are refreshed): use dlq replay',
+  },
+  sample: {
+    event: (i) => sampleClaimxEvent(i),
+    key: (e) => String(e.project_id ?? e.projectId),
+  },
+};
