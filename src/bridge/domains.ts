@@ -14,7 +14,7 @@ export interface BridgeDomain {
 type BridgeDomainConfig = DomainConfig & Pick<Config, 'bridgeDomain'>;
 
 /** The bridge of one registered domain: its topic, group and decoder. */
-function bridgeOf(name: string, config: DomainConfig): BridgeDomain {
+export function bridgeOf(name: string, config: DomainConfig): BridgeDomain {
   const d = domainNamed(name);
   const { topic, group } = d.source(config);
   return { domain: d.name, topic, group, toStart: d.toStart };

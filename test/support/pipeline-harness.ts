@@ -12,7 +12,7 @@ import type { ObjectStore } from '../../src/adapters/storage/object-store';
 import { dlqTables } from '../../src/config/object-store';
 import { DlqService } from '../../src/dlq/dlq-service';
 import { BridgeMetrics } from '../../src/bridge/bridge-metrics';
-import { bridgeDomain, domainConfig } from '../../src/bridge/domains';
+import { bridgeDomain, bridgeOf, domainConfig } from '../../src/bridge/domains';
 import { bridgeBreakers, bridgeSource } from '../../src/bridge/bridge-deps';
 import { KafkaBridge } from '../../src/bridge/kafka-bridge';
 import type { StartRequestOf } from '../../src/bridge/start-request';
@@ -42,6 +42,8 @@ export interface HarnessOptions {
   readonly topicConfig?: { name: string; value: string }[];
   /** Wraps the bridge's object store (e.g. to inject storage faults). */
   readonly bridgeStore?: (store: ObjectStore) => ObjectStore;
+  /** The registered domain the bridge consumes for (default: the one BRIDGE_DOMAIN names). */
+  readonly domain?: string;
   /** Wraps the domain's start requests (e.g. to make starts Temporal rejects). */
   readonly toStart?: (inner: StartRequestOf) => StartRequestOf;
 }
@@ -131,7 +133,7 @@ export class PipelineHarness {
   /** Starts the bridge (when the harness was started without it, e.g. to build a backlog first). */
   async startBridge(): Promise<void> {
     const log = createLogger('bridge', { level: 'info', write: (l) => this.logs.push(l) });
-    const domain = bridgeDomain(this.config);
+    const domain = this.options.domain ? bridgeOf(this.options.domain, this.config) : bridgeDomain(this.config);
     const config = domainConfig(this.config, domain);
     this.bridge = new KafkaBridge(
       {
