@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { GroupCommitter, DeltaTable, type Row } from '@kafka-pipeline/delta-lake';
-import { XACT_EVENTS } from '../src/activities/xact-tables';
+import { XACT_EVENTS } from '../src/domains/xact/tables';
 import { LocalObjectStore } from '../src/adapters/storage/local-store';
 import { runPython } from '../test/support/delta-rs';
 import { eventRow } from '../test/support/xact-rows';

@@ -21,7 +21,7 @@ import {
 } from '@kafka-pipeline/delta-lake';
 import { buildLongLog } from '../packages/delta-lake/test/support/long-log';
 import { CountingStore } from '../packages/delta-lake/test/support/counting-store';
-import { XACT_EVENTS } from '../src/activities/xact-tables';
+import { XACT_EVENTS } from '../src/domains/xact/tables';
 import { LocalObjectStore } from '../src/adapters/storage/local-store';
 import { eventRow, range } from '../test/support/xact-rows';
 

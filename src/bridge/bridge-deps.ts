@@ -7,8 +7,8 @@ import type { ObjectStore } from '../adapters/storage/object-store';
 import type { Config } from '../config/config';
 import type { Logger } from '../observability/logger';
 import { breakerSettings, type CircuitBreaker, type CircuitBreakers } from '../resilience/circuit-breaker';
+import type { RunSettings, StartRequestOf } from '../domains/start-request';
 import type { BridgeMetrics } from './bridge-metrics';
-import type { RunSettings, StartRequestOf } from './start-request';
 import { isTemporalUnavailable } from './workflow-starter';
 
 const TEMPORAL_PROBE_MS = 1_000;

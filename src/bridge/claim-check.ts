@@ -3,7 +3,7 @@ import { defaultPayloadConverter, ValueError } from '@temporalio/common';
 import { domainNamed } from '../domains/registry';
 import type { ObjectStore } from '../adapters/storage/object-store';
 import type { ClaimCheck, InvalidMessageInput, KafkaSource } from '../shared/pipeline-types';
-import { invalid, KEY_INLINE_BYTES, type RawMessage, type StartRequest } from './start-request';
+import { invalid, KEY_INLINE_BYTES, type RawMessage, type StartRequest } from '../domains/start-request';
 
 /**
  * Keeps workflow inputs small. Temporal refuses a payload over 2 MB (and a gRPC message over 4 MiB), and an

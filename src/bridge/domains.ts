@@ -1,7 +1,7 @@
 import type { Config } from '../config/config';
 import type { DomainConfig } from '../domains/domain';
 import { domainNamed, domainsBut } from '../domains/registry';
-import type { StartRequestOf } from './start-request';
+import type { StartRequestOf } from '../domains/start-request';
 
 /** What a bridge process consumes: a domain is a topic, a consumer group and how its messages become starts. */
 export interface BridgeDomain {

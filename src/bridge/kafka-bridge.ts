@@ -1,11 +1,11 @@
 import type { MessageSource, SourceBatch, SourceEvents, SourceMessage } from '../adapters/kafka/message-source';
 import { CircuitOpenError } from '../resilience/circuit-breaker';
+import type { StartRequest } from '../domains/start-request';
 import type { BridgeDeps } from './bridge-deps';
 import { fitInput } from './claim-check';
 import { HandOverPolicy, windowOf } from './hand-over-policy';
 import { PartitionPauses, type StuckPartition } from './partition-pauses';
 import { claimCheckOf, refusedInput } from './refused-start';
-import type { StartRequest } from './start-request';
 import { startWorkflow, StartRejectedError, StartThrottledError, type StartOutcome } from './workflow-starter';
 
 /** A start Temporal rejects is turned into a claim check or a DLQ entry at most this often per message. */

@@ -1,7 +1,7 @@
 import type { ObjectStore } from '../adapters/storage/object-store';
 import type { ClaimCheck, IngestXactInput } from '../shared/pipeline-types';
+import { invalid, type RawMessage, type StartRequest } from '../domains/start-request';
 import { fitInput, inputBytes } from './claim-check';
-import { invalid, type RawMessage, type StartRequest } from './start-request';
 
 /** Why Temporal refused a start for its input (StartRejectedError). */
 export interface Refusal {

@@ -5,7 +5,7 @@ import {
   WorkflowIdConflictPolicy,
   WorkflowIdReusePolicy,
 } from '@temporalio/common';
-import type { StartRequest } from './start-request';
+import type { StartRequest } from '../domains/start-request';
 
 export type StartOutcome = 'started' | 'duplicate';
 

@@ -1,6 +1,7 @@
 import type { AuditEntry } from '../dlq/audit';
 import type { DlqEntry, DlqListItem, DlqStats } from '../dlq/dlq-service';
 import type { RunFailure } from '../dlq/history';
+import { domainOfWorkflowType } from '../domains/registry';
 import { redactJsonSecrets, redactSecretsDeep } from '../shared/urls';
 import { column, printable, printableLines } from './text-columns';
 
@@ -92,7 +93,8 @@ export function viewText(entry: DlqEntry, run: RunFailure, audit: readonly Audit
     out.push(
       `(headline only: the whole event, ${input.claimCheck.bytes} bytes, is stored at ${input.claimCheck.path})`,
     );
-  out.push(JSON.stringify(redactedInput(entry.kind === 'invalid' ? input : input?.event), null, 2));
+  const shown = entry.kind === 'invalid' ? input : domainOfWorkflowType(run.workflowType)?.viewEvent(input);
+  out.push(JSON.stringify(redactedInput(shown ?? input?.event), null, 2));
   return printableLines(out.join('\n'));
 }
 

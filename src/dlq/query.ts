@@ -1,5 +1,5 @@
 import { ERROR_CATEGORIES, FAILED_STAGES } from '../shared/errors';
-import { DLQ_WORKFLOW_TYPES } from '../shared/ids';
+import { dlqWorkflowTypes } from '../domains/registry';
 import { queryList, queryString as quote } from '../shared/visibility-query';
 
 /**
@@ -33,7 +33,7 @@ export function dlqQuery(filter: DlqFilter = {}): string {
   if (filter.stage !== undefined && !(FAILED_STAGES as readonly string[]).includes(filter.stage)) {
     throw new DlqUsageError(`unknown stage ${JSON.stringify(filter.stage)}: one of ${FAILED_STAGES.join(', ')}`);
   }
-  const parts = [`ExecutionStatus = 'Failed'`, `WorkflowType IN ${queryList(DLQ_WORKFLOW_TYPES)}`];
+  const parts = [`ExecutionStatus = 'Failed'`, `WorkflowType IN ${queryList(dlqWorkflowTypes())}`];
   if (filter.domain) parts.push(`Domain = ${quote(filter.domain)}`);
   if (filter.category) parts.push(`ErrorCategory = ${quote(filter.category)}`);
   if (filter.stage) parts.push(`FailedStage = ${quote(filter.stage)}`);

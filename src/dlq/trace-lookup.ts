@@ -1,6 +1,6 @@
 import type { Client, WorkflowExecutionDescription } from '@temporalio/client';
 import { mapBounded } from '../shared/bounded';
-import { DLQ_WORKFLOW_TYPES } from '../shared/ids';
+import { dlqWorkflowTypes } from '../domains/registry';
 import { queryList, queryMatchable, queryString } from '../shared/visibility-query';
 import { describeCurrent } from './describe-current';
 import { DlqUsageError } from './query';
@@ -18,7 +18,7 @@ const DESCRIBE_CONCURRENCY = 8;
  */
 export async function workflowIdsByTrace(client: Client, traceId: string): Promise<string[]> {
   if (traceId === '' || !queryMatchable(traceId)) return [];
-  const query = `TraceId = ${queryString(traceId)} AND WorkflowType IN ${queryList(DLQ_WORKFLOW_TYPES)}`;
+  const query = `TraceId = ${queryString(traceId)} AND WorkflowType IN ${queryList(dlqWorkflowTypes())}`;
   const ids: string[] = [];
   for await (const info of client.workflow.list({ query, pageSize: MAX_MATCHES })) {
     if (!ids.includes(info.workflowId)) ids.push(info.workflowId);

@@ -1,7 +1,7 @@
 import type { TableDef } from '@kafka-pipeline/delta-lake';
-import type { StartRequestOf } from '../bridge/start-request';
 import type { Config } from '../config/config';
 import type { ClaimCheck } from '../shared/pipeline-types';
+import type { StartRequestOf } from './start-request';
 
 /**
  * One business domain of the pipeline: what its Kafka messages are, which run each becomes, where its rows go and how
@@ -24,6 +24,8 @@ export interface Domain {
   tables(config: DomainConfig): readonly DomainTable[];
   /** What the DLQ tools do with its failed runs' inputs. */
   readonly replay: ReplayAmendments;
+  /** What `dlq view` shows as the event of one of its failed runs' inputs (URLs are redacted after). */
+  viewEvent(input: unknown): unknown;
   /** Sample events of `kafka-pipeline sample produce --domain <name>`. */
   readonly sample: SampleEvents;
 }

@@ -1,4 +1,4 @@
-import { temporalAcceptsId } from '../shared/ids';
+import { temporalAcceptsId, WORKFLOW_TYPES } from '../shared/ids';
 import { CLAIMX } from './claimx';
 import type { Domain, DomainConfig, DomainTable } from './domain';
 import { XACT } from './xact';
@@ -59,3 +59,9 @@ export function workflowIdCandidates(idOrTrace: string): string[] {
 export function domainTables(config: DomainConfig): (DomainTable & { readonly domain: string })[] {
   return REGISTERED.flatMap((d) => d.tables(config).map((t) => ({ ...t, domain: d.name })));
 }
+
+/** The workflow types whose failed runs are DLQ entries: every domain's ingest workflow and the invalid message's. */
+export const dlqWorkflowTypes = (): string[] => [
+  ...REGISTERED.map((d) => d.workflowType),
+  WORKFLOW_TYPES.quarantineInvalidMessage,
+];

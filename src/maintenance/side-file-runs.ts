@@ -3,7 +3,7 @@ import { decodeHistory } from '../codec/history';
 import type { DlqService } from '../dlq/dlq-service';
 import { parseRunHistory } from '../dlq/history';
 import { mapBounded } from '../shared/bounded';
-import { DLQ_WORKFLOW_TYPES } from '../shared/ids';
+import { dlqWorkflowTypes } from '../domains/registry';
 import type { SideFileRuns } from './side-files';
 
 const HISTORY_CONCURRENCY = 8;
@@ -30,7 +30,9 @@ export class TemporalSideFileRuns implements SideFileRuns {
       e.failed.inputJson === null ? [] : [JSON.parse(e.failed.inputJson)],
     );
     const runs: { workflowId: string; runId: string }[] = [];
-    const types = DLQ_WORKFLOW_TYPES.map((t) => `'${t}'`).join(', ');
+    const types = dlqWorkflowTypes()
+      .map((t) => `'${t}'`)
+      .join(', ');
     for await (const info of this.client.workflow.list({
       query: `ExecutionStatus = 'Running' AND WorkflowType IN (${types})`,
     })) {

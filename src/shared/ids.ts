@@ -24,17 +24,6 @@ export const WORKFLOW_TYPES = {
 } as const;
 export type PipelineWorkflowType = (typeof WORKFLOW_TYPES)[keyof typeof WORKFLOW_TYPES];
 
-/** The workflow types the bridge starts, whose failed runs are DLQ entries. */
-export type DlqWorkflowType =
-  | typeof WORKFLOW_TYPES.ingestXactEvent
-  | typeof WORKFLOW_TYPES.ingestClaimxEvent
-  | typeof WORKFLOW_TYPES.quarantineInvalidMessage;
-export const DLQ_WORKFLOW_TYPES: readonly DlqWorkflowType[] = [
-  WORKFLOW_TYPES.ingestXactEvent,
-  WORKFLOW_TYPES.ingestClaimxEvent,
-  WORKFLOW_TYPES.quarantineInvalidMessage,
-];
-
 const EVENT_PREFIX = `${XACT_DOMAIN}-`;
 const INVALID_PREFIX = `${XACT_DOMAIN}-invalid-`;
 /** Marks an event id derived from a hash of the trace id: a trace id kept as it is never starts with it. */

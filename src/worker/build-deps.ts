@@ -5,7 +5,7 @@ import { breakerSettings, CircuitBreakers, type CircuitBreaker } from '../resili
 import { DownloadError } from '../adapters/http/download-error';
 import { GuardedStore } from '../adapters/storage/guarded-store';
 import { ERROR_TYPES } from '../shared/errors';
-import { XACT_ATTACHMENTS, XACT_EVENTS } from '../activities/xact-tables';
+import { XACT_ATTACHMENTS, XACT_EVENTS } from '../domains/xact/tables';
 import { Downloader } from '../adapters/http/downloader';
 import { createObjectStore } from '../config/object-store';
 import { InstrumentedStore } from '../adapters/storage/instrumented-store';

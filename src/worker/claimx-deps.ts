@@ -2,8 +2,8 @@ import { type DeltaTable, DeltaTable as Table, GroupCommitter, type TableDef } f
 import { ClaimxApiClient, ClaimxApiError } from '../adapters/claimx/claimx-api';
 import type { ObjectStore } from '../adapters/storage/object-store';
 import type { ClaimxDeps } from '../activities/claimx/activities';
-import { CLAIMX_ATTACHMENTS, CLAIMX_EVENTS } from '../activities/claimx/event-tables';
-import { CLAIMX_ENTITY_TABLES, type ClaimxEntity } from '../activities/claimx/tables';
+import { CLAIMX_ATTACHMENTS, CLAIMX_EVENTS } from '../domains/claimx/event-tables';
+import { CLAIMX_ENTITY_TABLES, type ClaimxEntity } from '../domains/claimx/tables';
 import type { RowWriter } from '../activities';
 import type { Config } from '../config/config';
 import type { WorkerMetrics } from '../observability/worker-metrics';

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { compactTable, DeltaTable, verifyTable } from '@kafka-pipeline/delta-lake';
-import { XACT_EVENTS } from '../../src/activities/xact-tables';
+import { XACT_EVENTS } from '../../src/domains/xact/tables';
 import { LocalObjectStore } from '../../src/adapters/storage/local-store';
 import { readWithDeltaRs } from '../support/delta-rs';
 import { ROOT } from '../support/stack';

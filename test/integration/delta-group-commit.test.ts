@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { GroupCommitter, loadSnapshot, DeltaTable } from '@kafka-pipeline/delta-lake';
-import { XACT_EVENTS } from '../../src/activities/xact-tables';
+import { XACT_EVENTS } from '../../src/domains/xact/tables';
 import { LocalObjectStore } from '../../src/adapters/storage/local-store';
 import { readWithDeltaRs } from '../support/delta-rs';
 import { eventRow, range } from '../support/xact-rows';

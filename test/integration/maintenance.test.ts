@@ -8,7 +8,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { DeltaTable, ensureTableProperties, TABLE_PROPERTIES, verifyTable } from '@kafka-pipeline/delta-lake';
 import { createMaintenanceActivities } from '../../src/activities/maintenance';
-import { XACT_EVENTS } from '../../src/activities/xact-tables';
+import { XACT_EVENTS } from '../../src/domains/xact/tables';
 import { LocalObjectStore } from '../../src/adapters/storage/local-store';
 import { claimCheckPath } from '../../src/bridge/claim-check';
 import { type Config, loadConfig } from '../../src/config/config';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { DeltaTable, verifyTable } from '@kafka-pipeline/delta-lake';
-import { XACT_EVENTS } from '../../src/activities/xact-tables';
+import { XACT_EVENTS } from '../../src/domains/xact/tables';
 import { createObjectStore } from '../../src/config/object-store';
 import type { ObjectStore } from '../../src/adapters/storage/object-store';
 import { loadConfig } from '../../src/config/config';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { ContainerClient, StorageSharedKeyCredential } from '@azure/storage-blob';
 import { GroupCommitter, DeltaTable } from '@kafka-pipeline/delta-lake';
-import { XACT_EVENTS } from '../../src/activities/xact-tables';
+import { XACT_EVENTS } from '../../src/domains/xact/tables';
 import { OneLakeStore } from '../../src/adapters/storage/onelake-store';
 import { AZURITE_ACCOUNT, AzuriteBlob } from '../support/azurite';
 import { readWithDeltaRs } from '../support/delta-rs';

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { readTable } from '@kafka-pipeline/delta-lake';
 import { LocalObjectStore } from '../../src/adapters/storage/local-store';
+import { viewText } from '../../src/cli/dlq-format';
 import { registerDomain, traceIdOf, workflowIdCandidates } from '../../src/domains/registry';
 import { maintainedTables } from '../../src/maintenance/tables';
 import { invalidMessageWorkflowId } from '../../src/shared/ids';
@@ -29,6 +30,7 @@ describe('a toy third domain, registered in one line, runs through the bridge', 
   const run8 = randomUUID().slice(0, 8); // ids of this run only: Temporal keeps closed runs of earlier test runs
   const first = `first-${run8}`;
   const large = `large-${run8}`;
+  const failing = `failing-${run8}`;
 
   before(async () => {
     await ensureStack();
@@ -66,9 +68,10 @@ describe('a toy third domain, registered in one line, runs through the bridge', 
       { value: JSON.stringify({ id: first, note: 'hello' }), partition: 0 },
       { value: JSON.stringify({ id: large, note: big }), partition: 0 },
       { value: 'not json', partition: 0 },
+      { value: JSON.stringify({ id: failing, note: 'fail' }), partition: 0 },
     ]);
     const badId = invalidMessageWorkflowId({ topic: h.topic, partition: 0, offset: offsets[2], timestamp: '' }, TOY);
-    const runs = await h.waitFor([`toy-${first}`, `toy-${large}`, badId]);
+    const runs = await h.waitFor([`toy-${first}`, `toy-${large}`, badId, `toy-${failing}`]);
 
     assert.equal(runs.get(`toy-${first}`)?.status, 'completed');
     assert.deepEqual(runs.get(`toy-${first}`)?.result, { written: 1 });
@@ -80,18 +83,37 @@ describe('a toy third domain, registered in one line, runs through the bridge', 
     assert.deepEqual(runs.get(badId)?.searchAttributes[SEARCH_ATTRIBUTES.domain.name], [TOY]);
     // Sinks run once the worker has completed the activation, which can be just after the client saw the result.
     await until(
-      'the worker reported the three outcomes',
-      async () => outcomes.length >= 3,
+      'the worker reported the four outcomes',
+      async () => outcomes.length >= 4,
       async () => outcomes.join(', '),
       30_000,
     );
-    assert.deepEqual(outcomes.sort(), ['toy completed', 'toy completed', 'toy failed']);
+    assert.deepEqual(outcomes.sort(), ['toy completed', 'toy completed', 'toy failed', 'toy failed']);
 
     const rows = await readTable(new LocalObjectStore(h.lakehouse), TOY_TABLE_PATH, TOY_EVENTS);
     const byId = new Map(rows.map((r) => [r.id, r]));
     assert.deepEqual([...byId.keys()].sort(), [first, large].sort());
     assert.equal(byId.get(first)?.note, 'hello');
     assert.equal(byId.get(large)?.note, null, 'the large event was sent without its note');
+  });
+
+  it('the DLQ tools list its failed run and its invalid message, by domain, with its trace id', async () => {
+    const dlq = h.dlqService();
+    const mine = `TaskQueue = '${h.config.taskQueue}'`;
+    const seen = async () => (await dlq.entries({ domain: TOY, query: mine })).map((e) => `${e.kind} ${e.traceId}`);
+    // Visibility is eventually consistent: a closed run shows in list queries shortly after it closed.
+    await until(
+      'both toy entries are listed',
+      async () => (await seen()).length >= 2,
+      async () => String(await seen()),
+    );
+    assert.deepEqual((await seen()).sort(), [`event ${failing}`, 'invalid null']);
+    const { entry, run, audit } = await dlq.view(failing);
+    assert.equal(entry.workflowId, `toy-${failing}`);
+    assert.match(
+      viewText(entry, run, audit),
+      new RegExp(`Event:\\n\\{\\n  "id": "${failing}",\\n  "note": "fail"\\n\\}`),
+    );
   });
 
   it('the shared tools know the toy domain: its ids and its table', () => {

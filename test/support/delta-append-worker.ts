@@ -3,7 +3,7 @@
 // Appends eventRow(from..to) in batches, retrying each batch from the start of its rows (as a retried
 // activity would), prints "batch <start>" after each batch and "done <commits>" at the end.
 import { DeltaTable } from '@kafka-pipeline/delta-lake';
-import { XACT_EVENTS } from '../../src/activities/xact-tables';
+import { XACT_EVENTS } from '../../src/domains/xact/tables';
 import { LocalObjectStore } from '../../src/adapters/storage/local-store';
 import { eventRow, range } from './xact-rows';
 

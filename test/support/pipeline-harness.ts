@@ -15,7 +15,7 @@ import { BridgeMetrics } from '../../src/bridge/bridge-metrics';
 import { bridgeDomain, bridgeOf, domainConfig } from '../../src/bridge/domains';
 import { bridgeBreakers, bridgeSource } from '../../src/bridge/bridge-deps';
 import { KafkaBridge } from '../../src/bridge/kafka-bridge';
-import type { StartRequestOf } from '../../src/bridge/start-request';
+import type { StartRequestOf } from '../../src/domains/start-request';
 import { CircuitBreakers } from '../../src/resilience/circuit-breaker';
 import { loadConfig, type Config } from '../../src/config/config';
 import { createLogger } from '../../src/observability/logger';

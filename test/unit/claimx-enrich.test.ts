@@ -6,7 +6,7 @@ import { DeltaTable, readTable } from '@kafka-pipeline/delta-lake';
 import { ClaimxApiClient, ClaimxApiError } from '../../src/adapters/claimx/claimx-api';
 import { LocalObjectStore } from '../../src/adapters/storage/local-store';
 import { ClaimxEnrichError, enrichClaimxEvent, type EnrichDeps } from '../../src/activities/claimx/enrich';
-import { CLAIMX_ENTITY_TABLES, type ClaimxEntity } from '../../src/activities/claimx/tables';
+import { CLAIMX_ENTITY_TABLES, type ClaimxEntity } from '../../src/domains/claimx/tables';
 import { decodeClaimxEvent } from '../../src/shared/claimx-event';
 import { type ClaimxApiStandin, startClaimxApiStandin } from '../../src/sample/claimx-api-standin';
 

@@ -6,7 +6,7 @@ import { DeltaTable, mergeRows, readTable, type Row } from '@kafka-pipeline/delt
 import { ClaimxApiClient } from '../../src/adapters/claimx/claimx-api';
 import { LocalObjectStore } from '../../src/adapters/storage/local-store';
 import { mediaRows, projectFlagRows, projectRows } from '../../src/activities/claimx/project-rows';
-import { CLAIMX_ENTITY_TABLES, type ClaimxEntity, ENTITY_MERGE } from '../../src/activities/claimx/tables';
+import { CLAIMX_ENTITY_TABLES, type ClaimxEntity, ENTITY_MERGE } from '../../src/domains/claimx/tables';
 import { taskRows, videoRows } from '../../src/activities/claimx/task-rows';
 import type { EntityRows } from '../../src/activities/claimx/values';
 import { type ClaimxEvent, claimxHandlerOf, decodeClaimxEvent } from '../../src/shared/claimx-event';

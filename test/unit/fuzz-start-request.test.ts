@@ -3,7 +3,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import fc from 'fast-check';
 import type { ObjectStore } from '../../src/adapters/storage/object-store';
 import { fitInput, inputBytes } from '../../src/bridge/claim-check';
-import type { StartRequestOf } from '../../src/bridge/start-request';
+import type { StartRequestOf } from '../../src/domains/start-request';
 import { toStartRequest } from '../../src/domains/xact/start';
 import { toClaimxStartRequest } from '../../src/domains/claimx/start';
 import { loadConfig } from '../../src/config/config';

@@ -4,14 +4,13 @@ import path from 'node:path';
 import { SRC, sourceFiles } from '../support/source-files';
 import * as workflows from '../../src/workflows';
 import {
-  DLQ_WORKFLOW_TYPES,
   MAX_WORKFLOW_ID_BYTES,
   claimxWorkflowId,
   invalidMessageWorkflowId,
   WORKFLOW_TYPES,
   xactWorkflowId,
 } from '../../src/shared/ids';
-import { traceIdOf, workflowIdCandidates } from '../../src/domains/registry';
+import { dlqWorkflowTypes, traceIdOf, workflowIdCandidates } from '../../src/domains/registry';
 
 describe('workflow ids and type names (src/shared/ids.ts)', () => {
   it('maps a trace id to its workflow id and back; invalid-message and foreign ids have no trace id', () => {
@@ -81,7 +80,7 @@ describe('workflow ids and type names (src/shared/ids.ts)', () => {
       assert.ok(exported.includes(type), `${type} is not exported by src/workflows`);
     assert.deepEqual(Object.values(WORKFLOW_TYPES).sort(), exported.sort(), 'and names every one of them');
     assert.deepEqual(
-      [...DLQ_WORKFLOW_TYPES].sort(),
+      dlqWorkflowTypes().sort(),
       [
         WORKFLOW_TYPES.ingestXactEvent,
         WORKFLOW_TYPES.ingestClaimxEvent,

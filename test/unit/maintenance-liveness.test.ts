@@ -6,7 +6,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { DefaultLogger } from '@temporalio/worker';
 import { createMaintenanceActivities, MAINTENANCE_LIVENESS_MS } from '../../src/activities/maintenance';
 import { LocalObjectStore } from '../../src/adapters/storage/local-store';
-import { XACT_EVENTS } from '../../src/activities/xact-tables';
+import { XACT_EVENTS } from '../../src/domains/xact/tables';
 
 /**
  * A maintenance step heartbeats while it runs, so the workflow's heartbeat timeout (not the 1-hour start-to-close

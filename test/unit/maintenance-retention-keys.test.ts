@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { DeltaTable, loadSnapshot, TABLE_PROPERTIES } from '@kafka-pipeline/delta-lake';
 import { LocalObjectStore } from '../../src/adapters/storage/local-store';
-import { XACT_EVENTS } from '../../src/activities/xact-tables';
+import { XACT_EVENTS } from '../../src/domains/xact/tables';
 import { loadConfig } from '../../src/config/config';
 import { prepareTable } from '../../src/maintenance/table-steps';
 import { buildMaintenanceDeps } from '../../src/worker/maintenance-deps';

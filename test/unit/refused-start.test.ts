@@ -6,7 +6,7 @@ import { defaultPayloadConverter } from '@temporalio/common';
 import { LocalObjectStore } from '../../src/adapters/storage/local-store';
 import { fitInput } from '../../src/bridge/claim-check';
 import { claimCheckOf, refusedInput } from '../../src/bridge/refused-start';
-import type { StartRequest } from '../../src/bridge/start-request';
+import type { StartRequest } from '../../src/domains/start-request';
 import { toStartRequest } from '../../src/domains/xact/start';
 import { loadConfig } from '../../src/config/config';
 import type { InvalidMessageInput } from '../../src/shared/pipeline-types';

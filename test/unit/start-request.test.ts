@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { safely } from '../../src/bridge/start-request';
+import { safely } from '../../src/domains/start-request';
 import { toStartRequest } from '../../src/domains/xact/start';
 import { loadConfig } from '../../src/config/config';
 import { clipForJson } from '../../src/shared/bounded';

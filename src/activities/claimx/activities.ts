@@ -7,9 +7,9 @@ import type { AttachmentPlan, ClaimxMediaFile, TransferResult } from '../../shar
 import { redactSecrets } from '../../shared/urls';
 import type { RecordResult, RowWriter } from '../deps';
 import { failure, toFailure } from '../failures';
+import type { ClaimxEntity } from '../../domains/claimx/tables';
 import { ClaimxEnrichError, enrichClaimxEvent, type EnrichResult } from './enrich';
 import { linkExpiresSoon, refreshMediaLink } from './media-links';
-import type { ClaimxEntity } from './tables';
 
 /** What the claimx activities are built from (absent on a worker without the claimx domain). */
 export interface ClaimxDeps {

@@ -2,8 +2,8 @@ import { type DeltaStore, type DeltaTable, mergeRows, type MergeResult } from '@
 import type { ClaimxApiClient } from '../../adapters/claimx/claimx-api';
 import { type ClaimxEvent, claimxHandlerOf, type ClaimxHandler } from '../../shared/claimx-event';
 import type { ClaimxMediaFile } from '../../shared/pipeline-types';
+import { CLAIMX_ENTITY_TABLES, type ClaimxEntity, ENTITY_MERGE } from '../../domains/claimx/tables';
 import { mediaDownloadLink, mediaRows, projectFlagRows, projectRows } from './project-rows';
-import { CLAIMX_ENTITY_TABLES, type ClaimxEntity, ENTITY_MERGE } from './tables';
 import { taskRows, videoRows } from './task-rows';
 import type { EntityRows } from './values';
 

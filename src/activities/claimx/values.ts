@@ -1,6 +1,6 @@
 import type { CellValue, Row } from '@kafka-pipeline/delta-lake';
 import type { ClaimxEvent } from '../../shared/claimx-event';
-import type { ClaimxEntity } from './tables';
+import type { ClaimxEntity } from '../../domains/claimx/tables';
 
 /**
  * The values claimx entity rows are made of: API JSON read defensively (a field of the wrong type is null), and the

@@ -30,7 +30,7 @@ export function registerSampleCommands(program: Command): void {
           throw new Error(`--count must be a positive integer, got ${opts.count}`);
         if (!(failRate >= 0 && failRate <= 1))
           throw new Error(`--fail-rate must be between 0 and 1, got ${opts.failRate}`);
-        const { produceSampleEvents } = await import('../../sample/produce');
+        const { produceSampleEvents } = await import('../produce-tools');
         const { produced, topic } = await produceSampleEvents(cliConfig(), {
           domain: opts.domain,
           count,

@@ -1,9 +1,9 @@
-import { CLAIMX_ATTACHMENTS, CLAIMX_EVENTS } from '../../activities/claimx/event-tables';
-import { CLAIMX_ENTITY_TABLES } from '../../activities/claimx/tables';
 import { CLAIMX_DOMAIN, claimxEventIdOf, claimxWorkflowId, WORKFLOW_TYPES } from '../../shared/ids';
 import type { IngestClaimxInput } from '../../shared/pipeline-types';
 import { sampleClaimxEvent } from '../../sample/sample-claimx-events';
 import type { Domain } from '../domain';
+import { CLAIMX_ENTITY_TABLES } from './tables';
+import { CLAIMX_ATTACHMENTS, CLAIMX_EVENTS } from './event-tables';
 import { toClaimxStartRequest } from './start';
 
 /** The claimx domain: ClaimX webhook events, enriched from the ClaimX API into entity tables and media files. */
@@ -33,6 +33,7 @@ export const CLAIMX: Domain = {
       '--set-url amends xact attachment URLs only. ' +
       'A claimx run asks the ClaimX API for its media links again (expired ones are refreshed): use dlq replay',
   },
+  viewEvent: (input) => (input as { event?: unknown } | null)?.event,
   sample: {
     event: (i) => sampleClaimxEvent(i),
     key: (e) => String(e.project_id ?? e.projectId),

@@ -1,11 +1,4 @@
-import {
-  eventRequest,
-  invalid,
-  readMessage,
-  retrySchedule,
-  safely,
-  type StartRequestOf,
-} from '../../bridge/start-request';
+import { eventRequest, invalid, readMessage, retrySchedule, safely, type StartRequestOf } from '../start-request';
 import { decodeClaimxEvent } from '../../shared/claimx-event';
 import { CLAIMX_DOMAIN, claimxWorkflowId, WORKFLOW_TYPES } from '../../shared/ids';
 import type { IngestClaimxInput } from '../../shared/pipeline-types';

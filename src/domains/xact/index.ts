@@ -1,9 +1,9 @@
-import { XACT_ATTACHMENTS, XACT_EVENTS } from '../../activities/xact-tables';
 import { WORKFLOW_TYPES, XACT_DOMAIN, xactTraceIdOf, xactWorkflowId } from '../../shared/ids';
 import type { IngestXactInput } from '../../shared/pipeline-types';
 import type { XactEvent } from '../../shared/xact-event';
 import { sampleEvent } from '../../sample/sample-events';
 import type { Domain } from '../domain';
+import { XACT_ATTACHMENTS, XACT_EVENTS } from './tables';
 import { toStartRequest } from './start';
 import { XACT_REPLAY } from './replay';
 
@@ -32,6 +32,7 @@ export const XACT: Domain = {
     { def: XACT_ATTACHMENTS, path: config.xactAttachmentsTable },
   ],
   replay: XACT_REPLAY,
+  viewEvent: (input) => (input as { event?: unknown } | null)?.event,
   sample: {
     event: (i, r) =>
       sampleEvent(i, { sampleUrl: r.sampleUrl, attachments: r.attachments(), failRate: r.failRate, bytes: r.bytes }),

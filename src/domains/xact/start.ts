@@ -1,11 +1,4 @@
-import {
-  eventRequest,
-  invalid,
-  readMessage,
-  retrySchedule,
-  safely,
-  type StartRequestOf,
-} from '../../bridge/start-request';
+import { eventRequest, invalid, readMessage, retrySchedule, safely, type StartRequestOf } from '../start-request';
 import { WORKFLOW_TYPES, XACT_DOMAIN, xactWorkflowId } from '../../shared/ids';
 import type { IngestXactInput } from '../../shared/pipeline-types';
 import { decodeXactEvent, tooManyAttachments } from '../../shared/xact-event';

@@ -6,7 +6,7 @@ import {
   retrySchedule,
   safely,
   type StartRequestOf,
-} from '../../../src/bridge/start-request';
+} from '../../../src/domains/start-request';
 import type { Domain } from '../../../src/domains/domain';
 import type { KafkaSource, RetrySchedule } from '../../../src/shared/pipeline-types';
 import { TOY, TOY_WORKFLOW } from './names';
@@ -71,6 +71,10 @@ export function toyDomain(source: { topic: string; group: string }): Domain {
     },
     tables: () => [{ def: TOY_EVENTS, path: TOY_TABLE_PATH }],
     replay: { fresh: (input) => input, setUrlsRefused: 'toy events have no URLs' },
+    viewEvent: (input) => {
+      const { id, note } = input as ToyInput;
+      return { id, note };
+    },
     sample: { event: (i) => ({ id: `sample-${i}`, note: 'a sample' }), key: (e) => String(e.id) },
   };
 }

@@ -1,4 +1,4 @@
-import { proxyActivities } from '@temporalio/workflow';
+import { ApplicationFailure, proxyActivities } from '@temporalio/workflow';
 import { reportingOutcome } from '../../../src/workflows/sinks';
 import type { createToyActivities } from './activities';
 import { TOY } from './names';
@@ -12,7 +12,10 @@ const { recordToyEvent } = proxyActivities<ReturnType<typeof createToyActivities
   retry: { maximumAttempts: 3 },
 });
 
-/** One toy event: its row written (once per id). */
+/** One toy event: its row written (once per id); the note `fail` makes it a failed run, a DLQ entry. */
 export async function ingestToyEvent(input: ToyInput): Promise<{ written: number }> {
-  return reportingOutcome(TOY, null, async () => ({ written: await recordToyEvent(input) }));
+  return reportingOutcome(TOY, null, async () => {
+    if (input.note === 'fail') throw ApplicationFailure.nonRetryable('the toy event asked to fail', 'ToyFailure');
+    return { written: await recordToyEvent(input) };
+  });
 }

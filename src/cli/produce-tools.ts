@@ -2,7 +2,7 @@ import { kafkaProducer } from '../adapters/kafka/kafka-producer';
 import type { KafkaSettings } from '../config/connections';
 import type { DomainConfig } from '../domains/domain';
 import { domainNamed } from '../domains/registry';
-import { attachmentCounts } from './sample-events';
+import { attachmentCounts } from '../sample/sample-events';
 
 /** Publishes a domain's sample events to its events topic, 500 per request; returns the topic. */
 export async function produceSampleEvents(
