@@ -33,7 +33,7 @@ export function buildProgram(): Command {
 
 /** Runs the CLI and returns the process exit code; never calls process.exit itself. */
 export async function run(argv: readonly string[]): Promise<number> {
-  handleProcessWarnings((warning) => printWarning(warning));
+  handleProcessWarnings((warning, nodePrint) => printWarning(warning, nodePrint));
   try {
     await buildProgram().parseAsync([...argv]);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

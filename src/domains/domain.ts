@@ -26,7 +26,7 @@ export interface Domain {
   readonly replay: ReplayAmendments;
   /** What `dlq view` shows as the event of one of its failed runs' inputs (URLs are redacted after). */
   viewEvent(input: unknown): unknown;
-  /** Sample events of `kafka-pipeline sample produce --domain <name>`. */
+  /** Sample events of `kafka-pipeline produce --domain <name>`. */
   readonly sample: SampleEvents;
 }
 
@@ -78,7 +78,7 @@ export interface UrlChange {
   readonly to: string;
 }
 
-/** What `sample produce` asks of the sample events of a domain. */
+/** What `kafka-pipeline produce` asks of the sample events of a domain. */
 export interface SampleRequest {
   readonly attachments: () => number;
   readonly failRate: number;

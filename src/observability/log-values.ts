@@ -29,7 +29,19 @@ export function redactUrls(text: string): string {
   return redactUrlSecrets(text.replace(URL_TOKEN, dropQuery));
 }
 
-/** An error as the fields worth logging; its cause (any value) is walked like the rest. */
+/**
+ * A cause (or an AggregateError's entry) that is not an Error: its top-level primitives only. Whatever it nests
+ * (request headers, a response body) is what an error's own extra properties are, and those are never logged.
+ */
+function causeValue(v: unknown): unknown {
+  if (v === null || typeof v !== 'object' || v instanceof Error || v instanceof URL) return v;
+  const kept: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v))
+    kept[k] = x !== null && typeof x === 'object' && !(x instanceof URL) ? '[object]' : x;
+  return kept;
+}
+
+/** An error as the fields worth logging: name, message, stack, code and its causes (walked like the rest). */
 function errorFields(err: Error): object {
   const code = (err as { code?: unknown }).code;
   return {
@@ -37,8 +49,8 @@ function errorFields(err: Error): object {
     message: String(err.message),
     ...(typeof err.stack === 'string' ? { stack: err.stack } : {}),
     ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
-    ...(err.cause !== undefined ? { cause: err.cause } : {}),
-    ...(err instanceof AggregateError ? { errors: err.errors } : {}),
+    ...(err.cause !== undefined ? { cause: causeValue(err.cause) } : {}),
+    ...(err instanceof AggregateError ? { errors: (err.errors as unknown[]).map(causeValue) } : {}),
   };
 }
 

@@ -12,18 +12,25 @@ export function isKafkajsTimerWarning(warning: Error): boolean {
   return warning.name === 'TimeoutNegativeWarning' && /[\\/]kafkajs[\\/]/.test(warning.stack ?? '');
 }
 
-/** Replaces Node's own printing of process warnings by `onWarning`. */
-export function handleProcessWarnings(onWarning: (warning: Error) => void, proc: NodeJS.Process = process): void {
+/** Node's own handling of a warning (its printer, which honours NODE_NO_WARNINGS, --disable-warning and the rest). */
+export type NodeWarningPrinter = (warning: Error) => void;
+
+/** Replaces Node's own printing of process warnings by `onWarning`, which gets Node's printer to call if it wants. */
+export function handleProcessWarnings(
+  onWarning: (warning: Error, nodePrint: NodeWarningPrinter) => void,
+  proc: NodeJS.Process = process,
+): void {
+  const node = proc.listeners('warning') as NodeWarningPrinter[];
   proc.removeAllListeners('warning');
-  proc.on('warning', onWarning);
+  const nodePrint: NodeWarningPrinter = (warning) => {
+    for (const listener of node) listener.call(proc, warning);
+  };
+  proc.on('warning', (warning: Error) => onWarning(warning, nodePrint));
 }
 
-/** For the CLI: the line Node would print, except for the kafkajs timer warning. */
-export function printWarning(
-  warning: Error,
-  write: (line: string) => unknown = (line) => process.stderr.write(line),
-): void {
-  if (!isKafkajsTimerWarning(warning)) write(`(node:${process.pid}) ${warning.name}: ${warning.message}\n`);
+/** For the CLI: Node prints the warning as it always does (its flags hold), except the kafkajs timer warning. */
+export function printWarning(warning: Error, nodePrint: NodeWarningPrinter): void {
+  if (!isKafkajsTimerWarning(warning)) nodePrint(warning);
 }
 
 /** For long-lived processes: a warn record with the warning's stack (the kafkajs timer warning at debug). */

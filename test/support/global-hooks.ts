@@ -10,7 +10,7 @@ Runtime.install({
 });
 
 // Node's warnings as the CLI prints them: the kafkajs request-queue timer warning (Node 23+) left out.
-handleProcessWarnings((warning) => printWarning(warning));
+handleProcessWarnings((warning, nodePrint) => printWarning(warning, nodePrint));
 
 // Mocha global fixture: runs once after all test files.
 export async function mochaGlobalTeardown(): Promise<void> {

@@ -69,6 +69,16 @@ describe('logged values: errors, causes, cycles', () => {
       logOnce('json', (log) => log.error('odd', { error: new Error('x', { cause: { status: 503, url: SIGNED } }) })),
     ) as { error: { cause: unknown } };
     assert.deepEqual(odd.error.cause, { status: 503, url: 'https://files.example.com/A1/estimate.pdf?<redacted>' });
+    const carrying = new Error('refused', {
+      cause: { status: 401, headers: { authorization: 'Bearer s3cr3t' }, body: ['card 4111'] },
+    });
+    const line = logOnce('json', (log) => log.error('refused', { error: carrying }));
+    assert.doesNotMatch(line, /s3cr3t|4111/, 'what a cause nests (headers, a body) is not logged');
+    assert.deepEqual((JSON.parse(line) as { error: { cause: unknown } }).error.cause, {
+      status: 401,
+      headers: '[object]',
+      body: '[object]',
+    });
   });
 
   for (const format of ['json', 'console'] as const) {

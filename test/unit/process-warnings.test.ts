@@ -7,7 +7,7 @@ import { isKafkajsTimerWarning, printWarning } from '../../src/observability/pro
 const SRC = path.resolve(__dirname, '..', '..', 'src', 'observability');
 
 /** A node process that installs the given warning handling, then warns (and arms a negative timer). */
-async function warnIn(setup: string): Promise<{ stdout: string; stderr: string }> {
+async function warnIn(setup: string, env: NodeJS.ProcessEnv = {}): Promise<{ stdout: string; stderr: string }> {
   const script = `
     const { createLogger } = require(${JSON.stringify(path.join(SRC, 'logger.ts'))});
     const w = require(${JSON.stringify(path.join(SRC, 'process-warnings.ts'))});
@@ -15,7 +15,8 @@ async function warnIn(setup: string): Promise<{ stdout: string; stderr: string }
     ${setup};
     setTimeout(() => {}, -5);
     process.emitWarning('listener limit reached', 'MaxListenersExceededWarning');`;
-  return promisify(execFile)(process.execPath, ['-r', 'tsx/cjs', '-e', script]);
+  const { NODE_NO_WARNINGS: _, ...inherited } = process.env;
+  return promisify(execFile)(process.execPath, ['-r', 'tsx/cjs', '-e', script], { env: { ...inherited, ...env } });
 }
 
 describe("Node's process warnings", function () {
@@ -37,8 +38,8 @@ describe("Node's process warnings", function () {
     for (const r of records) assert.equal(r.level, 'warn', JSON.stringify(r));
   });
 
-  it('the CLI prints them as Node does, and the kafkajs request-queue timer warning not at all', () => {
-    const lines: string[] = [];
+  it("the CLI hands them to Node's printer, except the kafkajs request-queue timer warning", () => {
+    const printed: Error[] = [];
     const kafkajs = Object.assign(new Error('-1796500343266 is a negative number.\nTimeout duration was set to 1.'), {
       name: 'TimeoutNegativeWarning',
     });
@@ -46,8 +47,15 @@ describe("Node's process warnings", function () {
     const ours = Object.assign(new Error('-5 is a negative number.'), { name: 'TimeoutNegativeWarning' });
     assert.equal(isKafkajsTimerWarning(kafkajs), true);
     assert.equal(isKafkajsTimerWarning(ours), false);
-    for (const w of [kafkajs, ours]) printWarning(w, (l) => lines.push(l));
-    assert.deepEqual(lines, [`(node:${process.pid}) TimeoutNegativeWarning: -5 is a negative number.\n`]);
+    for (const w of [kafkajs, ours]) printWarning(w, (x) => printed.push(x));
+    assert.deepEqual(printed, [ours]);
+  });
+
+  it("the CLI's handling keeps Node's own printing and its switches (NODE_NO_WARNINGS)", async () => {
+    const cli = 'w.handleProcessWarnings((x, nodePrint) => w.printWarning(x, nodePrint))';
+    const printed = await warnIn(cli);
+    assert.match(printed.stderr, /\(node:\d+\) MaxListenersExceededWarning: listener limit reached/);
+    assert.equal((await warnIn(cli, { NODE_NO_WARNINGS: '1' })).stderr, '');
   });
 
   it("without our handling, Node prints them on stderr (what the first test's process must not do)", async () => {

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { domainNames } from '../../domains/registry';
 import { cliConfig } from '../cli-config';
 
 /** `kafka-pipeline produce` and `kafka-pipeline sample-server`: sample traffic for demos, tests and the bench. */
@@ -9,7 +10,7 @@ export function registerSampleCommands(program: Command): void {
       'Publish realistic sample events: xact ones whose attachments point at the sample file server, or claimx ' +
         'ones (every type) for the ClaimX API stand-in',
     )
-    .option('--domain <domain>', 'xact or claimx', 'xact')
+    .option('--domain <domain>', `the domain of the events: ${domainNames().join(', ')}`, 'xact')
     .option('--count <n>', 'number of events', '10')
     .option('--attachments <k>', 'attachments per event: a number or a range such as 1-3', '1-3')
     .option('--fail-rate <r>', 'fraction of attachments that answer 404 (0..1)', '0')
