@@ -1,10 +1,9 @@
 // `kafka-pipeline start`: the local stack, the worker and a bridge per domain (and with --demo, sample traffic).
 import { kafkaProducer } from '../adapters/kafka/kafka-producer';
 import type { Config } from '../config/config';
+import { domains } from '../domains/registry';
 import { processLogger, type Logger } from '../observability/logger';
 import { startClaimxApiStandin } from '../sample/claimx-api-standin';
-import { sampleClaimxEvent } from '../sample/sample-claimx-events';
-import { sampleEvent } from '../sample/sample-events';
 import { startSampleServer } from '../sample/sample-server';
 import { PROCESS_MALLOC_ENV, WORKER_NODE_OPTIONS } from '../worker/node-options';
 import { runStackScript, stackServerRunning } from './stack';
@@ -125,16 +124,19 @@ async function startDemo(config: Config, log: Logger): Promise<() => Promise<voi
   const api = await startClaimxApiStandin({ token: DEMO_CLAIMX_TOKEN, port: DEMO_CLAIMX_API_PORT });
   const producer = kafkaProducer(config, { clientId: `${config.kafkaClientId}-demo` });
   await producer.connect();
+  const all = domains();
   let i = 0;
   const timer = setInterval(() => {
     const n = i++;
-    const claimx = n % 2 === 1;
-    const event = claimx
-      ? sampleClaimxEvent(n)
-      : sampleEvent(n, { sampleUrl: server.url, attachments: 1 + (n % 3), failRate: 0.05 });
-    const key = String(claimx ? (event.project_id ?? event.projectId) : event.traceId);
+    const domain = all[n % all.length]; // each domain in turn
+    const event = domain.sample.event(n, {
+      sampleUrl: server.url,
+      attachments: () => 1 + (n % 3),
+      failRate: 0.05,
+      bytes: 20_000,
+    });
     producer
-      .send(claimx ? config.claimxEventsTopic : config.eventsTopic, [{ key, value: JSON.stringify(event) }])
+      .send(domain.source(config).topic, [{ key: domain.sample.key(event), value: JSON.stringify(event) }])
       .catch((err: unknown) => log.warn('demo: producing a sample event failed', { error: String(err) }));
   }, DEMO_INTERVAL_MS);
   log.info('demo: sample file server, ClaimX API stand-in, and a sample event (xact, then claimx) every 2 s', {
