@@ -272,7 +272,7 @@ export const METRICS = {
   // ---- both: memory
   pipeline_memory_bytes: {
     type: 'gauge',
-    help: 'Memory of the process by area: heap_used, heap_total, external, array_buffers (main thread); worker also parquet_thread_heap_used, parquet_thread_external and parquet_wasm (its WebAssembly memory, part of its external; freed by replacing the thread)',
+    help: 'Memory of the process by area: heap_used, heap_total, external, array_buffers (main thread), heap_live (main-thread heap in use just after its last full GC: its live objects, what a leak grows); worker also parquet_thread_heap_used, parquet_thread_external and parquet_wasm (its WebAssembly memory, part of its external; freed by replacing the thread)',
     labels: ['area'],
     processes: BOTH,
   },
