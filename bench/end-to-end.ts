@@ -171,7 +171,7 @@ export async function endToEnd(
       unit: 'persistence writes',
       note:
         `${cost.workflowTasks.toFixed(2)} workflow tasks, ${cost.activityTasks.toFixed(2)} activity tasks, ` +
-        `${cost.historyEvents.toFixed(1)} history events; tasks and writes counted on the server's metrics over the ` +
+        `${cost.historyEvents.toFixed(1)} history events, ${cost.cloudActions.toFixed(2)} Temporal Cloud actions; tasks and writes counted on the server's metrics over the ` +
         `backlog run, history events the mean of ${cost.sample.runs} completed runs (their histories: ` +
         `${cost.sample.workflowTasks.toFixed(2)} workflow tasks, ${cost.sample.activityTasks.toFixed(2)} activity tasks)`,
     });

@@ -5,6 +5,7 @@ import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { xactWorkflowId } from '../src/shared/ids';
 import type { SampleServer } from '../src/sample/sample-server';
+import { cloudActions } from './cloud-actions';
 import { benchTemporal } from './temporal-server';
 import { kafka } from './ceilings';
 import { percentile, rssSampler } from './figures';
@@ -132,6 +133,8 @@ export interface PerEventCost {
   readonly workflowTasks: number;
   readonly activityTasks: number;
   readonly historyEvents: number;
+  /** Temporal Cloud actions (bench/cloud-actions.ts), the mean over the same completed runs' histories. */
+  readonly cloudActions: number;
   readonly persistenceWrites: number;
   readonly sample: {
     readonly runs: number;
@@ -145,12 +148,13 @@ async function perEventCost(taskQueue: string, counts: ServerCounters): Promise<
   try {
     const client = new Client({ connection });
     const query = `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Completed'`;
-    const totals = { runs: 0, events: 0, workflowTasks: 0, activityTasks: 0 };
+    const totals = { runs: 0, events: 0, workflowTasks: 0, activityTasks: 0, cloudActions: 0 };
     for await (const info of client.workflow.list({ query, pageSize: HISTORY_SAMPLE })) {
       const events = (await client.workflow.getHandle(info.workflowId, info.runId).fetchHistory()).events ?? [];
       const count = (type: number) => events.filter((e) => e.eventType === type).length;
       totals.runs += 1;
       totals.events += events.length;
+      totals.cloudActions += cloudActions(events).total;
       totals.workflowTasks += count(ET.EVENT_TYPE_WORKFLOW_TASK_COMPLETED) + count(ET.EVENT_TYPE_WORKFLOW_TASK_FAILED);
       totals.activityTasks += count(ET.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED);
       if (totals.runs >= HISTORY_SAMPLE) break;
@@ -159,6 +163,7 @@ async function perEventCost(taskQueue: string, counts: ServerCounters): Promise<
     return {
       ...counts,
       historyEvents: totals.events / totals.runs,
+      cloudActions: totals.cloudActions / totals.runs,
       sample: {
         runs: totals.runs,
         workflowTasks: totals.workflowTasks / totals.runs,

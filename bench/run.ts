@@ -152,6 +152,7 @@ async function main(): Promise<void> {
       perEventWorkflowTasks: cost?.workflowTasks ?? null,
       perEventActivityTasks: cost?.activityTasks ?? null,
       perEventHistoryEvents: cost?.historyEvents ?? null,
+      perEventCloudActions: cost?.cloudActions ?? null,
       cpuMsPerEvent: cpuTotals(e2e.burst.cpuMsPerEvent),
       cpuMsPerEventDrain: cpuTotals(e2e.drain.cpuMsPerEvent),
       workerPeakRssDrainMb: e2e.drain.workerPeakRssMb,

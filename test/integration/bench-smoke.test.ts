@@ -43,6 +43,9 @@ describe('benchmark harness (smoke sizes)', function () {
     }
     // Issue 32 item 5: activity tasks per event may be 0 (every transfer local), but they are counted, not absent.
     assert.ok(typeof result.summary.perEventActivityTasks === 'number' && result.summary.perEventActivityTasks >= 0);
+    // Temporal Cloud actions per event, counted in the sampled histories: at least the run's start.
+    const actions = result.summary.perEventCloudActions;
+    assert.ok(typeof actions === 'number' && actions >= 1, `perEventCloudActions: ${String(actions)}`);
     const cpu = result.summary.cpuMsPerEvent as { total: number; byProcess: Record<string, number> };
     assert.ok(cpu.total > 0 && cpu.byProcess.worker > 0 && cpu.byProcess.temporal > 0, JSON.stringify(cpu));
     // The burst through the combined process (kafka-pipeline run): its share of eager starts, read from its /metrics.
