@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { SUMMARY_FIELDS } from '../../bench/figures';
+import { COST_FIELDS, SUMMARY_FIELDS } from '../../bench/figures';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -20,6 +20,16 @@ describe('bench/results/latest.json and docs/performance.md', () => {
       const v = latest.summary[key];
       assert.ok(typeof v === 'number' && Number.isFinite(v) && v > 0, `${key}: ${String(v)}`);
     }
+  });
+
+  it("holds issue 32's cost figures: per-event Temporal work, the ceilings beside the yardstick, the eager share", () => {
+    for (const key of COST_FIELDS) {
+      const v = latest.summary[key];
+      assert.ok(typeof v === 'number' && Number.isFinite(v) && v > 0, `${key}: ${String(v)}`);
+    }
+    const eager = latest.summary.eagerStartHitRatio;
+    assert.ok(typeof eager === 'number' && eager >= 0 && eager <= 1, `eagerStartHitRatio: ${String(eager)}`);
+    assert.ok(typeof latest.summary.perEventActivityTasks === 'number', 'perEventActivityTasks counted (may be 0)');
   });
 
   it('is the run docs/performance.md shows: its date, its figures and the chart the bench drew', () => {
