@@ -8,6 +8,7 @@ import type { OutcomeSinks } from '../workflows/sinks';
 import { createActivities, type ActivityDeps } from '../activities';
 import type { Config } from '../config/config';
 import { buildActivityDeps } from './build-deps';
+import { ReportedRuns } from './reported-runs';
 
 export const WORKFLOWS_PATH = require.resolve('../workflows');
 /**
@@ -96,14 +97,19 @@ export function workerTuning(
 
 /** Where the workflows' `outcomes` sink lands: the worker's metrics (a no-op without them). */
 export function outcomeSinks(metrics?: WorkerMetrics): InjectedSinks<OutcomeSinks> {
+  const reported = new ReportedRuns();
   return {
     outcomes: {
       completed: {
-        fn: (_info, domain, eventTime, replay) => metrics?.runCompleted(domain, eventTime, replay),
+        fn: (info, domain, eventTime, replay) => {
+          if (reported.first(info.runId)) metrics?.runCompleted(domain, eventTime, replay);
+        },
         callDuringReplay: false,
       },
       failed: {
-        fn: (_info, domain, category, stage, replay) => metrics?.runFailed(domain, category, stage, replay),
+        fn: (info, domain, category, stage, replay) => {
+          if (reported.first(info.runId)) metrics?.runFailed(domain, category, stage, replay);
+        },
         callDuringReplay: false,
       },
     },
