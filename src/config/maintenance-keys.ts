@@ -37,7 +37,7 @@ export const MAINTENANCE_KEYS = {
   ),
   deltaDeletedFileRetention: key(
     'DELTA_DELETED_FILE_RETENTION',
-    'interval 1 days',
+    'interval 2 hours',
     'delta.deletedFileRetentionDuration that maintenance gives a table without one (vacuum deletes removed data files after this); a value the table already has is kept',
     deltaInterval,
   ),

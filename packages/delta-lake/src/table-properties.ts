@@ -11,12 +11,16 @@ export { TABLE_PROPERTIES };
  * log, 1 week of removed files) assume a commit every few minutes; the pipeline commits several times a second
  * per table, so at 4 commits/s a 30-day log would hold ~10 million files. With these, the log holds at most
  * rate x (log retention + maintenance interval) commits plus one checkpoint per delta.checkpointInterval commits:
- * 4/s x 3 h = 43,200 commits and 864 checkpoints with a 1 h maintenance interval (the writer's interval, 50). Removed data files stay one day,
- * longer than any reader keeps a snapshot open.
+ * 4/s x 3 h = 43,200 commits and 864 checkpoints with a 1 h maintenance interval (the writer's interval, 50).
+ * Removed data files stay as long as the log: a version whose commits log cleanup deleted cannot be loaded any more,
+ * so older files serve no reader. And every removed file is a tombstone in the writer's memory and in each
+ * checkpoint until 2 x this retention + 1 h (retention.ts): with Delta's week, or a day, a table compacted at 4
+ * commits/s would hold ~700,000 tombstones after two days (~300 MB of a worker's heap, 30 s per checkpoint); with
+ * 2 hours, ~70,000 (issue 31, docs/reliability.md).
  */
 export const DEFAULT_TABLE_PROPERTIES: Readonly<Record<string, string>> = {
   [TABLE_PROPERTIES.logRetention]: 'interval 2 hours',
-  [TABLE_PROPERTIES.deletedFileRetention]: 'interval 1 days',
+  [TABLE_PROPERTIES.deletedFileRetention]: 'interval 2 hours',
   [TABLE_PROPERTIES.checkpointInterval]: String(DEFAULT_CHECKPOINT_INTERVAL),
 };
 

@@ -9,6 +9,22 @@ import type { Action } from './log';
  */
 export const DEFAULT_CHECKPOINT_INTERVAL = 50;
 
+/** Entries (live files and tombstones) a checkpoint may hold at the table's own interval; see checkpointEvery. */
+export const CHECKPOINT_ENTRIES_AT_INTERVAL = 10_000;
+
+/**
+ * Commits between the writer's checkpoints for a snapshot of `entries` live files and tombstones: the table's
+ * interval, doubled for each doubling of the snapshot past CHECKPOINT_ENTRIES_AT_INTERVAL. A checkpoint rewrites
+ * every entry, so at 4 commits/s a table holding 70,000 tombstones (a few hours of removed files) would spend ~3 s
+ * every 12 s writing checkpoints; this keeps the checkpoint work per commit about constant, and a load reads at most
+ * that many commits after the checkpoint. Always a multiple of the interval (powers of two of it).
+ */
+export function checkpointEvery(interval: number, entries: number): number {
+  let every = interval;
+  while (entries > CHECKPOINT_ENTRIES_AT_INTERVAL * (every / interval)) every *= 2;
+  return every;
+}
+
 export interface DeltaTableOptions {
   /** Write a Parquet checkpoint after every N-th commit (default DEFAULT_CHECKPOINT_INTERVAL; 0: never). */
   readonly checkpointInterval?: number;

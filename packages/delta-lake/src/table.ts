@@ -24,6 +24,7 @@ import { ColumnArrays, transposeRows } from './row-batch';
 import { assertCompatible, parseSchemaString, type Row, type TableDef } from './schema';
 import {
   type AppendResult,
+  checkpointEvery,
   DEFAULT_CHECKPOINT_INTERVAL,
   DeltaCommitConflictError,
   type DeltaTableOptions,
@@ -240,7 +241,9 @@ export class DeltaTable {
   }
 
   private async maybeCheckpoint(version: number): Promise<void> {
-    if (this.checkpointInterval > 0 && version > 0 && version % this.checkpointInterval === 0) await this.checkpoint();
+    if (this.checkpointInterval <= 0 || version <= 0) return;
+    const entries = this.snapshot.files.size + this.snapshot.tombstones.size;
+    if (version % checkpointEvery(this.checkpointInterval, entries) === 0) await this.checkpoint();
   }
 
   /** The keys a partition holds, loading them from its data files (key column only) when not cached. */

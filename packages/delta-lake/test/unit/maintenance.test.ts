@@ -122,9 +122,11 @@ describe('table maintenance (log cleanup, vacuum, retention properties)', () => 
     const snapshot = new Snapshot();
     snapshot.metaData = (await loadSnapshot(store, 't')).metaData;
     const now = Date.now();
+    // A tombstone stays for twice the deleted-file retention plus an hour (retention.ts).
+    const lifetime = 2 * retentionOf(DEFAULT_TABLE_PROPERTIES).deletedFileRetentionMs + HOUR;
     for (const [p, age] of [
-      ['old', 3 * DAY],
-      ['recent', DAY / 2],
+      ['old', lifetime + 60_000],
+      ['recent', lifetime - 60_000],
       ['untimed', null],
     ] as const) {
       snapshot.tombstones.set(p, { path: p, dataChange: false, deletionTimestamp: age === null ? null : now - age });
