@@ -38,7 +38,7 @@ export const MAINTENANCE_KEYS = {
   deltaDeletedFileRetention: key(
     'DELTA_DELETED_FILE_RETENTION',
     'interval 2 hours',
-    'delta.deletedFileRetentionDuration that maintenance gives a table without one (vacuum deletes removed data files after this); a value the table already has is kept',
+    'delta.deletedFileRetentionDuration that maintenance gives a table without one (vacuum deletes removed data files after this; keep it at least MAINTENANCE_INTERVAL_S, removed files are forgotten after twice this); a value the table already has is kept',
     deltaInterval,
   ),
   sideFileRetentionS: key(

@@ -14,9 +14,9 @@ export { TABLE_PROPERTIES };
  * 4/s x 3 h = 43,200 commits and 864 checkpoints with a 1 h maintenance interval (the writer's interval, 50).
  * Removed data files stay as long as the log: a version whose commits log cleanup deleted cannot be loaded any more,
  * so older files serve no reader. And every removed file is a tombstone in the writer's memory and in each
- * checkpoint until 2 x this retention + 1 h (retention.ts): with Delta's week, or a day, a table compacted at 4
+ * checkpoint until 2 x this retention (retention.ts): with Delta's week, or a day, a table compacted at 4
  * commits/s would hold ~700,000 tombstones after two days (~300 MB of a worker's heap, 30 s per checkpoint); with
- * 2 hours, ~70,000 (issue 31, docs/reliability.md).
+ * 2 hours, ~58,000 (issue 31, docs/reliability.md).
  */
 export const DEFAULT_TABLE_PROPERTIES: Readonly<Record<string, string>> = {
   [TABLE_PROPERTIES.logRetention]: 'interval 2 hours',

@@ -122,8 +122,8 @@ describe('table maintenance (log cleanup, vacuum, retention properties)', () => 
     const snapshot = new Snapshot();
     snapshot.metaData = (await loadSnapshot(store, 't')).metaData;
     const now = Date.now();
-    // A tombstone stays for twice the deleted-file retention plus an hour (retention.ts).
-    const lifetime = 2 * retentionOf(DEFAULT_TABLE_PROPERTIES).deletedFileRetentionMs + HOUR;
+    // A tombstone stays for twice the deleted-file retention and ten minutes (retention.ts).
+    const lifetime = 2 * retentionOf(DEFAULT_TABLE_PROPERTIES).deletedFileRetentionMs + 10 * 60_000;
     for (const [p, age] of [
       ['old', lifetime + 60_000],
       ['recent', lifetime - 60_000],
