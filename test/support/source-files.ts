@@ -12,3 +12,16 @@ export function sourceFiles(dir: string): string[] {
     return d.isDirectory() ? sourceFiles(p) : d.name.endsWith('.ts') ? [p] : [];
   });
 }
+
+/**
+ * Every module a file names: imports and re-exports (`import type` and `export type` too), side-effect imports,
+ * `import()` and `require()`.
+ */
+export function moduleSpecifiers(file: string): string[] {
+  const text = fs.readFileSync(file, 'utf8');
+  return [
+    ...text.matchAll(/^(?:import|export)\s[^;]*?from\s+'([^']+)'/gms),
+    ...text.matchAll(/^import\s+'([^']+)'/gm),
+    ...text.matchAll(/\b(?:require|import)\(\s*'([^']+)'\s*\)/g),
+  ].map((m) => m[1]);
+}

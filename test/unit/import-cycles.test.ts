@@ -2,18 +2,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ROOT, SRC, sourceFiles } from '../support/source-files';
+import { moduleSpecifiers, ROOT, SRC, sourceFiles } from '../support/source-files';
 
 const DELTA_PACKAGE = path.join(ROOT, 'packages', 'delta-lake', 'src');
-
-/** Every module specifier a file imports or re-exports (type-only ones too). */
-function specifiers(file: string): string[] {
-  const text = fs.readFileSync(file, 'utf8');
-  return [
-    ...text.matchAll(/^(?:import|export)\s[^;]*?from\s+'([^']+)'/gms),
-    ...text.matchAll(/require\('([^']+)'\)/g),
-  ].map((m) => m[1]);
-}
 
 /** Relative imports of a file that exist at run time (`import type` and `export type` are erased). */
 function valueImports(file: string): string[] {
@@ -55,22 +46,11 @@ describe('module graph of src/', () => {
     assert.ok(files.length > 10, 'the package sources are where this test looks');
     assert.deepEqual(cycles(files), []);
     const outside = files.flatMap((f) =>
-      specifiers(f)
+      moduleSpecifiers(f)
         .filter((spec) => spec.startsWith('.') && !path.resolve(path.dirname(f), spec).startsWith(DELTA_PACKAGE))
         .map((spec) => `${path.relative(ROOT, f)} imports ${spec}`),
     );
     assert.deepEqual(outside, []);
-  });
-
-  it('adapters import neither configuration nor observability', () => {
-    const offending = sourceFiles(path.join(SRC, 'adapters')).flatMap((f) =>
-      specifiers(f)
-        .filter((spec) => spec.startsWith('.'))
-        .map((spec) => path.relative(SRC, path.resolve(path.dirname(f), spec)))
-        .filter((target) => /^(config|observability)\//.test(target))
-        .map((target) => `${path.relative(SRC, f)} imports ${target}`),
-    );
-    assert.deepEqual(offending, []);
   });
 
   it('finds a cycle when there is one', () => {
