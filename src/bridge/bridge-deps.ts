@@ -1,5 +1,5 @@
 import type { Client } from '@temporalio/client';
-import type { KafkaSettings } from '../config/connections';
+import type { KafkaSettings } from '../config/settings';
 import { KafkaMessageSource } from '../adapters/kafka/kafka-source';
 import type { SocketFactory } from '../adapters/kafka/kafka-sockets';
 import type { MessageSource } from '../adapters/kafka/message-source';

@@ -1,6 +1,6 @@
 import { compactTable, type CompactOptions, type TableDef, DeltaTable, verifyTable } from '@kafka-pipeline/delta-lake';
 import { maintainedTables } from '../maintenance/tables';
-import { createObjectStore } from '../config/object-store';
+import { createObjectStore } from '../wiring/object-store';
 import type { Config } from '../config/config';
 import { cliConfig } from './cli-config';
 

@@ -1,6 +1,7 @@
 import type { Connection } from '@temporalio/client';
-import { connectTemporal } from '../config/temporal-client';
-import { createObjectStore, dlqTables } from '../config/object-store';
+import { dlqTables } from '../config/settings';
+import { createObjectStore } from '../wiring/object-store';
+import { connectTemporal } from '../wiring/temporal';
 import { findArchived, listArchived, replayArchived, resolveArchived } from '../dlq/archived';
 import { AuditLog } from '../dlq/audit';
 import { DlqService, NotInDlqError } from '../dlq/dlq-service';

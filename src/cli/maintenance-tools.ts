@@ -1,5 +1,5 @@
 import { ScheduleOverlapPolicy } from '@temporalio/client';
-import { connectTemporal } from '../config/temporal-client';
+import { connectTemporal } from '../wiring/temporal';
 import { ensureMaintenanceSchedules, maintenanceSchedules } from '../maintenance/schedules';
 import { maintenanceStatus } from '../maintenance/schedule-status';
 import { cliConfig } from './cli-config';

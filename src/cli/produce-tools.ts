@@ -1,5 +1,5 @@
 import { kafkaProducer } from '../adapters/kafka/kafka-producer';
-import type { KafkaSettings } from '../config/connections';
+import type { KafkaSettings } from '../config/settings';
 import type { DomainConfig } from '../domains/domain';
 import { domainNamed } from '../domains/registry';
 import { attachmentCounts } from '../sample/sample-events';

@@ -1,7 +1,7 @@
 import type { DataConverter } from '@temporalio/common';
 import type { Config } from '../config/config';
+import { parsePayloadKeys } from '../config/payload-keys';
 import { EncryptionCodec } from './encryption-codec';
-import { parsePayloadKeys } from './keys';
 
 /** The configuration payload encryption is built from. */
 export type PayloadEncryptionSettings = Pick<Config, 'temporalPayloadEncryption' | 'temporalPayloadKeys'>;

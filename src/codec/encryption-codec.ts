@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { Payload, PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
-import type { PayloadKey } from './keys';
+import type { PayloadKey } from '../config/payload-keys';
 
 /** Metadata of an encrypted payload; the SDKs' samples use the same names, so other tools recognise it. */
 export const ENCRYPTED_ENCODING = 'binary/encrypted';

@@ -2,13 +2,12 @@ import { NativeConnection } from '@temporalio/worker';
 import { parquetThreadMemory } from '@kafka-pipeline/delta-lake';
 import { aborted, openBridge, type RunningBridge } from '../bridge/run-bridge';
 import type { Config } from '../config/config';
-import { temporalConnectionOptions } from '../config/connections';
-import { pipelineClient } from '../config/temporal-client';
 import { startOpsServer, type OpsServer } from '../observability/http-server';
 import type { Logger } from '../observability/logger';
 import { createRegistry } from '../observability/registry';
 import { CircuitBreakers } from '../resilience/circuit-breaker';
 import { openWorker, parquetMemory, type RunningWorker } from '../worker/run-worker';
+import { pipelineClient, temporalConnectionOptions } from '../wiring/temporal';
 
 /**
  * The bridge and the worker in one process (`kafka-pipeline run`) on ONE Temporal connection: the worker polls with

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parsePayloadKeys } from '../codec/keys';
+import { parsePayloadKeys } from './payload-keys';
 import { bool, key, optional, positiveInt, secretKey } from './schemas';
 
 /** How the processes reach Kafka (incl. Azure Event Hubs) and Temporal (incl. Temporal Cloud). */

@@ -7,7 +7,7 @@ import { GuardedStore } from '../adapters/storage/guarded-store';
 import { ERROR_TYPES } from '../shared/errors';
 import { XACT_ATTACHMENTS, XACT_EVENTS } from '../domains/xact/tables';
 import { Downloader } from '../adapters/http/downloader';
-import { createObjectStore } from '../config/object-store';
+import { createObjectStore } from '../wiring/object-store';
 import { InstrumentedStore } from '../adapters/storage/instrumented-store';
 import type { ObjectStore } from '../adapters/storage/object-store';
 import type { WorkerMetrics } from '../observability/worker-metrics';

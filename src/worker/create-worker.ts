@@ -2,11 +2,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { NativeConnection, Worker, type InjectedSinks, type WorkerOptions } from '@temporalio/worker';
 import { temporalDataConverter } from '../codec/data-converter';
-import { temporalConnectionOptions } from '../config/connections';
 import type { WorkerMetrics } from '../observability/worker-metrics';
 import type { OutcomeSinks } from '../workflows/sinks';
 import { createActivities, type ActivityDeps } from '../activities';
 import type { Config } from '../config/config';
+import { temporalConnectionOptions } from '../wiring/temporal';
 import { buildActivityDeps } from './build-deps';
 import { ReportedRuns } from './reported-runs';
 

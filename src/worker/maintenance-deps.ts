@@ -4,7 +4,7 @@ import { DEFAULT_TABLE_PROPERTIES, TABLE_PROPERTIES } from '@kafka-pipeline/delt
 import type { MaintenanceDeps } from '../activities/maintenance';
 import type { ObjectStore } from '../adapters/storage/object-store';
 import type { Config } from '../config/config';
-import { dlqTables } from '../config/object-store';
+import { dlqTables } from '../config/settings';
 import { DlqService } from '../dlq/dlq-service';
 import { ensureMaintenanceSchedules } from '../maintenance/schedules';
 import { TemporalSideFileRuns } from '../maintenance/side-file-runs';

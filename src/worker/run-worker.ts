@@ -3,7 +3,7 @@ import { DefaultLogger, type NativeConnection, Runtime } from '@temporalio/worke
 import type { Registry } from 'prom-client';
 import { parquetThreadMemory } from '@kafka-pipeline/delta-lake';
 import type { Config } from '../config/config';
-import { connectTemporal } from '../config/temporal-client';
+import { connectTemporal } from '../wiring/temporal';
 import type { Logger } from '../observability/logger';
 import { startOpsServer } from '../observability/http-server';
 import { createRegistry } from '../observability/registry';

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import { Registry } from 'prom-client';
 import { LocalObjectStore } from '../../src/adapters/storage/local-store';
-import { dlqTables } from '../../src/config/object-store';
+import { dlqTables } from '../../src/config/settings';
 import { DlqMonitor } from '../../src/dlq/dlq-monitor';
 import { DlqService } from '../../src/dlq/dlq-service';
 import { replay } from '../../src/dlq/replay';

@@ -12,7 +12,7 @@ import { XACT_EVENTS } from '../../src/domains/xact/tables';
 import { LocalObjectStore } from '../../src/adapters/storage/local-store';
 import { claimCheckPath } from '../../src/bridge/claim-check';
 import { type Config, loadConfig } from '../../src/config/config';
-import { dlqTables } from '../../src/config/object-store';
+import { dlqTables } from '../../src/config/settings';
 import { DlqService } from '../../src/dlq/dlq-service';
 import { resolve } from '../../src/dlq/replay';
 import { maintenanceStatus } from '../../src/maintenance/schedule-status';

@@ -3,7 +3,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { DeltaTable, verifyTable } from '@kafka-pipeline/delta-lake';
 import { XACT_EVENTS } from '../../src/domains/xact/tables';
-import { createObjectStore } from '../../src/config/object-store';
+import { createObjectStore } from '../../src/wiring/object-store';
 import type { ObjectStore } from '../../src/adapters/storage/object-store';
 import { loadConfig } from '../../src/config/config';
 import { eventRow, range } from '../support/xact-rows';

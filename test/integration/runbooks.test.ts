@@ -8,7 +8,7 @@ import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { Client, Connection } from '@temporalio/client';
 import { LocalObjectStore } from '../../src/adapters/storage/local-store';
 import { loadConfig } from '../../src/config/config';
-import { dlqTables } from '../../src/config/object-store';
+import { dlqTables } from '../../src/config/settings';
 import { DlqService } from '../../src/dlq/dlq-service';
 import { METRICS } from '../../src/observability/metric-catalogue';
 import { sampleEvent } from '../../src/sample/sample-events';

@@ -7,7 +7,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { LocalObjectStore } from '../../src/adapters/storage/local-store';
 import { loadConfig } from '../../src/config/config';
-import { dlqTables } from '../../src/config/object-store';
+import { dlqTables } from '../../src/config/settings';
 import { DlqService } from '../../src/dlq/dlq-service';
 import { replay } from '../../src/dlq/replay';
 import { xactWorkflowId } from '../../src/shared/ids';

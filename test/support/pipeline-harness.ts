@@ -6,10 +6,10 @@ import { Kafka, logLevel, Partitioners, type IHeaders, type Producer } from 'kaf
 import { Client, Connection, WorkflowFailedError, WorkflowNotFoundError } from '@temporalio/client';
 import { Registry } from 'prom-client';
 import { temporalDataConverter } from '../../src/codec/data-converter';
-import { FAST_RECONNECT_CHANNEL_ARGS } from '../../src/config/connections';
+import { FAST_RECONNECT_CHANNEL_ARGS } from '../../src/wiring/temporal';
 import { LocalObjectStore } from '../../src/adapters/storage/local-store';
 import type { ObjectStore } from '../../src/adapters/storage/object-store';
-import { dlqTables } from '../../src/config/object-store';
+import { dlqTables } from '../../src/config/settings';
 import { DlqService } from '../../src/dlq/dlq-service';
 import { BridgeMetrics } from '../../src/bridge/bridge-metrics';
 import { bridgeDomain, bridgeOf, domainConfig } from '../../src/bridge/domains';

@@ -4,7 +4,7 @@ import http from 'node:http';
 import { defaultPayloadConverter } from '@temporalio/common';
 import { type CodecServer, startCodecServer } from '../../src/codec/codec-server';
 import { EncryptionCodec, isEncrypted } from '../../src/codec/encryption-codec';
-import { parsePayloadKeys } from '../../src/codec/keys';
+import { parsePayloadKeys } from '../../src/config/payload-keys';
 import { payloadFromJson, payloadToJson } from '../../src/codec/payload-json';
 
 const UI = 'http://127.0.0.1:8233';

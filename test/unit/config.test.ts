@@ -4,7 +4,7 @@ import path from 'node:path';
 import { SRC, sourceFiles } from '../support/source-files';
 import { CONFIG_KEYS, ConfigError, configHelp, loadConfig, maskedConfig } from '../../src/config/config';
 import { LocalObjectStore } from '../../src/adapters/storage/local-store';
-import { createObjectStore } from '../../src/config/object-store';
+import { createObjectStore } from '../../src/wiring/object-store';
 import { OneLakeStore } from '../../src/adapters/storage/onelake-store';
 
 describe('loadConfig', () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { kafkaConfig } from '../../src/adapters/kafka/client-config';
-import { temporalConnectionOptions } from '../../src/config/connections';
+import { temporalConnectionOptions } from '../../src/wiring/temporal';
 import type { ConfigError } from '../../src/config/config';
 import { loadConfig, maskedConfig } from '../../src/config/config';
 

@@ -5,7 +5,7 @@ import { temporal } from '@temporalio/proto';
 import { loadConfig } from '../../src/config/config';
 import { EncryptionCodec, isEncrypted } from '../../src/codec/encryption-codec';
 import { decodeHistory } from '../../src/codec/history';
-import { parsePayloadKeys } from '../../src/codec/keys';
+import { parsePayloadKeys } from '../../src/config/payload-keys';
 import { payloadCodec, temporalDataConverter } from '../../src/codec/data-converter';
 import { failureConverter } from '../../src/codec/failure-converter';
 
