@@ -2,6 +2,7 @@ import type { SourceBatch, SourceMessage } from '../adapters/kafka/message-sourc
 import { CircuitOpenError } from '../resilience/circuit-breaker';
 import { HandedPrefix } from './handed-prefix';
 import type { PartitionPauses } from './partition-pauses';
+import { StartWindow } from './start-window';
 
 /** A message was not handed over because the bridge is stopping or lost the partition; it is fetched again. */
 export class NotHandedOver extends Error {}
@@ -9,15 +10,12 @@ export class NotHandedOver extends Error {}
 const HEARTBEAT_MS = 1_000;
 const BACK_PRESSURE_POLL_MIN_MS = 100;
 const BACK_PRESSURE_POLL_MAX_MS = 2_000;
-
-/** Starts in flight per partition's batch: BRIDGE_MAX_IN_FLIGHT shared by the partitions consumed at once. */
-export function windowOf(maxInFlight: number, partitionsConcurrently: number): number {
-  return Math.max(1, Math.floor(maxInFlight / partitionsConcurrently));
-}
+/** A batch commits (when due) and heartbeats after every this many starts begun. */
+const HOUSEKEEPING_EVERY = 10;
 
 export interface HandOverSettings {
-  /** Starts in flight per batch (windowOf). */
-  readonly window: number;
+  /** Starts in flight at most, all batches together (BRIDGE_MAX_IN_FLIGHT): one StartWindow shared by them. */
+  readonly maxInFlight: number;
   /** The partitions' pauses: resume timers and the stuck report. */
   readonly pauses: PartitionPauses;
   /** True once the bridge is stopping: nothing more is handed over. */
@@ -33,18 +31,23 @@ export interface HandOverSettings {
 /**
  * When a batch's messages count as handed over and what a partition does when one is not; no Kafka, no Temporal.
  *
- * A batch is handed over with a sliding window of `window` starts in flight (a new one begins as soon as any
- * finishes), and the offset of the handed-over prefix is resolved as it grows: an offset is committed only once
+ * A batch is handed over with a sliding window of starts in flight (a new one begins as soon as a slot is free), its
+ * slots taken from one StartWindow of `maxInFlight` shared by the batches in progress, and the offset of the handed-over prefix is resolved as it grows: an offset is committed only once
  * every message up to it was accepted. A message not handed over ends the batch: nothing after it is resolved, so it
  * is fetched again (nothing is dropped); its partition alone is paused and resumed after a backoff (the others keep
  * flowing: kafkajs fetches again only when every batch of a fetch is done).
  */
 export class HandOverPolicy {
-  constructor(private readonly settings: HandOverSettings) {}
+  private readonly window: StartWindow;
+
+  constructor(private readonly settings: HandOverSettings) {
+    this.window = new StartWindow(settings.maxInFlight);
+  }
 
   /** Hands `batch` over, one `handOver` per message; a rejection of `handOver` means "not handed over". */
   async batch(batch: SourceBatch, handOver: (message: SourceMessage) => Promise<unknown>): Promise<void> {
-    const { window, pauses } = this.settings;
+    const { pauses } = this.settings;
+    const { window } = this;
     const { topic, partition, messages } = batch;
     const prefix = new HandedPrefix(messages.length);
     const active = new Set<Promise<void>>();
@@ -57,9 +60,12 @@ export class HandOverPolicy {
     try {
       for (let i = 0; i < messages.length && !failure; i++) {
         if (!this.handsOver(batch)) break;
-        if (active.size >= window) await Promise.race(active);
-        if (failure) break;
-        const task: Promise<void> = handOver(messages[i]).then(
+        await window.acquire();
+        if (failure || !this.handsOver(batch)) {
+          window.release();
+          break;
+        }
+        const task: Promise<void> = begin(handOver, messages[i]).then(
           () => {
             const last = prefix.handedOver(i);
             if (last < 0) return; // an earlier message is not handed over (yet): no progress
@@ -70,9 +76,12 @@ export class HandOverPolicy {
             failure ??= { error };
           },
         );
-        const tracked = task.finally(() => active.delete(tracked));
+        const tracked = task.finally(() => {
+          window.release();
+          active.delete(tracked);
+        });
         active.add(tracked);
-        if (i % window === window - 1) {
+        if (i % HOUSEKEEPING_EVERY === HOUSEKEEPING_EVERY - 1) {
           await batch.commitIfDue();
           await batch.heartbeat();
         }
@@ -121,6 +130,15 @@ export class HandOverPolicy {
         : `a message could not be handed over (${String(error)})`;
     pauses.paused(topic, partition, why);
     pauses.resumeAfter(topic, partition, pauses.failed(topic, partition, error));
+  }
+}
+
+/** The start of one hand-over; one that throws at once fails like one that rejects. */
+function begin(handOver: (message: SourceMessage) => Promise<unknown>, message: SourceMessage): Promise<unknown> {
+  try {
+    return handOver(message);
+  } catch (error) {
+    return Promise.reject(error);
   }
 }
 

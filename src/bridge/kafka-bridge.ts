@@ -3,7 +3,7 @@ import { CircuitOpenError } from '../resilience/circuit-breaker';
 import type { StartRequest } from '../domains/start-request';
 import type { BridgeDeps } from './bridge-deps';
 import { fitInput } from './claim-check';
-import { HandOverPolicy, windowOf } from './hand-over-policy';
+import { HandOverPolicy } from './hand-over-policy';
 import { PartitionPauses, type StuckPartition } from './partition-pauses';
 import { claimCheckOf, refusedInput } from './refused-start';
 import { startWorkflow, StartRejectedError, StartThrottledError, type StartOutcome } from './workflow-starter';
@@ -35,7 +35,7 @@ export class KafkaBridge {
       config.bridgeStuckPartitionS * 1000,
     );
     this.policy = new HandOverPolicy({
-      window: windowOf(config.bridgeMaxInFlight, config.bridgePartitionsConcurrently),
+      maxInFlight: config.bridgeMaxInFlight,
       pauses: this.pauses,
       stopping: () => this.stopping,
       admission: deps.admission,

@@ -1,65 +1,13 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { Registry } from 'prom-client';
-import type { SourceBatch, SourceMessage } from '../../src/adapters/kafka/message-source';
 import { BridgeMetrics } from '../../src/bridge/bridge-metrics';
-import { HandOverPolicy, windowOf, type HandOverSettings } from '../../src/bridge/hand-over-policy';
+import { HandOverPolicy, type HandOverSettings } from '../../src/bridge/hand-over-policy';
 import { PartitionPauses } from '../../src/bridge/partition-pauses';
 import { createLogger } from '../../src/observability/logger';
 import { CircuitOpenError } from '../../src/resilience/circuit-breaker';
+import { deferred, FakeBatch } from '../support/fake-batch';
 import { until } from '../support/poll';
-
-/** A fetched batch without Kafka: records what the policy resolves, commits and pauses. */
-class FakeBatch implements SourceBatch {
-  readonly topic = 't';
-  readonly messages: SourceMessage[];
-  resolved: string[] = [];
-  /** The last resolved offset at each commit. */
-  committed: (string | undefined)[] = [];
-  pauses = 0;
-  heartbeats = 0;
-  active = true;
-
-  constructor(
-    readonly partition: number,
-    count: number,
-    first = 100,
-  ) {
-    this.messages = Array.from({ length: count }, (_, i) => ({
-      key: null,
-      value: Buffer.from(`m${i}`),
-      offset: String(first + i),
-      timestamp: '0',
-    }));
-  }
-
-  resolveOffset(offset: string): void {
-    this.resolved.push(offset);
-  }
-  async commitIfDue(): Promise<void> {
-    this.committed.push(this.resolved.at(-1));
-  }
-  async heartbeat(): Promise<void> {
-    this.heartbeats++;
-  }
-  pause(): void {
-    this.pauses++;
-  }
-  isActive(): boolean {
-    return this.active;
-  }
-}
-
-/** A start that the test accepts or rejects when it chooses. */
-function deferred() {
-  let accept!: () => void;
-  let reject!: (err: unknown) => void;
-  const promise = new Promise<void>((res, rej) => {
-    accept = res;
-    reject = rej;
-  });
-  return { promise, accept, reject };
-}
 
 const settle = () => new Promise((resolve) => setImmediate(resolve));
 
@@ -69,7 +17,7 @@ describe('the hand-over policy of the bridge, without Kafka (src/bridge/hand-ove
   let pauses: PartitionPauses;
   let stopping: boolean;
   const policy = (over: Partial<HandOverSettings> = {}) =>
-    new HandOverPolicy({ window: 4, pauses, stopping: () => stopping, ...over });
+    new HandOverPolicy({ maxInFlight: 4, pauses, stopping: () => stopping, ...over });
 
   beforeEach(() => {
     resumed = [];
@@ -83,12 +31,6 @@ describe('the hand-over policy of the bridge, without Kafka (src/bridge/hand-ove
     );
   });
   afterEach(() => pauses.clear());
-
-  it('shares BRIDGE_MAX_IN_FLIGHT among the partitions consumed at once, at least one start each', () => {
-    assert.equal(windowOf(100, 3), 33);
-    assert.equal(windowOf(8, 1), 8);
-    assert.equal(windowOf(2, 3), 1);
-  });
 
   it('commits an offset only once every message up to it was accepted, whatever order Temporal answers in', async () => {
     const batch = new FakeBatch(0, 4);
@@ -109,11 +51,11 @@ describe('the hand-over policy of the bridge, without Kafka (src/bridge/hand-ove
     assert.equal(batch.pauses, 0);
   });
 
-  it('keeps at most `window` starts in flight, and begins the next as soon as any one finishes', async () => {
+  it('keeps at most `maxInFlight` starts in flight, and begins the next as soon as any one finishes', async () => {
     const batch = new FakeBatch(0, 5);
     const starts = batch.messages.map(() => deferred());
     const begun: number[] = [];
-    const done = policy({ window: 2 }).batch(batch, (m) => {
+    const done = policy({ maxInFlight: 2 }).batch(batch, (m) => {
       begun.push(Number(m.offset) - 100);
       return starts[Number(m.offset) - 100].promise;
     });
@@ -130,7 +72,7 @@ describe('the hand-over policy of the bridge, without Kafka (src/bridge/hand-ove
   it('a message not handed over ends the batch: nothing after it is committed, its partition alone is paused', async () => {
     const batch = new FakeBatch(3, 6);
     const tried: string[] = [];
-    await policy({ window: 1 }).batch(batch, async (m) => {
+    await policy({ maxInFlight: 1 }).batch(batch, async (m) => {
       tried.push(m.offset);
       if (m.offset === '102') throw new Error('Temporal unavailable');
     });
@@ -166,7 +108,7 @@ describe('the hand-over policy of the bridge, without Kafka (src/bridge/hand-ove
     let refusals = 3;
     const delays: number[] = [];
     const p = policy({
-      window: 1,
+      maxInFlight: 1,
       admission: { admits: () => refusals-- <= 0 },
       heldBack: '200 or more workflows running',
       sleep: async (ms) => void delays.push(ms),
@@ -186,7 +128,7 @@ describe('the hand-over policy of the bridge, without Kafka (src/bridge/hand-ove
 
   it('a stopping bridge or a lost partition hands nothing more over and pauses nothing', async () => {
     const batch = new FakeBatch(0, 5);
-    const p = policy({ window: 1 });
+    const p = policy({ maxInFlight: 1 });
     const tried: string[] = [];
     await p.batch(batch, async (m) => {
       await p.admitted(batch);
@@ -222,7 +164,7 @@ describe('the hand-over policy of the bridge, without Kafka (src/bridge/hand-ove
           const batch = new FakeBatch(0, answers.length);
           const accepted = new Set<number>();
           const starts = new Map<number, ReturnType<typeof deferred>>();
-          const done = policy({ window }).batch(batch, (m) => {
+          const done = policy({ maxInFlight: window }).batch(batch, (m) => {
             const d = deferred();
             starts.set(Number(m.offset) - 100, d);
             return d.promise;
