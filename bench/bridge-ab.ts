@@ -13,7 +13,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Registry } from 'prom-client';
 import { mapBounded } from '../src/shared/bounded';
-import { createTopic, deleteTopic, produceEvents, terminateQueue as terminateAll } from './ceilings';
+import { bridgeBacklog, deleteTopic, terminateQueue as terminateAll } from './ceilings';
 import { benchTemporal, devServerSettings, startServer } from './temporal-server';
 
 // Open runs without a worker cost the server nothing; waiting for their termination took minutes on a loaded machine.
@@ -95,17 +95,8 @@ async function bridgeRun(root: string, n: number) {
   const { LocalObjectStore } = await m('src/adapters/storage/local-store');
   const { loadConfig } = await m('src/config/config');
   const { createLogger } = await m('src/observability/logger');
-  const id = randomUUID().slice(0, 8);
-  const topic = `bench-bridge-${id}`;
-  await createTopic(topic);
-  await produceEvents(topic, n, 'http://127.0.0.1:1', `b${id}`);
-  const config = loadConfig({
-    TEMPORAL_ADDRESS: benchTemporal.address,
-    XACT_EVENTS_TOPIC: topic,
-    XACT_CONSUMER_GROUP: `bench-${id}`,
-    TEMPORAL_TASK_QUEUE: `bench-bridge-${id}`,
-    METRICS_PORT: '0',
-  });
+  const { topic, env } = await bridgeBacklog(n);
+  const config = loadConfig(env);
   const connection = await Connection.connect({ address: benchTemporal.address });
   const client = new Client({ connection });
   let inFlight = 0;

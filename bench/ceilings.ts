@@ -114,19 +114,29 @@ export async function kafkaCeiling(count: number): Promise<Figure> {
   };
 }
 
-/** 3. Bridge: events/s from Kafka to accepted workflow starts (no worker on the queue: starts only). */
-export async function bridgeRate(count: number, rawStartRate: number): Promise<Figure> {
+/**
+ * The bridge rate's input: a new topic of `count` events (attachments nowhere: no worker runs) and the settings a
+ * bridge consumes it with (its own group and task queue), for loadConfig.
+ */
+export async function bridgeBacklog(count: number): Promise<{ topic: string; env: Record<string, string> }> {
   const id = randomUUID().slice(0, 8);
   const topic = `bench-bridge-${id}`;
   await createTopic(topic);
   await produceEvents(topic, count, 'http://127.0.0.1:1', `b${id}`);
-  const config = loadConfig({
+  const env = {
     TEMPORAL_ADDRESS: benchTemporal.address,
     XACT_EVENTS_TOPIC: topic,
     XACT_CONSUMER_GROUP: `bench-${id}`,
     TEMPORAL_TASK_QUEUE: `bench-bridge-${id}`,
     METRICS_PORT: '0',
-  });
+  };
+  return { topic, env };
+}
+
+/** 3. Bridge: events/s from Kafka to accepted workflow starts (no worker on the queue: starts only). */
+export async function bridgeRate(count: number, rawStartRate: number): Promise<Figure> {
+  const { topic, env } = await bridgeBacklog(count);
+  const config = loadConfig(env);
   const connection = await Connection.connect({ address: benchTemporal.address });
   const registry = new Registry();
   const log = createLogger('bridge', { level: 'error', write: () => undefined });
