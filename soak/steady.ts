@@ -18,7 +18,7 @@ import { freePort } from '../test/support/free-port';
 import { runPython } from '../test/support/delta-rs';
 import { localPipelineEnv } from '../test/support/processes';
 import { createTopic, KAFKA_BROKER, ROOT, TEMPORAL_ADDRESS } from '../test/support/stack';
-import { ensureCompiled } from '../src/cli/ensure-compiled';
+import { ensureCompiled } from '../src/cli/common/ensure-compiled';
 import { createLogger } from '../src/observability/logger';
 import { scrape, total } from '../src/observability/scrape';
 import { MemoryTrack, type MemorySummary } from './memory';

@@ -1,16 +1,16 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../config/config';
 import { handleProcessWarnings, printWarning } from '../observability/process-warnings';
-import { registerCodecCommand } from './commands/codec';
-import { registerConfigCommand } from './commands/config';
-import { registerDeltaCommands } from './commands/delta';
-import { registerDlqCommands } from './commands/dlq';
-import { registerLagCommand } from './commands/lag';
-import { registerMaintenanceCommands } from './commands/maintenance';
-import { registerProcessCommands } from './commands/processes';
-import { registerSampleCommands } from './commands/sample';
-import { registerStartCommand } from './commands/start';
-import { registerStatusCommand } from './commands/status';
+import { registerCodecCommand } from './codec/command';
+import { registerConfigCommand } from './config/command';
+import { registerDeltaCommands } from './delta/command';
+import { registerDlqCommands } from './dlq/command';
+import { registerLagCommand } from './lag/command';
+import { registerMaintenanceCommands } from './maintenance/command';
+import { registerProcessCommands } from './processes/command';
+import { registerSampleCommands } from './sample/command';
+import { registerStartCommand } from './start/command';
+import { registerStatusCommand } from './status/command';
 
 /** The operator CLI. Subcommands live one per file under ./commands; their logic is in plain functions. */
 export function buildProgram(): Command {

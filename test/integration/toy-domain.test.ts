@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { readTable } from '@kafka-pipeline/delta-lake';
 import { LocalObjectStore } from '../../src/adapters/storage/local-store';
-import { viewText } from '../../src/cli/dlq-format';
+import { viewText } from '../../src/cli/dlq/dlq-format';
 import { registerDomain, traceIdOf, workflowIdCandidates } from '../../src/domains/registry';
 import { maintainedTables } from '../../src/maintenance/tables';
 import { invalidMessageWorkflowId } from '../../src/shared/ids';

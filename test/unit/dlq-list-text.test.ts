@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { archivedListText } from '../../src/cli/dlq-archive-format';
-import { auditText, listText, viewText } from '../../src/cli/dlq-format';
-import { column } from '../../src/cli/text-columns';
+import { archivedListText } from '../../src/cli/dlq/dlq-archive-format';
+import { auditText, listText, viewText } from '../../src/cli/dlq/dlq-format';
+import { column } from '../../src/cli/common/text-columns';
 import type { ArchivedEntry } from '../../src/dlq/archive';
 import type { DlqListItem } from '../../src/dlq/dlq-service';
 import type { RunFailure } from '../../src/dlq/history';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { progressLine } from '../../src/cli/dlq-format';
+import { progressLine } from '../../src/cli/dlq/dlq-format';
 
 describe('bulk replay progress line', () => {
   it('gives count, failures, rate so far and the time left at that rate', () => {

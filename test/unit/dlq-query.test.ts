@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { parseDuration, sinceDate } from '../../src/cli/durations';
+import { parseDuration, sinceDate } from '../../src/cli/dlq/durations';
 import { dlqQuery, DlqUsageError } from '../../src/dlq/query';
 import { traceIdOf } from '../../src/domains/registry';
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { maintenanceLines, maintenanceProblems } from '../../src/cli/maintenance-format';
+import { maintenanceLines, maintenanceProblems } from '../../src/cli/maintenance/maintenance-format';
 import type { MaintenanceTargetStatus } from '../../src/maintenance/schedule-status';
 
 const NOW = Date.parse('2026-12-05T12:00:00Z');

@@ -2,11 +2,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { projectRootFrom } from '../../src/cli/project-root';
-import { PROJECT_ROOT } from '../../src/cli/stack';
+import { projectRootFrom } from '../../src/cli/common/project-root';
+import { PROJECT_ROOT } from '../../src/cli/common/stack';
 import { ROOT } from '../support/stack';
 
-describe('the CLI finds the project root from the sources and from dist/ (src/cli/project-root.ts)', () => {
+describe('the CLI finds the project root from the sources and from dist/ (src/cli/common/project-root.ts)', () => {
   let dir: string;
   before(() => {
     // The image's layout: /app/bin/kafka-pipeline.js and /app/dist/src/cli, no src/ beside it.

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { countsOf, statusFields } from '../../src/cli/status-line';
+import { countsOf, statusFields } from '../../src/cli/start/status-line';
 import { counter, gauge, histogram } from '../../src/observability/metric-catalogue';
 import { createRegistry } from '../../src/observability/registry';
 import { parseMetrics } from '../../src/observability/scrape';

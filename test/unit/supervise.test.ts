@@ -3,7 +3,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { supervise, type ChildSpec } from '../../src/cli/supervise';
+import { supervise, type ChildSpec } from '../../src/cli/start/supervise';
 import { createLogger } from '../../src/observability/logger';
 import { until } from '../support/poll';
 
@@ -16,7 +16,7 @@ const SCRIPTS: Record<string, string> = {
   steady: `process.on('SIGTERM',()=>{fs.writeFileSync(process.env.COUNT+'.term','1');process.exit(0)});setInterval(()=>{},1000);`,
 };
 
-describe('npm start supervision (src/cli/supervise.ts)', () => {
+describe('npm start supervision (src/cli/start/supervise.ts)', () => {
   let dir: string;
   const lines: string[] = [];
   const log = createLogger('start', { level: 'info', write: (l) => lines.push(l) });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { xactEventRow } from '../../src/activities/rows';
-import { redactedInput } from '../../src/cli/dlq-format';
+import { redactedInput } from '../../src/cli/dlq/dlq-format';
 import { archiveRow } from '../../src/dlq/archive-tables';
 import { createLogger, redactUrls } from '../../src/observability/logger';
 import { sampleEvent } from '../../src/sample/sample-events';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { xactAttachmentRow, xactEventRow } from '../../src/activities/rows';
-import { redactedInput } from '../../src/cli/dlq-format';
+import { redactedInput } from '../../src/cli/dlq/dlq-format';
 import { sampleEvent } from '../../src/sample/sample-events';
 import { redactJsonSecrets, redactSecrets, redactSecretsDeep, redactUrlSecrets } from '../../src/shared/urls';
 import { decodeXactEvent } from '../../src/shared/xact-event';

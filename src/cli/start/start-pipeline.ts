@@ -1,0 +1,150 @@
+// `kafka-pipeline start`: the local stack, the worker and a bridge per domain (and with --demo, sample traffic).
+import { kafkaProducer } from '../../adapters/kafka/kafka-producer';
+import type { Config } from '../../config/config';
+import { domains } from '../../domains/registry';
+import { processLogger, type Logger } from '../../observability/logger';
+import { startClaimxApiStandin } from '../../sample/claimx-api-standin';
+import { startSampleServer } from '../../sample/sample-server';
+import { PROCESS_MALLOC_ENV, WORKER_NODE_OPTIONS } from '../../worker/node-options';
+import { runStackScript, stackServerRunning } from '../common/stack';
+import { cliConfig } from '../common/cli-config';
+import { ensureCompiled } from '../common/ensure-compiled';
+import { startStatusLine } from './status-line';
+import { supervise } from './supervise';
+
+export interface StartOptions {
+  keepStack?: boolean;
+  demo?: boolean;
+}
+
+export const DEMO_SAMPLE_PORT = 8765;
+export const DEMO_CLAIMX_API_PORT = 8766;
+const DEMO_CLAIMX_TOKEN = 'demo-standin';
+const DEMO_INTERVAL_MS = 2_000;
+/** How often `npm start` prints its status line. */
+const STATUS_INTERVAL_MS = 5_000;
+/** How often `start` checks that the process that started it (npm, a shell) is still there. */
+const PARENT_CHECK_MS = 1_000;
+
+export async function startPipeline(opts: StartOptions): Promise<number> {
+  const config = cliConfig();
+  const log = processLogger('start', config);
+  const stop = new AbortController();
+  const onSignal = (): void => stop.abort();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  const stopWhenOrphaned = watchParent(log, () => stop.abort());
+  const stackWasUp = stackServerRunning('temporal') || stackServerRunning('kafka');
+  let stopDemo = async (): Promise<void> => undefined;
+  let stopStatus = (): void => undefined;
+  try {
+    await Promise.all([runStackScript('up'), ensureCompiled(log)]);
+    if (stop.signal.aborted) return 0;
+    // Each process serves /metrics; on one machine the worker takes the port after the bridge's, the claimx
+    // bridge the one after that.
+    const claimxBridgeEnv: Record<string, string> = {
+      BRIDGE_DOMAIN: 'claimx',
+      METRICS_PORT: String(config.metricsPort === 0 ? 0 : config.metricsPort + 2),
+    };
+    const workerEnv: Record<string, string> = {
+      METRICS_PORT: String(config.metricsPort === 0 ? 0 : config.metricsPort + 1),
+      NODE_OPTIONS: [process.env.NODE_OPTIONS, WORKER_NODE_OPTIONS].filter(Boolean).join(' '),
+    };
+    if (opts.demo) {
+      stopDemo = await startDemo(config, log);
+      // The sample server is on loopback over http: allowed for this run only, explicitly.
+      Object.assign(workerEnv, {
+        ALLOWED_ATTACHMENT_DOMAINS: [...config.allowedAttachmentDomains, '127.0.0.1'].join(','),
+        DOWNLOAD_HTTP_HOSTS: '127.0.0.1',
+        DOWNLOAD_ALLOW_LOOPBACK: 'true',
+        // The claimx events of the demo are enriched by the local ClaimX API stand-in.
+        CLAIMX_API_URL: `http://127.0.0.1:${DEMO_CLAIMX_API_PORT}`,
+        CLAIMX_API_TOKEN: DEMO_CLAIMX_TOKEN,
+      });
+    }
+    log.info('starting worker and bridge; Ctrl-C stops them', {
+      temporal_ui: config.temporalUiUrl,
+      lakehouse: config.lakehouseDir,
+    });
+    const compiled = { KP_RUN_COMPILED: '1', ...PROCESS_MALLOC_ENV };
+    if (config.metricsPort !== 0) {
+      const metrics = (port: number) => `http://127.0.0.1:${port}/metrics`;
+      stopStatus = startStatusLine(
+        {
+          bridge: metrics(config.metricsPort),
+          worker: metrics(config.metricsPort + 1),
+          otherBridges: [metrics(config.metricsPort + 2)],
+        },
+        log,
+        STATUS_INTERVAL_MS,
+      );
+    }
+    return await supervise(
+      [
+        { cmd: 'bridge', env: compiled },
+        { cmd: 'bridge', env: { ...claimxBridgeEnv, ...compiled } },
+        { cmd: 'worker', env: { ...workerEnv, ...compiled } },
+      ],
+      log,
+      stop.signal,
+    );
+  } finally {
+    stopWhenOrphaned();
+    stopStatus();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await stopDemo();
+    if (!stackWasUp && !opts.keepStack) await runStackScript('down');
+  }
+}
+
+/**
+ * Calls `orphaned` once the process that started this one has exited. `npm start` runs this command through a shell
+ * (`sh -c`); npm passes SIGTERM on to that shell, which exits without passing it on, so without this check `start`,
+ * the worker and the bridges would keep running, reparented. Returns the function that stops watching.
+ */
+function watchParent(log: Logger, orphaned: () => void): () => void {
+  const parent = process.ppid;
+  const timer = setInterval(() => {
+    if (process.ppid === parent) return;
+    clearInterval(timer);
+    log.info('the process that started this one has exited (e.g. npm was stopped); stopping', { parent_pid: parent });
+    orphaned();
+  }, PARENT_CHECK_MS);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
+/**
+ * The sample file server and the ClaimX API stand-in, plus a trickle of sample events (xact and claimx in turn), so
+ * a newcomer sees files and rows appear.
+ */
+async function startDemo(config: Config, log: Logger): Promise<() => Promise<void>> {
+  const server = await startSampleServer({ port: DEMO_SAMPLE_PORT });
+  const api = await startClaimxApiStandin({ token: DEMO_CLAIMX_TOKEN, port: DEMO_CLAIMX_API_PORT });
+  const producer = kafkaProducer(config, { clientId: `${config.kafkaClientId}-demo` });
+  await producer.connect();
+  const all = domains();
+  let i = 0;
+  const timer = setInterval(() => {
+    const n = i++;
+    const domain = all[n % all.length]; // each domain in turn
+    const event = domain.sample.event(n, {
+      sampleUrl: server.url,
+      attachments: () => 1 + (n % 3),
+      failRate: 0.05,
+      bytes: 20_000,
+    });
+    producer
+      .send(domain.source(config).topic, [{ key: domain.sample.key(event), value: JSON.stringify(event) }])
+      .catch((err: unknown) => log.warn('demo: producing a sample event failed', { error: String(err) }));
+  }, DEMO_INTERVAL_MS);
+  log.info('demo: sample file server, ClaimX API stand-in, and a sample event (xact, then claimx) every 2 s', {
+    sample_server: server.url,
+    claimx_api_standin: api.url,
+  });
+  return async () => {
+    clearInterval(timer);
+    await Promise.allSettled([producer.disconnect(), server.close(), api.close()]);
+  };
+}
