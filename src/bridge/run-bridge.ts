@@ -2,16 +2,14 @@ import type { Client } from '@temporalio/client';
 import type { Registry } from 'prom-client';
 import { kafkaAdmin } from '../adapters/kafka/kafka-admin';
 import { KafkaSockets } from '../adapters/kafka/kafka-sockets';
-import { dlqTables } from '../config/settings';
 import { createObjectStore } from '../wiring/object-store';
 import { connectTemporal, FAST_RECONNECT_CHANNEL_ARGS } from '../wiring/temporal';
 import type { Config } from '../config/config';
 import type { Logger } from '../observability/logger';
 import { startOpsServer } from '../observability/http-server';
 import { createRegistry } from '../observability/registry';
-import { DlqMonitor } from '../dlq/dlq-monitor';
-import { DlqService } from '../dlq/dlq-service';
 import { CircuitBreakers } from '../resilience/circuit-breaker';
+import { aborted } from '../shared/bounded';
 import { bridgeDomain, domainConfig } from './domains';
 import { LagMonitor } from './lag-monitor';
 import { BridgeMetrics } from './bridge-metrics';
@@ -81,14 +79,9 @@ export async function openBridge(
   const stopTemporalWatch = watchTemporal(connection, metrics, log, CONNECTIVITY_INTERVAL_MS);
   const stopAdmission = admission.start(ADMISSION_INTERVAL_MS, log);
   const lag = new LagMonitor(registry, admin, config.eventsTopic, config.consumerGroup, log);
-  const dlq = new DlqMonitor(
-    registry,
-    new DlqService(client, config.temporalNamespace, config.temporalUiUrl, store, dlqTables(config)),
-    log,
-  );
   const close = async (): Promise<void> => {
     // No refresh may run once the clients close: a late lag refresh would reconnect the admin client.
-    await Promise.allSettled([lag.stop(), dlq.stop(), stopTemporalWatch(), stopAdmission()]);
+    await Promise.allSettled([lag.stop(), stopTemporalWatch(), stopAdmission()]);
     await admin.disconnect().catch(() => undefined);
     const lost = await sockets.closeAll();
     if (lost > 0) log.info('closed Kafka connections the client had lost track of', { connections: lost });
@@ -101,7 +94,6 @@ export async function openBridge(
     throw err;
   }
   lag.start(config.kafkaLagIntervalS * 1000);
-  dlq.start(config.dlqMetricsIntervalS * 1000);
   log.info('bridge consuming', {
     domain: domain.domain,
     topic: config.eventsTopic,
@@ -125,12 +117,8 @@ export async function openBridge(
   };
 }
 
-/** Resolves once `stop` aborts (at once when it already has). */
-export function aborted(stop: AbortSignal): Promise<void> {
-  return stop.aborted
-    ? Promise.resolve()
-    : new Promise<void>((resolve) => stop.addEventListener('abort', () => resolve(), { once: true }));
-}
+/** The combined process waits on it too (src/combined may not import src/shared: folder layers). */
+export { aborted };
 
 /** Runs the bridge until `stop` aborts: then stops fetching, finishes in-flight starts, commits, disconnects. */
 export async function runBridge(configured: Config, log: Logger, stop: AbortSignal): Promise<void> {

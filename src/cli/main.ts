@@ -12,7 +12,10 @@ import { registerSampleCommands } from './sample/command';
 import { registerStartCommand } from './start/command';
 import { registerStatusCommand } from './status/command';
 
-/** The operator CLI. Subcommands live one per file under ./commands; their logic is in plain functions. */
+/**
+ * The operator CLI. Each command group has a folder (./<group>/command.ts defines its commands and help) and its logic
+ * in plain functions; see docs/design.md, "Where a new CLI command goes".
+ */
 export function buildProgram(): Command {
   const program = new Command('kafka-pipeline')
     .description('Moves claim events from Kafka into the lakehouse, orchestrated by Temporal')

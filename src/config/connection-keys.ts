@@ -73,8 +73,8 @@ export const CONNECTION_KEYS = {
   dlqMetricsIntervalS: key(
     'DLQ_METRICS_INTERVAL_S',
     '30',
-    'How often the bridge counts the DLQ (Temporal visibility) to export pipeline_dlq_depth, and archives new ' +
-      'entries to DLQ_ARCHIVE_TABLE',
+    'How often the DLQ monitor (kafka-pipeline dlq-monitor) counts the DLQ (Temporal visibility) to export ' +
+      'pipeline_dlq_depth, and archives new entries to DLQ_ARCHIVE_TABLE',
     positiveInt,
   ),
   temporalSdkMetricsPort: key(

@@ -4,7 +4,7 @@ import type { AuditEntry } from './audit';
 
 /**
  * The DLQ archive (`pipeline_dlq`): one row per DLQ entry and state change, so an entry outlives the namespace
- * retention that deletes its run. `failed` rows are written by the bridge's DLQ monitor; `replayed` and `resolved`
+ * retention that deletes its run. `failed` rows are written by the DLQ monitor; `replayed` and `resolved`
  * rows by the DLQ commands. The key makes each (run, state) one row however often and by how many writers it is
  * written; the partition is the failure's date, fixed for every row of an entry.
  */

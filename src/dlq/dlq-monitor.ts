@@ -17,7 +17,8 @@ const FAILURES_IN_A_ROW = 5;
  * refreshed on a timer: `pipeline_dlq_depth{domain,category,stage}`, `pipeline_dlq_oldest_failure_age_seconds`
  * and the namespace retention the oldest failure must stay under. Each refresh also archives the entries not yet
  * in the lakehouse archive (DlqArchive) and exports what is left unarchived
- * (`pipeline_dlq_unarchived_oldest_age_seconds`): every bridge replica does it, the archive keeps one row per run.
+ * (`pipeline_dlq_unarchived_oldest_age_seconds`). One runs per deployment, in the `kafka-pipeline dlq-monitor` process
+ * (src/cli/processes/dlq-monitor.ts); should two overlap (a rolling update), the archive still keeps one row per run.
  */
 export class DlqMonitor {
   private readonly depth: Gauge;

@@ -11,8 +11,11 @@ interface MetricDef {
   readonly type: 'counter' | 'gauge' | 'histogram';
   readonly help: string;
   readonly labels: readonly string[];
-  /** `combined` (`kafka-pipeline run`) serves every bridge and worker metric too. */
-  readonly processes: readonly ('bridge' | 'worker' | 'combined')[];
+  /**
+   * `combined` (`kafka-pipeline run`) serves every bridge and worker metric too; `dlq-monitor` is the one process of
+   * a deployment that counts and archives the DLQ (`kafka-pipeline dlq-monitor`).
+   */
+  readonly processes: readonly ('bridge' | 'worker' | 'dlq-monitor' | 'combined')[];
   readonly buckets?: readonly number[];
 }
 
@@ -101,36 +104,36 @@ export const METRICS = {
     labels: [],
     processes: ['bridge'],
   },
-  // ---- bridge: the DLQ as `kafka-pipeline dlq list` counts it
+  // ---- dlq-monitor: the DLQ as `kafka-pipeline dlq list` counts it
   pipeline_dlq_depth: {
     type: 'gauge',
     help: 'Failed events in the DLQ (failed workflow runs not superseded by a replay or resolution)',
     labels: ['domain', 'category', 'stage'],
-    processes: ['bridge'],
+    processes: ['dlq-monitor'],
   },
   pipeline_dlq_oldest_failure_age_seconds: {
     type: 'gauge',
     help: 'Age of the oldest failure still in the DLQ (0 when empty)',
     labels: ['domain'],
-    processes: ['bridge'],
+    processes: ['dlq-monitor'],
   },
   pipeline_dlq_unarchived: {
     type: 'gauge',
-    help: 'DLQ entries not yet in the lakehouse archive (DLQ_ARCHIVE_TABLE); the bridge archives them every refresh',
+    help: 'DLQ entries not yet in the lakehouse archive (DLQ_ARCHIVE_TABLE); the DLQ monitor archives them every refresh',
     labels: ['domain'],
-    processes: ['bridge'],
+    processes: ['dlq-monitor'],
   },
   pipeline_dlq_unarchived_oldest_age_seconds: {
     type: 'gauge',
     help: 'Age of the oldest DLQ entry not yet archived (0 when all are): retention deletes it unarchived',
     labels: ['domain'],
-    processes: ['bridge'],
+    processes: ['dlq-monitor'],
   },
   temporal_namespace_retention_seconds: {
     type: 'gauge',
     help: 'Retention of closed runs in the namespace: DLQ entries older than this are gone',
     labels: [],
-    processes: ['bridge'],
+    processes: ['dlq-monitor'],
   },
   // ---- worker: workflow outcomes (reported by the workflows through a sink, once per run, never on replay)
   pipeline_dlq_entries_total: {

@@ -55,3 +55,10 @@ export async function waitAtMost(work: Promise<unknown>, ms: number): Promise<vo
   await Promise.race([settled, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
   clearTimeout(timer);
 }
+
+/** Resolves once `stop` aborts (at once when it already has). */
+export function aborted(stop: AbortSignal): Promise<void> {
+  return stop.aborted
+    ? Promise.resolve()
+    : new Promise<void>((resolve) => stop.addEventListener('abort', () => resolve(), { once: true }));
+}

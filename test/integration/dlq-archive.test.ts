@@ -77,7 +77,7 @@ describe('DLQ archive and audit in the lakehouse: entries outlive their runs', f
     assert.equal((await gaugeByDomain(registry, 'pipeline_dlq_unarchived')).xact, 1);
     assert.ok((await gaugeByDomain(registry, 'pipeline_dlq_unarchived_oldest_age_seconds')).xact >= 0);
 
-    // The bridge's monitor archives it; a second monitor (another bridge replica) adds nothing.
+    // The DLQ monitor archives it; a second monitor (two overlap in a rolling update) adds nothing.
     const registry2 = new Registry();
     await new DlqMonitor(registry2, h.dlqService(), log, { query: scope }).refresh();
     await new DlqMonitor(new Registry(), h.dlqService(), log, { query: scope }).refresh();

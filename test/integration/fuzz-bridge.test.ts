@@ -192,7 +192,7 @@ describe('fuzz: hostile and random Kafka records on the real stack', function ()
       }
     }
 
-    // The bridge's DLQ monitor (each refresh archives up to a bounded number of entries) leaves none unarchived.
+    // The DLQ monitor (each refresh archives up to a bounded number of entries) leaves none unarchived.
     const registry = new Registry();
     const monitor = new DlqMonitor(registry, h.dlqService(), createLogger('bridge', { level: 'error' }), {
       query: scope,

@@ -49,10 +49,13 @@ describe('logs of an end-to-end run', function () {
       RETRY_MAX_INTERVAL_S: '1',
       RETRY_MAX_ATTEMPTS: '2',
       LOG_LEVEL: 'debug',
+      DLQ_METRICS_INTERVAL_S: '1',
     });
     procs = [
       await startPipelineProcess('worker', { ...env, METRICS_PORT: String(await freePort()) }),
       await startPipelineProcess('bridge', { ...env, METRICS_PORT: String(await freePort()) }),
+      // It archives the failed runs, logging their ids.
+      await startPipelineProcess('dlq-monitor', { ...env, METRICS_PORT: String(await freePort()) }),
     ];
     // One event that succeeds, one whose attachment answers 404, one that fails transiently (503) then exhausts
     // its retries, one delivered twice, and one message that is not an event; all URLs signed.
@@ -113,7 +116,7 @@ describe('logs of an end-to-end run', function () {
     const msgs = new Set(about.map((r) => r.msg));
     assert.ok(msgs.has('attachment transfer failed'), [...msgs].join(' | '));
     assert.ok(msgs.has('duplicate delivery: workflow already exists, nothing started'), [...msgs].join(' | '));
-    // The bridge's DLQ monitor also logs other tests' entries of the shared namespace (hashed ids of long trace ids
+    // The DLQ monitor also logs other tests' entries of the shared namespace (hashed ids of long trace ids
     // among them, whose trace_id is the start their search attribute keeps): the pairing is checked on this test's.
     const ours = new Map(events.map((e) => [xactWorkflowId(String(e.traceId)), String(e.traceId)]));
     const seen = new Set<string>();

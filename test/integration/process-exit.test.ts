@@ -50,6 +50,7 @@ describe('bridge and worker processes exit when they stop', function () {
     ['worker', 'worker'],
     ['bridge', 'bridge'],
     ['run', 'combined'],
+    ['dlq-monitor', 'dlq-monitor'],
   ] as const) {
     it(`a ${component} process whose metrics port is taken logs the error and exits with a non-zero code`, async () => {
       const taken = net.createServer();
@@ -106,7 +107,7 @@ describe('bridge and worker processes exit when they stop', function () {
     assert.ok(!proc.output.some((l) => l.includes('did not exit by itself')), proc.output.slice(-40).join('\n'));
   });
 
-  it('npm start stops the start command, the worker and the bridges when npm gets SIGTERM', async () => {
+  it('npm start stops the start command, the worker, the bridges and the DLQ monitor when npm gets SIGTERM', async () => {
     const npm = spawn('npm', ['start'], {
       cwd: ROOT,
       env: { ...process.env, ...env, METRICS_PORT: '0', LOG_FORMAT: 'json' },
@@ -119,14 +120,16 @@ describe('bridge and worker processes exit when they stop', function () {
     npm.stderr.on('data', keep);
     const count = (text: string) => proc.output.filter((l) => l.includes(text)).length;
     await until(
-      'the worker and both bridges run',
-      async () => (count('bridge consuming') >= 2 && count('worker started') >= 1) || exited(proc),
+      'the worker, both bridges and the DLQ monitor run',
+      async () =>
+        (count('bridge consuming') >= 2 && count('worker started') >= 1 && count('DLQ monitor running') >= 1) ||
+        exited(proc),
       tail(proc),
       300_000,
     );
     assert.ok(!exited(proc), proc.output.join('\n'));
     const tree = await descendants(npm.pid!);
-    assert.ok(tree.length >= 4, `npm's processes: ${tree.join(' ')}`); // sh, start, worker, 2 bridges
+    assert.ok(tree.length >= 5, `npm's processes: ${tree.join(' ')}`); // sh, start, worker, 2 bridges, DLQ monitor
     started.push(...tree);
 
     npm.kill('SIGTERM');

@@ -34,14 +34,14 @@ const DOCS = [
 
 /** Commands that run until stopped; the test checks they are CLI commands but does not run them. */
 const LONG_RUNNING =
-  /^(?:kafka-pipeline|node bin\/kafka-pipeline\.js) (?:start|bridge|worker|sample-server|codec-server|claimx-api-standin)\b|^npm (?:start|test|run)\b/;
+  /^(?:kafka-pipeline|node bin\/kafka-pipeline\.js) (?:start|bridge|worker|dlq-monitor|sample-server|codec-server|claimx-api-standin)\b|^npm (?:start|test|run)\b/;
 /** Set-up that installs from a package registry (as `npm run stack:install` does), done before the tests run. */
 const INSTALLS = /^export PATH="\$\(bash scripts\/use-node\.sh\)/;
 
 /**
  * Every shell command of the README and the runbooks, run in order against the real local stack: a bridge (metrics
- * on :8000) and a worker (:8001) started as operators start them, in a namespace, topic and consumer group of the
- * test's own (names replaced in the commands), with the sample file server on :8765. Each `<trace_id>` is a fresh
+ * on :8000), a worker (:8001) and the DLQ monitor (:8003) started as operators start them, in a namespace, topic and
+ * consumer group of the test's own (names replaced in the commands), with the sample file server on :8765. Each `<trace_id>` is a fresh
  * failed event made just before the command (its source fixed, so replays succeed). `kubectl` lines are checked
  * against deploy/k8s by k8s-manifests.test.ts; the one that scales the bridge is carried out on the local bridge.
  */
@@ -68,6 +68,7 @@ describe('runbook and README commands work against the local stack', function ()
   let sample: SampleServer;
   let bridge: PipelineProcess | undefined;
   let worker: PipelineProcess;
+  let dlqMonitor: PipelineProcess;
   let connection: Connection;
   let dlq: DlqService;
   const kafka = new Kafka({ clientId: 'runbooks-test', brokers: [KAFKA_BROKER], logLevel: logLevel.NOTHING });
@@ -142,6 +143,7 @@ describe('runbook and README commands work against the local stack', function ()
     );
     worker = await startPipelineProcess('worker', { ...env, METRICS_PORT: '8001' });
     await startBridge();
+    dlqMonitor = await startPipelineProcess('dlq-monitor', { ...env, METRICS_PORT: '8003' });
     // One complete event, so both Delta tables exist for `delta verify` / `delta compact`.
     const ok = sampleEvent(0, { sampleUrl: sample.url, attachments: 1 });
     await producer.send({ topic: names.topic, messages: [{ key: String(ok.traceId), value: JSON.stringify(ok) }] });
@@ -155,12 +157,13 @@ describe('runbook and README commands work against the local stack', function ()
   after(async () => {
     if (bridge) await stopPipelineProcess(bridge);
     if (worker) await stopPipelineProcess(worker);
+    if (dlqMonitor) await stopPipelineProcess(dlqMonitor);
     await producer.disconnect();
     await sample?.close();
     await connection?.close();
   });
 
-  it('the running bridge (:8000) and worker (:8001) register every metric of the catalogue', async () => {
+  it('the running bridge (:8000), worker (:8001) and DLQ monitor (:8003) register every metric of the catalogue', async () => {
     await until('the lag monitor exported the topic', async () =>
       (await fetch('http://127.0.0.1:8000/metrics').then((r) => r.text())).includes(
         `kafka_consumer_lag{topic="${names.topic}"`,
@@ -169,10 +172,11 @@ describe('runbook and README commands work against the local stack', function ()
     const served = {
       bridge: await fetch('http://127.0.0.1:8000/metrics').then((r) => r.text()),
       worker: await fetch('http://127.0.0.1:8001/metrics').then((r) => r.text()),
+      'dlq-monitor': await fetch('http://127.0.0.1:8003/metrics').then((r) => r.text()),
     };
     for (const [name, def] of Object.entries(METRICS) as [
       string,
-      { type: string; processes: readonly ('bridge' | 'worker' | 'combined')[] },
+      { type: string; processes: readonly ('bridge' | 'worker' | 'dlq-monitor' | 'combined')[] },
     ][]) {
       // The combined process's own metrics: test/integration/combined-process.test.ts.
       for (const p of def.processes.filter((q) => q !== 'combined'))
@@ -188,6 +192,8 @@ describe('runbook and README commands work against the local stack', function ()
       'kafka_messages_consumed_total{',
     ])
       assert.ok(served.bridge.includes(series), series);
+    // The DLQ is counted and archived once per deployment, by the DLQ monitor, not by every bridge.
+    assert.doesNotMatch(served.bridge, /^# TYPE pipeline_dlq_depth /m);
   });
 
   it('every command of the README and docs/runbooks succeeds', async () => {

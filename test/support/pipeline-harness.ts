@@ -152,7 +152,7 @@ export class PipelineHarness {
     await this.bridge.start();
   }
 
-  /** The DLQ as the CLI and the bridge's monitor see it, over this harness's Temporal client and lakehouse. */
+  /** The DLQ as the CLI and the DLQ monitor see it, over this harness's Temporal client and lakehouse. */
   dlqService(): DlqService {
     return new DlqService(
       this.client,

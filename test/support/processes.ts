@@ -5,10 +5,10 @@ import { PROCESS_MALLOC_ENV, WORKER_NODE_OPTIONS } from '../../src/worker/node-o
 import { until } from './poll';
 import { KAFKA_BROKER, ROOT, TEMPORAL_ADDRESS } from './stack';
 
-/** A long-running command of the CLI: the bridge, the worker, or both in one process (`run`). */
-export type PipelineCommand = 'bridge' | 'worker' | 'run';
+/** A long-running command of the CLI: the bridge, the worker, both in one process (`run`), or the DLQ monitor. */
+export type PipelineCommand = 'bridge' | 'worker' | 'run' | 'dlq-monitor';
 
-/** A pipeline process (`kafka-pipeline bridge|worker|run`) started as operators start it, with its output kept. */
+/** A pipeline process (`kafka-pipeline bridge|worker|run|dlq-monitor`) started as operators start it, output kept. */
 export interface PipelineProcess {
   readonly command: PipelineCommand;
   readonly child: ChildProcess;
@@ -46,7 +46,7 @@ export function spawnPipelineProcess(command: PipelineCommand, env: Record<strin
       ...process.env,
       ...PROCESS_MALLOC_ENV,
       ...env,
-      ...(command === 'bridge' ? {} : { NODE_OPTIONS: WORKER_NODE_OPTIONS }),
+      ...(command === 'worker' || command === 'run' ? { NODE_OPTIONS: WORKER_NODE_OPTIONS } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -57,6 +57,14 @@ export function spawnPipelineProcess(command: PipelineCommand, env: Record<strin
   return proc;
 }
 
+/** The log line each command writes once it runs (the combined process: once its bridge consumes). */
+const READY_LINE: Record<PipelineCommand, string> = {
+  bridge: 'bridge consuming',
+  run: 'bridge consuming',
+  worker: 'worker started',
+  'dlq-monitor': 'DLQ monitor running',
+};
+
 /** Starts `node bin/kafka-pipeline.js <command>` and waits for its ready line. */
 export async function startPipelineProcess(
   command: PipelineCommand,
@@ -64,7 +72,7 @@ export async function startPipelineProcess(
 ): Promise<PipelineProcess> {
   const proc = spawnPipelineProcess(command, env);
   const { child } = proc;
-  const ready = command === 'worker' ? 'worker started' : 'bridge consuming';
+  const ready = READY_LINE[command];
   await until(
     `${command} is ${ready}`,
     async () => proc.output.some((l) => l.includes(ready)) || child.exitCode !== null,

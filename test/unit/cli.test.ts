@@ -47,12 +47,13 @@ describe('kafka-pipeline CLI', function () {
     assert.match(lines[0], /^config: KAFKA_BROKERS="kafka\.internal": expected host:port$/);
   });
 
-  it('bridge, worker and run report an invalid configuration as a log record in the chosen format, and exit 2', async () => {
-    for (const [cmd, component] of [
-      ['bridge', 'bridge'],
-      ['worker', 'worker'],
-      ['run', 'combined'],
-    ]) {
+  for (const [cmd, component] of [
+    ['bridge', 'bridge'],
+    ['worker', 'worker'],
+    ['run', 'combined'],
+    ['dlq-monitor', 'dlq-monitor'],
+  ]) {
+    it(`${cmd} reports an invalid configuration as a log record in the chosen format, and exits 2`, async () => {
       const json = await cli([cmd], { KAFKA_BROKERS: 'kafka.internal', LOG_FORMAT: 'json' });
       assert.equal(json.code, 2);
       const lines = json.stdout.trim().split('\n');
@@ -66,8 +67,8 @@ describe('kafka-pipeline CLI', function () {
         text.stdout,
         new RegExp(`^\\d\\d:\\d\\d:\\d\\d\\.\\d{3} ERROR ${component} invalid configuration; not started problems=`),
       );
-    }
-  });
+    });
+  }
 
   it('command-line mistakes are usage errors (exit 2); help is not an error', async () => {
     const unknown = await cli(['no-such-command']);

@@ -93,11 +93,14 @@ describe('loadConfig', () => {
 });
 
 describe('where the configuration is read', () => {
-  it('only the entry points call loadConfig: the bridge and worker processes (processMain), and the CLI once (cli-config.ts)', () => {
+  it('only the entry points call loadConfig: the long-running processes (processMain), and the CLI once (cli-config.ts)', () => {
     const callers = sourceFiles(SRC)
       .filter((f) => /\bloadConfig\(/.test(fs.readFileSync(f, 'utf8')) && !f.endsWith(path.join('config', 'config.ts')))
       .map((f) => path.relative(SRC, f))
       .sort();
-    assert.deepEqual(callers, [path.join('cli', 'cli-config.ts'), path.join('observability', 'process-main.ts')]);
+    assert.deepEqual(callers, [
+      path.join('cli', 'common', 'cli-config.ts'),
+      path.join('observability', 'process-main.ts'),
+    ]);
   });
 });

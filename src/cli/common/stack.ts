@@ -3,8 +3,11 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { projectRootFrom } from './project-root';
 
-/** The same folder whether this runs from src/ (tsx) or from dist/ (compiled): .state, scripts/, bin/ live there. */
-export const PROJECT_ROOT = projectRootFrom(__dirname);
+/**
+ * The same folder whether this runs from src/ (tsx) or from dist/ (compiled): .state, scripts/, bin/ live there. Seen
+ * from the CLI's folder (src/cli or dist/src/cli), the one above this module's.
+ */
+export const PROJECT_ROOT = projectRootFrom(path.resolve(__dirname, '..'));
 const STATE_DIR = process.env.KP_STATE_DIR ?? path.join(PROJECT_ROOT, '.state');
 
 /** Runs `scripts/stack.sh <action>` with inherited output; rejects on a non-zero exit. */

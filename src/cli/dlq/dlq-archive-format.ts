@@ -2,8 +2,8 @@ import type { ArchivedEntry } from '../../dlq/archive';
 import type { ArchivedWhere } from '../../dlq/archived';
 import type { AuditEntry } from '../../dlq/audit';
 import { redactJsonSecrets } from '../../shared/urls';
+import { age } from '../common/age';
 import { column, printable, printableLines } from '../common/text-columns';
-import { age } from './dlq-format';
 
 /** Plain-text renderings of the DLQ archive (`dlq list --archived`, `dlq view` of an entry Temporal no longer has). */
 

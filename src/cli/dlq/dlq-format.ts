@@ -3,17 +3,10 @@ import type { DlqEntry, DlqListItem, DlqStats } from '../../dlq/dlq-service';
 import type { RunFailure } from '../../dlq/history';
 import { domainOfWorkflowType } from '../../domains/registry';
 import { redactJsonSecrets, redactSecretsDeep } from '../../shared/urls';
+import { age } from '../common/age';
 import { column, printable, printableLines } from '../common/text-columns';
 
 /** Plain-text renderings of the dlq commands (JSON output is the objects themselves). */
-
-export function age(seconds: number | null): string {
-  if (seconds === null) return '-';
-  if (seconds < 120) return `${seconds}s`;
-  if (seconds < 7200) return `${Math.round(seconds / 60)}m`;
-  if (seconds < 172_800) return `${(seconds / 3600).toFixed(1)}h`;
-  return `${(seconds / 86_400).toFixed(1)}d`;
-}
 
 /** One progress line of a bulk replay: bar, count, failures, replays per second so far, time left at that pace. */
 export function progressLine(done: number, total: number, failed: number, elapsedMs: number): string {

@@ -1,5 +1,5 @@
 import type { MaintenanceTargetStatus } from '../../maintenance/schedule-status';
-import { age } from '../dlq/dlq-format';
+import { age } from '../common/age';
 
 /** One line per target: schedule state, newest run, last success. */
 export function maintenanceLines(targets: readonly MaintenanceTargetStatus[], now = Date.now()): string[] {

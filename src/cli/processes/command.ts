@@ -1,8 +1,9 @@
 import type { Command } from 'commander';
 
 /**
- * `kafka-pipeline worker` and `kafka-pipeline bridge`: the two long-running processes of the pipeline; `kafka-pipeline
- * run`: both in one process (one Temporal connection, eager workflow start).
+ * `kafka-pipeline worker` and `kafka-pipeline bridge`: the long-running processes of the pipeline, beside one
+ * `kafka-pipeline dlq-monitor` per deployment; `kafka-pipeline run`: worker and bridge in one process (one Temporal
+ * connection, eager workflow start).
  */
 export function registerProcessCommands(program: Command): void {
   program
@@ -16,6 +17,15 @@ export function registerProcessCommands(program: Command): void {
     .description('Run the Kafka-to-Temporal bridge (until SIGINT/SIGTERM)')
     .action(async () => {
       await (await import('../../bridge/main')).main();
+    });
+  program
+    .command('dlq-monitor')
+    .description(
+      'Run the DLQ monitor, one per deployment: DLQ depth metrics, and every failed run archived in the lakehouse ' +
+        '(until SIGINT/SIGTERM)',
+    )
+    .action(async () => {
+      await (await import('./dlq-monitor')).main();
     });
   program
     .command('run')

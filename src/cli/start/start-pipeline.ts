@@ -1,4 +1,5 @@
-// `kafka-pipeline start`: the local stack, the worker and a bridge per domain (and with --demo, sample traffic).
+// `kafka-pipeline start`: the local stack, the worker, a bridge per domain and the DLQ monitor (and with --demo,
+// sample traffic).
 import { kafkaProducer } from '../../adapters/kafka/kafka-producer';
 import type { Config } from '../../config/config';
 import { domains } from '../../domains/registry';
@@ -10,7 +11,7 @@ import { runStackScript, stackServerRunning } from '../common/stack';
 import { cliConfig } from '../common/cli-config';
 import { ensureCompiled } from '../common/ensure-compiled';
 import { startStatusLine } from './status-line';
-import { supervise } from './supervise';
+import { type ChildSpec, supervise } from './supervise';
 
 export interface StartOptions {
   keepStack?: boolean;
@@ -25,6 +26,34 @@ const DEMO_INTERVAL_MS = 2_000;
 const STATUS_INTERVAL_MS = 5_000;
 /** How often `start` checks that the process that started it (npm, a shell) is still there. */
 const PARENT_CHECK_MS = 1_000;
+/**
+ * Each process serves /metrics on a port of its own: the xact bridge on METRICS_PORT, the others on the ports after
+ * it (0: each any free port).
+ */
+const PORT_AFTER_BRIDGE = { worker: 1, claimxBridge: 2, dlqMonitor: 3 } as const;
+
+/**
+ * The processes `start` supervises, as the deployment runs them: the worker, a bridge per domain and one DLQ monitor,
+ * each compiled; `workerEnv` adds to the worker's environment (the demo's download settings).
+ */
+export function pipelineProcesses(config: Config, workerEnv: Readonly<Record<string, string>> = {}): ChildSpec[] {
+  const port = (after: number) => String(config.metricsPort === 0 ? 0 : config.metricsPort + after);
+  const compiled = { KP_RUN_COMPILED: '1', ...PROCESS_MALLOC_ENV };
+  const worker = {
+    METRICS_PORT: port(PORT_AFTER_BRIDGE.worker),
+    NODE_OPTIONS: [process.env.NODE_OPTIONS, WORKER_NODE_OPTIONS].filter(Boolean).join(' '),
+    ...workerEnv,
+  };
+  return [
+    { cmd: 'bridge', env: compiled },
+    {
+      cmd: 'bridge',
+      env: { BRIDGE_DOMAIN: 'claimx', METRICS_PORT: port(PORT_AFTER_BRIDGE.claimxBridge), ...compiled },
+    },
+    { cmd: 'worker', env: { ...worker, ...compiled } },
+    { cmd: 'dlq-monitor', env: { METRICS_PORT: port(PORT_AFTER_BRIDGE.dlqMonitor), ...compiled } },
+  ];
+}
 
 export async function startPipeline(opts: StartOptions): Promise<number> {
   const config = cliConfig();
@@ -40,16 +69,7 @@ export async function startPipeline(opts: StartOptions): Promise<number> {
   try {
     await Promise.all([runStackScript('up'), ensureCompiled(log)]);
     if (stop.signal.aborted) return 0;
-    // Each process serves /metrics; on one machine the worker takes the port after the bridge's, the claimx
-    // bridge the one after that.
-    const claimxBridgeEnv: Record<string, string> = {
-      BRIDGE_DOMAIN: 'claimx',
-      METRICS_PORT: String(config.metricsPort === 0 ? 0 : config.metricsPort + 2),
-    };
-    const workerEnv: Record<string, string> = {
-      METRICS_PORT: String(config.metricsPort === 0 ? 0 : config.metricsPort + 1),
-      NODE_OPTIONS: [process.env.NODE_OPTIONS, WORKER_NODE_OPTIONS].filter(Boolean).join(' '),
-    };
+    const workerEnv: Record<string, string> = {};
     if (opts.demo) {
       stopDemo = await startDemo(config, log);
       // The sample server is on loopback over http: allowed for this run only, explicitly.
@@ -62,32 +82,24 @@ export async function startPipeline(opts: StartOptions): Promise<number> {
         CLAIMX_API_TOKEN: DEMO_CLAIMX_TOKEN,
       });
     }
-    log.info('starting worker and bridge; Ctrl-C stops them', {
+    log.info('starting worker, bridges and DLQ monitor; Ctrl-C stops them', {
       temporal_ui: config.temporalUiUrl,
       lakehouse: config.lakehouseDir,
     });
-    const compiled = { KP_RUN_COMPILED: '1', ...PROCESS_MALLOC_ENV };
     if (config.metricsPort !== 0) {
-      const metrics = (port: number) => `http://127.0.0.1:${port}/metrics`;
+      const metrics = (after: number) => `http://127.0.0.1:${config.metricsPort + after}/metrics`;
       stopStatus = startStatusLine(
         {
-          bridge: metrics(config.metricsPort),
-          worker: metrics(config.metricsPort + 1),
-          otherBridges: [metrics(config.metricsPort + 2)],
+          bridge: metrics(0),
+          worker: metrics(PORT_AFTER_BRIDGE.worker),
+          otherBridges: [metrics(PORT_AFTER_BRIDGE.claimxBridge)],
+          dlqMonitor: metrics(PORT_AFTER_BRIDGE.dlqMonitor),
         },
         log,
         STATUS_INTERVAL_MS,
       );
     }
-    return await supervise(
-      [
-        { cmd: 'bridge', env: compiled },
-        { cmd: 'bridge', env: { ...claimxBridgeEnv, ...compiled } },
-        { cmd: 'worker', env: { ...workerEnv, ...compiled } },
-      ],
-      log,
-      stop.signal,
-    );
+    return await supervise(pipelineProcesses(config, workerEnv), log, stop.signal);
   } finally {
     stopWhenOrphaned();
     stopStatus();

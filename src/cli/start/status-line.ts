@@ -1,7 +1,7 @@
 import type { Logger } from '../../observability/logger';
 import { type Sample, scrape, total } from '../../observability/scrape';
 
-/** What `npm start` reports every few seconds, read from the bridges' and the worker's /metrics. */
+/** What `npm start` reports every few seconds, read from the bridges', the worker's and the DLQ monitor's /metrics. */
 export interface PipelineCounts {
   /** Messages the bridges consumed. */
   readonly eventsIn: number;
@@ -17,6 +17,7 @@ export function countsOf(
   bridge: readonly Sample[] | null,
   worker: readonly Sample[] | null,
   otherBridges: readonly (readonly Sample[] | null)[] = [],
+  dlqMonitor: readonly Sample[] | null = null,
 ): PipelineCounts {
   const consumed = (b: readonly Sample[] | null) => total(b, 'kafka_messages_consumed_total');
   return {
@@ -24,7 +25,7 @@ export function countsOf(
     completed: total(worker, 'pipeline_end_to_end_latency_seconds_count'),
     failed: total(worker, 'pipeline_dlq_entries_total'),
     lag: [bridge, ...otherBridges].reduce((n, b) => n + total(b, 'kafka_consumer_lag'), 0),
-    dlqDepth: total(bridge, 'pipeline_dlq_depth'),
+    dlqDepth: total(dlqMonitor, 'pipeline_dlq_depth'),
   };
 }
 
@@ -52,7 +53,7 @@ export function statusFields(
  * process starts again from 0). Returns the function that stops it.
  */
 export function startStatusLine(
-  urls: { bridge: string; worker: string; otherBridges?: readonly string[] },
+  urls: { bridge: string; worker: string; otherBridges?: readonly string[]; dlqMonitor?: string },
   log: Logger,
   intervalMs: number,
 ): () => void {
@@ -62,10 +63,12 @@ export function startStatusLine(
     if (busy) return;
     busy = true;
     const others = urls.otherBridges ?? [];
-    void Promise.all([scrape(urls.bridge), scrape(urls.worker), ...others.map((u) => scrape(u))])
-      .then(([bridge, worker, ...rest]) => {
+    const dlqMonitor = urls.dlqMonitor ? scrape(urls.dlqMonitor) : Promise.resolve(null);
+    void Promise.all([scrape(urls.bridge), scrape(urls.worker), dlqMonitor, ...others.map((u) => scrape(u))])
+      .then(([bridge, worker, dlq, ...rest]) => {
         const silent = [...(bridge ? [] : ['bridge']), ...(worker ? [] : ['worker'])];
-        const counts = countsOf(bridge ?? null, worker ?? null, rest);
+        if (urls.dlqMonitor && !dlq) silent.push('dlq-monitor');
+        const counts = countsOf(bridge ?? null, worker ?? null, rest, dlq ?? null);
         rest.forEach((b, k) => b === null && silent.push(`bridge ${others[k]}`));
         const at = Date.now();
         log.info('status', statusFields(counts, before?.counts ?? null, before ? (at - before.at) / 1000 : 0, silent));

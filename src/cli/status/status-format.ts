@@ -1,4 +1,4 @@
-import { age } from '../dlq/dlq-format';
+import { age } from '../common/age';
 import { maintenanceLines, maintenanceProblems } from '../maintenance/maintenance-format';
 import type { PipelineStatus } from './status-tools';
 
