@@ -14,27 +14,32 @@ describe('replaying recorded histories against the current workflow code', funct
   const files = fs.readdirSync(DIR).filter((f) => f.endsWith('.pb'));
 
   it('has recorded histories of a completed, a failed and an invalid-message run, of every workflow shape', () => {
-    assert.deepEqual(files.sort(), [
-      // Started before the short steps became local activities (four regular activities): such runs may still be
-      // open when a worker of today's code takes them over, and must go on with the shape they started with.
-      'completed-two-attachments.pb',
-      'failed-one-of-two-attachments.pb',
-      'invalid-message.pb',
-      // The shape before: local activities for the event row and plan and for the inventory rows.
-      'local-steps-completed-two-attachments.pb',
-      'local-steps-failed-one-of-two-attachments.pb',
-      // Today's shape: each transfer a local activity first, the regular activity only on trouble (both domains).
-      'local-transfer-claimx-completed.pb',
-      'local-transfer-claimx-failed.pb',
-      'local-transfer-completed-two-attachments.pb',
-      'local-transfer-failed-one-of-two-attachments.pb',
-      // Recorded from the code just before transfers ran local first (each transfer a regular activity), both
-      // domains: runs of that shape may still be open when a worker of today's code takes them over.
-      'regular-transfer-claimx-completed.pb',
-      'regular-transfer-claimx-failed.pb',
-      'regular-transfer-completed-two-attachments.pb',
-      'regular-transfer-failed-one-of-two-attachments.pb',
-    ]);
+    assert.deepEqual(
+      files.sort(),
+      [
+        // Today's shape, the rarer paths (recorded before the two ingest workflows came to share one scaffold).
+        ...Object.keys(EDGE_SHAPES),
+        // Started before the short steps became local activities (four regular activities): such runs may still be
+        // open when a worker of today's code takes them over, and must go on with the shape they started with.
+        'completed-two-attachments.pb',
+        'failed-one-of-two-attachments.pb',
+        'invalid-message.pb',
+        // The shape before: local activities for the event row and plan and for the inventory rows.
+        'local-steps-completed-two-attachments.pb',
+        'local-steps-failed-one-of-two-attachments.pb',
+        // Today's shape: each transfer a local activity first, the regular activity only on trouble (both domains).
+        'local-transfer-claimx-completed.pb',
+        'local-transfer-claimx-failed.pb',
+        'local-transfer-completed-two-attachments.pb',
+        'local-transfer-failed-one-of-two-attachments.pb',
+        // Recorded from the code just before transfers ran local first (each transfer a regular activity), both
+        // domains: runs of that shape may still be open when a worker of today's code takes them over.
+        'regular-transfer-claimx-completed.pb',
+        'regular-transfer-claimx-failed.pb',
+        'regular-transfer-completed-two-attachments.pb',
+        'regular-transfer-failed-one-of-two-attachments.pb',
+      ].sort(),
+    );
   });
 
   for (const file of files) {
@@ -66,6 +71,17 @@ describe('replaying recorded histories against the current workflow code', funct
         );
         assert.equal(patches.length, 1);
       }
+      const edge = EDGE_SHAPES[file];
+      if (edge) {
+        // The fixture really is of the path it is named after: its activities, and how the run ended.
+        const { markers, scheduled } = shapeOf(history);
+        const ran = [...markers, ...scheduled];
+        for (const name of edge.has) assert.ok(ran.includes(name), `${name} in ${ran.join(',')}`);
+        for (const name of edge.lacks) assert.ok(!ran.includes(name), `no ${name} in ${ran.join(',')}`);
+        const last = history.events?.at(-1);
+        assert.equal(Boolean(last?.workflowExecutionFailedEventAttributes), edge.ends === 'failed');
+        assert.equal(Boolean(last?.workflowExecutionCompletedEventAttributes), edge.ends === 'completed');
+      }
       const registry = new Registry();
       const sinks = outcomeSinks(new WorkerMetrics(registry));
       // Throws DeterminismViolationError when the code would make different decisions than the recorded run.
@@ -80,6 +96,33 @@ describe('replaying recorded histories against the current workflow code', funct
     });
   }
 });
+
+/** The rarer paths' fixtures (test/support/record-histories.ts edge- --edges): what each run did and how it ended. */
+const EDGE_SHAPES: Record<string, { has: string[]; lacks: string[]; ends: 'completed' | 'failed' }> = {
+  // A claim-checked event: one attachment stored, one refused by its plan, one failed download (rows recorded).
+  'edge-xact-claim-check-mixed.pb': {
+    has: ['recordClaimCheckedEventAndPlan', 'transferAttachment', 'recordAttachments'],
+    lacks: ['recordEventAndPlan'],
+    ends: 'failed',
+  },
+  // One attachment refused by its plan, one failed download: nothing to record in the inventory.
+  'edge-xact-none-transferred.pb': {
+    has: ['recordEventAndPlan', 'transferAttachment'],
+    lacks: ['recordAttachments'],
+    ends: 'failed',
+  },
+  'edge-xact-no-attachments.pb': {
+    has: ['recordEventAndPlan'],
+    lacks: ['transferAttachmentLocally', 'recordAttachments'],
+    ends: 'completed',
+  },
+  // The download refused once as expired: the link refreshed, then stored.
+  'edge-claimx-refreshed.pb': { has: ['refreshClaimxMedia', 'recordClaimxAttachments'], lacks: [], ends: 'completed' },
+  // A failed step (the API's 404 to the enrichment): no media planned.
+  'edge-claimx-enrich-failed.pb': { has: ['enrichClaimxEvent'], lacks: ['planClaimxMedia'], ends: 'failed' },
+  // An event type without a handler: recorded, enriched with nothing, completed.
+  'edge-claimx-no-handler.pb': { has: ['enrichClaimxEvent'], lacks: ['planClaimxMedia'], ends: 'completed' },
+};
 
 /** The local activities (by their markers' activity type) and regular activities a history holds. */
 function shapeOf(history: temporal.api.history.v1.IHistory): { markers: string[]; scheduled: string[] } {
