@@ -1,18 +1,12 @@
-import { ApplicationFailure, proxyActivities, proxyLocalActivities, setCurrentDetails } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import { mapBounded } from '../shared/bounded';
-import { ATTACHMENTS_FAILED } from '../shared/errors';
 import { XACT_DOMAIN } from '../shared/ids';
-import type {
-  AttachmentOutcome,
-  AttachmentPlan,
-  IngestSummary,
-  IngestXactInput,
-  TransferResult,
-} from '../shared/pipeline-types';
+import type { AttachmentPlan, IngestSummary, IngestXactInput, TransferResult } from '../shared/pipeline-types';
 import { xactEventId } from '../shared/uuid5';
 import type { createActivities } from '../activities';
+import { IngestRun } from './ingest-scaffold';
 import { reportingOutcome } from './sinks';
-import { detailsText, failed, markFailed, rootCause, SHORT_STEP_RETRY, step, transferStep } from './steps';
+import { SHORT_STEP_RETRY, step } from './steps';
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -30,7 +24,7 @@ const legacy = proxyActivities<Activities>({ startToCloseTimeout: '2 minutes', r
  * One xact event: record its xact_events row, transfer each attachment to the lakehouse (in parallel, bounded),
  * then record one xact_attachments row per transferred attachment. Any attachment that fails permanently or
  * exhausts its retries fails the run after what succeeded is recorded, so the event lands in the DLQ with a
- * message naming each failed attachment; FailedStage / ErrorCategory say where and why.
+ * message naming each failed attachment; FailedStage / ErrorCategory say where and why (./ingest-scaffold.ts).
  */
 export async function ingestXactEvent(input: IngestXactInput): Promise<IngestSummary> {
   return reportingOutcome(XACT_DOMAIN, input.event.utcDateTime, () => ingest(input));
@@ -38,59 +32,25 @@ export async function ingestXactEvent(input: IngestXactInput): Promise<IngestSum
 
 async function ingest(input: IngestXactInput): Promise<IngestSummary> {
   const { event } = input;
-  const eventId = xactEventId(event.traceId);
-  const transfer = transferStep(input);
-
-  let plans: AttachmentPlan[];
-  if (input.claimCheck) {
-    const ref = input.claimCheck;
-    plans = await step('delta', () => local.recordClaimCheckedEventAndPlan(ref));
-  } else if (input.localSteps) {
-    plans = await step('delta', () => local.recordEventAndPlan(event, input.rawJson));
-  } else {
-    await step('delta', () => legacy.recordEvent(event, input.rawJson));
-    plans = await step('validate', () => legacy.planAttachments(event));
-  }
-
-  const outcomes: AttachmentOutcome[] = [];
-  const transferred: { plan: AttachmentPlan; result: TransferResult }[] = [];
-  await mapBounded(plans, input.maxParallelAttachments, async (plan) => {
-    if (plan.problem) {
-      outcomes.push(failed(plan, plan.problem.type, plan.problem.message));
-      return;
-    }
-    try {
-      const result = await transfer(plan);
-      transferred.push({ plan, result });
-      outcomes.push({
-        mediaId: plan.mediaId,
-        displayUrl: plan.displayUrl,
-        blobPath: plan.blobPath,
-        status: 'transferred',
-        bytes: result.bytes,
-      });
-    } catch (err) {
-      const cause = rootCause(err);
-      outcomes.push(failed(plan, cause.type, cause.message));
-    }
+  const run = new IngestRun<{ plan: AttachmentPlan; result: TransferResult }>(input, {
+    item: 'attachment',
+    done: 'transferred',
   });
-  if (transferred.length > 0) {
-    const steps = input.localSteps ? local : legacy;
-    await step('delta', () => steps.recordAttachments(event, transferred));
-  }
+  const plans = await recordEventAndPlan(input);
+  await mapBounded(plans, input.maxParallelAttachments, async (plan) => {
+    const cause = plan.problem ?? (await run.transfer(plan, (result) => ({ plan, result })));
+    if (cause) run.failed(plan, cause.type, cause.message);
+  });
+  const steps = input.localSteps ? local : legacy;
+  await run.recordRows((rows) => steps.recordAttachments(event, rows));
+  return run.finish({ traceId: event.traceId, eventId: xactEventId(event.traceId) }, { plans });
+}
 
-  const failures = outcomes.filter((o) => o.status === 'failed');
-  const ordered = plans.map((p) => outcomes.find((o) => o.mediaId === p.mediaId)!);
-  setCurrentDetails(detailsText(ordered));
-  if (failures.length > 0) {
-    markFailed(failures[0].errorCategory!, failures[0].failedStage!);
-    const lines = failures.map((f) => `${f.displayUrl} -> ${f.errorType}: ${f.message}`);
-    throw ApplicationFailure.create({
-      type: ATTACHMENTS_FAILED,
-      nonRetryable: true,
-      message: `${failures.length} of ${plans.length} attachment(s) failed (${transferred.length} transferred and recorded):\n${lines.join('\n')}`,
-      details: [{ traceId: event.traceId, eventId, outcomes: ordered }],
-    });
-  }
-  return { traceId: event.traceId, eventId, attachments: ordered };
+/** The event's row and its attachments' plans, in the shape the run was started with. */
+async function recordEventAndPlan(input: IngestXactInput): Promise<AttachmentPlan[]> {
+  const { event, claimCheck } = input;
+  if (claimCheck) return step('delta', () => local.recordClaimCheckedEventAndPlan(claimCheck));
+  if (input.localSteps) return step('delta', () => local.recordEventAndPlan(event, input.rawJson));
+  await step('delta', () => legacy.recordEvent(event, input.rawJson));
+  return step('validate', () => legacy.planAttachments(event));
 }

@@ -10,11 +10,11 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import { classify, NON_RETRYABLE_ERROR_TYPES, type FailedStage } from '../shared/errors';
-import type { AttachmentOutcome, AttachmentPlan, RetrySchedule, TransferResult } from '../shared/pipeline-types';
+import type { AttachmentPlan, RetrySchedule, TransferResult } from '../shared/pipeline-types';
 import { SEARCH_ATTRIBUTES } from '../shared/search-attributes';
 import type { createActivities } from '../activities';
 
-/** The steps both domains' workflows share: running a step, the transfer, failure outcomes and search attributes. */
+/** The steps both domains' workflows share: running a step, the transfer, a failure's root cause and search attributes. */
 
 type Activities = ReturnType<typeof createActivities>;
 
@@ -95,20 +95,6 @@ function regularTransfer(input: {
   return (plan: AttachmentPlan) => transferActivity(plan, input.retry);
 }
 
-export function failed(plan: AttachmentPlan, type: string, message: string): AttachmentOutcome {
-  const { category, stage } = classify(type, 'download');
-  return {
-    mediaId: plan.mediaId,
-    displayUrl: plan.displayUrl,
-    blobPath: plan.blobPath,
-    status: 'failed',
-    errorType: type,
-    errorCategory: category,
-    failedStage: stage,
-    message,
-  };
-}
-
 /** Runs an activity step; if it ends in failure, the run fails with the cause's message and stage. */
 export async function step<T>(stage: FailedStage, run: () => Promise<T>): Promise<T> {
   try {
@@ -148,14 +134,4 @@ export function markFailed(category: string, stage: string): void {
     { key: SEARCH_ATTRIBUTES.errorCategory, value: category },
     { key: SEARCH_ATTRIBUTES.failedStage, value: stage },
   ]);
-}
-
-export function detailsText(outcomes: readonly AttachmentOutcome[]): string {
-  if (outcomes.length === 0) return 'event recorded; no attachments';
-  const rows = outcomes.map((o) =>
-    o.status === 'transferred'
-      ? `- ok ${o.blobPath} (${o.bytes} bytes)`
-      : `- FAILED ${o.displayUrl}: ${o.errorType} ${o.message}`,
-  );
-  return `attachments:\n${rows.join('\n')}`;
 }
