@@ -24,7 +24,7 @@ const pairs = Number(arg('--pairs', '3'));
 const count = Number(arg('--count', '5000'));
 const roots = process.argv
   .slice(2)
-  .filter((a, i, all) => !a.startsWith('--') && !['--pairs', '--count'].includes(all[i - 1]));
+  .filter((a, i, all) => !a.startsWith('--') && !['--pairs', '--count'].includes(all[i - 1] ?? ''));
 
 async function rawStarts(n: number): Promise<number> {
   const cpu0 = process.cpuUsage();
@@ -196,7 +196,7 @@ async function main() {
     for (let pair = 0; pair < pairs; pair++) {
       const raw = await rawStarts(2000);
       if (process.argv.includes('--shaped')) {
-        const sh = await shapedStarts(roots[0], 2000);
+        const sh = await shapedStarts(roots[0]!, 2000);
         console.log(
           JSON.stringify({
             pair,
@@ -234,7 +234,7 @@ async function main() {
         'ratios',
         rs.map((x) => x.toFixed(3)).join(' '),
         'median',
-        s[Math.floor(s.length / 2)].toFixed(3),
+        s[Math.floor(s.length / 2)]!.toFixed(3),
       );
     }
   } finally {

@@ -11,8 +11,8 @@ export function rates(points: readonly TimelinePoint[], windowS = 5): { t: numbe
   const out: { t: number; rate: number }[] = [];
   let from = points[0];
   for (const p of points) {
-    if (p.t - from.t >= windowS) {
-      out.push({ t: p.t, rate: (p.done - from.done) / (p.t - from.t) });
+    if (p.t - from!.t >= windowS) {
+      out.push({ t: p.t, rate: (p.done - from!.done) / (p.t - from!.t) });
       from = p;
     }
   }

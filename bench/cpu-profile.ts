@@ -61,10 +61,10 @@ const label = (n: ProfileNode) =>
  * worker-thread binding, a Temporal core call) counts for the nearest caller that has one.
  */
 function selfArea(stack: readonly ProfileNode[]): string {
-  const { functionName, url } = stack[0].callFrame;
-  if (url !== '' || SPECIAL.has(functionName) || /^(stringify|parse)$/.test(functionName)) return areaOf(stack[0]);
+  const { functionName, url } = stack[0]!.callFrame;
+  if (url !== '' || SPECIAL.has(functionName) || /^(stringify|parse)$/.test(functionName)) return areaOf(stack[0]!);
   const caller = stack.find((n) => n.callFrame.url !== '');
-  return areaOf(caller ?? stack[0]);
+  return areaOf(caller ?? stack[0]!);
 }
 
 /**
@@ -88,7 +88,7 @@ export function summarise(
   let sampled = 0;
   let at = profile.startTime;
   profile.samples.forEach((id, i) => {
-    at += profile.timeDeltas[i];
+    at += profile.timeDeltas[i]!;
     const us = profile.timeDeltas[i + 1] ?? 0; // a sample's time is the gap to the next one
     if (at < window[0] || at > window[1]) return;
     const stack: ProfileNode[] = [];
@@ -98,8 +98,8 @@ export function summarise(
     if (stack.length === 0) return;
     sampled += us;
     add(self.areas, selfArea(stack), us);
-    add(self.functions, label(stack[0]), us);
-    if (ours(stack[0])) add(self.files, file(stack[0]), us);
+    add(self.functions, label(stack[0]!), us);
+    if (ours(stack[0]!)) add(self.files, file(stack[0]!), us);
     for (const a of new Set(stack.map(areaOf))) add(total.areas, a, us);
     for (const f of new Set(stack.map(label))) add(total.functions, f, us);
     for (const f of new Set(stack.filter(ours).map(file))) add(total.files, f, us);
@@ -119,7 +119,7 @@ export function summarise(
 function main(): void {
   const args = process.argv.slice(2);
   const w = args.indexOf('--window'); // from-to, µs on the profile's clock (the bench prints the timed window's)
-  const window = w >= 0 ? (args.splice(w, 2)[1].split('-').map(Number) as [number, number]) : undefined;
+  const window = w >= 0 ? (args.splice(w, 2)[1]!.split('-').map(Number) as [number, number]) : undefined;
   const [file, events] = args;
   if (!file) throw new Error('usage: tsx bench/cpu-profile.ts <file.cpuprofile> [events] [--window from-to]');
   const per = events ? Number(events) : 1;

@@ -112,8 +112,8 @@ export async function deltaBench(rows: number, singleCalls: number): Promise<Fig
     );
     const steady = rows / median(ours.slice(1));
     const deltaRs = rows / median(theirs.seconds.slice(1));
-    const cold = rows / ours[0];
-    const deltaRsCold = rows / theirs.seconds[0];
+    const cold = rows / ours[0]!;
+    const deltaRsCold = rows / theirs.seconds[0]!;
     const deltaRsFromRows = rows / median(theirs.fromRows.slice(1));
     const real = await appendRuns(store, root, 'pipeline', pipelineRows(rows), false);
     const realSteady = rows / median(real.ours.slice(1));

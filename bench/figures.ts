@@ -46,7 +46,7 @@ export const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 1
 
 export function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? NaN;
 }
 
 export function markdown(figures: readonly Figure[]): string {

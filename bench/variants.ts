@@ -75,7 +75,7 @@ async function main(): Promise<void> {
         workerCpuMs: run.cpuMsPerEvent.worker,
         totalCpuMs: cpu.total,
         workerPeakRssMb: run.workerPeakRssMb,
-        load: [load0, os.loadavg()[0]],
+        load: [load0!, os.loadavg()[0]!],
       });
       process.stderr.write(
         ` ${run.eventsPerS.toFixed(1)} events/s, worker ${run.cpuMsPerEvent.worker.toFixed(1)} ms/event, ` +

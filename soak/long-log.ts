@@ -38,7 +38,7 @@ const SETUP_ROWS = range(0, 300).map((i) => eventRow(i));
 
 const quantile = (xs: number[], q: number): number => {
   const sorted = [...xs].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 };
 
 async function timed(fn: () => Promise<unknown>): Promise<number> {
@@ -79,14 +79,14 @@ async function main(): Promise<void> {
     // Alternate the two tables round by round, so that load on the machine hits both alike; round 0 warms up
     // (module loading, the Parquet thread) and is not counted.
     for (let round = 0; round <= REPEAT; round++) {
-      if (round === 1) for (const side of sides) for (const k of Object.keys(side.samples)) side.samples[k].length = 0;
+      if (round === 1) for (const side of sides) for (const k of Object.keys(side.samples)) side.samples[k]!.length = 0;
       for (const side of sides) {
         const s = side.samples;
         // A few milliseconds each on a local disk: each sample is the mean of 10 calls, so that timer and
         // scheduling noise of a busy machine do not make the ratio.
-        s.open.push(await per10(() => DeltaTable.open(side.store, TABLE, XACT_EVENTS)));
-        s.latestCommit.push(await per10(() => latestCommit(side.store, TABLE)));
-        s.verify.push(
+        s.open!.push(await per10(() => DeltaTable.open(side.store, TABLE, XACT_EVENTS)));
+        s.latestCommit!.push(await per10(() => latestCommit(side.store, TABLE)));
+        s.verify!.push(
           await per10(async () => {
             const report = await verifyTable(side.store, TABLE, 'event_id');
             if (report.problems.length > 0) throw new Error(`${side.name}: verify: ${report.problems.join('; ')}`);
@@ -97,13 +97,13 @@ async function main(): Promise<void> {
     const tables = await Promise.all(sides.map((side) => DeltaTable.open(side.store, TABLE, XACT_EVENTS)));
     for (let i = 0; i < APPENDS; i++) {
       for (const [k, side] of sides.entries()) {
-        side.samples.append.push(await timed(() => tables[k].append([eventRow(1_000_000 + i, 'soak')])));
+        side.samples.append!.push(await timed(() => tables[k]!.append([eventRow(1_000_000 + i, 'soak')])));
       }
     }
     for (const [k, side] of sides.entries()) {
       const expected = (side.name === 'long' ? long.version : fresh.version) + APPENDS;
-      if (tables[k].version !== expected)
-        throw new Error(`${side.name}: version ${tables[k].version}, expected ${expected}`);
+      if (tables[k]!.version !== expected)
+        throw new Error(`${side.name}: version ${tables[k]!.version}, expected ${expected}`);
     }
 
     const figures = [
@@ -117,9 +117,9 @@ async function main(): Promise<void> {
       `\n| ${COMMITS.toLocaleString('en')} commits vs fresh | fresh ms | long ms | ratio |\n|---|---|---|---|`,
     );
     for (const [label, key, q] of figures) {
-      const [f, l] = sides.map((side) => quantile(side.samples[key], q));
-      const ratio = l / f;
-      console.log(`| ${label} | ${f.toFixed(2)} | ${l.toFixed(2)} | ${ratio.toFixed(2)} |`);
+      const [f, l] = sides.map((side) => quantile(side.samples[key]!, q));
+      const ratio = l! / f!;
+      console.log(`| ${label} | ${f!.toFixed(2)} | ${l!.toFixed(2)} | ${ratio.toFixed(2)} |`);
       if (!(ratio <= MAX_RATIO)) failures.push(`${label}: ${ratio.toFixed(2)} × fresh (limit ${MAX_RATIO})`);
     }
     for (const side of sides) {
@@ -154,7 +154,7 @@ async function main(): Promise<void> {
     if (typeof midTime !== 'number') throw new Error(`commit ${mid} has no commitInfo timestamp`);
     const cleaned = await cleanupLog(listStore, TABLE, Date.now() - midTime);
     const expectedFrom = Math.floor(mid / EVERY) * EVERY;
-    const newest = tables[1].version;
+    const newest = tables[1]!.version;
     const checkpointsKept = Math.floor(newest / EVERY) - expectedFrom / EVERY + 1;
     const expectedFiles = newest - expectedFrom + 1 + checkpointsKept;
     console.log(
@@ -163,7 +163,7 @@ log cleanup (retention = age of commit ${mid}): log starts at ${cleaned.keptFrom
     );
     if (cleaned.keptFrom !== expectedFrom || cleaned.remaining !== expectedFiles)
       failures.push(`log cleanup kept from ${cleaned.keptFrom} with ${cleaned.remaining} files`);
-    const after = sides[1].store;
+    const after = sides[1]!.store;
     const reopened = await DeltaTable.open(after, TABLE, XACT_EVENTS);
     const afterCommit = await latestCommit(after, TABLE);
     const afterVerify = await verifyTable(after, TABLE, 'event_id');

@@ -53,7 +53,7 @@ export async function memoryAreas(port: number): Promise<Record<string, number>>
   try {
     const text = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text());
     for (const m of text.matchAll(/^pipeline_memory_bytes\{[^}]*area="([a-z_]+)"[^}]*\} (\S+)$/gm))
-      areas[m[1]] = Number(m[2]);
+      areas[m[1]!] = Number(m[2]);
   } catch {
     // not answering right now: this sample has RSS only
   }

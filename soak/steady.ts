@@ -93,7 +93,7 @@ export async function steadyLoad(opts: SteadyOptions): Promise<SteadyReport> {
   const sample = await startSampleServer();
   const [bridgePort, workerPort] = [await freePort(), await freePort()];
   const env = localPipelineEnv(id, lakehouse, { LOG_LEVEL: 'warn', ...(opts.env ?? {}) });
-  await createTopic(env.XACT_EVENTS_TOPIC, 6);
+  await createTopic(env.XACT_EVENTS_TOPIC!, 6);
   const kafka = new Kafka({ clientId: 'soak', brokers: [KAFKA_BROKER], logLevel: logLevel.NOTHING });
   const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
@@ -161,14 +161,14 @@ export async function steadyLoad(opts: SteadyOptions): Promise<SteadyReport> {
     let replayed = false;
     if (failed.length > 0) {
       const f = failed[0];
-      const good = f.url.replace('/status/404/', '/files/');
+      const good = f!.url.replace('/status/404/', '/files/');
       const r = await cli(
         [
           'dlq',
           'replay',
-          f.traceId,
+          f!.traceId,
           '--set-url',
-          `${f.url}=${good}`,
+          `${f!.url}=${good}`,
           '--wait',
           '--reason',
           'soak',

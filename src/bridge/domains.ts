@@ -26,7 +26,7 @@ export function bridgeDomain(config: BridgeDomainConfig): BridgeDomain {
 }
 
 /** Every domain's topic and group, the one BRIDGE_DOMAIN names first (what `status` reads for each bridge). */
-export function allBridgeDomains(config: BridgeDomainConfig): BridgeDomain[] {
+export function allBridgeDomains(config: BridgeDomainConfig): [BridgeDomain, ...BridgeDomain[]] {
   const configured = bridgeDomain(config);
   const others = domainsBut(configured.domain).map((d) => bridgeOf(d.name, config));
   return [configured, ...others];

@@ -58,18 +58,19 @@ export class HandOverPolicy {
       this.settings.heartbeatMs ?? HEARTBEAT_MS,
     );
     try {
-      for (let i = 0; i < messages.length && !failure; i++) {
-        if (!this.handsOver(batch)) break;
+      for (const [i, message] of messages.entries()) {
+        if (failure || !this.handsOver(batch)) break;
         await window.acquire();
         if (failure || !this.handsOver(batch)) {
           window.release();
           break;
         }
-        const task: Promise<void> = begin(handOver, messages[i]).then(
+        const task: Promise<void> = begin(handOver, message).then(
           () => {
-            const last = prefix.handedOver(i);
-            if (last < 0) return; // an earlier message is not handed over (yet): no progress
-            batch.resolveOffset(messages[last].offset);
+            // The last message of the handed-over prefix; none (index -1) when an earlier one is not handed over yet.
+            const last = messages[prefix.handedOver(i)];
+            if (!last) return; // no progress
+            batch.resolveOffset(last.offset);
             pauses.succeeded(topic, partition);
           },
           (error: unknown) => {

@@ -27,8 +27,9 @@ export function isLoopbackName(host: string): boolean {
 /** The host name of a Host header value (port and IPv6 brackets dropped). */
 function hostOf(header: string): string {
   const bracketed = /^\[([^\]]*)\]/.exec(header);
-  if (bracketed) return bracketed[1];
-  return header.split(':')[0];
+  if (bracketed) return bracketed[1] ?? '';
+  const [host = ''] = header.split(':');
+  return host;
 }
 
 const digest = (s: string): Buffer => crypto.createHash('sha256').update(s).digest();

@@ -50,8 +50,9 @@ export async function findArchived(dlq: DlqService, idOrTrace: string): Promise<
   const all = byId.length > 0 ? byId : archived.filter((e) => e.failed.traceId === idOrTrace);
   const open = all.find((e) => e.state === 'failed');
   if (open) return open;
-  if (all.length > 0) {
-    const last = all[0].latest;
+  const [first] = all;
+  if (first) {
+    const last = first.latest;
     throw new NotInDlqError(
       `${idOrTrace} is not in the DLQ: its archived failure was ${last.state} by ${last.operator ?? '?'} ` +
         `at ${last.recordedAt}${last.newRunId ? ` (run ${last.newRunId})` : ''}`,

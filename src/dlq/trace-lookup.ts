@@ -42,7 +42,8 @@ export async function failedRunByTrace(
   const runs = (await mapBounded(ids, DESCRIBE_CONCURRENCY, (id) => describeCurrent(client, id))) // undefined: deleted since
     .filter((d): d is WorkflowExecutionDescription => d !== undefined);
   const failed = runs.filter((d) => d.status.name === 'FAILED');
-  if (failed.length === 1) return { failed: failed[0] };
+  const [only] = failed;
+  if (only && failed.length === 1) return { failed: only };
   if (failed.length > 1) {
     throw new DlqUsageError(
       `${traceId} is the trace id (or its start, kept when the id is too long) of ${failed.length} DLQ entries; ` +

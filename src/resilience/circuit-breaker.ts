@@ -234,6 +234,7 @@ export class CircuitBreakers {
   private evict(): void {
     const all = [...this.hosts.values()];
     const victim = all.find((b) => b.state === 'closed') ?? all[0];
+    if (!victim) return;
     this.hosts.delete(victim.component);
     victim.dispose();
     this.drop(victim.component);

@@ -32,7 +32,7 @@ export function sampleEvent(i: number, opts: SampleEventOptions): Record<string,
   const subtype = SUBTYPES[i % SUBTYPES.length];
   const assignment = `A${String(1_000_000 + i).padStart(7, '0')}`;
   const attachments = Array.from({ length: opts.attachments }, (_, k) => {
-    const [name, ext] = FILES[(i + k) % FILES.length];
+    const [name, ext] = FILES[(i + k) % FILES.length] ?? FILES[0];
     const route = random() < (opts.failRate ?? 0) ? 'status/404' : 'files';
     return `${opts.sampleUrl}/${route}/${assignment}/${traceId.slice(0, 8)}/${name}_${k + 1}.${ext}?bytes=${opts.bytes ?? 20_000}`;
   });

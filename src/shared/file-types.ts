@@ -40,7 +40,8 @@ export function isAllowedExtension(ext: string): boolean {
 /** Whether a response Content-Type fits the extension; a missing Content-Type is accepted. */
 export function contentTypeFits(ext: string, contentType: string | undefined): boolean {
   if (!contentType) return true;
-  const mime = contentType.split(';')[0].trim().toLowerCase();
+  const [type = ''] = contentType.split(';');
+  const mime = type.trim().toLowerCase();
   const expected = CONTENT_TYPES[ext.toLowerCase()];
   return expected !== undefined && (expected.includes(mime) || GENERIC.includes(mime));
 }

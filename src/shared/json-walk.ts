@@ -76,8 +76,7 @@ export function mapLeaves(value: unknown, leaf: (v: unknown) => unknown, opts: W
   if (!root) return leaf(value);
   const stack: Frame[] = [root];
   const onPath = new Set<object>([root.origin]);
-  for (;;) {
-    const top = stack[stack.length - 1];
+  for (let top = root; ; ) {
     const i = top.done.length;
     if (i < top.children.length) {
       const child = top.children[i];
@@ -86,6 +85,7 @@ export function mapLeaves(value: unknown, leaf: (v: unknown) => unknown, opts: W
       if (frame) {
         onPath.add(frame.origin);
         stack.push(frame);
+        top = frame;
         continue;
       }
       const mapped = settled ? settled.value : leaf(child);
@@ -96,10 +96,11 @@ export function mapLeaves(value: unknown, leaf: (v: unknown) => unknown, opts: W
     stack.pop();
     onPath.delete(top.origin);
     const built = close(top);
-    const parent = stack[stack.length - 1];
+    const parent = stack.at(-1);
     if (!parent) return built;
     parent.done.push(built);
     if (built !== top.origin) parent.changed = true;
+    top = parent;
   }
 }
 

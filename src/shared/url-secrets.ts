@@ -151,10 +151,16 @@ function parsed(raw: string): URL | undefined {
   }
 }
 
+/** `raw` up to its first '?'. */
+const beforeQuery = (raw: string): string => {
+  const q = raw.indexOf('?');
+  return q < 0 ? raw : raw.slice(0, q);
+};
+
 /** The URL with every credential-like query value replaced by `redacted`; unparseable input is cut at '?'. */
 export function sanitizeUrl(raw: string): string {
   const url = parsed(raw);
-  if (!url) return redactText(raw.split('?')[0]);
+  if (!url) return redactText(beforeQuery(raw));
   url.username = '';
   url.password = '';
   for (const name of [...url.searchParams.keys()]) {
@@ -166,7 +172,7 @@ export function sanitizeUrl(raw: string): string {
 /** The URL as it is when it carries no credentials or signature (also none nested), else sanitizeUrl's form. */
 export function redactSecrets(raw: string): string {
   const url = parsed(raw);
-  if (!url) return redactText(raw.split('?')[0]);
+  if (!url) return redactText(beforeQuery(raw));
   const secret = url.username !== '' || url.password !== '' || [...url.searchParams.keys()].some(isSecretParam);
   return secret ? sanitizeUrl(raw) : redactText(raw);
 }

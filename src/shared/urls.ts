@@ -81,7 +81,7 @@ export function presignedExpiry(rawUrl: string, now: Date): Expiry | undefined {
   let ttlMs: number | undefined;
   const amzDate = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(params.get('x-amz-date') ?? '');
   if (amzDate && /^\d+$/.test(params.get('x-amz-expires') ?? '')) {
-    const [, y, mo, d, h, mi, s] = amzDate.map(Number);
+    const [y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0] = amzDate.slice(1).map(Number); // six groups: all match
     signed = Date.UTC(y, mo - 1, d, h, mi, s);
     ttlMs = Number(params.get('x-amz-expires')) * 1000;
   } else if (/^\d+$/.test(params.get('systemdate') ?? '') && /^\d+$/.test(params.get('expires') ?? '')) {

@@ -14,8 +14,9 @@ export function uuid5(namespace: string, name: string): string {
   const ns = parseUuid(namespace);
   const hash = sha1(concat(ns, utf8(name)));
   const bytes = hash.slice(0, 16);
-  bytes[6] = (bytes[6] & 0x0f) | 0x50;
-  bytes[8] = (bytes[8] & 0x3f) | 0x80;
+  const version = new DataView(bytes.buffer);
+  version.setUint8(6, (version.getUint8(6) & 0x0f) | 0x50);
+  version.setUint8(8, (version.getUint8(8) & 0x3f) | 0x80);
   const hex = [...bytes].map((b) => b.toString(16).padStart(2, '0')).join('');
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
@@ -59,11 +60,13 @@ export function sha1(msg: Uint8Array): Uint8Array {
   const view = new DataView(padded.buffer);
   view.setUint32(padded.length - 8, Math.floor(bitLen / 2 ** 32));
   view.setUint32(padded.length - 4, bitLen >>> 0);
-  const h = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0];
-  const w = new Uint32Array(80);
+  const h: [number, number, number, number, number] = [0x67452301, 0xefcdab89, 0x98badcfe, 0x10325476, 0xc3d2e1f0];
+  // The message schedule: 80 words.
+  const schedule = new DataView(new ArrayBuffer(80 * 4));
+  const w = (i: number): number => schedule.getUint32(4 * i);
   for (let off = 0; off < padded.length; off += 64) {
-    for (let i = 0; i < 16; i++) w[i] = view.getUint32(off + 4 * i);
-    for (let i = 16; i < 80; i++) w[i] = rotl(w[i - 3] ^ w[i - 8] ^ w[i - 14] ^ w[i - 16], 1);
+    for (let i = 0; i < 16; i++) schedule.setUint32(4 * i, view.getUint32(off + 4 * i));
+    for (let i = 16; i < 80; i++) schedule.setUint32(4 * i, rotl(w(i - 3) ^ w(i - 8) ^ w(i - 14) ^ w(i - 16), 1));
     let [a, b, c, d, e] = h;
     for (let i = 0; i < 80; i++) {
       const [f, k] =
@@ -74,7 +77,7 @@ export function sha1(msg: Uint8Array): Uint8Array {
             : i < 60
               ? [(b & c) | (b & d) | (c & d), 0x8f1bbcdc]
               : [b ^ c ^ d, 0xca62c1d6];
-      const t = (rotl(a, 5) + f + e + k + w[i]) >>> 0;
+      const t = (rotl(a, 5) + f + e + k + w(i)) >>> 0;
       e = d;
       d = c;
       c = rotl(b, 30);

@@ -114,7 +114,7 @@ describe('fault matrix: SIGKILL of the bridge and the workers under mixed traffi
       bridge = await start('bridge');
       await new Promise((r) => setTimeout(r, 500 + Math.random() * 1500));
       const w = round % 2;
-      await kill(workers[w]);
+      await kill(workers[w]!);
       kills.worker++;
       workers[w] = await start('worker');
     }
@@ -166,7 +166,7 @@ describe('fault matrix: SIGKILL of the bridge and the workers under mixed traffi
       admin.fetchOffsets({ groupId: name, topics: [topic] }),
     ]);
     await admin.disconnect();
-    const done = new Map(committed.partitions.map((p) => [p.partition, p.offset]));
+    const done = new Map(committed!.partitions.map((p) => [p.partition, p.offset]));
     for (const e of ends) assert.equal(done.get(e.partition), e.high, `partition ${e.partition} committed to its end`);
 
     console.log(

@@ -47,7 +47,7 @@ describe('benchmark harness (smoke sizes)', function () {
     const actions = result.summary.perEventCloudActions;
     assert.ok(typeof actions === 'number' && actions >= 1, `perEventCloudActions: ${String(actions)}`);
     const cpu = result.summary.cpuMsPerEvent as { total: number; byProcess: Record<string, number> };
-    assert.ok(cpu.total > 0 && cpu.byProcess.worker > 0 && cpu.byProcess.temporal > 0, JSON.stringify(cpu));
+    assert.ok(cpu.total > 0 && cpu.byProcess.worker! > 0 && cpu.byProcess.temporal! > 0, JSON.stringify(cpu));
     // The burst through the combined process (kafka-pipeline run): its share of eager starts, read from its /metrics.
     const eager = result.summary.eagerStartHitRatio;
     assert.ok(typeof eager === 'number' && eager >= 0 && eager <= 1, `eagerStartHitRatio: ${String(eager)}`);

@@ -33,7 +33,7 @@ describe('the combined process (kafka-pipeline run)', function () {
   const name = `combined-${id}`;
   let sample: SampleServer;
   let lakehouse: string;
-  let env: Record<string, string>;
+  let env: ReturnType<typeof localPipelineEnv>;
   let port: number;
   let proc: PipelineProcess | undefined;
   let connection: Connection | undefined;
@@ -51,7 +51,7 @@ describe('the combined process (kafka-pipeline run)', function () {
       KAFKA_LAG_INTERVAL_S: '1',
       LOG_LEVEL: 'info',
     });
-    await createTopic(env.XACT_EVENTS_TOPIC, 2);
+    await createTopic(env.XACT_EVENTS_TOPIC!, 2);
     proc = await startPipelineProcess('run', env);
   });
   after(async () => {

@@ -106,8 +106,8 @@ describe('delta compact', () => {
     // A rewrite of a file that is no longer live commits nothing.
     const gone = [...(await DeltaTable.open(store, 't', XACT_EVENTS)).files.values()][0];
     const version = (await DeltaTable.open(store, 't', XACT_EVENTS)).version;
-    await a.rewrite([gone], [], {}); // removes it
-    assert.equal(await b.rewrite([gone], [], {}), null);
+    await a.rewrite([gone!], [], {}); // removes it
+    assert.equal(await b.rewrite([gone!], [], {}), null);
     assert.equal((await DeltaTable.open(store, 't', XACT_EVENTS)).version, version + 1);
   });
 

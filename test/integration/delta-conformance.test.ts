@@ -86,7 +86,7 @@ describe('Delta writer conformance, read back by delta-rs', function () {
     const big = range(0, 200_000).map((i) => ({ ...eventRow(i), event_date: '2025-12-25' }));
     await (await DeltaTable.open(store, 'xact_events', XACT_EVENTS)).append(big);
     const reopened = await DeltaTable.open(store, 'xact_events', XACT_EVENTS);
-    const replay = await reopened.append([big[0], big[199_999], { ...eventRow(200_000), event_date: '2025-12-25' }]);
+    const replay = await reopened.append([big[0]!, big[199_999]!, { ...eventRow(200_000), event_date: '2025-12-25' }]);
     assert.deepEqual(replay.writtenKeys, ['evt-200000']);
     assert.deepEqual([...replay.duplicateKeys].sort(), ['evt-0', 'evt-199999']);
     const count =

@@ -26,13 +26,13 @@ describe('delta verify', () => {
     const [first] = [...table.files.values()];
     fs.writeFileSync(
       path.join(root, 't', '_delta_log', '00000000000000000004.json'),
-      JSON.stringify({ add: { ...first, path: first.path.replace('part-', 'copy-') } }) + '\n',
+      JSON.stringify({ add: { ...first, path: first!.path.replace('part-', 'copy-') } }) + '\n',
     );
     fs.copyFileSync(
-      path.join(root, 't', decodeURIComponent(first.path)),
-      path.join(root, 't', decodeURIComponent(first.path).replace('part-', 'copy-')),
+      path.join(root, 't', decodeURIComponent(first!.path)),
+      path.join(root, 't', decodeURIComponent(first!.path).replace('part-', 'copy-')),
     );
-    fs.rmSync(path.join(root, 't', decodeURIComponent([...table.files.values()][1].path)));
+    fs.rmSync(path.join(root, 't', decodeURIComponent([...table.files.values()][1]!.path)));
     const damaged = await verifyTable(store, 't', 'event_id');
     assert.equal(damaged.problems.length, 2, damaged.problems.join('\n'));
     assert.match(damaged.problems.join('\n'), /duplicate event_id=evt-\d/);

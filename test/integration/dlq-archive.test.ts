@@ -75,7 +75,7 @@ describe('DLQ archive and audit in the lakehouse: entries outlive their runs', f
     const broken = new DlqService(h.client, 'default', 'http://ui', readOnly(h.lakehouse), dlqTables(h.config));
     await assert.rejects(new DlqMonitor(registry, broken, log, { query: scope }).refresh(), /store refuses writes/);
     assert.equal((await gaugeByDomain(registry, 'pipeline_dlq_unarchived')).xact, 1);
-    assert.ok((await gaugeByDomain(registry, 'pipeline_dlq_unarchived_oldest_age_seconds')).xact >= 0);
+    assert.ok((await gaugeByDomain(registry, 'pipeline_dlq_unarchived_oldest_age_seconds')).xact! >= 0);
 
     // The DLQ monitor archives it; a second monitor (two overlap in a rolling update) adds nothing.
     const registry2 = new Registry();
@@ -88,7 +88,7 @@ describe('DLQ archive and audit in the lakehouse: entries outlive their runs', f
       archived.map((r) => [r.run_id, r.state, r.category, r.stage, r.kafka_topic]),
       [[failedRunId, 'failed', 'transient', 'download', h.topic]],
     );
-    assert.match(String(archived[0].failure), /transferAttachment .*HTTP 503 failed after 2 attempt/);
+    assert.match(String(archived[0]!.failure), /transferAttachment .*HTTP 503 failed after 2 attempt/);
 
     // Temporal forgets the run (as retention would).
     await forgetRun(wf, failedRunId);
@@ -142,7 +142,7 @@ describe('DLQ archive and audit in the lakehouse: entries outlive their runs', f
         ['replay', 'completed', 'archive-operator'],
       ],
     );
-    assert.match(String(audit[0].failure), /transferAttachment/, 'the whole failure is kept');
+    assert.match(String(audit[0]!.failure), /transferAttachment/, 'the whole failure is kept');
     assert.deepEqual(fs.readdirSync(cwd), [], 'nothing was written to the working directory');
 
     for (const table of ['xact_events', 'xact_attachments', 'pipeline_dlq', 'pipeline_dlq_audit']) {

@@ -70,15 +70,15 @@ describe('DLQ tools with hostile trace ids (quotes, trailing backslash, 100+ emo
       query: scope,
     }).refresh();
     assert.ok((await gaugeByDomain(registry, 'pipeline_dlq_unarchived')).xact === 0, 'the DLQ gauges refresh');
-    assert.equal((await cli('view', traces[0])).code, 0);
+    assert.equal((await cli('view', traces[0]!)).code, 0);
 
     // Resolved, the entry leaves the listing at once (its superseding run is found without a query by value).
-    const resolved = await cli('resolve', traces[0], '--reason', 'trailing backslash');
+    const resolved = await cli('resolve', traces[0]!, '--reason', 'trailing backslash');
     assert.equal(resolved.code, 0, resolved.stderr);
     const after = await cli('list', '--query', scope, '--json');
     const left = (JSON.parse(after.stdout) as { items: { workflowId: string }[] }).items.map((i) => i.workflowId);
-    assert.ok(!left.includes(ids[0]), 'the resolved entry is not listed');
-    assert.ok(left.includes(ids[1]));
+    assert.ok(!left.includes(ids[0]!), 'the resolved entry is not listed');
+    assert.ok(left.includes(ids[1]!));
   });
 
   it('a 120-emoji trace id is archived, listed whole-character, and resolved with its audit records', async () => {
@@ -127,7 +127,7 @@ describe('DLQ tools with hostile trace ids (quotes, trailing backslash, 100+ emo
     await h.waitFor([id]);
     const list = await cli('list', '--query', `${scope} AND WorkflowId = ${queryString(id)}`, '--json');
     assert.equal(list.code, 0, list.stderr);
-    const shown = (JSON.parse(list.stdout) as { items: { traceId: string }[] }).items[0].traceId;
+    const shown = (JSON.parse(list.stdout) as { items: { traceId: string }[] }).items[0]!.traceId;
     assert.ok(longTrace.startsWith(shown) && shown.length < longTrace.length, 'the listed trace id is its start');
     for (const asked of [shown, longTrace]) {
       const view = await cli('view', asked, '--json');
@@ -158,11 +158,11 @@ describe('DLQ tools with hostile trace ids (quotes, trailing backslash, 100+ emo
     const outcome = (await h.waitFor([wf])).get(wf)!;
     assert.equal(outcome.status, 'completed', outcome.message);
     const [a] = (outcome.result as IngestSummary).attachments;
-    assert.equal(a.status, 'transferred');
+    assert.equal(a!.status, 'transferred');
     assert.ok(
-      a.blobPath.split('/').every((s) => Buffer.byteLength(s) <= 255),
-      a.blobPath,
+      a!.blobPath.split('/').every((s) => Buffer.byteLength(s) <= 255),
+      a!.blobPath,
     );
-    assert.equal(fs.statSync(h.filePath(a.blobPath)).size, 1000);
+    assert.equal(fs.statSync(h.filePath(a!.blobPath)).size, 1000);
   });
 });

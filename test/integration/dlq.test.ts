@@ -82,16 +82,16 @@ describe('DLQ operations on failed workflows (dlq list/view/replay/resolve/stats
     assert.equal(listed.depth, 1);
     assert.deepEqual(
       [
-        listed.items[0].traceId,
-        listed.items[0].category,
-        listed.items[0].stage,
-        listed.items[0].attempts,
-        listed.items[0].replays,
+        listed.items[0]!.traceId,
+        listed.items[0]!.category,
+        listed.items[0]!.stage,
+        listed.items[0]!.attempts,
+        listed.items[0]!.replays,
       ],
       [traceId, 'transient', 'download', 2, 0],
     );
-    assert.equal(listed.items[0].what, url);
-    assert.match(listed.items[0].uiUrl, new RegExp(`/namespaces/default/workflows/${wf}/`));
+    assert.equal(listed.items[0]!.what, url);
+    assert.match(listed.items[0]!.uiUrl, new RegExp(`/namespaces/default/workflows/${wf}/`));
 
     // The Web UI's filter (TraceId + ExecutionStatus) finds the same run.
     const ui = [];
@@ -115,7 +115,7 @@ describe('DLQ operations on failed workflows (dlq list/view/replay/resolve/stats
         [503, 2],
       ],
     );
-    assert.equal(view.run.outcomes[0].status, 'failed');
+    assert.equal(view.run.outcomes[0]!.status, 'failed');
     assert.match(
       (await cli('view', traceId)).stdout,
       /Failure chain:\n {2}transferAttachmentLocally: HttpTransient HTTP 503 after 1 attempt.*\n {2}transferAttachment .*HttpTransient HTTP 503 after 2 attempt/,
@@ -126,7 +126,7 @@ describe('DLQ operations on failed workflows (dlq list/view/replay/resolve/stats
     assert.equal(early.code, 1, early.stdout + early.stderr);
     assert.match(early.stdout, /replay #1 of .*\noutcome: failed/s);
     const again = await json<ListJson>('list', '--query', scope);
-    assert.deepEqual([again.depth, again.items[0].traceId, again.items[0].replays], [1, traceId, 1]);
+    assert.deepEqual([again.depth, again.items[0]!.traceId, again.items[0]!.replays], [1, traceId, 1]);
 
     h.sample.outage('cdn-a', false);
     const fixed = await cli('replay', traceId, '--wait', '--reason', 'CDN back');
@@ -151,7 +151,7 @@ describe('DLQ operations on failed workflows (dlq list/view/replay/resolve/stats
       .slice(resetAt)
       .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')
       .map((e) =>
-        JSON.parse(Buffer.from(e.markerRecordedEventAttributes!.details!.data!.payloads![0].data!).toString()),
+        JSON.parse(Buffer.from(e.markerRecordedEventAttributes!.details!.data!.payloads![0]!.data!).toString()),
       )
       .map((d: { activity_type: string }) => d.activity_type);
     assert.deepEqual(localSteps, ['recordEventAndPlan', 'transferAttachmentLocally', 'recordAttachments']);
@@ -181,7 +181,7 @@ describe('DLQ operations on failed workflows (dlq list/view/replay/resolve/stats
     );
     // The intent is written before the reset (no new run yet); every later line names the run it started.
     assert.ok(mine.every((a) => a.workflowId === wf && a.runId && (a.result === 'requested') !== Boolean(a.newRunId)));
-    assert.match(mine[0].failure, /attachment\(s\) failed/);
+    assert.match(mine[0]!.failure!, /attachment\(s\) failed/);
   });
 
   it('resolve removes an entry from the listing and the depth and writes an audit line', async () => {
@@ -308,7 +308,7 @@ describe('DLQ operations on failed workflows (dlq list/view/replay/resolve/stats
     await h.waitFor([invalidId]);
     const listed = await json<ListJson>('list', '--query', scope, '--category', 'invalid_event');
     assert.equal(listed.depth, 1);
-    assert.match(listed.items[0].what, /not JSON/);
+    assert.match(listed.items[0]!.what, /not JSON/);
     const refused = await cli('replay', invalidId);
     assert.equal(refused.code, 2);
     assert.match(refused.stderr, /invalid message: replaying cannot fix it/);
@@ -323,14 +323,14 @@ describe('DLQ operations on failed workflows (dlq list/view/replay/resolve/stats
     assert.equal((await json<{ depth: number }>('stats', '--query', scope)).depth, 4);
     h.sample.outage('cdn-c', false);
     const script = (name: string, ...args: string[]) => run('bash', [path.join(ROOT, 'scripts', name), ...args]);
-    const missingReason = await script('dlq-replay-one.sh', traces[0]).catch(
+    const missingReason = await script('dlq-replay-one.sh', traces[0]!).catch(
       (e: { code: number; stderr: string }) => e,
     );
     assert.match((missingReason as { stderr: string }).stderr, /a reason is required/);
-    const one = await script('dlq-replay-one.sh', traces[0], 'CDN c back');
+    const one = await script('dlq-replay-one.sh', traces[0]!, 'CDN c back');
     assert.match(one.stdout, new RegExp(`replayed xact-${traces[0]}`));
     // By workflow id (what dlq list shows; the only form of a hashed id), and an id of neither domain.
-    const byId = await script('dlq-replay-one.sh', xactWorkflowId(traces[3]), 'CDN c back');
+    const byId = await script('dlq-replay-one.sh', xactWorkflowId(traces[3]!), 'CDN c back');
     assert.match(byId.stdout, new RegExp(`replayed xact-${traces[3]}`));
     const unknown = (await script('dlq-replay-one.sh', `nope-${traces[0]}`, 'x').catch((e: unknown) => e)) as {
       code: number;

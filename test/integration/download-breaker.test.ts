@@ -52,6 +52,6 @@ describe('download host circuit breaker', function () {
     const ok = h.eventWith(100, [`${h.sample.url}/outage/down/ok/estimate.pdf`]);
     await h.produceEvents([ok]);
     const [after] = (await h.waitFor([xactWorkflowId(String(ok.traceId))])).values();
-    assert.equal(after.status, 'completed', after.message);
+    assert.equal(after!.status, 'completed', after!.message);
   });
 });

@@ -102,7 +102,7 @@ describe('fuzz: hostile and random Kafka records on the real stack', function ()
       records.map(({ key, value, headers, partition }) => ({ key, value, headers, partition })),
     );
     const coordinate = records.map((r, i) => `${r.partition}@${offsets[i]}`);
-    const what = new Map(coordinate.map((c, i) => [c, records[i].what]));
+    const what = new Map(coordinate.map((c, i) => [c, records[i]!.what]));
     const secrets = records.flatMap((r) => r.secrets);
     const ctx = `(FUZZ_SEED=${seed} FUZZ_RECORDS=${n})`;
     // What is one "message" of the rule: an event is its trace id (records repeating one are redeliveries, which
@@ -112,12 +112,12 @@ describe('fuzz: hostile and random Kafka records on the real stack', function ()
       const raw = {
         key: r.key === undefined ? null : Buffer.from(r.key),
         value: r.value,
-        offset: offsets[i],
+        offset: offsets[i]!,
         timestamp: '0',
       };
       const req = toStartRequest(h.config, h.topic, r.partition, raw);
       const identity = req.kind === 'event' ? `event ${JSON.stringify(req.traceId)}` : `record ${coordinate[i]}`;
-      groups.set(identity, [...(groups.get(identity) ?? []), coordinate[i]]);
+      groups.set(identity, [...(groups.get(identity) ?? []), coordinate[i]!]);
     });
     const describeGroup = (g: string[]) => g.map((c) => `${c} (${what.get(c)})`).join(', ');
 
@@ -133,7 +133,10 @@ describe('fuzz: hostile and random Kafka records on the real stack', function ()
     for (const g of groups.values()) {
       const mine = runsOf(g);
       assert.equal(mine.length, 1, `${ctx} ${describeGroup(g)}: ${mine.length} runs ${JSON.stringify(mine)}`);
-      assert.ok(['COMPLETED', 'FAILED'].includes(mine[0].status), `${ctx} ${describeGroup(g)} ended ${mine[0].status}`);
+      assert.ok(
+        ['COMPLETED', 'FAILED'].includes(mine[0]!.status),
+        `${ctx} ${describeGroup(g)} ended ${mine[0]!.status}`,
+      );
     }
     assert.equal(runs.size, groups.size, `${ctx} a run for each message and no other`);
     await until(

@@ -66,7 +66,7 @@ describe('game day: real Prometheus, real faults, our alerts fire and resolve', 
     const body = (await fetch(`${promUrl}/api/v1/alerts`).then((r) => r.json())) as {
       data: { alerts: { labels: Record<string, string>; state: string }[] };
     };
-    return body.data.alerts.map((a) => ({ alertname: a.labels.alertname, labels: a.labels, state: a.state }));
+    return body.data.alerts.map((a) => ({ alertname: a.labels.alertname ?? '', labels: a.labels, state: a.state }));
   };
   /** Alerts named `alert` whose labels include `labels`, pending or firing. */
   const active = async (alert: string, labels: Record<string, string> = {}) =>
@@ -105,7 +105,7 @@ describe('game day: real Prometheus, real faults, our alerts fire and resolve', 
         async () => JSON.stringify(await firing()),
         240_000,
       );
-      results.push({ alert, fault, firedAfterS: fired[alert], resolvedAfterS: (Date.now() - t1) / 1000 });
+      results.push({ alert, fault, firedAfterS: fired[alert]!, resolvedAfterS: (Date.now() - t1) / 1000 });
     }
   };
 

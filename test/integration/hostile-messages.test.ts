@@ -36,7 +36,7 @@ describe('hostile messages: each one run or one DLQ entry, the partition moves o
       { value: JSON.stringify(valid), key, partition: 0 },
       { value: JSON.stringify(after), partition: 0 },
     ]);
-    const dlqId = invalidMessageWorkflowId(source(0, offsets[0]));
+    const dlqId = invalidMessageWorkflowId(source(0, offsets[0]!));
     const runs = await h.waitFor([dlqId, ...[valid, after].map((e) => xactWorkflowId(String(e.traceId)))]);
     const dlq = runs.get(dlqId)!;
     assert.equal(dlq.status, 'failed');
@@ -65,7 +65,7 @@ describe('hostile messages: each one run or one DLQ entry, the partition moves o
       ...deep.map((value) => ({ value, partition: 1 })),
       { value: JSON.stringify(after), partition: 1 },
     ]);
-    const dlqIds = deep.map((_, i) => invalidMessageWorkflowId(source(1, offsets[i])));
+    const dlqIds = deep.map((_, i) => invalidMessageWorkflowId(source(1, offsets[i]!)));
     const runs = await h.waitFor([...dlqIds, xactWorkflowId(String(after.traceId))]);
     for (const id of dlqIds) {
       const run = runs.get(id)!;
@@ -87,7 +87,7 @@ describe('hostile messages: each one run or one DLQ entry, the partition moves o
       traceId,
     }));
     await h.produce([impostor, ...odd].map((e) => ({ value: JSON.stringify(e), partition: 2 })));
-    const dlqId = invalidMessageWorkflowId(source(2, first[0]));
+    const dlqId = invalidMessageWorkflowId(source(2, first[0]!));
     const eventIds = [impostor, ...odd].map((e) => xactWorkflowId(String(e.traceId)));
     const runs = await h.waitFor([dlqId, ...eventIds]);
     assert.equal(runs.get(dlqId)!.status, 'failed');
@@ -103,7 +103,7 @@ describe('hostile messages: each one run or one DLQ entry, the partition moves o
       { value: JSON.stringify(many), partition: 3 },
       { value: JSON.stringify(after), partition: 3 },
     ]);
-    const dlqId = invalidMessageWorkflowId(source(3, offsets[0]));
+    const dlqId = invalidMessageWorkflowId(source(3, offsets[0]!));
     const runs = await h.waitFor([dlqId, xactWorkflowId(String(after.traceId))]);
     assert.equal(runs.get(dlqId)!.status, 'failed');
     assert.match(runs.get(dlqId)!.message ?? '', /the event has 2000 attachments; at most 100 per event/);

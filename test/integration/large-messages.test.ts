@@ -78,7 +78,7 @@ describe('large and rejected messages never stop the bridge', function () {
       ...small.map((e, i) => ({ value: JSON.stringify(e), key: String(e.traceId), partition: i % 6 })),
     ]);
     const bigIds = [big3, big9].map((e) => xactWorkflowId(String(e.traceId)));
-    const invalidId = invalidMessageWorkflowId({ topic: h.topic, partition: 2, offset: offsets[2], timestamp: '' });
+    const invalidId = invalidMessageWorkflowId({ topic: h.topic, partition: 2, offset: offsets[2]!, timestamp: '' });
     const smallIds = small.map((e) => xactWorkflowId(String(e.traceId)));
     const runs = await h.waitFor([...bigIds, invalidId, ...smallIds]);
 
@@ -87,12 +87,12 @@ describe('large and rejected messages never stop the bridge', function () {
     for (const event of [big3, big9]) {
       const rows = events.rows.filter((r) => r.trace_id === event.traceId);
       assert.equal(rows.length, 1, 'exactly one event row');
-      assert.equal(rows[0].raw_json, JSON.stringify(event), 'raw_json holds the whole message');
-      assert.equal(rows[0].assignment_id, (event.data as { assignmentId: string }).assignmentId);
+      assert.equal(rows[0]!.raw_json, JSON.stringify(event), 'raw_json holds the whole message');
+      assert.equal(rows[0]!.assignment_id, (event.data as { assignmentId: string }).assignmentId);
       const run = runs.get(xactWorkflowId(String(event.traceId)))!;
       const [attachment] = (run.result as IngestSummary).attachments;
-      assert.equal(attachment.status, 'transferred');
-      assert.equal(fs.statSync(h.filePath(attachment.blobPath)).size, 3000);
+      assert.equal(attachment!.status, 'transferred');
+      assert.equal(fs.statSync(h.filePath(attachment!.blobPath)).size, 3000);
       // The run's input holds a reference, not the event.
       const history = await h.client.workflow.getHandle(xactWorkflowId(String(event.traceId))).fetchHistory();
       const input = history.events?.[0]?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
@@ -124,7 +124,7 @@ describe('large and rejected messages never stop the bridge', function () {
       [...rejected, fine].map((e, i) => ({ value: JSON.stringify(e), partition: i < rejected.length ? 3 : 4 })),
     );
     const dlqIds = rejected.map((_, i) =>
-      invalidMessageWorkflowId({ topic: h.topic, partition: 3, offset: offsets[i], timestamp: '' }),
+      invalidMessageWorkflowId({ topic: h.topic, partition: 3, offset: offsets[i]!, timestamp: '' }),
     );
     const runs = await h.waitFor([...dlqIds, xactWorkflowId(String(fine.traceId))]);
     for (const id of dlqIds) {
@@ -172,7 +172,7 @@ describe('large and rejected messages never stop the bridge', function () {
       h.bridge.stuckPartitions().map((p) => p.partition),
       [5],
     );
-    assert.match(h.bridge.stuckPartitions()[0].error, /injected: cannot write/);
+    assert.match(h.bridge.stuckPartitions()[0]!.error, /injected: cannot write/);
     assert.equal(await h.metric('kafka_circuit_breaker_state', { component: 'temporal' }), 0);
 
     store.broken = false;

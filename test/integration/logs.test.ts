@@ -71,7 +71,7 @@ describe('logs of an end-to-end run', function () {
       topic,
       messages: [
         ...events.map((e) => ({ key: String(e.traceId), value: JSON.stringify(e) })),
-        { key: String(events[3].traceId), value: JSON.stringify(events[3]) },
+        { key: String(events[3]!.traceId), value: JSON.stringify(events[3]) },
         { key: 'broken', value: `{"traceId": "x", "token": "${SECRETS[2]}"` },
       ],
     });
@@ -146,10 +146,10 @@ describe('logs of an end-to-end run', function () {
       ['Tables/xact_events', 'Tables/xact_attachments'].map((t) => readWithDeltaRs(path.join(lakehouse, t))),
     );
     const [eventRows, inventory] = tables.map((t) => t.rows);
-    assert.equal(eventRows.length, 4, 'every event has its row');
-    assert.equal(inventory.length, 2, 'each attachment that succeeded has its row');
-    assert.match(String(inventory[0].attachment_url), /sig=redacted/);
-    const failed = String(events[1].traceId); // its attachment answered 404: a DLQ entry
+    assert.equal(eventRows!.length, 4, 'every event has its row');
+    assert.equal(inventory!.length, 2, 'each attachment that succeeded has its row');
+    assert.match(String(inventory![0]!.attachment_url), /sig=redacted/);
+    const failed = String(events[1]!.traceId); // its attachment answered 404: a DLQ entry
     const cliEnv = { ...process.env, TEMPORAL_ADDRESS, XACT_EVENTS_TOPIC: `xact.events.logs-${id}` };
     const bin = path.join(ROOT, 'bin', 'kafka-pipeline.js');
     const views = await Promise.all(
@@ -157,7 +157,7 @@ describe('logs of an end-to-end run', function () {
         execFileAsync(process.execPath, [bin, 'dlq', 'view', failed, ...extra], { env: cliEnv }),
       ),
     );
-    assert.match(views[1].stdout, /status\/404/, 'the view shows the failed URL');
+    assert.match(views[1]!.stdout, /status\/404/, 'the view shows the failed URL');
     const text = [JSON.stringify(tables), ...views.map((v) => v.stdout)].join('\n');
     for (const secret of SECRETS) assert.ok(!text.includes(secret), `a table or the view contains ${secret}`);
   });

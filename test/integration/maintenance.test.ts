@@ -190,7 +190,7 @@ describe('scheduled maintenance (schedules, maintainDeltaTable, side-file retent
     assert.ok(!fs.existsSync(path.join(root, orphan)), 'a payload no run can replay is deleted');
     // The monitor archives the entry; the archive's copy keeps it too, after Temporal deleted the run.
     const [entry] = (await dlq.entries()).filter((e) => e.workflowId === workflowId);
-    await dlq.archive.recordFailure(entry, await dlq.run(entry));
+    await dlq.archive.recordFailure(entry!, await dlq.run(entry!));
     await sweep();
     assert.ok(fs.existsSync(path.join(root, stored)), 'still kept');
 

@@ -57,10 +57,10 @@ describe('OneLake store against the DFS stand-in (request shapes)', () => {
       'every append is at most 4 MiB',
     );
     assert.equal(new Set(appends.map((a) => a.path)).size, 1);
-    assert.match(appends[0].path, /^ws\/Claims\.Lakehouse\/Files\/xact\/A1\/\.tmp-/);
+    assert.match(appends[0]!.path, /^ws\/Claims\.Lakehouse\/Files\/xact\/A1\/\.tmp-/);
     const [rename] = standIn.ops('dfs.rename');
-    assert.equal(rename.path, 'ws/Claims.Lakehouse/Files/xact/A1/doc.pdf');
-    assert.equal(rename.headers['x-ms-rename-source'], `/${appends[0].path}`);
+    assert.equal(rename!.path, 'ws/Claims.Lakehouse/Files/xact/A1/doc.pdf');
+    assert.equal(rename!.headers['x-ms-rename-source'], `/${appends[0]!.path}`);
     assert.deepEqual(standIn.ops('blob.put'), [], 'a plain put never uses the conditional Blob create');
     const onDisk = fs.readFileSync(path.join(dir, 'ws/Claims.Lakehouse/Files/xact/A1/doc.pdf'));
     assert.equal(onDisk.length, size);

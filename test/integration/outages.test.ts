@@ -120,7 +120,7 @@ describe('outages while events flow', function () {
           admin.fetchTopicOffsets(h.topic),
           admin.fetchOffsets({ groupId: h.config.consumerGroup, topics: [h.topic] }),
         ]);
-        const done = new Map(committed[0].partitions.map((p) => [p.partition, p.offset]));
+        const done = new Map(committed[0]!.partitions.map((p) => [p.partition, p.offset]));
         return ends.every((e) => e.high === '0' || done.get(e.partition) === e.high);
       });
     } finally {

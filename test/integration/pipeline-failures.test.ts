@@ -73,7 +73,7 @@ describe('xact pipeline failures become visible DLQ entries', function () {
     await h.produceEvents(events);
     const runs = await h.waitFor(events.map((e) => xactWorkflowId(String(e.traceId))));
     const byCase = new Map(
-      Object.keys(cases).map((name, i) => [name, runs.get(xactWorkflowId(String(events[i].traceId)))!]),
+      Object.keys(cases).map((name, i) => [name, runs.get(xactWorkflowId(String(events[i]!.traceId)))!]),
     );
 
     assert.equal(byCase.get('flaky')!.status, 'completed');
@@ -125,7 +125,7 @@ describe('xact pipeline failures become visible DLQ entries', function () {
     ];
     const offsets = await h.produce(messages);
     const source = (offset: string) => ({ topic: h.topic, partition: 0, offset, timestamp: '' });
-    const badIds = [invalidMessageWorkflowId(source(offsets[0])), invalidMessageWorkflowId(source(offsets[2]))];
+    const badIds = [invalidMessageWorkflowId(source(offsets[0]!)), invalidMessageWorkflowId(source(offsets[2]!))];
     const goodIds = [good1, good2].map((e) => xactWorkflowId(String(e.traceId)));
     const runs = await h.waitFor([...badIds, ...goodIds]);
     for (const id of goodIds) assert.equal(runs.get(id)!.status, 'completed');
@@ -134,15 +134,15 @@ describe('xact pipeline failures become visible DLQ entries', function () {
       [notJson, 0, /not JSON/],
       [noTrace, 2, /missing traceId/],
     ] as const) {
-      assert.equal(run.status, 'failed');
-      assert.equal(run.failureType, 'InvalidEvent');
-      assert.match(run.message ?? '', reason);
-      assert.match(run.message ?? '', new RegExp(`${h.topic}/0@${offsets[i]}`));
-      const input = run.details?.[0] as InvalidMessageInput;
-      assert.equal(input.payload, messages[i].value);
+      assert.equal(run!.status, 'failed');
+      assert.equal(run!.failureType, 'InvalidEvent');
+      assert.match(run!.message ?? '', reason);
+      assert.match(run!.message ?? '', new RegExp(`${h.topic}/0@${offsets[i]}`));
+      const input = run!.details?.[0] as InvalidMessageInput;
+      assert.equal(input.payload, messages[i]!.value);
       assert.equal(input.source.offset, offsets[i]);
-      assert.deepEqual(run.searchAttributes.ErrorCategory, ['invalid_event']);
-      assert.deepEqual(run.searchAttributes.FailedStage, ['decode']);
+      assert.deepEqual(run!.searchAttributes.ErrorCategory, ['invalid_event']);
+      assert.deepEqual(run!.searchAttributes.FailedStage, ['decode']);
     }
   });
 

@@ -49,10 +49,10 @@ describe('xact pipeline end to end (real Kafka, Temporal, delta-rs)', function (
       assert.equal(fs.statSync(h.filePath(a.blobPath)).size, a.bytes);
     }
     // Files hold exactly the bytes served.
-    const first = (summaries[0].result as IngestSummary).attachments[0];
-    const url = new URL(String((events[0].data as { attachments: string[] }).attachments[0]));
+    const first = (summaries[0]!.result as IngestSummary).attachments[0];
+    const url = new URL(String((events[0]!.data as { attachments: string[] }).attachments[0]));
     const expected = Buffer.concat([...sampleBody(url.pathname, 'pdf', Number(url.searchParams.get('bytes')))]);
-    assert.ok(fs.readFileSync(h.filePath(first.blobPath)).equals(expected));
+    assert.ok(fs.readFileSync(h.filePath(first!.blobPath)).equals(expected));
 
     const eventRows = (await readWithDeltaRs(h.tablePath('events'))).rows;
     assert.equal(eventRows.length, 200);

@@ -31,14 +31,14 @@ const tail = (p: Watched) => async () => p.output.slice(-15).join('\n');
 describe('bridge and worker processes exit when they stop', function () {
   this.timeout(600_000);
   const name = `exit-${randomUUID().slice(0, 8)}`;
-  let env: Record<string, string>;
+  let env: ReturnType<typeof localPipelineEnv>;
   const procs: Watched[] = [];
   const started: number[] = [];
 
   before(async () => {
     await ensureStack();
     env = localPipelineEnv(name, fs.mkdtempSync(path.join(os.tmpdir(), 'exit-')));
-    await createTopic(env.XACT_EVENTS_TOPIC, 2);
+    await createTopic(env.XACT_EVENTS_TOPIC!, 2);
   });
   after(async () => {
     for (const p of procs) if (!exited(p)) p.child.kill('SIGKILL');
@@ -148,7 +148,7 @@ async function descendants(pid: number): Promise<number[]> {
   const children = new Map<number, number[]>();
   for (const line of stdout.trim().split('\n')) {
     const [p, pp] = line.trim().split(/\s+/).map(Number);
-    children.set(pp, [...(children.get(pp) ?? []), p]);
+    children.set(pp!, [...(children.get(pp!) ?? []), p!]);
   }
   const out: number[] = [];
   const visit = (p: number): void => {

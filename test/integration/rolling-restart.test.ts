@@ -30,7 +30,7 @@ describe('rolling restart of bridges and workers under load', function () {
   const topic = `xact.events.rolling-${id}`;
   let sample: SampleServer;
   let lakehouse: string;
-  let env: Record<string, string>;
+  let env: ReturnType<typeof localPipelineEnv>;
   const kafka = new Kafka({ clientId: 'rolling-test', brokers: [KAFKA_BROKER], logLevel: logLevel.NOTHING });
   const procs: Proc[] = [];
 
@@ -99,10 +99,10 @@ describe('rolling restart of bridges and workers under load', function () {
     for (const [i, name] of ['bridge-1', 'worker-1', 'bridge-2', 'worker-2'].entries()) {
       await new Promise((r) => setTimeout(r, 2_000)); // let load build between restarts
       if (name.startsWith('bridge')) {
-        drains[name] = await stop(bridges[i === 0 ? 0 : 1], 60);
+        drains[name] = await stop(bridges[i === 0 ? 0 : 1]!, 60);
         bridges[i === 0 ? 0 : 1] = await start(`${name}'`, 'bridge');
       } else {
-        drains[name] = await stop(workers[i === 1 ? 0 : 1], 90);
+        drains[name] = await stop(workers[i === 1 ? 0 : 1]!, 90);
         workers[i === 1 ? 0 : 1] = await start(`${name}'`, 'worker');
       }
     }
@@ -140,7 +140,7 @@ describe('rolling restart of bridges and workers under load', function () {
     const [committed] = await admin.fetchOffsets({ groupId: env.XACT_CONSUMER_GROUP, topics: [topic] });
     const ends = await admin.fetchTopicOffsets(topic);
     await admin.disconnect();
-    for (const p of committed.partitions) {
+    for (const p of committed!.partitions) {
       assert.equal(p.offset, ends.find((e) => e.partition === p.partition)!.offset, `partition ${p.partition} lag`);
     }
     console.log(
@@ -148,7 +148,7 @@ describe('rolling restart of bridges and workers under load', function () {
         .map(([n, ms]) => `${n} ${ms} ms`)
         .join(', ')}`,
     );
-    for (const name of ['bridge-1', 'bridge-2']) assert.ok(drains[name] < 60_000);
-    for (const name of ['worker-1', 'worker-2']) assert.ok(drains[name] < 90_000);
+    for (const name of ['bridge-1', 'bridge-2']) assert.ok(drains[name]! < 60_000);
+    for (const name of ['worker-1', 'worker-2']) assert.ok(drains[name]! < 90_000);
   });
 });

@@ -104,7 +104,7 @@ describe('runbook and README commands work against the local stack', function ()
     await producer.send({ topic: names.topic, messages: [{ key: traceId, value: JSON.stringify(event) }] });
     await until(`${traceId} is in the DLQ`, async () => (await dlq.entries()).some((e) => e.traceId === traceId));
     sample.outage(name, false); // the cause is fixed: a replay now succeeds
-    const url = (event.data as { attachments: string[] }).attachments[0];
+    const url = (event.data as { attachments: string[] }).attachments[0]!;
     return { traceId, url };
   };
 
@@ -131,7 +131,7 @@ describe('runbook and README commands work against the local stack', function ()
       new Client({ connection, namespace: names.namespace }),
       names.namespace,
       'http://127.0.0.1:8233',
-      new LocalObjectStore(env.LAKEHOUSE_DIR),
+      new LocalObjectStore(env.LAKEHOUSE_DIR!),
       dlqTables(loadConfig(env)),
     );
     // Search attributes of a new namespace take a moment to become queryable.
@@ -149,7 +149,7 @@ describe('runbook and README commands work against the local stack', function ()
     await producer.send({ topic: names.topic, messages: [{ key: String(ok.traceId), value: JSON.stringify(ok) }] });
     await until('both tables exist', async () =>
       ['xact_events', 'xact_attachments'].every((t) =>
-        fs.existsSync(path.join(env.LAKEHOUSE_DIR, 'Tables', t, '_delta_log')),
+        fs.existsSync(path.join(env.LAKEHOUSE_DIR!, 'Tables', t, '_delta_log')),
       ),
     );
   });
@@ -248,7 +248,7 @@ describe('runbook and README commands work against the local stack', function ()
   it('every relative link of the runbooks points at a file that exists', () => {
     for (const doc of DOCS.slice(1)) {
       for (const [, target] of fs.readFileSync(doc, 'utf8').matchAll(/\]\((\.{1,2}\/[^)#]+)(?:#[^)]*)?\)/g)) {
-        assert.ok(fs.existsSync(path.resolve(path.dirname(doc), target)), `${path.basename(doc)}: ${target}`);
+        assert.ok(fs.existsSync(path.resolve(path.dirname(doc), target!)), `${path.basename(doc)}: ${target}`);
       }
     }
   });

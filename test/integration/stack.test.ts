@@ -29,7 +29,7 @@ describe('local stack script', function () {
     );
     assert.match(
       kafka ?? '',
-      new RegExp(`running .*kafka ${versions.KAFKA_VERSION.replace(/\./g, '\\.')} .*127\\.0\\.0\\.1:9092`),
+      new RegExp(`running .*kafka ${versions.KAFKA_VERSION!.replace(/\./g, '\\.')} .*127\\.0\\.0\\.1:9092`),
     );
   });
 

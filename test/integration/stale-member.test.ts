@@ -40,7 +40,7 @@ describe('stale group member eviction (real broker)', function () {
     const memberId = line.toString().trim();
     child.kill('SIGKILL'); // gone without a LeaveGroup: the coordinator keeps it for its 60 s session
     await once(child, 'exit');
-    const members = async () => (await admin.describeGroups([group])).groups[0].members.map((m) => m.memberId);
+    const members = async () => (await admin.describeGroups([group])).groups[0]!.members.map((m) => m.memberId);
     assert.deepEqual(await members(), [memberId]);
 
     const logs: string[] = [];

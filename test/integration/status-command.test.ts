@@ -90,7 +90,7 @@ describe('kafka-pipeline status', function () {
         ['worker', false],
       ],
     );
-    assert.equal(s.processes[0].breakers.temporal, 'closed');
+    assert.equal(s.processes[0]!.breakers.temporal, 'closed');
     assert.deepEqual(
       s.problems.filter((p) => !p.startsWith('dlq:')),
       ['worker: not ready: worker state is DRAINING'],

@@ -70,7 +70,7 @@ describe('a toy third domain, registered in one line, runs through the bridge', 
       { value: 'not json', partition: 0 },
       { value: JSON.stringify({ id: failing, note: 'fail' }), partition: 0 },
     ]);
-    const badId = invalidMessageWorkflowId({ topic: h.topic, partition: 0, offset: offsets[2], timestamp: '' }, TOY);
+    const badId = invalidMessageWorkflowId({ topic: h.topic, partition: 0, offset: offsets[2]!, timestamp: '' }, TOY);
     const runs = await h.waitFor([`toy-${first}`, `toy-${large}`, badId, `toy-${failing}`]);
 
     assert.equal(runs.get(`toy-${first}`)?.status, 'completed');

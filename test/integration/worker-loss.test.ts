@@ -60,8 +60,8 @@ describe('a worker lost mid-transfer', function () {
       const run = (await h.waitFor([xactWorkflowId(String(event.traceId))])).values().next().value!;
       assert.equal(run.status, 'completed');
       const [attachment] = (run.result as IngestSummary).attachments;
-      assert.equal(attachment.status, 'transferred');
-      assert.equal(attachment.bytes, 2000);
+      assert.equal(attachment!.status, 'transferred');
+      assert.equal(attachment!.bytes, 2000);
       await h.stopWorker();
     });
   }

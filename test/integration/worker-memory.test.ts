@@ -87,7 +87,7 @@ describe('worker memory while streaming a 1 GB attachment', function () {
     } finally {
       clearInterval(sampler);
     }
-    const file = path.join(lakehouse, config.xactFilesPrefix, summary.attachments[0].blobPath);
+    const file = path.join(lakehouse, config.xactFilesPrefix, summary.attachments[0]!.blobPath);
     assert.equal(fs.statSync(file).size, GIB);
     console.log(
       `      worker RSS: ${(baseline / 2 ** 20).toFixed(0)} MB idle, ${(peak / 2 ** 20).toFixed(0)} MB peak while moving 1 GiB`,
@@ -108,7 +108,7 @@ describe('worker memory while streaming a 1 GB attachment', function () {
     for (const [name, labels] of Object.entries(SDK_METRICS)) {
       const series = new RegExp(`^${name}(?:_bucket)?\\{([^}]*)\\}`, 'm').exec(sdk);
       assert.ok(series, `${name} is not served by the SDK exporter`);
-      for (const label of labels) assert.match(series[1], new RegExp(`(^|,)${label}="`), `${name} lacks ${label}`);
+      for (const label of labels) assert.match(series[1]!, new RegExp(`(^|,)${label}="`), `${name} lacks ${label}`);
     }
     // And every metric of the catalogue the worker owns is registered (type line present) on its /metrics.
     for (const [name, def] of Object.entries(METRICS) as [string, { type: string; processes: readonly string[] }][]) {

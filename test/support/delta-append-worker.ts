@@ -9,7 +9,7 @@ import { eventRow, range } from './xact-rows';
 
 async function main(): Promise<void> {
   const [root, table, prefix, from, to, batch] = process.argv.slice(2);
-  const delta = await DeltaTable.open(new LocalObjectStore(root), table, XACT_EVENTS);
+  const delta = await DeltaTable.open(new LocalObjectStore(root!), table!, XACT_EVENTS);
   let commits = 0;
   for (let start = Number(from); start < Number(to); start += Number(batch)) {
     const end = Math.min(start + Number(batch), Number(to));

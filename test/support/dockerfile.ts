@@ -11,20 +11,20 @@ export function parseDockerfile(text: string): Stage[] {
   const stages: Stage[] = [];
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    let line = lines[i].trim();
+    let line = lines[i]!.trim();
     if (line === '' || line.startsWith('#')) continue;
     while (line.endsWith('\\') && i + 1 < lines.length) {
-      const next = lines[++i].trim();
+      const next = lines[++i]!.trim();
       if (next === '' || next.startsWith('#')) continue; // skipped inside a continued instruction, as Docker does
       line = `${line.slice(0, -1).trimEnd()} ${next}`;
     }
     const [, keyword, args] = /^(\S+)\s*(.*)$/.exec(line)!;
-    if (keyword.toUpperCase() === 'FROM') {
-      const m = /^(.*?)(?:\s+AS\s+(\S+))?$/i.exec(args)!;
-      stages.push({ from: m[1], name: m[2], instructions: [] });
+    if (keyword!.toUpperCase() === 'FROM') {
+      const m = /^(.*?)(?:\s+AS\s+(\S+))?$/i.exec(args!)!;
+      stages.push({ from: m[1]!, name: m[2], instructions: [] });
     } else {
-      if (stages.length === 0 && keyword.toUpperCase() !== 'ARG') throw new Error(`${keyword} before FROM`);
-      stages.at(-1)?.instructions.push({ keyword: keyword.toUpperCase(), args });
+      if (stages.length === 0 && keyword!.toUpperCase() !== 'ARG') throw new Error(`${keyword} before FROM`);
+      stages.at(-1)?.instructions.push({ keyword: keyword!.toUpperCase(), args: args! });
     }
   }
   return stages;

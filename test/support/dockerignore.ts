@@ -32,7 +32,7 @@ function toRegex(pattern: string): string {
       i += slash ? 2 : 1;
     } else if (c === '*') out += '[^/]*';
     else if (c === '?') out += '[^/]';
-    else out += c.replace(/[.+^${}()|]/g, '\\$&');
+    else out += c!.replace(/[.+^${}()|]/g, '\\$&');
   }
   return out;
 }
@@ -55,7 +55,7 @@ export function contextFiles(root: string, rules: readonly IgnoreRule[], dir = '
     rules.some((r) => {
       if (!r.include) return false;
       const literal = r.source.slice(1).replace(/^\//, '').split(/[*?]/)[0];
-      return literal.startsWith(`${rel}/`) || `${rel}/`.startsWith(literal);
+      return literal!.startsWith(`${rel}/`) || `${rel}/`.startsWith(literal!);
     });
   return fs.readdirSync(path.join(root, dir), { withFileTypes: true }).flatMap((e) => {
     const rel = dir ? `${dir}/${e.name}` : e.name;

@@ -13,7 +13,7 @@ export async function committedAtEnd(topic: string, groupId: string, partitions?
       admin.fetchTopicOffsets(topic),
       admin.fetchOffsets({ groupId, topics: [topic] }),
     ]);
-    const done = new Map(committed[0].partitions.map((p) => [p.partition, Number(p.offset)]));
+    const done = new Map(committed[0]!.partitions.map((p) => [p.partition, Number(p.offset)]));
     if (partitions !== undefined && ends.length !== partitions) return false;
     return ends.every((e) => Number(e.high) === 0 || done.get(e.partition) === Number(e.high));
   } finally {

@@ -1,7 +1,7 @@
 /** GitHub-style anchors of a Markdown document's headings (lower case, punctuation dropped, spaces to dashes). */
 export function anchorsOf(markdown: string): string[] {
   return [...markdown.matchAll(/^#{1,6} +(.+?) *$/gm)].map(([, title]) =>
-    title
+    title!
       .toLowerCase()
       .replace(/[^\p{L}\p{N} _-]/gu, '')
       .replace(/ /g, '-'),
@@ -13,7 +13,7 @@ export function shellCommands(markdown: string): string[] {
   const out: string[] = [];
   for (const [, body] of markdown.matchAll(/^```(?:bash|sh|shell)\n([\s\S]*?)^```/gm)) {
     let pending = '';
-    for (const raw of body.split('\n')) {
+    for (const raw of body!.split('\n')) {
       const line = raw.trimEnd();
       if (pending === '' && (line.trim() === '' || line.trim().startsWith('#'))) continue;
       if (line.endsWith('\\')) {

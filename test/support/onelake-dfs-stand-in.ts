@@ -148,7 +148,7 @@ export class OneLakeDfsStandIn {
 
   private rename(rel: string, source: string, res: http.ServerResponse): void {
     // x-ms-rename-source: /<filesystem>/<path>[?sas]
-    const src = decodeURIComponent(source.split('?')[0]).replace(/^\/+/, '');
+    const src = decodeURIComponent(source.split('?')[0]!).replace(/^\/+/, '');
     if (!fs.existsSync(this.file(src))) return reply(res, 404, 'SourcePathNotFound', `no ${src}`);
     if (this.pending.get(src)?.length && !fs.statSync(this.file(src)).size) {
       this.violations.push(`rename of ${src} before its data was flushed`);
@@ -171,7 +171,7 @@ export class OneLakeDfsStandIn {
     if (q.get('recursive') !== 'false') this.violations.push(`recursive listing of ${rel}`);
     const fsName = rel.split('/')[0];
     const dirRel = q.get('directory') ?? '';
-    const dir = this.file(path.join(fsName, dirRel));
+    const dir = this.file(path.join(fsName!, dirRel));
     if (!fs.existsSync(dir)) return reply(res, 404, 'PathNotFound', 'The specified path does not exist.');
     const paths = fs.readdirSync(dir, { withFileTypes: true }).map((e) => {
       const st = fs.statSync(path.join(dir, e.name));

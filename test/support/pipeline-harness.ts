@@ -179,7 +179,7 @@ export class PipelineHarness {
       if (chunk.every((m) => m.partition !== undefined)) {
         for (const m of chunk) {
           const [meta] = await this.producer.send({ topic: this.topic, messages: [m] });
-          offsets.push(meta.baseOffset ?? '');
+          offsets.push(meta!.baseOffset ?? '');
         }
       } else {
         await this.producer.send({ topic: this.topic, messages: chunk });

@@ -24,7 +24,7 @@ export function localPipelineEnv(
   name: string,
   lakehouse: string,
   extra: Record<string, string> = {},
-): Record<string, string> {
+): Record<string, string> & { XACT_EVENTS_TOPIC: string; XACT_CONSUMER_GROUP: string } {
   return {
     KAFKA_BROKERS: KAFKA_BROKER,
     TEMPORAL_ADDRESS,

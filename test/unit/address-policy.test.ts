@@ -42,7 +42,7 @@ const hex = (a: number, b: number): string => ((a << 8) | b).toString(16);
 /** Every IPv6 form that carries `v4`, in hex and (where it is written so) dotted notation. */
 function embeddings(v4: string): string[] {
   const [a, b, c, d] = v4.split('.').map(Number);
-  const lo = `${hex(a, b)}:${hex(c, d)}`;
+  const lo = `${hex(a!, b!)}:${hex(c!, d!)}`;
   return [
     `::ffff:${v4}`,
     `::ffff:${lo}`,
@@ -52,8 +52,8 @@ function embeddings(v4: string): string[] {
     `::ffff:0:${v4}`,
     `64:ff9b::${lo}`,
     `64:ff9b::${v4}`,
-    `2002:${hex(a, b)}:${hex(c, d)}::1`, // 6to4
-    `2002:${hex(a, b)}:${hex(c, d)}:1234:5678:9abc:def0:1`,
+    `2002:${hex(a!, b!)}:${hex(c!, d!)}::1`, // 6to4
+    `2002:${hex(a!, b!)}:${hex(c!, d!)}:1234:5678:9abc:def0:1`,
   ];
 }
 

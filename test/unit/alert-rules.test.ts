@@ -60,16 +60,16 @@ function unitTests(): unknown {
     tests: rules.flatMap((rule) => {
       const c = CASES[rule.alert];
       const input = (s: Series) => Object.entries(s).map(([series, values]) => ({ series, values }));
-      const labels = { ...c.labels, ...rule.labels };
+      const labels = { ...c!.labels, ...rule.labels };
       return [
         {
           name: `${rule.alert} fires`,
           interval: '30s',
-          input_series: input(c.series),
+          input_series: input(c!.series),
           alert_rule_test: [
-            { eval_time: c.before, alertname: rule.alert, exp_alerts: [] },
+            { eval_time: c!.before, alertname: rule.alert, exp_alerts: [] },
             {
-              eval_time: c.at,
+              eval_time: c!.at,
               alertname: rule.alert,
               exp_alerts: [{ exp_labels: labels, exp_annotations: expectedAnnotations(rule, labels) }],
             },
@@ -78,8 +78,8 @@ function unitTests(): unknown {
         {
           name: `${rule.alert} stays quiet below its threshold`,
           interval: '30s',
-          input_series: input({ ...c.series, ...c.below }),
-          alert_rule_test: [{ eval_time: c.at, alertname: rule.alert, exp_alerts: [] }],
+          input_series: input({ ...c!.series, ...c!.below }),
+          alert_rule_test: [{ eval_time: c!.at, alertname: rule.alert, exp_alerts: [] }],
         },
       ];
     }),
@@ -112,12 +112,12 @@ describe('Prometheus alert rules (deploy/prometheus/alerts.yml)', function () {
 
   it('each link to an existing runbook section', () => {
     for (const rule of rules) {
-      const [file, anchor] = rule.annotations.runbook_url.split('#');
-      assert.match(file, /^docs\/runbooks\/[\w-]+\.md$/, rule.alert);
-      const full = path.join(ROOT, file);
+      const [file, anchor] = rule.annotations.runbook_url!.split('#');
+      assert.match(file!, /^docs\/runbooks\/[\w-]+\.md$/, rule.alert);
+      const full = path.join(ROOT, file!);
       assert.ok(fs.existsSync(full), `${rule.alert}: ${file} does not exist`);
       assert.ok(
-        anchorsOf(fs.readFileSync(full, 'utf8')).includes(anchor),
+        anchorsOf(fs.readFileSync(full, 'utf8')).includes(anchor!),
         `${rule.alert}: no section #${anchor} in ${file}`,
       );
     }

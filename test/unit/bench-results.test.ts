@@ -35,7 +35,7 @@ describe('bench/results/latest.json and docs/performance.md', () => {
   it('is the run docs/performance.md shows: its date, its figures and the chart the bench drew', () => {
     assert.ok(doc.includes(latest.date.slice(0, 10)), 'the date of the run');
     const s = latest.summary as Record<string, number>;
-    assert.ok(doc.includes(`**${s.e2eEventsPerS.toFixed(1)}**`), 'the end-to-end rate');
+    assert.ok(doc.includes(`**${s.e2eEventsPerS!.toFixed(1)}**`), 'the end-to-end rate');
     assert.ok(doc.includes(`**${s.latencyP95Ms} ms**`), 'the p95 latency');
     assert.ok(doc.includes('](bench-timeline.svg)'));
     assert.match(fs.readFileSync(path.join(ROOT, 'docs', 'bench-timeline.svg'), 'utf8'), /^<svg [^>]*>[\s\S]*<path /);

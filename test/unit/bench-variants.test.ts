@@ -21,7 +21,7 @@ describe('bench worker variants', () => {
   });
 
   it('names each variant once and starts with the baseline', () => {
-    assert.equal(VARIANTS[0].name, BASELINE);
+    assert.equal(VARIANTS[0]!.name, BASELINE);
     assert.equal(new Set(VARIANTS.map((v) => v.name)).size, VARIANTS.length);
   });
 
@@ -41,16 +41,16 @@ describe('bench worker variants', () => {
       run('slower', 1, 30, 40),
     ]);
     const by = Object.fromEntries(rows.map((r) => [r.name, r]));
-    assert.equal(by.faster.rate, 'better');
-    assert.equal(by.faster.workerCpu, 'better');
-    assert.equal(by.faster.rateRatio, 47 / 41);
-    assert.equal(by.faster.workerCpuRatio, 25 / 29);
-    assert.equal(by.faster.workerPeakRssMb, 310, 'the highest peak of its rounds');
-    assert.equal(by.noise.rate, 'within');
-    assert.equal(by.noise.workerCpu, 'within');
-    assert.equal(by.slower.rate, 'worse');
-    assert.equal(by.slower.workerCpu, 'worse');
-    assert.equal(by[BASELINE].rateRatio, 1);
+    assert.equal(by.faster!.rate, 'better');
+    assert.equal(by.faster!.workerCpu, 'better');
+    assert.equal(by.faster!.rateRatio, 47 / 41);
+    assert.equal(by.faster!.workerCpuRatio, 25 / 29);
+    assert.equal(by.faster!.workerPeakRssMb, 310, 'the highest peak of its rounds');
+    assert.equal(by.noise!.rate, 'within');
+    assert.equal(by.noise!.workerCpu, 'within');
+    assert.equal(by.slower!.rate, 'worse');
+    assert.equal(by.slower!.workerCpu, 'worse');
+    assert.equal(by[BASELINE]!.rateRatio, 1);
   });
 
   it('refuses to summarise without a baseline run', () => {

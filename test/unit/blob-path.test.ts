@@ -43,10 +43,10 @@ describe('blob paths (original generate_blob_path rules)', () => {
       const p = path('documentsReceived', `${base}/${evil}`).blobPath;
       assert.equal(p.split('/').length, 4, p);
       assert.ok(!p.split('/').includes('..'), p);
-      assert.doesNotMatch(p.split('/')[3], /[\\:\0]/);
+      assert.doesNotMatch(p.split('/')[3]!, /[\\:\0]/);
     }
     const long = path('documentsReceived', `${base}/${'x'.repeat(500)}.pdf`).blobPath.split('/')[3];
-    assert.ok(long.length < 200 && long.endsWith('.pdf'));
+    assert.ok(long!.length < 200 && long!.endsWith('.pdf'));
     assert.equal(
       path('documentsReceived', `${base}/Cafe%CC%81.pdf`).blobPath.split('/')[3],
       'A1234567_Café.pdf'.normalize('NFC'),
@@ -66,8 +66,8 @@ describe('blob paths (original generate_blob_path rules)', () => {
       { ...path('documentsReceived', `${base}/b/estimate.pdf`), mediaId: '22222222-bbbb-5bbb-8bbb-bbbbbbbbbbbb' },
     ];
     const [a, b] = disambiguate(items);
-    assert.equal(a.blobPath, items[0].blobPath);
-    assert.equal(b.blobPath, `documentsReceived/A1234567/${T}/A1234567_estimate_22222222.pdf`);
+    assert.equal(a!.blobPath, items[0]!.blobPath);
+    assert.equal(b!.blobPath, `documentsReceived/A1234567/${T}/A1234567_estimate_22222222.pdf`);
   });
 });
 
@@ -171,14 +171,14 @@ describe('hostile names: every path segment fits the store, holds no invisible c
         generateBlobPath({ statusSubtype: 'documentsReceived', traceId, assignmentId: 'A1', url: `${base}/e.pdf` })
           .blobPath,
     );
-    assert.notEqual(a.split('/')[2], b.split('/')[2]);
+    assert.notEqual(a!.split('/')[2], b!.split('/')[2]);
     assert.ok(fits(other.blobPath));
   });
 
   it('a file "extension" longer than a segment (found by the long fuzz run) is cut too; the name stays within the bound', () => {
     const url = `${base}/a/%20.${'%252F'.repeat(200)}`; // decodes to an extension of 200 × "%2F"
     const p = path('documentsReceived', url).blobPath;
-    assert.ok(fits(p), `${Buffer.byteLength(p.split('/')[3])} bytes: ${p.slice(0, 120)}…`);
+    assert.ok(fits(p), `${Buffer.byteLength(p.split('/')[3]!)} bytes: ${p.slice(0, 120)}…`);
     assert.equal(path('documentsReceived', url).blobPath, p, 'deterministic');
     const other = path('documentsReceived', `${base}/a/%20.${'%252F'.repeat(201)}`).blobPath;
     assert.notEqual(other, p, 'two long extensions that share their start stay apart');
@@ -191,9 +191,9 @@ describe('hostile names: every path segment fits the store, holds no invisible c
       mediaId: `${i + 1}1111111-aaaa-5aaa-8aaa-aaaaaaaaaaaa`,
     }));
     const [x, y] = disambiguate(items);
-    assert.notEqual(x.blobPath, y.blobPath);
-    assert.ok(fits(x.blobPath) && fits(y.blobPath), y.blobPath);
-    assert.ok(wellFormed(y.blobPath) && y.blobPath.endsWith('.pdf'));
+    assert.notEqual(x!.blobPath, y!.blobPath);
+    assert.ok(fits(x!.blobPath) && fits(y!.blobPath), y!.blobPath);
+    assert.ok(wellFormed(y!.blobPath) && y!.blobPath.endsWith('.pdf'));
   });
 
   it('control, format and bidi characters (U+202E, zero-width, BOM, C1, lone surrogates) never reach a name', () => {

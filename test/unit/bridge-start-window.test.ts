@@ -38,7 +38,8 @@ class FakeTemporal {
 
   /** Accepts the open starts that `which` picks (all by default). */
   accept(which: (source: KafkaSource) => boolean = () => true): void {
-    for (let i = this.open.length - 1; i >= 0; i--) if (which(this.open[i].source)) this.open.splice(i, 1)[0].answer();
+    for (let i = this.open.length - 1; i >= 0; i--)
+      if (which(this.open[i]!.source)) this.open.splice(i, 1)[0]!.answer();
   }
 
   inFlightOf(partition: number): number {
@@ -130,11 +131,11 @@ describe('the starts in flight of the bridge, shared by the batches of a fetch (
     await settledUntil('the window is full', () => temporal.inFlight === 6);
     temporal.accept((s) => s.partition !== 2);
     await settledUntil('partitions 0 and 1 are handed over', () =>
-      [batches[0], batches[1]].every((b) => b.resolved.at(-1) === '1'),
+      [batches[0]!, batches[1]!].every((b) => b.resolved.at(-1) === '1'),
     );
     await settledUntil('partition 2 takes the freed slots', () => temporal.inFlightOf(2) === 6);
     assert.equal(temporal.inFlightOf(2), 6, 'the straggler has all 6 starts in flight (a static share was 2)');
-    while (batches[2].resolved.at(-1) !== '11') {
+    while (batches[2]!.resolved.at(-1) !== '11') {
       temporal.accept();
       await new Promise((resolve) => setImmediate(resolve));
     }
@@ -157,8 +158,8 @@ describe('the starts in flight of the bridge, shared by the batches of a fetch (
           for (let step = 0; !done(); step++) {
             await settledUntil('a start in flight', () => temporal.open.length > 0 || done());
             if (done()) break;
-            const [pick] = temporal.open.splice(order[step % order.length] % temporal.open.length, 1);
-            pick.answer();
+            const [pick] = temporal.open.splice(order[step % order.length]! % temporal.open.length, 1);
+            pick!.answer();
             await new Promise((resolve) => setImmediate(resolve));
           }
           await bridge.stop();

@@ -44,7 +44,7 @@ describe('kafka-pipeline CLI', function () {
     assert.equal(code, 2);
     const lines = stderr.trim().split('\n');
     assert.equal(lines.length, 1);
-    assert.match(lines[0], /^config: KAFKA_BROKERS="kafka\.internal": expected host:port$/);
+    assert.match(lines[0]!, /^config: KAFKA_BROKERS="kafka\.internal": expected host:port$/);
   });
 
   for (const [cmd, component] of [
@@ -52,15 +52,15 @@ describe('kafka-pipeline CLI', function () {
     ['worker', 'worker'],
     ['run', 'combined'],
     ['dlq-monitor', 'dlq-monitor'],
-  ]) {
+  ] as const) {
     it(`${cmd} reports an invalid configuration as a log record in the chosen format, and exits 2`, async () => {
       const json = await cli([cmd], { KAFKA_BROKERS: 'kafka.internal', LOG_FORMAT: 'json' });
       assert.equal(json.code, 2);
       const lines = json.stdout.trim().split('\n');
       assert.equal(lines.length, 1, json.stdout);
-      const record = JSON.parse(lines[0]) as { level: string; component: string; problems: string[] };
+      const record = JSON.parse(lines[0]!) as { level: string; component: string; problems: string[] };
       assert.deepEqual([record.level, record.component], ['error', component]);
-      assert.match(record.problems[0], /KAFKA_BROKERS="kafka\.internal": expected host:port/);
+      assert.match(record.problems[0]!, /KAFKA_BROKERS="kafka\.internal": expected host:port/);
       assert.equal(json.stderr, '');
       const text = await cli([cmd], { KAFKA_BROKERS: 'kafka.internal', LOG_FORMAT: 'console' });
       assert.match(

@@ -30,9 +30,9 @@ describe('loadConfig', () => {
     }
     assert.ok(error instanceof ConfigError);
     assert.equal(error.problems.length, 3);
-    assert.match(error.problems[0], /^KAFKA_BROKERS="broker-without-port": .*host:port/);
-    assert.match(error.problems[1], /^METRICS_PORT="eighty": /);
-    assert.match(error.problems[2], /^LOG_LEVEL="loud": /);
+    assert.match(error.problems[0]!, /^KAFKA_BROKERS="broker-without-port": .*host:port/);
+    assert.match(error.problems[1]!, /^METRICS_PORT="eighty": /);
+    assert.match(error.problems[2]!, /^LOG_LEVEL="loud": /);
   });
 
   it('OneLake storage: names each missing setting in one line; the account key is masked', () => {
@@ -51,7 +51,7 @@ describe('loadConfig', () => {
       'ONELAKE_ACCOUNT_NAME: must be set when ONELAKE_AUTH=shared-key',
       'ONELAKE_ACCOUNT_KEY: must be set when ONELAKE_AUTH=shared-key',
     ]);
-    assert.match(problems({ STORAGE_BACKEND: 's3' })[0], /^STORAGE_BACKEND="s3": /);
+    assert.match(problems({ STORAGE_BACKEND: 's3' })[0]!, /^STORAGE_BACKEND="s3": /);
     const config = loadConfig({
       STORAGE_BACKEND: 'onelake',
       ONELAKE_WORKSPACE: 'w',

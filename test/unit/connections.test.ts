@@ -64,14 +64,14 @@ describe('connection settings (Kafka SASL / Event Hubs, Temporal TLS / Cloud)', 
       'KAFKA_SASL_PASSWORD: must be set for SASL PLAIN',
     ]);
     assert.match(
-      problems({ KAFKA_SECURITY_PROTOCOL: 'SASL_SSL', KAFKA_SASL_MECHANISM: 'OAUTHBEARER' })[0],
+      problems({ KAFKA_SECURITY_PROTOCOL: 'SASL_SSL', KAFKA_SASL_MECHANISM: 'OAUTHBEARER' })[0]!,
       /^KAFKA_OAUTH_SCOPE: must be set for OAUTHBEARER/,
     );
     assert.deepEqual(problems({ TEMPORAL_TLS_CERT: '/etc/tls/tls.crt' }), [
       'TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY: set both for mTLS, or neither',
     ]);
     assert.match(
-      problems({ KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT' })[0],
+      problems({ KAFKA_SECURITY_PROTOCOL: 'SASL_PLAINTEXT' })[0]!,
       /^KAFKA_SECURITY_PROTOCOL="SASL_PLAINTEXT": /,
     );
   });

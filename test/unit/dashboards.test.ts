@@ -48,7 +48,7 @@ describe('Grafana dashboards (deploy/grafana)', function () {
     for (const q of queries) {
       const labels = new Set(analyse(q.expr).selectors.flatMap((s) => labelsOf(s.metric) ?? []));
       for (const [, l] of (q.legendFormat ?? '').matchAll(/\{\{ *(\w+) *\}\}/g))
-        assert.ok(labels.has(l), `${q.where}: {{${l}}}`);
+        assert.ok(labels.has(l!), `${q.where}: {{${l}}}`);
     }
   });
 

@@ -69,11 +69,11 @@ describe('DLQ history: the failure chain of a run whose short steps are local ac
     assert.equal(run.steps.length, 1);
     const [step] = run.steps;
     assert.deepEqual(
-      [step.activity, step.type, step.attempts, step.firstAttemptAt, step.failedAt],
+      [step!.activity, step!.type, step!.attempts, step!.firstAttemptAt, step!.failedAt],
       ['recordEventAndPlan', 'DeltaTransient', 20, '2026-12-03T08:35:30.000Z', '2026-12-03T08:36:30.000Z'],
     );
-    assert.match(step.message, /^Delta write failed: EIO/);
-    assert.doesNotMatch(step.message, /secret/, 'URL query values are redacted as in every DLQ text');
+    assert.match(step!.message, /^Delta write failed: EIO/);
+    assert.doesNotMatch(step!.message, /secret/, 'URL query values are redacted as in every DLQ text');
     assert.equal(run.failure?.type, 'DeltaTransient');
   });
 

@@ -29,7 +29,7 @@ function literals(query: string): string[] {
       const ch = query[i];
       if (ch === '\\') {
         if (i + 1 >= query.length) throw new Error(`unterminated literal in ${query}`);
-        text += decoded[query[++i]] ?? query[i];
+        text += decoded[query[++i]!] ?? query[i];
       } else if (ch === quote && query[i + 1] === quote) text += query[++i];
       else if (ch === quote) break;
       else text += ch;

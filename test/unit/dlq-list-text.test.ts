@@ -33,15 +33,15 @@ describe('dlq list text: ids of any script', () => {
   it('cuts a long emoji trace id between characters, never inside one (no U+FFFD, no half surrogate)', () => {
     const text = listText(1, [item('\u{1F600}'.repeat(120))], stats);
     const row = text.split('\n')[2];
-    assert.ok(wellFormed(row), JSON.stringify(row.slice(0, 60)));
-    assert.match(row, /^\u{1F600}{18}… {2}2026-12-05T08:00:00 /u);
+    assert.ok(wellFormed(row!), JSON.stringify(row!.slice(0, 60)));
+    assert.match(row!, /^\u{1F600}{18}… {2}2026-12-05T08:00:00 /u);
     const archived = archivedListText('Tables/pipeline_dlq', [
       {
         entry: { failed: { ...item('\u{1F600}'.repeat(120)), failure: 'x' } } as unknown as ArchivedEntry,
         where: 'archive only',
       },
     ]);
-    assert.ok(wellFormed(archived.split('\n')[2]));
+    assert.ok(wellFormed(archived.split('\n')[2]!));
   });
 
   it('keeps the columns aligned in terminal cells (wide characters take two) and shows bidi controls as U+FFFD', () => {

@@ -18,10 +18,10 @@ const services = compose.services as Record<
   string,
   { image?: string; ports?: string[]; command?: string[]; environment?: Record<string, string> }
 >;
-const hostPorts = (name: string): string[] => (services[name].ports ?? []).map((p) => p.split(':')[0]);
+const hostPorts = (name: string): string[] => (services[name]!.ports ?? []).map((p) => p.split(':')[0]!);
 const envNames = new Set(Object.values(CONFIG_KEYS).map((k) => k.env));
 const defaults = loadConfig({});
-const defaultsOf = (name: string) => loadConfig(services[name].environment ?? {});
+const defaultsOf = (name: string) => loadConfig(services[name]?.environment ?? {});
 
 describe('docker-compose.yml', () => {
   it('has Kafka, Temporal (server + UI), Prometheus, Grafana, the worker, a bridge per domain and the DLQ monitor', () => {
@@ -66,13 +66,13 @@ describe('docker-compose.yml', () => {
   });
 
   it('runs the pinned Kafka and Temporal CLI versions', () => {
-    assert.equal(services.kafka.image, `apache/kafka:${versions.KAFKA_VERSION}`);
-    assert.equal(services.temporal.image, `temporalio/temporal:${versions.TEMPORAL_BIN_VERSION}`);
+    assert.equal(services.kafka!.image, `apache/kafka:${versions.KAFKA_VERSION}`);
+    assert.equal(services.temporal!.image, `temporalio/temporal:${versions.TEMPORAL_BIN_VERSION}`);
   });
 
   for (const name of ['worker', 'bridge', 'bridge-claimx', 'dlq-monitor']) {
     it(`gives the ${name} only configuration keys that exist, with valid values`, () => {
-      const env = services[name].environment ?? {};
+      const env = services[name]!.environment ?? {};
       for (const key of Object.keys(env)) assert.ok(envNames.has(key), `${key} is not a config key`);
       const config = loadConfig(env);
       for (const same of ['eventsTopic', 'consumerGroup', 'temporalNamespace', 'taskQueue', 'metricsPort'] as const) {
@@ -82,7 +82,7 @@ describe('docker-compose.yml', () => {
   }
 
   it('creates every pipeline topic up front with its partition count', () => {
-    const command = (services['kafka-init'].command ?? []).join(' ');
+    const command = (services['kafka-init']!.command ?? []).join(' ');
     for (const topic of PIPELINE_TOPICS) {
       assert.match(
         command,
@@ -92,20 +92,20 @@ describe('docker-compose.yml', () => {
   });
 
   it('registers the same search attributes as the local stack script', () => {
-    const registered = (services.temporal.command ?? [])
+    const registered = (services.temporal!.command ?? [])
       .filter((a) => a.startsWith('--search-attribute='))
       .map((a) => a.slice('--search-attribute='.length));
     const script = fs.readFileSync(path.join(ROOT, 'scripts', 'stack.sh'), 'utf8');
-    const fromScript = /^SEARCH_ATTRIBUTES=\(([^)]*)\)/m.exec(script)?.[1].split(/\s+/).filter(Boolean);
+    const fromScript = /^SEARCH_ATTRIBUTES=\(([^)]*)\)/m.exec(script)?.[1]!.split(/\s+/).filter(Boolean);
     const expected = Object.values(SEARCH_ATTRIBUTES).map((k) => `${k.name}=Keyword`);
     assert.deepEqual(registered, expected);
     assert.deepEqual(fromScript, expected);
   });
 
   it("scrapes the worker's Temporal SDK metrics, which the Temporal Workers dashboard shows", () => {
-    const port = services.worker.environment?.TEMPORAL_SDK_METRICS_PORT;
+    const port = services.worker!.environment?.TEMPORAL_SDK_METRICS_PORT;
     assert.ok(Number(port) > 0, 'the worker serves SDK metrics');
-    assert.equal(services.worker.environment?.KAFKA_BROKERS, 'kafka:29092', 'and keeps the shared environment');
+    assert.equal(services.worker!.environment?.KAFKA_BROKERS, 'kafka:29092', 'and keeps the shared environment');
     const prometheus = parse(fs.readFileSync(path.join(ROOT, 'deploy', 'prometheus', 'prometheus.yml'), 'utf8')) as {
       scrape_configs: { static_configs: { targets: string[] }[] }[];
     };

@@ -62,21 +62,21 @@ describe('the image build (Dockerfile, .dockerignore)', () => {
   });
 
   it('the image copies the build stage, not the context, except the launcher and the manifest', () => {
-    assert.ok(stages.length >= 2 && build.name);
+    assert.ok(stages.length >= 2 && build!.name);
     assert.deepEqual(
       copies(image)
         .filter((c) => c.from === undefined)
         .flatMap((c) => c.sources),
       ['package.json', 'bin'],
     );
-    assert.ok(copies(image).some((c) => c.from === build.name && c.sources[0] === '/app/node_modules'));
+    assert.ok(copies(image).some((c) => c.from === build!.name && c.sources[0] === '/app/node_modules'));
   });
 
   it('the image runs as a numeric non-root user (runAsNonRoot can verify it), the uid the manifests name', () => {
     const users = image.instructions.filter((i) => i.keyword === 'USER');
     assert.ok(users.length > 0, 'the image sets USER');
     const [uid, gid] = users.at(-1)!.args.split(':');
-    assert.match(uid, /^[1-9]\d*$/, `USER ${users.at(-1)!.args}`);
+    assert.match(uid!, /^[1-9]\d*$/, `USER ${users.at(-1)!.args}`);
     assert.ok(gid === undefined || /^[1-9]\d*$/.test(gid));
     const templates = readManifests().flatMap(podTemplates);
     assert.ok(templates.length >= 3);
@@ -96,8 +96,8 @@ describe('the image carries only its own platform of @temporalio/core-bridge', (
     platformMapping: Record<string, string>;
   };
   const releases = fs.readdirSync(path.join(real, 'releases'));
-  const stepIndex = build.instructions.findIndex((i) => i.keyword === 'RUN' && i.args.includes('core-bridge'));
-  const step = build.instructions[stepIndex];
+  const stepIndex = build!.instructions.findIndex((i) => i.keyword === 'RUN' && i.args.includes('core-bridge'));
+  const step = build!.instructions[stepIndex];
 
   /** Runs the step in a copy of the package whose release binaries are empty files; what stays in releases/. */
   function runStep(arch?: string): string[] {
@@ -114,7 +114,7 @@ describe('the image carries only its own platform of @temporalio/core-bridge', (
       const preload = path.join(tmp, 'arch.js');
       fs.writeFileSync(preload, `require('node:os').arch = () => ${JSON.stringify(arch)};\n`);
       const env = { ...process.env, NODE_OPTIONS: arch ? `--require ${preload}` : '' };
-      execFileSync('sh', ['-c', step.args], { cwd: tmp, env, stdio: 'pipe' });
+      execFileSync('sh', ['-c', step!.args], { cwd: tmp, env, stdio: 'pipe' });
       return fs.readdirSync(path.join(pkg, 'releases'));
     } finally {
       fs.rmSync(tmp, { recursive: true, force: true });
@@ -124,7 +124,7 @@ describe('the image carries only its own platform of @temporalio/core-bridge', (
   it('the build stage drops them after pruning dev dependencies, before the image copies node_modules', () => {
     assert.ok(releases.length > 2, `releases: ${releases.join(', ')}`);
     assert.ok(step, 'a RUN step of the build stage names core-bridge');
-    const prune = build.instructions.findIndex((i) => i.keyword === 'RUN' && /npm prune/.test(i.args));
+    const prune = build!.instructions.findIndex((i) => i.keyword === 'RUN' && /npm prune/.test(i.args));
     assert.ok(prune >= 0 && prune < stepIndex, 'after npm prune');
   });
 

@@ -35,10 +35,10 @@ describe('eager workflow start (issue 32 item 3): asked for only by the combined
   it('startWorkflow asks for eager start only when told to, and reports whether the server started eagerly', async () => {
     const plain = recordingClient(false);
     assert.deepEqual(await startWorkflow(plain.client, 'q', req), { outcome: 'started', eagerly: false });
-    assert.equal('requestEagerStart' in plain.options[0], false, 'the separate bridge sends what it sent before');
+    assert.equal('requestEagerStart' in plain.options[0]!, false, 'the separate bridge sends what it sent before');
     const eager = recordingClient(true);
     assert.deepEqual(await startWorkflow(eager.client, 'q', req, true), { outcome: 'started', eagerly: true });
-    assert.equal(eager.options[0].requestEagerStart, true);
+    assert.equal(eager.options[0]!.requestEagerStart, true);
   });
 
   it('the eager counter exists (at 0) only in a bridge that asks for eager start, and gives the hit ratio', async () => {

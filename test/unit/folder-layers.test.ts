@@ -70,7 +70,7 @@ const CONFIG_PACKAGES = ['zod'];
 /** The top-level folder of `file` under `root` ('' when it is not under `root`). */
 function folderOf(root: string, file: string): string {
   const rel = path.relative(root, file);
-  return rel.startsWith('..') ? '' : rel.split(path.sep)[0];
+  return rel.startsWith('..') ? '' : (rel.split(path.sep)[0] ?? '');
 }
 
 /** Whether every import of `spec` in `file` is type-only (`import type` / `export type`). */
@@ -79,7 +79,7 @@ function typeOnly(file: string, spec: string): boolean {
   const quoted = `'${spec}'`;
   const named = [...text.matchAll(/^(import|export)\s([^;]*?)from\s+'([^']+)'/gms)].filter((m) => m[3] === spec);
   const elsewhere = text.split(quoted).length - 1 > named.length;
-  return !elsewhere && named.length > 0 && named.every((m) => /^type\b/.test(m[2]));
+  return !elsewhere && named.length > 0 && named.every((m) => /^type\b/.test(m[2] ?? ''));
 }
 
 /** Every import from one top-level folder of `root` into another that `table` does not allow, one line each. */
@@ -96,7 +96,7 @@ function forbiddenArrows(
       .flatMap((spec) => {
         const to = folderOf(root, path.resolve(path.dirname(file), spec));
         if (to === '' || to === from) return [];
-        const allowed = table[from].includes(to) && (!typeOnlyTable[from]?.includes(to) || typeOnly(file, spec));
+        const allowed = table[from]!.includes(to) && (!typeOnlyTable[from]?.includes(to) || typeOnly(file, spec));
         return allowed ? [] : [`${path.relative(root, file)} imports ${spec} (${from} -> ${to})`];
       });
   });

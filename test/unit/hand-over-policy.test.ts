@@ -35,16 +35,16 @@ describe('the hand-over policy of the bridge, without Kafka (src/bridge/hand-ove
   it('commits an offset only once every message up to it was accepted, whatever order Temporal answers in', async () => {
     const batch = new FakeBatch(0, 4);
     const starts = batch.messages.map(() => deferred());
-    const done = policy().batch(batch, (m) => starts[Number(m.offset) - 100].promise);
+    const done = policy().batch(batch, (m) => starts[Number(m.offset) - 100]!.promise);
     await settle();
-    starts[2].accept();
-    starts[1].accept();
+    starts[2]!.accept();
+    starts[1]!.accept();
     await settle();
     assert.deepEqual(batch.resolved, [], 'message 100 not accepted yet: nothing may be committed');
-    starts[0].accept();
+    starts[0]!.accept();
     await settle();
     assert.deepEqual(batch.resolved, ['102'], 'the accepted prefix 100..102 at once');
-    starts[3].accept();
+    starts[3]!.accept();
     await done;
     assert.deepEqual(batch.resolved, ['102', '103']);
     assert.equal(batch.committed.at(-1), '103', 'the batch ends with a commit of what was handed over');
@@ -57,11 +57,11 @@ describe('the hand-over policy of the bridge, without Kafka (src/bridge/hand-ove
     const begun: number[] = [];
     const done = policy({ maxInFlight: 2 }).batch(batch, (m) => {
       begun.push(Number(m.offset) - 100);
-      return starts[Number(m.offset) - 100].promise;
+      return starts[Number(m.offset) - 100]!.promise;
     });
     await settle();
     assert.deepEqual(begun, [0, 1]);
-    starts[1].accept();
+    starts[1]!.accept();
     await settle();
     assert.deepEqual(begun, [0, 1, 2], 'a sliding window, not chunks: 2 begins while 0 is still in flight');
     for (const s of starts) s.accept();
@@ -174,11 +174,11 @@ describe('the hand-over policy of the bridge, without Kafka (src/bridge/hand-ove
             await settle();
             const open = [...starts.keys()];
             if (open.length === 0) break;
-            const i = open[order[step % order.length] % open.length];
-            const d = starts.get(i)!;
-            starts.delete(i);
-            if (answers[i] === 'accept') {
-              accepted.add(i);
+            const i = open[order[step % order.length]! % open.length]!;
+            const d = starts.get(i!)!;
+            starts.delete(i!);
+            if (answers[i!] === 'accept') {
+              accepted.add(i!);
               d.accept();
             } else d.reject(new Error('refused'));
           }

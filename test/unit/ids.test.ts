@@ -62,7 +62,7 @@ describe('workflow ids and type names (src/shared/ids.ts)', () => {
     for (const [i, id] of ids.entries()) {
       assert.match(id, /^xact-[\x21-\x7e]+$/, `printable ASCII: ${JSON.stringify(odd[i])}`);
       assert.ok(Buffer.byteLength(id) <= MAX_WORKFLOW_ID_BYTES, `${id.length} bytes`);
-      assert.equal(xactWorkflowId(odd[i]), id, 'the same id on every delivery');
+      assert.equal(xactWorkflowId(odd[i]!), id, 'the same id on every delivery');
       assert.equal(traceIdOf(id), null, 'a hashed id names no trace id: its TraceId search attribute does');
     }
     assert.match(xactWorkflowId('t'.repeat(1200)), /^xact-~t{40}~[0-9a-f-]{36}$/);

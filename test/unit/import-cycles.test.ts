@@ -11,7 +11,7 @@ function valueImports(file: string): string[] {
   const text = fs.readFileSync(file, 'utf8');
   const specs = [...text.matchAll(/^(?:import|export)\s+(?!type\b)[^;]*?from\s+'(\.[^']+)'/gms)].map((m) => m[1]);
   return specs.map((spec) => {
-    const base = path.resolve(path.dirname(file), spec);
+    const base = path.resolve(path.dirname(file), spec!);
     return [`${base}.ts`, path.join(base, 'index.ts')].find((f) => fs.existsSync(f)) ?? `${base}.ts`;
   });
 }

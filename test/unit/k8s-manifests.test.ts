@@ -35,7 +35,7 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
       const Model = await modelOf(doc);
       assert.doesNotThrow(() => new Model(doc).validate(), `${doc.kind}/${doc.metadata.name}`);
     }
-    const Model = await modelOf(byKind('Deployment')[0]);
+    const Model = await modelOf(byKind('Deployment')[0]!);
     const broken = structuredClone(byKind('Deployment')[0]) as unknown as { spec: { replicas: unknown } };
     broken.spec.replicas = 'two';
     assert.throws(() => new Model(broken).validate(), /replicas/, 'the validator rejects a wrong type');
@@ -156,13 +156,13 @@ describe('Kubernetes manifests (deploy/k8s)', () => {
         const m = /\bkubectl\s+(.*)$/.exec(line);
         if (!m) continue;
         checked++;
-        const ns = /(?:-n|--namespace)[ =](\S+)/.exec(m[1]);
+        const ns = /(?:-n|--namespace)[ =](\S+)/.exec(m[1]!);
         if (ns) assert.equal(ns[1], 'kafka-pipeline', `${path.basename(file)}: ${line.trim()}`);
-        for (const ref of m[1].matchAll(/\b(deployment|service|configmap|poddisruptionbudget)\/([\w-]+)/g)) {
+        for (const ref of m[1]!.matchAll(/\b(deployment|service|configmap|poddisruptionbudget)\/([\w-]+)/g)) {
           assert.ok(names.has(`${ref[1]}/${ref[2]}`), `${path.basename(file)}: ${ref[0]} does not exist`);
         }
-        for (const sel of m[1].matchAll(/-l\s+([\w./-]+=[\w.-]+)/g))
-          assert.ok(labels.has(sel[1]), `${path.basename(file)}: label ${sel[1]}`);
+        for (const sel of m[1]!.matchAll(/-l\s+([\w./-]+=[\w.-]+)/g))
+          assert.ok(labels.has(sel[1]!), `${path.basename(file)}: label ${sel[1]}`);
       }
     }
     assert.ok(checked > 0, 'the README shows at least one kubectl command');

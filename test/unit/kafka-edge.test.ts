@@ -18,7 +18,7 @@ function kafkajsImports(file: string): string[] {
   return [
     ...text.matchAll(/^(?:import|export)\s[^;]*?from\s+'(kafkajs(?:\/[^']*)?)'/gms),
     ...text.matchAll(/(?:require|import)\(\s*'(kafkajs(?:\/[^']*)?)'\s*\)/g),
-  ].map((m) => m[1]);
+  ].map((m) => m[1]!);
 }
 
 describe('the Kafka edge is a port (src/adapters/kafka)', () => {
@@ -48,7 +48,7 @@ describe('the Kafka edge is a port (src/adapters/kafka)', () => {
     const inward = sourceFiles(ADAPTER).flatMap((f) => {
       const text = fs.readFileSync(f, 'utf8');
       return [...text.matchAll(/from\s+'(\.[^']+)'/g)]
-        .map((m) => path.relative(SRC, path.resolve(path.dirname(f), m[1])))
+        .map((m) => path.relative(SRC, path.resolve(path.dirname(f), m[1]!)))
         .filter((target) => /^(bridge|workflows|activities|cli|worker|combined)\//.test(target))
         .map((target) => `${path.relative(ROOT, f)} imports src/${target}`);
     });

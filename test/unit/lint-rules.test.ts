@@ -13,7 +13,7 @@ const WITHOUT_TYPES = {
 async function restrictedImportErrors(file: string, code: string): Promise<string[]> {
   const eslint = new ESLint({ cwd: ROOT, overrideConfig: WITHOUT_TYPES });
   const [result] = await eslint.lintText(code, { filePath: path.join(ROOT, file) });
-  return result.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
+  return result!.messages.filter((m) => m.ruleId === 'no-restricted-imports').map((m) => m.message);
 }
 
 describe('lint override for deterministic code', function () {
@@ -53,7 +53,7 @@ describe('lint override for deterministic code', function () {
     const code = 'async function write(): Promise<void> {}\nexport function f(): void {\n  write();\n}\n';
     const [result] = await eslint.lintText(code, { filePath: path.join(ROOT, 'src/observability/refresh-timer.ts') });
     assert.deepEqual(
-      result.messages.map((m) => m.ruleId),
+      result!.messages.map((m) => m.ruleId),
       ['@typescript-eslint/no-floating-promises'],
     );
   });
@@ -65,7 +65,7 @@ describe('lint rule against spreading an unbounded array into a call', function 
   async function spreadErrors(file: string, code: string): Promise<number> {
     const eslint = new ESLint({ cwd: ROOT, overrideConfig: WITHOUT_TYPES });
     const [result] = await eslint.lintText(code, { filePath: path.join(ROOT, file) });
-    return result.messages.filter((m) => m.ruleId === 'no-restricted-syntax').length;
+    return result!.messages.filter((m) => m.ruleId === 'no-restricted-syntax').length;
   }
 
   for (const file of ['src/cli/x.ts', 'packages/delta-lake/src/x.ts']) {

@@ -7,8 +7,8 @@ function logOnce(format: LogFormat, call: (log: ReturnType<typeof createLogger>)
   const lines: string[] = [];
   call(createLogger('worker', { format, write: (l) => lines.push(l) }));
   assert.equal(lines.length, 1, format);
-  assert.doesNotMatch(lines[0], /abc123secret|Sig0SECRET/, format);
-  return lines[0];
+  assert.doesNotMatch(lines[0]!, /abc123secret|Sig0SECRET/, format);
+  return lines[0]!;
 }
 
 interface LoggedError {

@@ -11,7 +11,7 @@ describe('JSON logger', () => {
     const lines: string[] = [];
     const log = createLogger('bridge', { write: (l) => lines.push(l) }).child({ trace_id: 't-1' });
     log.info('started', { workflow_id: 'xact-t-1' });
-    const record = JSON.parse(lines[0]);
+    const record = JSON.parse(lines[0]!);
     assert.equal(record.level, 'info');
     assert.equal(record.component, 'bridge');
     assert.equal(record.trace_id, 't-1');
@@ -28,8 +28,8 @@ describe('JSON logger', () => {
       err: new Error(`GET ${SIGNED}`),
     });
     assert.equal(lines.length, 1);
-    assert.doesNotMatch(lines[0], /X-Amz-Signature|abc123|X-Amz-Date/);
-    assert.match(lines[0], /estimate\.pdf\?<redacted>/);
+    assert.doesNotMatch(lines[0]!, /X-Amz-Signature|abc123|X-Amz-Date/);
+    assert.match(lines[0]!, /estimate\.pdf\?<redacted>/);
   });
 
   it('drops lines below the configured level', () => {
@@ -58,13 +58,13 @@ describe('JSON logger', () => {
       const log = createLogger('bridge', { format, write: (l) => lines.push(l) });
       log.warn('deep fields', { deep, shallow: { url: SIGNED } });
       assert.equal(lines.length, 1, format);
-      assert.ok(!lines[0].includes('abc123'), format);
-      assert.match(lines[0], /deep fields/);
-      assert.match(lines[0], /nested too deep to write/);
+      assert.ok(!lines[0]!.includes('abc123'), format);
+      assert.match(lines[0]!, /deep fields/);
+      assert.match(lines[0]!, /nested too deep to write/);
     }
     const lines: string[] = [];
     createLogger('bridge', { write: (l) => lines.push(l) }).info('shallow', { url: SIGNED, n: [1, { k: 'v' }] });
-    assert.deepEqual(JSON.parse(lines[0]).n, [1, { k: 'v' }], 'fields that fit are written as they are');
+    assert.deepEqual(JSON.parse(lines[0]!).n, [1, { k: 'v' }], 'fields that fit are written as they are');
   });
 });
 
@@ -92,10 +92,10 @@ describe('console log format (LOG_FORMAT=console, or auto on a terminal)', () =>
     });
     assert.equal(lines.length, 1);
     assert.match(
-      lines[0],
+      lines[0]!,
       /^\d\d:\d\d:\d\d\.\d{3} WARN {2}worker \[t-9\] Activity failed activityType=transferAttachment attempt=3 error="Error: HTTP 404 from https:\/\/bucket[^ ]*estimate\.pdf\?<redacted>"$/,
     );
-    assert.doesNotMatch(lines[0], /CiQ2|namespace|abc123|\{/);
+    assert.doesNotMatch(lines[0]!, /CiQ2|namespace|abc123|\{/);
   });
 
   it('quotes values with spaces and prints arrays as JSON', () => {
@@ -105,7 +105,7 @@ describe('console log format (LOG_FORMAT=console, or auto on a terminal)', () =>
       reason: 'two words',
       partitions: [0, 1],
     });
-    assert.match(lines[0], / INFO {2}bridge started topic=xact\.events\.raw reason="two words" partitions=\[0,1\]$/);
+    assert.match(lines[0]!, / INFO {2}bridge started topic=xact\.events\.raw reason="two words" partitions=\[0,1\]$/);
   });
 });
 

@@ -17,7 +17,7 @@ describe('memory metrics: pipeline_memory_bytes by area', () => {
     const text = await registry.metrics();
     const found: Record<string, number> = {};
     for (const m of text.matchAll(/^pipeline_memory_bytes\{area="([a-z_]+)",service="\w+"\} (\S+)$/gm))
-      found[m[1]] = Number(m[2]);
+      found[m[1]!] = Number(m[2]);
     return found;
   };
 
@@ -28,9 +28,9 @@ describe('memory metrics: pipeline_memory_bytes by area', () => {
     const main = Object.keys(before).filter((k) => k !== 'heap_live');
     assert.deepEqual(main.sort(), ['array_buffers', 'external', 'heap_total', 'heap_used']);
     for (const [area, bytes] of Object.entries(before)) assert.ok(bytes > 0, area);
-    const held = new Uint8Array(before.array_buffers + 32 * 2 ** 20).fill(1);
+    const held = new Uint8Array(before.array_buffers! + 32 * 2 ** 20).fill(1);
     const after = await areas(registry);
-    assert.ok(after.array_buffers >= held.byteLength, `not read at scrape time: ${after.array_buffers}`);
+    assert.ok(after.array_buffers! >= held.byteLength, `not read at scrape time: ${after.array_buffers}`);
   });
 
   it('heap_live: the heap in use after the last full collection, rising and falling with what stays reachable', async () => {

@@ -9,20 +9,20 @@ const templates = manifests.flatMap(podTemplates);
 const BREAKS: [string, (p: PodSpec & Record<string, unknown>) => void, RegExp][] = [
   ['host network', (p) => (p.hostNetwork = true), /hostNetwork/],
   ['host PID', (p) => (p.hostPID = true), /hostPID/],
-  ['privileged', (p) => (p.containers[0].securityContext!.privileged = true), /privileged/],
-  ['host port', (p) => (p.containers[0].ports = [{ hostPort: 8000 }]), /hostPort/],
+  ['privileged', (p) => (p.containers[0]!.securityContext!.privileged = true), /privileged/],
+  ['host port', (p) => (p.containers[0]!.ports = [{ hostPort: 8000 }]), /hostPort/],
   ['hostPath volume', (p) => (p.volumes = [{ name: 'h', hostPath: { path: '/var' } }]), /volume h: hostPath/],
   ['nfs volume', (p) => (p.volumes = [{ name: 'n', nfs: { server: 's', path: '/' } }]), /volume n: nfs/],
-  ['escalation allowed', (p) => delete p.containers[0].securityContext!.allowPrivilegeEscalation, /Escalation/],
+  ['escalation allowed', (p) => delete p.containers[0]!.securityContext!.allowPrivilegeEscalation, /Escalation/],
   ['root allowed', (p) => (p.securityContext!.runAsNonRoot = false), /runAsNonRoot/],
   ['runAsNonRoot unset', (p) => delete p.securityContext!.runAsNonRoot, /runAsNonRoot/],
-  ['uid 0', (p) => (p.containers[0].securityContext!.runAsUser = 0), /runAsUser 0/],
+  ['uid 0', (p) => (p.containers[0]!.securityContext!.runAsUser = 0), /runAsUser 0/],
   ['seccomp unset', (p) => delete p.securityContext!.seccompProfile, /seccompProfile/],
-  ['seccomp Unconfined', (p) => (p.containers[0].securityContext!.seccompProfile = { type: 'Unconfined' }), /seccomp/],
-  ['ALL not dropped', (p) => (p.containers[0].securityContext!.capabilities = { drop: ['NET_RAW'] }), /drop ALL/],
-  ['capability added', (p) => (p.containers[0].securityContext!.capabilities!.add = ['SYS_ADMIN']), /SYS_ADMIN/],
+  ['seccomp Unconfined', (p) => (p.containers[0]!.securityContext!.seccompProfile = { type: 'Unconfined' }), /seccomp/],
+  ['ALL not dropped', (p) => (p.containers[0]!.securityContext!.capabilities = { drop: ['NET_RAW'] }), /drop ALL/],
+  ['capability added', (p) => (p.containers[0]!.securityContext!.capabilities!.add = ['SYS_ADMIN']), /SYS_ADMIN/],
   ['unsafe sysctl', (p) => (p.securityContext!.sysctls = [{ name: 'kernel.msgmax' }]), /sysctl/],
-  ['procMount', (p) => (p.containers[0].securityContext!.procMount = 'Unmasked'), /procMount/],
+  ['procMount', (p) => (p.containers[0]!.securityContext!.procMount = 'Unmasked'), /procMount/],
   ['SELinux user', (p) => (p.securityContext!.seLinuxOptions = { user: 'root' }), /seLinux/],
   ['AppArmor off', (p) => (p.securityContext!.appArmorProfile = { type: 'Unconfined' }), /appArmor/],
   ['bare init container', (p) => (p.initContainers = [{ name: 'init' }]), /container init: allowPrivilegeEscalation/],
@@ -62,7 +62,7 @@ describe('Pod Security "restricted" (deploy/k8s)', () => {
     }
     const bare = { containers: [{ name: 'c' }] };
     assert.deepEqual(
-      restrictedViolations(bare).map((v) => v.split(':')[1].trim().split(' ')[0]),
+      restrictedViolations(bare).map((v) => v.split(':')[1]!.trim().split(' ')[0]!),
       ['allowPrivilegeEscalation', 'runAsNonRoot', 'seccompProfile.type', 'capabilities'],
       'a pod that sets nothing fails every required setting',
     );

@@ -10,7 +10,7 @@ const ROOT = path.resolve(__dirname, '..', '..');
 function imageEnv(): Record<string, string> {
   const stages = fs.readFileSync(path.join(ROOT, 'Dockerfile'), 'utf8').split(/^FROM /m);
   const env: Record<string, string> = {};
-  for (const m of stages[stages.length - 1].matchAll(/^ENV (\w+)=(.*)$/gm)) env[m[1]] = m[2].trim();
+  for (const m of stages[stages.length - 1]!.matchAll(/^ENV (\w+)=(.*)$/gm)) env[m[1]!] = m[2]!.trim();
   return env;
 }
 

@@ -31,9 +31,9 @@ describe("Node's process warnings", function () {
       .map((l) => JSON.parse(l) as { level: string; msg: string; warning: { name: string; stack: string } });
     const [record, ...others] = records.filter((r) => r.warning.name === 'MaxListenersExceededWarning');
     assert.equal(others.length, 0);
-    assert.equal(record.level, 'warn');
-    assert.equal(record.msg, 'node warning: MaxListenersExceededWarning: listener limit reached');
-    assert.match(record.warning.stack, /\n\s+at /);
+    assert.equal(record!.level, 'warn');
+    assert.equal(record!.msg, 'node warning: MaxListenersExceededWarning: listener limit reached');
+    assert.match(record!.warning.stack, /\n\s+at /);
     // A negative timer of our own (Node 23 and later warn about it) is no kafkajs timer: still a warn record.
     for (const r of records) assert.equal(r.level, 'warn', JSON.stringify(r));
   });

@@ -21,9 +21,9 @@ describe('PrometheusRule (deploy/k8s/base/prometheusrule.yaml)', () => {
     const ours = flat(rule.spec.groups);
     assert.equal(ours.length, flat(source.groups).length);
     for (const [i, r] of flat(source.groups).entries()) {
-      assert.equal(ours[i].annotations.runbook_url, `https://runbooks.internal/kp/${r.annotations.runbook_url}`);
+      assert.equal(ours[i]!.annotations.runbook_url, `https://runbooks.internal/kp/${r.annotations.runbook_url}`);
       assert.deepEqual(
-        { ...ours[i], annotations: { ...ours[i].annotations, runbook_url: '' } },
+        { ...ours[i], annotations: { ...ours[i]!.annotations, runbook_url: '' } },
         {
           ...r,
           annotations: { ...r.annotations, runbook_url: '' },

@@ -12,13 +12,13 @@ describe('README names only what exists', () => {
   it('every `npm run <script>` is a package.json script', () => {
     const named = [...readme.matchAll(/npm run ([\w:-]+)/g)].map((m) => m[1]);
     assert.ok(named.length > 0);
-    for (const s of named) assert.ok(scripts.includes(s), `npm run ${s}`);
+    for (const s of named) assert.ok(scripts.includes(s!), `npm run ${s}`);
   });
 
   it('every `kafka-pipeline` command and flag it shows exists in the CLI', () => {
     const program = buildProgram();
     const uses = [...readme.matchAll(/(?:bin\/kafka-pipeline\.js|npm start --) ([^\n`|]*)/g)].map((m) =>
-      m[1].split('#')[0].trim(),
+      m[1]!.split('#')[0]!.trim(),
     );
     assert.ok(uses.length > 0);
     for (const use of uses) {
@@ -48,9 +48,9 @@ describe('README names only what exists', () => {
     const named = [...new Set([...readme.matchAll(/scripts\/([\w.-]+\.(?:sh|ts))/g)].map((m) => m[1]))];
     assert.ok(named.length >= 3);
     for (const n of named) {
-      const file = path.join(ROOT, 'scripts', n);
+      const file = path.join(ROOT, 'scripts', n!);
       assert.ok(fs.existsSync(file), `scripts/${n}`);
-      if (n.endsWith('.sh')) assert.ok(fs.statSync(file).mode & 0o100, `scripts/${n} is not executable`);
+      if (n!.endsWith('.sh')) assert.ok(fs.statSync(file).mode & 0o100, `scripts/${n} is not executable`);
     }
   });
 
@@ -60,7 +60,7 @@ describe('README names only what exists', () => {
       .map((m) => m[1])
       .filter((n) => n !== 'GRAFANA_ADMIN_PASSWORD');
     assert.ok(named.length > 0);
-    for (const n of named) assert.ok(known.has(n), n);
+    for (const n of named) assert.ok(known.has(n!), n);
   });
 
   it('its layout paragraph names every folder of src/', () => {

@@ -47,8 +47,8 @@ describe('npm start supervision (src/cli/start/supervise.ts)', () => {
       .map((l) => JSON.parse(l) as { msg: string; level: string })
       .filter((l) => /restarting it in/.test(l.msg));
     assert.equal(restarts.length, 2);
-    assert.match(restarts[0].msg, /^flaky exited on its own \(3\); restarting it in 0\.0 s/);
-    assert.equal(restarts[0].level, 'error');
+    assert.match(restarts[0]!.msg, /^flaky exited on its own \(3\); restarting it in 0\.0 s/);
+    assert.equal(restarts[0]!.level, 'error');
   });
 
   it('gives up after repeated crashes within the window: stops the others and returns 1', async () => {

@@ -50,7 +50,7 @@ const NAMES = [
 ];
 
 const hex4 = (c: string) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
-const ENCODINGS: Record<string, (url: string) => string> = {
+const ENCODINGS = {
   plain: (u) => u,
   escapedSlashes: (u) => u.replace(/\//g, '\\/'),
   unicodeSeparators: (u) => u.replace(/[:/?&=]/g, hex4),
@@ -60,7 +60,7 @@ const ENCODINGS: Record<string, (url: string) => string> = {
   htmlAmp: (u) => u.replace(/&/g, '&amp;'),
   upperCase: (u) => u.replace(/^https/, 'HTTPS').replace(/\?([^=]+)=/, (_m, n: string) => `?${n.toUpperCase()}=`),
   gsonStyle: (u) => u.replace(/[=&]/g, hex4).replace(/\//g, '\\/'),
-};
+} satisfies Record<string, (url: string) => string>;
 
 /** Wraps text as a JSON string value `levels` times (a JSON document in a string in a string...). */
 function nestedJson(text: string, levels: number): string {

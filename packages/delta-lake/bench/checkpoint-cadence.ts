@@ -41,7 +41,7 @@ const addAction = (i: number): Action => ({
     stats: JSON.stringify({ numRecords: 10, minValues: { id: `k${i}0` }, maxValues: { id: `k${i}9` } }),
   },
 });
-const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.floor(q * xs.length)];
+const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.floor(q * xs.length)] ?? NaN;
 const ms = (x: number) => x.toFixed(1);
 
 /** A table at version 1 whose checkpoint holds `files` live files (their data files do not exist: never read). */

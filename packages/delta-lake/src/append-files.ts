@@ -53,12 +53,12 @@ export function indexRows(batch: RowBatch): RowIndex {
   const byRaw = new Map<string, Group>(); // raw partition cell (strings only) → its group
   const partCells = partCols.map((col) => batch.cells.get(col.name) ?? []);
   for (let i = 0; i < rows.length; i++) {
-    const raw = partCols.length === 1 ? partCells[0][i] : undefined;
+    const raw = partCols.length === 1 ? partCells[0]![i] : undefined;
     let group = typeof raw === 'string' ? byRaw.get(raw) : undefined;
     if (group === undefined) {
       const values: Record<string, string | null> = {};
       partCols.forEach((col, k) => {
-        values[col.name] = partitionValueString(col.type, checkCell(def, col, rows[i], i, partCells[k][i]));
+        values[col.name] = partitionValueString(col.type, checkCell(def, col, rows[i]!, i, partCells[k]![i]));
       });
       const partition = partitionKeyOf(values);
       group = grouped.get(partition) ?? { values, rows: [] };
@@ -86,7 +86,7 @@ function firstOfEachKey(
 ): Pick<PartitionRows, 'rows' | 'keys' | 'keyColumn'> {
   if (keyCol.type !== 'string' || keyCol.nullable) {
     const keys = new KeySet();
-    return { rows: all.filter((i) => keys.addString(keyOf[i])), keys };
+    return { rows: all.filter((i) => keys.addString(keyOf[i]!)), keys };
   }
   const keyColumn = encodeColumn(batch, keyCol, all, true); // plain: its values' bytes are hashed
   const bytes = keyColumn.data as Uint8Array;
@@ -94,9 +94,9 @@ function firstOfEachKey(
   const keys = new KeySet(all.length, offsets[all.length]); // sized for all: no growing on the way
   let rows: number[] | undefined; // a copy from the first repeated key on (rare)
   for (let j = 0; j < all.length; j++) {
-    const added = keys.addBytes(bytes, offsets[j], offsets[j + 1]);
+    const added = keys.addBytes(bytes, offsets[j]!, offsets[j + 1]!);
     if (rows) {
-      if (added) rows.push(all[j]);
+      if (added) rows.push(all[j]!);
     } else if (!added) rows = all.slice(0, j);
   }
   return rows ? { rows, keys } : { rows: all, keys, keyColumn };
@@ -114,7 +114,7 @@ function stringKeys(batch: RowBatch, keyCol: ColumnDef): readonly string[] {
   const keys = cells.slice(0, i) as string[];
   for (; i < n; i++) {
     const cell = cells[i];
-    keys.push(typeof cell === 'string' ? cell : String(checkCell(batch.def, keyCol, batch.rows[i], i, cell)));
+    keys.push(typeof cell === 'string' ? cell : String(checkCell(batch.def, keyCol, batch.rows[i]!, i, cell)));
   }
   return keys;
 }
@@ -137,8 +137,8 @@ export async function freshRows(
     if (inTable.size > 0) {
       rows = [];
       for (let e = 0; e < part.rows.length; e++) {
-        const i = part.rows[e];
-        if (inTable.hasEntryOf(part.keys, e)) duplicateKeys.push(index.keyOf[i]);
+        const i = part.rows[e]!;
+        if (inTable.hasEntryOf(part.keys, e)) duplicateKeys.push(index.keyOf[i]!);
         else rows.push(i);
       }
       if (rows.length === part.rows.length) rows = part.rows; // none held: the encoded key column fits

@@ -64,7 +64,7 @@ export function readAhead(values: readonly CellValue[], indexes: ArrayLike<numbe
 function readCells(values: readonly CellValue[], indexes: ArrayLike<number>, from: number): number {
   let sum = 0;
   for (let j = from, end = Math.min(indexes.length, from + READ_AHEAD); j < end; j++) {
-    const v = values[indexes[j]];
+    const v = values[indexes[j]!];
     if (typeof v === 'string') sum += v.length > 0 ? v.charCodeAt(v.length - 1) : 0;
     else if (v instanceof Date) sum += v.getTime();
   }
@@ -74,13 +74,13 @@ function readCells(values: readonly CellValue[], indexes: ArrayLike<number>, fro
 /** A null cell: allowed only in a nullable column. */
 export function nullCell(c: Cells, i: number): void {
   if (!c.col.nullable)
-    throw rowError(c.batch.def, c.batch.rows[i], i, `column "${c.col.name}" is required (not nullable)`);
+    throw rowError(c.batch.def, c.batch.rows[i]!, i, `column "${c.col.name}" is required (not nullable)`);
   c.nulls++;
 }
 
 /** A cell the fast path does not take: converted by the general check, or a DeltaSchemaError. */
 export function general(c: Cells, i: number, raw: unknown): number | bigint | string | boolean {
-  return checkCell(c.batch.def, c.col, c.batch.rows[i], i, raw as CellValue) as number | bigint | string | boolean; // raw is not null
+  return checkCell(c.batch.def, c.col, c.batch.rows[i]!, i, raw as CellValue) as number | bigint | string | boolean; // raw is not null
 }
 
 export function finish(

@@ -62,7 +62,7 @@ export function encodeColumn(
 /** A column no row has: all null (if it may be), with zeroed value buffers of the right layout. */
 function absent(c: Cells): EncodedColumn {
   const n = c.indexes.length;
-  if (n > 0 && !c.col.nullable) nullCell(c, c.indexes[0]);
+  if (n > 0 && !c.col.nullable) nullCell(c, c.indexes[0]!);
   c.nulls = n;
   const { name, type } = c.col;
   const stats = { nullCount: n };
@@ -96,7 +96,7 @@ export function fileStatsJson(
   const nullCount: Record<string, number> = {};
   columns.forEach(({ name, stats }, k) => {
     nullCount[name] = stats.nullCount;
-    const { min, max } = stats.min === undefined ? (chunks[k].stringStats ?? {}) : stats;
+    const { min, max } = stats.min === undefined ? (chunks[k]!.stringStats ?? {}) : stats;
     if (min === undefined) return;
     minValues[name] = min;
     maxValues[name] = max;

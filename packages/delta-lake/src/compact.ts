@@ -101,7 +101,9 @@ async function compactPartition(
   dryRun: boolean,
 ): Promise<PartitionCompaction> {
   const replaced = bins.flat();
-  const partition = replaced[0].partitionValues;
+  const [first] = replaced;
+  if (!first) throw new Error('no files to compact'); // a bin holds two files or more
+  const partition = first.partitionValues;
   const bytesBefore = replaced.reduce((n, f) => n + f.size, 0);
   const rowsOf = (f: AddAction) =>
     f.stats ? Number((JSON.parse(f.stats) as { numRecords?: number }).numRecords) : NaN;

@@ -65,7 +65,7 @@ export async function putDataFile(
   partitionValues: Record<string, string | null>,
   dataChange: boolean,
 ): Promise<AddAction> {
-  const dir = def.partitionColumns.map((c) => `${c}=${hiveEscape(partitionValues[c])}`).join('/');
+  const dir = def.partitionColumns.map((c) => `${c}=${hiveEscape(partitionValues[c]!)}`).join('/');
   const name = `part-00000-${randomUUID()}-c000.snappy.parquet`;
   const relPath = dir ? `${dir}/${name}` : name;
   await store.put(`${tablePath}/${relPath}`, file.bytes);
@@ -121,7 +121,7 @@ export function addKeys(column: Vector, keys: KeySet): void {
   }
   for (const chunk of column.data) {
     const { values, valueOffsets, length } = chunk as Data<Utf8>; // offsets of a sliced chunk are sliced too
-    for (let j = 0; j < length; j++) keys.addBytes(values, valueOffsets[j], valueOffsets[j + 1]);
+    for (let j = 0; j < length; j++) keys.addBytes(values, valueOffsets[j]!, valueOffsets[j + 1]!);
   }
 }
 
@@ -135,7 +135,7 @@ export function rowsOfDataFile(table: Table, columns: readonly ColumnDef[]): Row
     const vector = table.getChild(col.name);
     if (!vector) throw new Error(`data file has no column ${col.name}`);
     let i = 0;
-    for (const v of vector as Iterable<unknown>) rows[i++][col.name] = cellOf(col, v);
+    for (const v of vector as Iterable<unknown>) rows[i++]![col.name] = cellOf(col, v);
   }
   return rows;
 }

@@ -93,8 +93,9 @@ export class GroupCommitter {
   private takeBatch(): Waiting[] {
     let take = 0;
     let rows = 0;
-    while (take < this.waiting.length && (take === 0 || rows + this.waiting[take].rows.length <= this.opts.maxRows)) {
-      rows += this.waiting[take].rows.length;
+    for (const w of this.waiting) {
+      if (take > 0 && rows + w.rows.length > this.opts.maxRows) break;
+      rows += w.rows.length;
       take++;
     }
     return this.waiting.splice(0, take);
@@ -110,7 +111,7 @@ export class GroupCommitter {
       this.opts.onCommit?.(false, (performance.now() - t0) / 1000, 0);
       // One bad row must not fail its neighbours: retry each caller alone so only the bad one sees the error.
       if (batch.length > 1) return this.commitEachAlone(batch);
-      batch[0].reject(err);
+      batch[0]?.reject(err);
       return;
     }
     const written = new Set(result.writtenKeys);

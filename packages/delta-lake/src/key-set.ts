@@ -54,16 +54,17 @@ export class KeySet {
 
   /** Whether this set has entry `e` of `other` (its hash is reused). */
   hasEntryOf(other: KeySet, e: number): boolean {
-    const from = e === 0 ? 0 : other.ends[e - 1];
-    return this.slots[this.find(other.hashes[e], other.arena, from, other.ends[e])] !== 0;
+    return this.slots[this.find(other.hashes[e]!, other.arena, other.startOf(e), other.ends[e]!)] !== 0;
   }
 
   /** Adds every key of `other`. */
   addAll(other: KeySet): void {
-    for (let e = 0, from = 0; e < other.count; from = other.ends[e], e++) {
-      const h = other.hashes[e];
-      const slot = this.find(h, other.arena, from, other.ends[e]);
-      if (this.slots[slot] === 0) this.insert(slot, h, other.arena, from, other.ends[e]);
+    for (let e = 0; e < other.count; e++) {
+      const h = other.hashes[e]!;
+      const from = other.startOf(e);
+      const to = other.ends[e]!;
+      const slot = this.find(h, other.arena, from, to);
+      if (this.slots[slot] === 0) this.insert(slot, h, other.arena, from, to);
     }
   }
 
@@ -71,29 +72,34 @@ export class KeySet {
   private find(h: number, src: Uint8Array, from: number, to: number): number {
     const mask = this.slots.length - 1;
     for (let slot = h & mask; ; slot = (slot + 1) & mask) {
-      const entry = this.slots[slot] - 1;
+      const entry = this.slots[slot]! - 1;
       if (entry < 0) return slot;
       if (this.hashes[entry] === h && this.equals(entry, src, from, to)) return slot;
     }
   }
 
+  /** Where entry `e`'s bytes start in the arena: where the one before ends (0 for the first). */
+  private startOf(e: number): number {
+    return this.ends[e - 1] ?? 0;
+  }
+
   private equals(entry: number, src: Uint8Array, from: number, to: number): boolean {
-    const start = entry === 0 ? 0 : this.ends[entry - 1];
-    if (this.ends[entry] - start !== to - from) return false;
+    const start = this.startOf(entry);
+    if (this.ends[entry]! - start !== to - from) return false;
     for (let k = 0; k < to - from; k++) if (this.arena[start + k] !== src[from + k]) return false;
     return true;
   }
 
   private insert(slot: number, h: number, src: Uint8Array, from: number, to: number): void {
     const e = this.count;
-    const start = e === 0 ? 0 : this.ends[e - 1];
+    const start = this.startOf(e);
     const end = start + (to - from);
     if (end > this.arena.length) this.arena = grown(this.arena, end);
     if (e === this.ends.length) {
       this.ends = grown(this.ends, e + 1);
       this.hashes = grown(this.hashes, e + 1);
     }
-    for (let k = 0; k < to - from; k++) this.arena[start + k] = src[from + k]; // keys are short: no subarray
+    for (let k = 0; k < to - from; k++) this.arena[start + k] = src[from + k]!; // keys are short: no subarray
     this.ends[e] = end;
     this.hashes[e] = h;
     this.slots[slot] = e + 1;
@@ -106,7 +112,7 @@ export class KeySet {
     const slots = new Int32Array(this.slots.length * 2);
     const mask = slots.length - 1;
     for (let e = 0; e < this.count; e++) {
-      let slot = this.hashes[e] & mask;
+      let slot = this.hashes[e]! & mask;
       while (slots[slot] !== 0) slot = (slot + 1) & mask;
       slots[slot] = e + 1;
     }
@@ -117,7 +123,7 @@ export class KeySet {
 /** FNV-1a over the bytes, then a final mix so that the low bits (the slot) depend on every byte. */
 export function hashBytes(src: Uint8Array, from: number, to: number): number {
   let h = 0x811c9dc5 | 0;
-  for (let k = from; k < to; k++) h = Math.imul(h ^ src[k], 0x01000193);
+  for (let k = from; k < to; k++) h = Math.imul(h ^ src[k]!, 0x01000193);
   h ^= h >>> 15;
   h = Math.imul(h, 0x2c1b3c6d);
   return h ^ (h >>> 12);

@@ -31,7 +31,7 @@ export async function cleanupLog(
     if (!m) continue;
     const version = Number(m[1]);
     files.push({ name, version });
-    if (m[2].startsWith('checkpoint')) checkpoints.add(version);
+    if (m[2]?.startsWith('checkpoint')) checkpoints.add(version);
   }
   const keptFrom = await expiredCheckpoint(store, table, checkpoints, now - retentionMs);
   if (keptFrom === null) return { table, keptFrom, deleted: 0, remaining: files.length };
@@ -71,9 +71,10 @@ async function expiredCheckpoint(
   let found: number | null = null;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    const time = await commitTime(store, table, candidates[mid]);
+    const candidate = candidates[mid]!; // lo <= mid <= hi, all within candidates
+    const time = await commitTime(store, table, candidate);
     if (time !== null && time <= cutoff) {
-      found = candidates[mid];
+      found = candidate;
       lo = mid + 1;
     } else hi = mid - 1;
   }

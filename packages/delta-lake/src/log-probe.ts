@@ -138,7 +138,7 @@ export async function listLog(store: DeltaStore, table: string): Promise<ListedL
   for (const version of single) checkpoints.push({ version });
   for (const [key, seen] of partsSeen) {
     const [version, parts] = key.split('/').map(Number);
-    if (seen === parts) checkpoints.push({ version, parts });
+    if (version !== undefined && seen === parts) checkpoints.push({ version, parts });
   }
   checkpoints.sort((a, b) => b.version - a.version);
   return { latest, oldest, checkpoints };

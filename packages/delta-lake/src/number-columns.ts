@@ -94,7 +94,7 @@ export function int64s(c: Cells, value: (c: Cells, i: number, v: unknown) => num
   let bigMax: bigint | undefined;
   for (let j = 0; j < n; j++) {
     if (micros) readAhead(values, indexes, j); // Date objects
-    const i = indexes[j];
+    const i = indexes[j]!;
     const v = values[i];
     if (v === null || v === undefined) {
       nullCell(c, i);
@@ -103,7 +103,7 @@ export function int64s(c: Cells, value: (c: Cells, i: number, v: unknown) => num
     if (typeof v === 'bigint') {
       general(c, i, v); // type and 64-bit range check
       words[j] = v; // a long, or a timestamp given in microseconds
-      validity[j >> 3] |= 1 << (j & 7);
+      validity[j >> 3]! |= 1 << (j & 7);
       if (micros) {
         const x = Number(v) / 1000;
         if (x < min) min = x;
@@ -123,7 +123,7 @@ export function int64s(c: Cells, value: (c: Cells, i: number, v: unknown) => num
     const hi = Math.floor(stored / TWO_32);
     halves[2 * j] = stored - hi * TWO_32;
     halves[2 * j + 1] = hi; // two's complement for negatives via the unsigned wrap
-    validity[j >> 3] |= 1 << (j & 7);
+    validity[j >> 3]! |= 1 << (j & 7);
     if (x < min) min = x;
     if (x > max) max = x;
   }
@@ -149,7 +149,7 @@ export function fixed(
   let min = Infinity;
   let max = -Infinity;
   for (let j = 0; j < n; j++) {
-    const i = indexes[j];
+    const i = indexes[j]!;
     const v = values[i];
     if (v === null || v === undefined) {
       nullCell(c, i);
@@ -160,7 +160,7 @@ export function fixed(
         ? v
         : value(c, i, v, last);
     out[j] = x;
-    validity[j >> 3] |= 1 << (j & 7);
+    validity[j >> 3]! |= 1 << (j & 7);
     if (x < min) min = x;
     if (x > max) max = x;
   }
@@ -179,15 +179,15 @@ export function booleans(c: Cells): EncodedColumn {
   const n = indexes.length;
   const bits = new Uint8Array((n + 7) >> 3);
   for (let j = 0; j < n; j++) {
-    const i = indexes[j];
+    const i = indexes[j]!;
     let v = values[i];
     if (v === null || v === undefined) {
       nullCell(c, i);
       continue;
     }
     if (typeof v !== 'boolean') v = general(c, i, v) as boolean;
-    if (v) bits[j >> 3] |= 1 << (j & 7);
-    validity[j >> 3] |= 1 << (j & 7);
+    if (v) bits[j >> 3]! |= 1 << (j & 7);
+    validity[j >> 3]! |= 1 << (j & 7);
   }
   return finish(c, { data: bits }, { nullCount: c.nulls }); // no min/max for booleans
 }

@@ -16,12 +16,12 @@ const MAX_GROUPS = 63;
 /** The PLAIN values of the dictionary's entries (4-byte little-endian length, then the bytes), for its page. */
 export function dictionaryPageBody(d: StringDictionary): Uint8Array {
   const entries = d.valueOffsets.length - 1;
-  const body = new Uint8Array(4 * entries + d.valueOffsets[entries]);
+  const body = new Uint8Array(4 * entries + d.valueOffsets[entries]!);
   const view = new DataView(body.buffer);
   let at = 0;
   for (let e = 0; e < entries; e++) {
-    const from = d.valueOffsets[e];
-    const to = d.valueOffsets[e + 1];
+    const from = d.valueOffsets[e]!;
+    const to = d.valueOffsets[e + 1]!;
     view.setUint32(at, to - from, true);
     body.set(d.data.subarray(from, to), at + 4);
     at += 4 + to - from;
@@ -52,7 +52,7 @@ export function encodeEntryNumbers(
   if (bitmap) {
     values = new Int32Array(to - from);
     let m = 0;
-    for (let i = from; i < to; i++) if (bitmap[i >> 3] & (1 << (i & 7))) values[m++] = ids[i];
+    for (let i = from; i < to; i++) if (bitmap[i >> 3]! & (1 << (i & 7))) values[m++] = ids[i]!;
     values = values.subarray(0, m);
   }
   for (const v of values) if (!(v >= 0 && v < entries)) throw new Error(`entry number ${v} of ${entries}`);
@@ -65,7 +65,7 @@ export function encodeEntryNumbers(
     const run = runLength(values, i, m);
     if (run >= 8) {
       out.varint(run * 2); // RLE run: count << 1, then the value in whole bytes, little-endian
-      for (let b = 0; b < width; b += 8) out.byte((values[i] >>> b) & 0xff);
+      for (let b = 0; b < width; b += 8) out.byte((values[i]! >>> b) & 0xff);
       i += run;
       continue;
     }
@@ -93,7 +93,7 @@ function pack(values: Int32Array, from: number, to: number, count: number, width
   let acc = 0;
   let bits = 0;
   for (let k = 0; k < count; k++) {
-    const v = from + k < to ? values[from + k] : 0;
+    const v = from + k < to ? values[from + k]! : 0;
     acc += v * 2 ** bits; // below 2^31: width <= 23 and fewer than 8 bits pending
     bits += width;
     while (bits >= 8) {

@@ -83,10 +83,10 @@ function checkBuffers(c: ColumnBuffers): void {
     const d = c.dictionary;
     const entries = d.valueOffsets.length - 1;
     if (!(c.data instanceof Int32Array) || c.data.length < c.length) fail('dictionary entry numbers do not fit');
-    if (entries < 1 || d.data.byteLength < d.valueOffsets[entries]) fail('dictionary offsets do not fit its values');
+    if (entries < 1 || d.data.byteLength < d.valueOffsets[entries]!) fail('dictionary offsets do not fit its values');
   } else if (width === 0) {
     const offsets = c.valueOffsets;
-    if (!offsets || offsets.length < c.length + 1 || c.data.byteLength < offsets[c.length])
+    if (!offsets || offsets.length < c.length + 1 || c.data.byteLength < offsets[c.length]!)
       fail('value offsets do not fit the values');
   }
 }
@@ -106,7 +106,7 @@ function pageRanges(c: ColumnBuffers, pageBytes: number): [number, number][] {
   const offsets = c.valueOffsets!;
   let from = 0;
   for (let to = 8; to < n; to += 8) {
-    if (offsets[to] - offsets[from] + 4 * (to - from) > pageBytes) {
+    if (offsets[to]! - offsets[from]! + 4 * (to - from) > pageBytes) {
       ranges.push([from, to]);
       from = to;
     }
@@ -129,8 +129,8 @@ function pageBody(c: ColumnBuffers, from: number, to: number, entries: number): 
   let valid = c.nullCount === c.length ? 0 : n;
   if (bitmap) {
     valid = 0;
-    for (let b = from >> 3; b < to >> 3; b++) valid += BITS_SET[bitmap[b]];
-    if (to & 7) valid += BITS_SET[bitmap[to >> 3] & ((1 << (to & 7)) - 1)]; // the last rows, not the bits after them
+    for (let b = from >> 3; b < to >> 3; b++) valid += BITS_SET[bitmap[b]!]!;
+    if (to & 7) valid += BITS_SET[bitmap[to >> 3]! & ((1 << (to & 7)) - 1)]!; // the last rows, not the bits after them
   }
   const packedBytes = valid > 0 && valid < n ? (n + 7) >> 3 : 0;
   const run = new ThriftWriter(); // a run header is the same unsigned varint as Thrift's
@@ -156,10 +156,10 @@ function plainSize(c: ColumnBuffers, from: number, to: number, valid: number): n
   const { width } = LAYOUT[c.type];
   if (width > 0) return valid * width;
   if (width < 0) return (valid + 7) >> 3;
-  return c.valueOffsets![to] - c.valueOffsets![from] + 4 * valid; // a null's value is empty (its offsets repeat)
+  return c.valueOffsets![to]! - c.valueOffsets![from]! + 4 * valid; // a null's value is empty (its offsets repeat)
 }
 
-const isValid = (bitmap: Uint8Array | undefined, i: number) => !bitmap || (bitmap[i >> 3] & (1 << (i & 7))) !== 0;
+const isValid = (bitmap: Uint8Array | undefined, i: number) => !bitmap || (bitmap[i >> 3]! & (1 << (i & 7))) !== 0;
 
 /** PLAIN values of the valid rows in [from, to) into `out` from `at`; returns where they end. */
 function writePlain(
@@ -178,11 +178,11 @@ function writePlain(
     const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
     for (let i = from; i < to; i++) {
       if (!isValid(bitmap, i)) continue;
-      const s = offsets[i];
-      const len = offsets[i + 1] - s;
+      const s = offsets[i]!;
+      const len = offsets[i + 1]! - s;
       view.setUint32(at, len, true);
       at += 4;
-      if (len < 64) for (let k = 0; k < len; k++) out[at + k] = bytes[s + k];
+      if (len < 64) for (let k = 0; k < len; k++) out[at + k] = bytes[s + k]!;
       else out.set(bytes.subarray(s, s + len), at);
       at += len;
     }
@@ -193,7 +193,7 @@ function writePlain(
     let k = 0;
     for (let i = from; i < to; i++) {
       if (!isValid(bitmap, i)) continue;
-      if (bytes[i >> 3] & (1 << (i & 7))) out[at + (k >> 3)] |= 1 << (k & 7);
+      if (bytes[i >> 3]! & (1 << (i & 7))) out[at + (k >> 3)]! |= 1 << (k & 7);
       k++;
     }
     return at + ((k + 7) >> 3);
@@ -204,7 +204,7 @@ function writePlain(
   }
   for (let i = from; i < to; i++) {
     if (!isValid(bitmap, i)) continue;
-    for (let k = i * width, end = k + width; k < end; k++) out[at++] = bytes[k]; // bit patterns kept as they are
+    for (let k = i * width, end = k + width; k < end; k++) out[at++] = bytes[k]!; // bit patterns kept as they are
   }
   return at;
 }
@@ -223,7 +223,9 @@ function minMax(c: ColumnBuffers): { min?: Uint8Array; max?: Uint8Array } {
   const s = new Int32Array(c.data.buffer, c.data.byteOffset, c.length * words);
   const u = new Uint32Array(c.data.buffer, c.data.byteOffset, c.length * words);
   const less = (a: number, b: number) =>
-    words === 1 ? s[a] < s[b] : s[2 * a + 1] < s[2 * b + 1] || (s[2 * a + 1] === s[2 * b + 1] && u[2 * a] < u[2 * b]);
+    words === 1
+      ? s[a]! < s[b]!
+      : s[2 * a + 1]! < s[2 * b + 1]! || (s[2 * a + 1] === s[2 * b + 1] && u[2 * a]! < u[2 * b]!);
   let lo = -1;
   let hi = -1;
   for (let i = 0; i < c.length; i++) {

@@ -26,7 +26,7 @@ const UNIT_MS: Record<string, number> = {
 /** Milliseconds of a Delta interval ("interval 30 days", "interval 1 week", "2 hours"); throws on anything else. */
 export function parseInterval(text: string): number {
   const m = /^\s*(?:interval\s+)?(\d+)\s+([a-z]+?)s?\s*$/i.exec(text);
-  const unit = m ? UNIT_MS[m[2].toLowerCase()] : undefined;
+  const unit = m?.[2] ? UNIT_MS[m[2].toLowerCase()] : undefined;
   if (!m || unit === undefined) throw new Error(`not a Delta interval: ${JSON.stringify(text)}`);
   return Number(m[1]) * unit;
 }

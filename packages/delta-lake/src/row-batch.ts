@@ -55,7 +55,7 @@ export function transposeRows(def: TableDef, rows: readonly Row[], arrays?: Colu
   let keys: string[] = [];
   let slots: number[] = [];
   for (let i = 0; i < n; i++) {
-    const row = rows[i];
+    const row = rows[i]!; // i < n: a row (a hot loop: no iterator)
     const rowKeys = Object.keys(row);
     if (!sameItems(rowKeys, keys)) {
       keys = rowKeys;
@@ -67,9 +67,9 @@ export function transposeRows(def: TableDef, rows: readonly Row[], arrays?: Colu
       });
     }
     const values = Object.values(row);
-    for (let k = 0; k < values.length; k++) columns[slots[k]]![i] = values[k];
+    for (let k = 0; k < values.length; k++) columns[slots[k]!]![i] = values[k];
   }
-  return { def, rows, cells: new Map(def.columns.map((c, k) => [c.name, columns[k]])) };
+  return { def, rows, cells: new Map(def.columns.map((c, k) => [c.name, columns[k] ?? null])) };
 }
 
 /** Whether two arrays hold the same items in the same order. */

@@ -21,7 +21,7 @@ export function strings(c: Cells): EncodedColumn {
   let nulls = 0;
   for (let j = 0; j < n; j++) {
     readAhead(values, indexes, j);
-    const i = indexes[j];
+    const i = indexes[j]!;
     let v = values[i];
     if (v === null || v === undefined) {
       if (!col.nullable) nullCell(c, i);
@@ -30,7 +30,7 @@ export function strings(c: Cells): EncodedColumn {
       continue;
     }
     if (typeof v !== 'string') v = general(c, i, v) as string;
-    validity[j >> 3] |= 1 << (j & 7);
+    validity[j >> 3]! |= 1 << (j & 7);
     const len = v.length;
     if (len >= NATIVE_MIN) {
       // A long value (raw JSON, attachment lists): one native UTF-8 write, whatever its characters.
@@ -58,7 +58,7 @@ function initialBytes(values: Cells['values'], indexes: ArrayLike<number>): numb
   let chars = 0;
   let sampled = 0;
   for (let j = 0; j < n; j += step) {
-    const v = values[indexes[j]];
+    const v = values[indexes[j]!];
     if (typeof v === 'string') {
       chars += v.length;
       sampled++;
@@ -83,14 +83,14 @@ function stringsUtf8(c: Cells): EncodedColumn {
   const parts: string[] = [];
   let bytes = 0;
   for (let j = 0; j < n; j++) {
-    const i = indexes[j];
+    const i = indexes[j]!;
     let v = values[i];
     if (v === null || v === undefined) nullCell(c, i);
     else {
       if (typeof v !== 'string') v = general(c, i, v) as string;
       parts.push(v);
       bytes += Buffer.byteLength(v, 'utf8');
-      validity[j >> 3] |= 1 << (j & 7);
+      validity[j >> 3]! |= 1 << (j & 7);
     }
     offsets[j + 1] = bytes;
   }

@@ -20,7 +20,7 @@ export function looksRepetitive(values: Cells['values'], indexes: ArrayLike<numb
   const seen: unknown[] = [];
   let sampled = 0;
   for (let j = 0; j < n; j += step) {
-    const v = values[indexes[j]];
+    const v = values[indexes[j]!];
     sampled++;
     if (!seen.includes(v) && seen.push(v) > SAMPLE / 4) return false;
   }
@@ -45,7 +45,7 @@ export function dictionaryStrings(c: Cells): EncodedColumn | undefined {
   let prevId = 0;
   let nulls = 0;
   for (let j = 0; j < n; j++) {
-    const i = indexes[j];
+    const i = indexes[j]!;
     let v = values[i];
     if (v === null || v === undefined) {
       if (!col.nullable) nullCell(c, i);
@@ -67,13 +67,13 @@ export function dictionaryStrings(c: Cells): EncodedColumn | undefined {
       prevId = id;
     }
     ids[j] = prevId;
-    validity[j >> 3] |= 1 << (j & 7);
+    validity[j >> 3]! |= 1 << (j & 7);
   }
   if (entries.length === 0) return undefined; // all null: plain, without an empty dictionary
   c.nulls = nulls;
   const offsets = new Int32Array(entries.length + 1);
   let bytes = 0;
-  for (let e = 0; e < entries.length; e++) offsets[e + 1] = bytes += Buffer.byteLength(entries[e], 'utf8');
+  for (let e = 0; e < entries.length; e++) offsets[e + 1] = bytes += Buffer.byteLength(entries[e]!, 'utf8');
   const dictionary = { valueOffsets: offsets, data: utf8Each(c, entries, bytes) };
   return finish(c, { data: ids, dictionary }, { nullCount: nulls });
 }

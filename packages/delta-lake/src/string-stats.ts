@@ -18,16 +18,16 @@ export function stringMinMax(c: ColumnBuffers): { min: string; max: string } | u
   let lo = -1;
   let hi = -1;
   for (let i = 0; i < count; i++) {
-    if (bitmap && (bitmap[i >> 3] & (1 << (i & 7))) === 0) continue;
-    const from = offsets[i];
-    const to = offsets[i + 1];
+    if (bitmap && (bitmap[i >> 3]! & (1 << (i & 7))) === 0) continue;
+    const from = offsets[i]!;
+    const to = offsets[i + 1]!;
     if (to - from > STAT_STRING_MAX && codePoints(bytes, from, to) > STAT_STRING_MAX) return undefined;
     if (lo < 0) lo = hi = i;
-    else if (compare(bytes, from, to, offsets[hi], offsets[hi + 1]) > 0) hi = i;
-    else if (compare(bytes, from, to, offsets[lo], offsets[lo + 1]) < 0) lo = i;
+    else if (compare(bytes, from, to, offsets[hi]!, offsets[hi + 1]!) > 0) hi = i;
+    else if (compare(bytes, from, to, offsets[lo]!, offsets[lo + 1]!) < 0) lo = i;
   }
   if (lo < 0) return undefined;
-  const text = (i: number) => Buffer.from(bytes.buffer, bytes.byteOffset + offsets[i], offsets[i + 1] - offsets[i]);
+  const text = (i: number) => Buffer.from(bytes.buffer, bytes.byteOffset + offsets[i]!, offsets[i + 1]! - offsets[i]!);
   return { min: text(lo).toString('utf8'), max: text(hi).toString('utf8') };
 }
 
@@ -35,7 +35,7 @@ export function stringMinMax(c: ColumnBuffers): { min: string; max: string } | u
 function compare(bytes: Uint8Array, a: number, aEnd: number, b: number, bEnd: number): number {
   const n = Math.min(aEnd - a, bEnd - b);
   for (let k = 0; k < n; k++) {
-    const d = bytes[a + k] - bytes[b + k];
+    const d = bytes[a + k]! - bytes[b + k]!;
     if (d !== 0) return d;
   }
   return aEnd - a - (bEnd - b);
@@ -44,6 +44,6 @@ function compare(bytes: Uint8Array, a: number, aEnd: number, b: number, bEnd: nu
 /** Characters (code points) of UTF-8 bytes: the bytes that do not continue a character. */
 function codePoints(bytes: Uint8Array, from: number, to: number): number {
   let n = 0;
-  for (let k = from; k < to; k++) if ((bytes[k] & 0xc0) !== 0x80) n++;
+  for (let k = from; k < to; k++) if ((bytes[k]! & 0xc0) !== 0x80) n++;
   return n;
 }

@@ -43,26 +43,38 @@ for (const [prefix, bits] of [
 const LOOPBACK_V4 = new net.BlockList();
 LOOPBACK_V4.addSubnet('127.0.0.0', 8, 'ipv4');
 
-/** The eight 16-bit groups of a valid IPv6 address (zone id dropped, a dotted IPv4 tail folded in). */
-function hextets(address: string): number[] {
-  let s = address.split('%')[0];
+type Hextets = readonly [number, number, number, number, number, number, number, number];
+
+/**
+ * The eight 16-bit groups of a valid IPv6 address (zone id dropped, a dotted IPv4 tail folded in); undefined when
+ * `address` does not have eight (not a valid IPv6 address).
+ */
+function hextets(address: string): Hextets | undefined {
+  let s = address.replace(/%.*$/, '');
   const dotted = /^(.*:)(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(s);
   if (dotted) {
-    const [a, b, c, d] = dotted.slice(2).map(Number);
-    s = `${dotted[1]}${((a << 8) | b).toString(16)}:${((c << 8) | d).toString(16)}`;
+    const [, head = '', a, b, c, d] = dotted;
+    s = `${head}${hextet(a, b)}:${hextet(c, d)}`;
   }
   const [head, tail] = s.split('::');
   const left = head ? head.split(':') : [];
   const right = tail ? tail.split(':') : [];
   const zeros = tail === undefined ? [] : new Array<string>(8 - left.length - right.length).fill('0');
-  return [...left, ...zeros, ...right].map((h) => parseInt(h, 16));
+  const groups = [...left, ...zeros, ...right].map((h) => parseInt(h, 16));
+  return isHextets(groups) ? groups : undefined;
 }
 
+const isHextets = (groups: readonly number[]): groups is Hextets => groups.length === 8;
+
+/** Two decimal octets (of a dotted IPv4 tail) as one hex group. */
+const hextet = (hi: string | undefined, lo: string | undefined): string =>
+  ((Number(hi) << 8) | Number(lo)).toString(16);
+
 const v4Of = (hi: number, lo: number): string => `${hi >> 8}.${hi & 255}.${lo >> 8}.${lo & 255}`;
-const zero = (groups: number[]): boolean => groups.every((g) => g === 0);
+const zero = (groups: readonly number[]): boolean => groups.every((g) => g === 0);
 
 /** The IPv4 address an IPv6 address carries in one of the standard embeddings, if any. */
-function embeddedIpv4(g: number[]): string | undefined {
+function embeddedIpv4(g: Hextets): string | undefined {
   if (zero(g.slice(0, 5)) && g[5] === 0xffff) return v4Of(g[6], g[7]); // ::ffff:a.b.c.d (mapped)
   if (zero(g.slice(0, 6))) return v4Of(g[6], g[7]); // ::a.b.c.d (compatible; :: and ::1 are handled first)
   if (zero(g.slice(0, 4)) && g[4] === 0xffff && g[5] === 0) return v4Of(g[6], g[7]); // ::ffff:0:a.b.c.d (translated)
@@ -85,6 +97,7 @@ export function blockedReason(address: string, opts: { allowLoopback: boolean })
   if (family === 0) return `${address} is not an IP address`;
   if (family === 4) return blockedV4Reason(address, address, opts.allowLoopback);
   const g = hextets(address);
+  if (!g) return RESERVED(address); // net.isIP said IPv6: never so, but a check of this kind fails closed
   if (zero(g.slice(0, 7)) && g[7] === 1) return opts.allowLoopback ? undefined : LOOPBACK(address);
   if (zero(g)) return RESERVED(address);
   const v4 = embeddedIpv4(g);

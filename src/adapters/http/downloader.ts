@@ -10,6 +10,9 @@ import { asDownloadError, DownloadError, statusErrorType } from './download-erro
 import { checkUrl, type UrlPolicy } from './url-policy';
 
 export type Resolver = (host: string) => Promise<{ address: string; family: number }[]>;
+/** The addresses a host name resolves to: at least one. */
+type Addresses = readonly [{ address: string; family: number }, ...{ address: string; family: number }[]];
+
 const systemResolver: Resolver = (host) => dns.promises.lookup(host, { all: true, verbatim: true });
 
 export interface DownloaderOptions extends UrlPolicy {
@@ -111,7 +114,7 @@ export class Downloader {
 
   private async request(url: URL, signal: AbortSignal): Promise<http.IncomingMessage> {
     const host = url.hostname.replace(/^\[|\]$/g, '');
-    const addresses = net.isIP(host) ? [{ address: host, family: net.isIP(host) }] : await this.lookup(host);
+    const addresses: Addresses = net.isIP(host) ? [{ address: host, family: net.isIP(host) }] : await this.lookup(host);
     for (const a of addresses) {
       const why = blockedReason(a.address, this.opts);
       if (why)
@@ -120,7 +123,7 @@ export class Downloader {
           `${host} resolves to ${why}; refusing to connect (${sanitizeUrl(url.toString())})`,
         );
     }
-    const target = addresses[0];
+    const [target] = addresses;
     const client = url.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
       const req = client.request(
@@ -158,11 +161,11 @@ export class Downloader {
     });
   }
 
-  private async lookup(host: string): Promise<{ address: string; family: number }[]> {
+  private async lookup(host: string): Promise<Addresses> {
     try {
-      const found = await this.resolve(host);
-      if (found.length === 0) throw Object.assign(new Error(`no address for ${host}`), { code: 'ENOTFOUND' });
-      return found;
+      const [first, ...more] = await this.resolve(host);
+      if (!first) throw Object.assign(new Error(`no address for ${host}`), { code: 'ENOTFOUND' });
+      return [first, ...more];
     } catch (err) {
       throw asDownloadError(err, `resolving ${host}`);
     }

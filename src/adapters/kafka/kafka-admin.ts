@@ -70,7 +70,7 @@ async function readLag(admin: Admin, topic: string, group: string): Promise<Part
   ]);
   return ends
     .map((end) => {
-      const c = committed.partitions.find((p) => p.partition === end.partition);
+      const c = committed?.partitions.find((p) => p.partition === end.partition); // none: never committed
       const known = c && Number(c.offset) >= 0 ? Number(c.offset) : null;
       const from = known ?? Number(end.low);
       return {

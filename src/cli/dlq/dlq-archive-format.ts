@@ -17,10 +17,11 @@ export function archivedListText(table: string, items: readonly { entry: Archive
   ];
   for (const { entry, where } of items) {
     const f = entry.failed;
+    const [reason = ''] = (f.failure ?? '-').split('\n');
     const ageSeconds = Math.round((Date.now() - Date.parse(f.failedAt)) / 1000);
     lines.push(
       `${column(f.traceId ?? f.workflowId, 38)} ${column(f.failedAt.slice(0, 19), 20)} ${column(age(ageSeconds), 6)} ` +
-        `${column(f.category ?? '-', 13)} ${column(f.stage ?? '-', 8)} ${column(where, 12)} ${printable((f.failure ?? '-').split('\n')[0])}`,
+        `${column(f.category ?? '-', 13)} ${column(f.stage ?? '-', 8)} ${column(where, 12)} ${printable(reason)}`,
     );
   }
   return lines.join('\n');

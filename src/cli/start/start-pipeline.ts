@@ -141,6 +141,7 @@ async function startDemo(config: Config, log: Logger): Promise<() => Promise<voi
   const timer = setInterval(() => {
     const n = i++;
     const domain = all[n % all.length]; // each domain in turn
+    if (!domain) return; // none registered: nothing to produce
     const event = domain.sample.event(n, {
       sampleUrl: server.url,
       attachments: () => 1 + (n % 3),

@@ -65,7 +65,10 @@ export async function supervise(
       if (stop.aborted || giveUp.signal.aborted) return;
       const now = Date.now();
       crashes.push(now);
-      while (crashes.length > 0 && now - crashes[0] > o.windowMs) crashes.shift();
+      crashes.splice(
+        0,
+        crashes.findIndex((t) => now - t <= o.windowMs),
+      ); // the times ascend; `now` is within
       if (crashes.length >= o.maxCrashes) {
         log.error(
           `${spec.cmd} crashed ${crashes.length} times within ${Math.round(o.windowMs / 1000)} s; giving up and stopping the others`,

@@ -100,7 +100,7 @@ describe('Parquet dictionary-encoded string columns, read back by pyarrow and ar
       const table = readParquet(fs.readFileSync(file)); // arrow-rs, as delta-rs reads
       for (let k = 0; k < ROWS; k += 3) {
         for (const c of DEF.columns)
-          assert.equal(table.getChild(c.name)!.get(k), rows[k][c.name], `arrow-rs ${c.name} ${k}`);
+          assert.equal(table.getChild(c.name)!.get(k), rows[k]![c.name], `arrow-rs ${c.name} ${k}`);
       }
     });
   }
@@ -131,13 +131,13 @@ describe('Parquet dictionary-encoded string columns, read back by pyarrow and ar
   });
 
   it('a column asked for plain (the key column, whose bytes are hashed) is plain', () => {
-    const plain = encodeColumn(batch, DEF.columns[0], indexes, true);
+    const plain = encodeColumn(batch, DEF.columns[0]!, indexes, true);
     assert.equal(plain.dictionary, undefined);
     assert.ok(plain.valueOffsets);
   });
 
   it('a required column with a null is still a clear error naming the column', () => {
     const bad = transposeRows(DEF, [...rows.slice(0, 100), { ...row(100), one: null }]);
-    assert.throws(() => encodeColumn(bad, DEF.columns[0], Array.from(bad.rows.keys())), /"one" is required/);
+    assert.throws(() => encodeColumn(bad, DEF.columns[0]!, Array.from(bad.rows.keys())), /"one" is required/);
   });
 });

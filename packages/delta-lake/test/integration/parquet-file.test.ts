@@ -147,7 +147,9 @@ describe('Parquet data files, read back by pyarrow and arrow-rs', () => {
       for (let k = 0; k < ROWS; k += 7) {
         assert.deepEqual(
           DEF.columns.map((c) => arrowCell(c.name, k)),
-          want[k].map((v, j) => (DEF.columns[j].name === 'ts' && v !== null ? String((BigInt(v) / 1000n) * 1000n) : v)),
+          want[k]!.map((v, j) =>
+            DEF.columns[j]!.name === 'ts' && v !== null ? String((BigInt(v) / 1000n) * 1000n) : v,
+          ),
           `arrow-rs, row ${k}`,
         );
       }
@@ -162,12 +164,12 @@ describe('Parquet data files, read back by pyarrow and arrow-rs', () => {
     DEF.columns.forEach((c, j) => {
       const values = want.map((r) => r[j]).filter((v): v is string => v !== null);
       const stat = view.stats[j];
-      assert.equal(stat.compression, 'SNAPPY', c.name);
-      assert.equal(stat.nulls, ROWS - values.length, `${c.name} null count`);
+      assert.equal(stat!.compression, 'SNAPPY', c.name);
+      assert.equal(stat!.nulls, ROWS - values.length, `${c.name} null count`);
       if (['n', 'i', 'ts', 'day'].includes(c.name)) {
         const sorted = values.map(BigInt).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-        assert.deepEqual([stat.min, stat.max], [String(sorted[0]), String(sorted.at(-1))], `${c.name} min/max`);
-      } else assert.deepEqual([stat.min, stat.max], [null, null], `${c.name} keeps no min/max`);
+        assert.deepEqual([stat!.min, stat!.max], [String(sorted[0]), String(sorted.at(-1))], `${c.name} min/max`);
+      } else assert.deepEqual([stat!.min, stat!.max], [null, null], `${c.name} keeps no min/max`);
     });
   });
 });

@@ -11,5 +11,5 @@ export function encodeStrings(values: readonly (string | null)[], plain: boolean
     ONE_STRING,
     values.map((s) => ({ s })),
   );
-  return encodeColumn(batch, ONE_STRING.columns[0], Array.from(values.keys()), plain);
+  return encodeColumn(batch, ONE_STRING.columns[0]!, Array.from(values.keys()), plain);
 }

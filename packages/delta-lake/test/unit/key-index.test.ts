@@ -6,7 +6,7 @@ import type { KeySet } from '../../src/key-set';
 describe('KeyIndex (keys per partition)', () => {
   const readKeysOf = (contents: Record<string, string[]>, reads: string[]) => (file: string, into: KeySet) => {
     reads.push(file);
-    for (const k of contents[file]) into.addString(k);
+    for (const k of contents[file]!) into.addString(k);
     return Promise.resolve();
   };
 
@@ -24,7 +24,7 @@ describe('KeyIndex (keys per partition)', () => {
         await index.ensure('day=1', live, readKeysOf(contents, reads));
       }
       const packed = `compacted-${round}.parquet`;
-      contents[packed] = live.flatMap((f) => contents[f]);
+      contents[packed] = live.flatMap((f) => contents[f] ?? []);
       index.addRewrittenFile('day=1', packed);
       live = [packed];
     }

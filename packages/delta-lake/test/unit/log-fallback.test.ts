@@ -33,7 +33,7 @@ describe('Delta log loading when _last_checkpoint is missing, damaged, or old co
     const report = await verifyTable(store, 't', 'id');
     assert.deepEqual([report.version, report.rows], [25, 25]);
     assert.equal(report.problems.length, hintProblem ? 1 : 0, report.problems.join('\n'));
-    if (hintProblem) assert.match(report.problems[0], /_last_checkpoint/);
+    if (hintProblem) assert.match(report.problems[0]!, /_last_checkpoint/);
     assert.equal(store.calls.list > 0, listed);
   }
 

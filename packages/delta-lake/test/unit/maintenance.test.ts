@@ -170,15 +170,15 @@ describe('table maintenance (log cleanup, vacuum, retention properties)', () => 
     await table.append(big);
     const [large] = [...table.files.values()];
     assert.ok(
-      large.size >= DEFAULT_COMPACT.targetFileBytes,
-      `setup: a file of ${large.size} bytes, at least the target`,
+      large!.size >= DEFAULT_COMPACT.targetFileBytes,
+      `setup: a file of ${large!.size} bytes, at least the target`,
     );
     for (let i = 0; i < 3; i++) await table.append([{ id: `k${i}`, day }]);
 
     const report = await compactTable(store, table);
     assert.equal(report.partitions.length, 1);
-    assert.equal(report.partitions[0].filesBefore, 3, 'only the three small files were rewritten');
-    assert.ok(table.files.has(large.path), 'the large file is still live, untouched');
+    assert.equal(report.partitions[0]!.filesBefore, 3, 'only the three small files were rewritten');
+    assert.ok(table.files.has(large!.path), 'the large file is still live, untouched');
     assert.equal(table.files.size, 2);
     assert.equal((await readTable(store, 't', ALL_TYPES)).length, 40_003);
   });

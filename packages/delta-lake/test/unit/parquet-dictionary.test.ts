@@ -15,28 +15,28 @@ function decode(bytes: Uint8Array, count: number): { values: number[]; runs: str
     let n = 0;
     for (let shift = 0; ; shift += 7) {
       const b = bytes[at++];
-      n += (b & 0x7f) * 2 ** shift;
-      if (b < 0x80) return n;
+      n += (b! & 0x7f) * 2 ** shift;
+      if (b! < 0x80) return n;
     }
   };
   while (at < bytes.length) {
     const header = varint();
     if (header % 2 === 0) {
       let v = 0;
-      for (let b = 0; b < Math.ceil(width / 8); b++) v += bytes[at++] * 2 ** (8 * b);
+      for (let b = 0; b < Math.ceil(width! / 8); b++) v += bytes[at++]! * 2 ** (8 * b);
       for (let k = 0; k < header / 2; k++) values.push(v);
       runs.push(`rle ${header / 2}`);
     } else {
       const n = ((header - 1) / 2) * 8;
       for (let k = 0; k < n; k++) {
         let v = 0;
-        for (let bit = 0; bit < width; bit++) {
-          const pos = k * width + bit;
-          if (bytes[at + (pos >> 3)] & (1 << (pos & 7))) v += 2 ** bit;
+        for (let bit = 0; bit < width!; bit++) {
+          const pos = k * width! + bit;
+          if (bytes[at + (pos >> 3)]! & (1 << (pos & 7))) v += 2 ** bit;
         }
         values.push(v);
       }
-      at += (n * width) / 8;
+      at += (n * width!) / 8;
       runs.push(`packed ${n}`);
     }
   }
@@ -92,9 +92,9 @@ describe('Parquet dictionary entry numbers (RLE / bit-packed hybrid)', () => {
     const n = 100;
     const ids = Int32Array.from({ length: n }, (_, i) => i % 5);
     const bitmap = new Uint8Array(13);
-    for (let i = 0; i < n; i++) if (i % 3 !== 0) bitmap[i >> 3] |= 1 << (i & 7);
+    for (let i = 0; i < n; i++) if (i % 3 !== 0) bitmap[i >> 3]! |= 1 << (i & 7);
     const want: number[] = [];
-    for (let i = 16; i < 90; i++) if (i % 3 !== 0) want.push(ids[i]);
+    for (let i = 16; i < 90; i++) if (i % 3 !== 0) want.push(ids[i]!);
     assert.deepEqual(decode(encodeEntryNumbers(ids, bitmap, 16, 90, 5), want.length).values, want);
   });
 

@@ -8,7 +8,7 @@ function cellBytes(values: (string | null)[], plain: boolean): (string | null)[]
   return values.map((v, j) => {
     if (v === null) return null;
     const e = c.dictionary ? (c.data as Int32Array)[j] : j;
-    return Buffer.from(data.subarray(valueOffsets[e], valueOffsets[e + 1])).toString('hex');
+    return Buffer.from(data.subarray(valueOffsets[e!], valueOffsets[e! + 1])).toString('hex');
   });
 }
 
@@ -19,7 +19,7 @@ describe('String columns as UTF-8', () => {
     const want = values.map((v) => (v === null ? null : Buffer.from(v, 'utf8').toString('hex')));
     assert.deepEqual(want.slice(0, 2), ['61efbfbd', 'efbfbd62']);
     assert.deepEqual(cellBytes(values, true), want);
-    const repeated = Array.from({ length: 100 }, (_, k) => values[k % values.length]);
+    const repeated = Array.from({ length: 100 }, (_, k) => values[k % values.length]!);
     assert.deepEqual(
       cellBytes(repeated, false),
       repeated.map((v) => (v === null ? null : Buffer.from(v, 'utf8').toString('hex'))),

@@ -15,11 +15,11 @@ function byBytes(values: (string | null)[]) {
     .filter((v): v is string => v !== null)
     .map((v) => Buffer.from(v, 'utf8'))
     .sort(Buffer.compare);
-  return sorted.length ? { min: sorted[0].toString('utf8'), max: sorted.at(-1)!.toString('utf8') } : undefined;
+  return sorted.length ? { min: sorted[0]!.toString('utf8'), max: sorted.at(-1)!.toString('utf8') } : undefined;
 }
 
 describe('String min/max for the Delta stats (worked out on the Parquet thread)', () => {
-  const repeated = (vs: (string | null)[]) => Array.from({ length: 400 }, (_, i) => vs[i % vs.length]);
+  const repeated = (vs: (string | null)[]) => Array.from({ length: 400 }, (_, i) => vs[i % vs.length]!);
   const cases: Record<string, (string | null)[]> = {
     ascii: ['b', 'a', 'ab', '', 'abc', 'B', null, 'zz', 'z'],
     'non-ASCII, where UTF-16 order differs from byte order': ['\uff5e', '😀', 'é', 'e', null, 'z', '日本'],
