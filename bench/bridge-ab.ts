@@ -52,7 +52,7 @@ async function shapedStarts(root: string, n: number) {
   const { bridgeDomain } = await m('src/bridge/domains');
   const { loadConfig } = await m('src/config/config');
   const { startWorkflow } = await m('src/bridge/workflow-starter');
-  const { sampleEvent } = await m('src/sample/sample-events');
+  const { sampleEvent } = await m('src/domains/xact/sample');
   const id = randomUUID().slice(0, 8);
   const config = loadConfig({
     TEMPORAL_ADDRESS: benchTemporal.address,

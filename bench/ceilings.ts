@@ -11,7 +11,7 @@ import { CircuitBreakers } from '../src/resilience/circuit-breaker';
 import { LocalObjectStore } from '../src/adapters/storage/local-store';
 import { loadConfig } from '../src/config/config';
 import { createLogger } from '../src/observability/logger';
-import { sampleEvent } from '../src/sample/sample-events';
+import { sampleEvent } from '../src/domains/xact/sample';
 import { execFileAsync, KAFKA_BROKER, ROOT } from '../test/support/stack';
 import { benchTemporal } from './temporal-server';
 import type { Figure } from './figures';

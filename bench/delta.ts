@@ -7,7 +7,7 @@ import { LocalObjectStore } from '../src/adapters/storage/local-store';
 import { runPython } from '../test/support/delta-rs';
 import { eventRow } from '../test/support/xact-rows';
 import { xactEventRow } from '../src/activities/rows';
-import { sampleEvent } from '../src/sample/sample-events';
+import { sampleEvent } from '../src/domains/xact/sample';
 import { decodeXactEvent } from '../src/shared/xact-event';
 import { type Figure, percentile } from './figures';
 

@@ -1,4 +1,4 @@
-import type { SampleServer } from '../src/sample/sample-server';
+import type { FileServerStandin } from '../dev/file-server-standin';
 import { loadConfig } from '../src/config/config';
 import type { TemporalCeilings } from './temporal-ceilings';
 import { cpuTotals, type Figure } from './figures';
@@ -31,7 +31,7 @@ const workerRssFigure = (name: string, run: RunFigures, note: string): Figure =>
  * a backlog of `drain` events (back-pressure keeps it in Kafka), then latency at half the burst rate.
  */
 export async function endToEnd(
-  sample: SampleServer,
+  sample: FileServerStandin,
   size: { burst: number; drain: number; drainCap: number; window: number },
   ceilings: TemporalCeilings,
 ): Promise<EndToEnd> {

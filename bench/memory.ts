@@ -6,8 +6,8 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { toStartRequest } from '../src/domains/xact/start';
 import { loadConfig } from '../src/config/config';
-import { sampleEvent } from '../src/sample/sample-events';
-import type { SampleServer } from '../src/sample/sample-server';
+import { sampleEvent } from '../src/domains/xact/sample';
+import type { FileServerStandin } from '../dev/file-server-standin';
 import { PROCESS_MALLOC_ENV, WORKER_NODE_OPTIONS } from '../src/worker/node-options';
 import { ROOT } from '../test/support/stack';
 import { freePort } from '../test/support/free-port';
@@ -44,7 +44,7 @@ export async function stopChild(child: ChildProcess): Promise<void> {
 }
 
 /** 6a. Worker peak RSS while streaming one attachment of `bytes` (compiled worker, production NODE_OPTIONS). */
-export async function workerRss(sample: SampleServer, bytes: number): Promise<Figure> {
+export async function workerRss(sample: FileServerStandin, bytes: number): Promise<Figure> {
   const lakehouse = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-rss-'));
   const env = {
     TEMPORAL_ADDRESS: benchTemporal.address,

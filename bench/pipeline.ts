@@ -4,7 +4,7 @@ import { Partitioners } from 'kafkajs';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { xactWorkflowId } from '../src/shared/ids';
-import type { SampleServer } from '../src/sample/sample-server';
+import type { FileServerStandin } from '../dev/file-server-standin';
 import { cloudActions } from './cloud-actions';
 import { benchTemporal } from './temporal-server';
 import { kafka } from './ceilings';
@@ -49,7 +49,7 @@ export interface RunFigures {
  * timeline sampled every second and both processes' RSS sampled throughout. Capped at `capS` seconds.
  */
 export async function backlogRun(
-  sample: SampleServer,
+  sample: FileServerStandin,
   count: number,
   capS: number,
   options: RigOptions = {},
@@ -180,7 +180,7 @@ async function perEventCost(taskQueue: string, counts: ServerCounters): Promise<
  * a paced `rate` for `windowS` seconds, the pipeline running as in `backlogRun`.
  */
 export async function latencyAt(
-  sample: SampleServer,
+  sample: FileServerStandin,
   rate: number,
   windowS: number,
 ): Promise<{ p50: number; p95: number; p99: number; measured: number; total: number }> {

@@ -4,8 +4,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseMetrics, share, total, type Sample } from '../src/observability/scrape';
-import { sampleEvent } from '../src/sample/sample-events';
-import type { SampleServer } from '../src/sample/sample-server';
+import { sampleEvent } from '../src/domains/xact/sample';
+import type { FileServerStandin } from '../dev/file-server-standin';
 import { WORKER_NODE_OPTIONS } from '../src/worker/node-options';
 import { freePort } from '../test/support/free-port';
 import { ROOT } from '../test/support/stack';
@@ -51,7 +51,7 @@ export class Rig {
   private readonly root: string;
 
   constructor(
-    readonly sample: SampleServer,
+    readonly sample: FileServerStandin,
     private readonly options: RigOptions = {},
   ) {
     this.combined = options.combined ?? false;

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
-import { startSampleServer } from '../src/sample/sample-server';
+import { startFileServerStandin } from '../dev/file-server-standin';
 import { ensureStack, ROOT } from '../test/support/stack';
 import { bridgeRate, kafkaCeiling } from './ceilings';
 import { ceilingFigures, temporalCeilings } from './temporal-ceilings';
@@ -120,7 +120,7 @@ async function main(): Promise<void> {
     if (size.settings > 0) figures.push(...(await step('server settings', () => serverSettingsBench(size.settings))));
     const bridge = await step('bridge rate', () => bridgeRate(size.bridge, ceilings.startsPerS));
     figures.push(bridge);
-    const sample = await startSampleServer();
+    const sample = await startFileServerStandin();
     let e2e: EndToEnd;
     try {
       e2e = await endToEnd(sample, size, ceilings);

@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startSampleServer } from '../src/sample/sample-server';
+import { startFileServerStandin } from '../dev/file-server-standin';
 import { ensureStack, ROOT } from '../test/support/stack';
 import { cpuTotals } from './figures';
 import { backlogRun } from './pipeline';
@@ -52,7 +52,7 @@ async function main(): Promise<void> {
   await ensureStack();
   const server = await startServer(devServerSettings());
   Object.assign(benchTemporal, { address: server.address, metricsUrl: server.metricsUrl, pid: server.pid });
-  const sample = await startSampleServer();
+  const sample = await startFileServerStandin();
   const runs: VariantRun[] = [];
   try {
     for (const { round, name } of schedule(

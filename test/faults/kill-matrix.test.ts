@@ -5,8 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import { Client, Connection } from '@temporalio/client';
-import { sampleEvent } from '../../src/sample/sample-events';
-import { startSampleServer, type SampleServer } from '../../src/sample/sample-server';
+import { sampleEvent } from '../../src/domains/xact/sample';
+import { startFileServerStandin, type FileServerStandin } from '../../dev/file-server-standin';
 import { xactEventId } from '../../src/shared/uuid5';
 import { readWithDeltaRs } from '../support/delta-rs';
 import { until } from '../support/poll';
@@ -29,7 +29,7 @@ describe('fault matrix: SIGKILL of the bridge and the workers under mixed traffi
   const id = randomUUID().slice(0, 8);
   const name = `faults-${id}`;
   const topic = `xact.events.${name}`;
-  let sample: SampleServer;
+  let sample: FileServerStandin;
   let lakehouse: string;
   let env: Record<string, string>;
   let producer: Producer;
@@ -50,7 +50,7 @@ describe('fault matrix: SIGKILL of the bridge and the workers under mixed traffi
   before(async () => {
     await ensureStack();
     await execFileAsync('npm', ['run', '--silent', 'build'], { cwd: ROOT, timeout: 300_000 });
-    sample = await startSampleServer();
+    sample = await startFileServerStandin();
     lakehouse = fs.mkdtempSync(path.join(os.tmpdir(), 'lakehouse-faults-'));
     await createTopic(topic, 6, [{ name: 'max.message.bytes', value: String(16 * MB) }]);
     env = localPipelineEnv(name, lakehouse, {

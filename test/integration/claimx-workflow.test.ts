@@ -9,7 +9,7 @@ import { CLAIMX_DOMAIN, claimxWorkflowId, WORKFLOW_TYPES } from '../../src/share
 import { CLAIMX_EVENT_TYPES, type ClaimxEvent, decodeClaimxEvent } from '../../src/shared/claimx-event';
 import type { IngestClaimxInput } from '../../src/shared/pipeline-types';
 import { SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
-import { type ClaimxApiStandin, startClaimxApiStandin } from '../../src/sample/claimx-api-standin';
+import { type ClaimxApiStandin, startClaimxApiStandin } from '../../dev/claimx-api-standin';
 import { readWithDeltaRs } from '../support/delta-rs';
 import { PipelineHarness } from '../support/pipeline-harness';
 import { until } from '../support/poll';

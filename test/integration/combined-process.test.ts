@@ -7,8 +7,8 @@ import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { Client, Connection } from '@temporalio/client';
 import { METRICS } from '../../src/observability/metric-catalogue';
 import { scrape, total } from '../../src/observability/scrape';
-import { sampleEvent } from '../../src/sample/sample-events';
-import { startSampleServer, type SampleServer } from '../../src/sample/sample-server';
+import { sampleEvent } from '../../src/domains/xact/sample';
+import { startFileServerStandin, type FileServerStandin } from '../../dev/file-server-standin';
 import { xactEventId } from '../../src/shared/uuid5';
 import { readWithDeltaRs } from '../support/delta-rs';
 import { freePort } from '../support/free-port';
@@ -31,7 +31,7 @@ describe('the combined process (kafka-pipeline run)', function () {
   this.timeout(600_000);
   const id = randomUUID().slice(0, 8);
   const name = `combined-${id}`;
-  let sample: SampleServer;
+  let sample: FileServerStandin;
   let lakehouse: string;
   let env: ReturnType<typeof localPipelineEnv>;
   let port: number;
@@ -42,7 +42,7 @@ describe('the combined process (kafka-pipeline run)', function () {
 
   before(async () => {
     await ensureStack();
-    sample = await startSampleServer();
+    sample = await startFileServerStandin();
     lakehouse = fs.mkdtempSync(path.join(os.tmpdir(), 'lakehouse-combined-'));
     port = await freePort();
     env = localPipelineEnv(name, lakehouse, {

@@ -8,7 +8,7 @@ import { Registry } from 'prom-client';
 import { DlqMonitor } from '../../src/dlq/dlq-monitor';
 import { createLogger } from '../../src/observability/logger';
 import { xactWorkflowId } from '../../src/shared/ids';
-import { sampleEvent } from '../../src/sample/sample-events';
+import { sampleEvent } from '../../src/domains/xact/sample';
 import { xactEventId } from '../../src/shared/uuid5';
 import { readWithDeltaRs } from '../support/delta-rs';
 import { PipelineHarness } from '../support/pipeline-harness';

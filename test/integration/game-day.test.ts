@@ -6,8 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Kafka, logLevel, Partitioners, type Producer } from 'kafkajs';
 import YAML from 'yaml';
-import { sampleEvent } from '../../src/sample/sample-events';
-import { startSampleServer, type SampleServer } from '../../src/sample/sample-server';
+import { sampleEvent } from '../../src/domains/xact/sample';
+import { startFileServerStandin, type FileServerStandin } from '../../dev/file-server-standin';
 import { freePort } from '../support/free-port';
 import { until } from '../support/poll';
 import {
@@ -40,7 +40,7 @@ describe('game day: real Prometheus, real faults, our alerts fire and resolve', 
   const kafka = new Kafka({ clientId: 'gameday', brokers: [KAFKA_BROKER], logLevel: logLevel.NOTHING });
   const results: Measured[] = [];
   let producer: Producer;
-  let sample: SampleServer;
+  let sample: FileServerStandin;
   let prometheus: RunningPrometheus;
   let promUrl: string;
   let bridge: PipelineProcess;
@@ -112,7 +112,7 @@ describe('game day: real Prometheus, real faults, our alerts fire and resolve', 
   before(async () => {
     ensurePrometheus();
     await ensureStack();
-    sample = await startSampleServer();
+    sample = await startFileServerStandin();
     await createTopic(topic, 3);
     producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();

@@ -7,7 +7,7 @@ import { createActivities } from '../../src/activities';
 import { WORKFLOW_TYPES, xactWorkflowId } from '../../src/shared/ids';
 import type { IngestSummary, IngestXactInput } from '../../src/shared/pipeline-types';
 import { decodeXactEvent } from '../../src/shared/xact-event';
-import { sampleEvent } from '../../src/sample/sample-events';
+import { sampleEvent } from '../../src/domains/xact/sample';
 import { buildActivityDeps } from '../../src/worker/build-deps';
 import { outcomeSinks, WORKFLOWS_PATH } from '../../src/worker/create-worker';
 import { runCli } from '../support/cli';

@@ -5,8 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { sampleEvent } from '../../src/sample/sample-events';
-import { startSampleServer, type SampleServer } from '../../src/sample/sample-server';
+import { sampleEvent } from '../../src/domains/xact/sample';
+import { startFileServerStandin, type FileServerStandin } from '../../dev/file-server-standin';
 import { freePort } from '../support/free-port';
 import { until } from '../support/poll';
 import {
@@ -33,14 +33,14 @@ describe('logs of an end-to-end run', function () {
   const id = randomUUID().slice(0, 8);
   const topic = `xact.events.logs-${id}`;
   const lines: string[] = [];
-  let sample: SampleServer;
+  let sample: FileServerStandin;
   let procs: PipelineProcess[] = [];
   let lakehouse = '';
   let events: Record<string, unknown>[] = [];
 
   before(async () => {
     await ensureStack();
-    sample = await startSampleServer();
+    sample = await startFileServerStandin();
     const kafka = new Kafka({ clientId: 'logs-test', brokers: [KAFKA_BROKER], logLevel: logLevel.NOTHING });
     await createTopic(topic);
     lakehouse = fs.mkdtempSync(path.join(os.tmpdir(), 'logs-'));

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Kafka, logLevel } from 'kafkajs';
 import { xactWorkflowId } from '../../src/shared/ids';
 import { xactEventId } from '../../src/shared/uuid5';
-import { sampleEvent } from '../../src/sample/sample-events';
+import { sampleEvent } from '../../src/domains/xact/sample';
 import { readWithDeltaRs } from '../support/delta-rs';
 import { PipelineHarness } from '../support/pipeline-harness';
 import { until } from '../support/poll';

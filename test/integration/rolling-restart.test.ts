@@ -5,8 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { Client, Connection } from '@temporalio/client';
-import { sampleEvent } from '../../src/sample/sample-events';
-import { startSampleServer, type SampleServer } from '../../src/sample/sample-server';
+import { sampleEvent } from '../../src/domains/xact/sample';
+import { startFileServerStandin, type FileServerStandin } from '../../dev/file-server-standin';
 import { xactEventId } from '../../src/shared/uuid5';
 import { readWithDeltaRs } from '../support/delta-rs';
 import {
@@ -28,7 +28,7 @@ describe('rolling restart of bridges and workers under load', function () {
   this.timeout(900_000);
   const id = randomUUID().slice(0, 8);
   const topic = `xact.events.rolling-${id}`;
-  let sample: SampleServer;
+  let sample: FileServerStandin;
   let lakehouse: string;
   let env: ReturnType<typeof localPipelineEnv>;
   const kafka = new Kafka({ clientId: 'rolling-test', brokers: [KAFKA_BROKER], logLevel: logLevel.NOTHING });
@@ -50,7 +50,7 @@ describe('rolling restart of bridges and workers under load', function () {
   before(async () => {
     await ensureStack();
     await execFileAsync('npm', ['run', '--silent', 'build'], { cwd: ROOT, timeout: 300_000 });
-    sample = await startSampleServer();
+    sample = await startFileServerStandin();
     lakehouse = fs.mkdtempSync(path.join(os.tmpdir(), 'lakehouse-rolling-'));
     await createTopic(topic, 6);
     env = localPipelineEnv(`rolling-${id}`, lakehouse, {

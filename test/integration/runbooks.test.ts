@@ -11,8 +11,8 @@ import { loadConfig } from '../../src/config/config';
 import { dlqTables } from '../../src/config/settings';
 import { DlqService } from '../../src/dlq/dlq-service';
 import { METRICS } from '../../src/observability/metric-catalogue';
-import { sampleEvent } from '../../src/sample/sample-events';
-import { startSampleServer, type SampleServer } from '../../src/sample/sample-server';
+import { sampleEvent } from '../../src/domains/xact/sample';
+import { startFileServerStandin, type FileServerStandin } from '../../dev/file-server-standin';
 import { shellCommands } from '../support/markdown';
 import { until } from '../support/poll';
 import {
@@ -65,7 +65,7 @@ describe('runbook and README commands work against the local stack', function ()
     USER: 'runbook-test',
   });
   const bin = path.join(dir, 'bin');
-  let sample: SampleServer;
+  let sample: FileServerStandin;
   let bridge: PipelineProcess | undefined;
   let worker: PipelineProcess;
   let dlqMonitor: PipelineProcess;
@@ -125,7 +125,7 @@ describe('runbook and README commands work against the local stack', function ()
     assert.match(again.stdout, /retention set to 720h[\s\S]*TraceId exists/, 'idempotent; 30 days by default');
     await createTopic(names.topic, 3);
     await producer.connect();
-    sample = await startSampleServer({ port: 8765 });
+    sample = await startFileServerStandin({ port: 8765 });
     connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
     dlq = new DlqService(
       new Client({ connection, namespace: names.namespace }),

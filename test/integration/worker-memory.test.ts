@@ -8,8 +8,8 @@ import { Client, Connection } from '@temporalio/client';
 import { METRICS, SDK_METRICS } from '../../src/observability/metric-catalogue';
 import { toStartRequest } from '../../src/domains/xact/start';
 import { loadConfig } from '../../src/config/config';
-import { sampleEvent } from '../../src/sample/sample-events';
-import { startSampleServer, type SampleServer } from '../../src/sample/sample-server';
+import { sampleEvent } from '../../src/domains/xact/sample';
+import { startFileServerStandin, type FileServerStandin } from '../../dev/file-server-standin';
 import type { IngestSummary } from '../../src/shared/pipeline-types';
 import { PROCESS_MALLOC_ENV, WORKER_NODE_OPTIONS } from '../../src/worker/node-options';
 import { freePort } from '../support/free-port';
@@ -20,14 +20,14 @@ const GIB = 1024 ** 3;
 
 describe('worker memory while streaming a 1 GB attachment', function () {
   this.timeout(600_000);
-  let sample: SampleServer;
+  let sample: FileServerStandin;
   let worker: ChildProcess;
   let lakehouse: string;
   let connection: Connection;
 
   before(async () => {
     await ensureStack();
-    sample = await startSampleServer();
+    sample = await startFileServerStandin();
     lakehouse = fs.mkdtempSync(path.join(os.tmpdir(), 'lakehouse-1g-'));
     connection = await Connection.connect({ address: TEMPORAL_ADDRESS });
     // Measured as it runs in production (and in the container image): compiled, with the prebuilt workflow bundle.

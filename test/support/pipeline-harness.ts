@@ -19,8 +19,8 @@ import type { StartRequestOf } from '../../src/domains/start-request';
 import { CircuitBreakers } from '../../src/resilience/circuit-breaker';
 import { loadConfig, type Config } from '../../src/config/config';
 import { createLogger } from '../../src/observability/logger';
-import { sampleEvent } from '../../src/sample/sample-events';
-import { startSampleServer, type SampleServer } from '../../src/sample/sample-server';
+import { sampleEvent } from '../../src/domains/xact/sample';
+import { startFileServerStandin, type FileServerStandin } from '../../dev/file-server-standin';
 import { createPipelineWorker, type PipelineWorker } from '../../src/worker/create-worker';
 import { KAFKA_BROKER, TEMPORAL_ADDRESS, createTopic } from './stack';
 
@@ -62,7 +62,7 @@ export class PipelineHarness {
   bridge!: KafkaBridge;
   client!: Client;
   config!: Config;
-  sample!: SampleServer;
+  sample!: FileServerStandin;
   lakehouse!: string;
   topic!: string;
 
@@ -79,7 +79,7 @@ export class PipelineHarness {
     const id = randomUUID().slice(0, 8);
     this.topic = `xact.events.test-${id}`;
     this.lakehouse = fs.mkdtempSync(path.join(os.tmpdir(), 'lakehouse-'));
-    this.sample = await startSampleServer();
+    this.sample = await startFileServerStandin();
     const kafka = new Kafka({ clientId: 'pipeline-test', brokers: [KAFKA_BROKER], logLevel: logLevel.NOTHING });
     await createTopic(this.topic, 6, this.options.topicConfig ?? []);
     this.producer = kafka.producer({

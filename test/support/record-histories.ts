@@ -21,8 +21,8 @@ import {
 } from '../../src/shared/ids';
 import type { IngestClaimxInput } from '../../src/shared/pipeline-types';
 import { SEARCH_ATTRIBUTES } from '../../src/shared/search-attributes';
-import { type ClaimxApiStandin, startClaimxApiStandin } from '../../src/sample/claimx-api-standin';
-import { sampleEvent } from '../../src/sample/sample-events';
+import { type ClaimxApiStandin, startClaimxApiStandin } from '../../dev/claimx-api-standin';
+import { sampleEvent } from '../../src/domains/xact/sample';
 import { PipelineHarness } from './pipeline-harness';
 
 const TOKEN = 'cmVjb3JkZXI=';

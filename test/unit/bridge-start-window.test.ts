@@ -12,7 +12,7 @@ import { StartWindow } from '../../src/bridge/start-window';
 import { loadConfig } from '../../src/config/config';
 import { createLogger } from '../../src/observability/logger';
 import { CircuitBreakers } from '../../src/resilience/circuit-breaker';
-import { sampleEvent } from '../../src/sample/sample-events';
+import { sampleEvent } from '../../src/domains/xact/sample';
 import type { KafkaSource } from '../../src/shared/pipeline-types';
 import { deferred, FakeBatch } from '../support/fake-batch';
 

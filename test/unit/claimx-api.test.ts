@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { ClaimxApiClient, ClaimxApiError, type ClaimxApiOptions } from '../../src/adapters/claimx/claimx-api';
-import { type ClaimxApiStandin, startClaimxApiStandin } from '../../src/sample/claimx-api-standin';
+import { type ClaimxApiStandin, startClaimxApiStandin } from '../../dev/claimx-api-standin';
 
 const TOKEN = 'c3RhbmRpbjpzZWNyZXQ=';
 

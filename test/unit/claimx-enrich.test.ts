@@ -8,7 +8,7 @@ import { LocalObjectStore } from '../../src/adapters/storage/local-store';
 import { ClaimxEnrichError, enrichClaimxEvent, type EnrichDeps } from '../../src/activities/claimx/enrich';
 import { CLAIMX_ENTITY_TABLES, type ClaimxEntity } from '../../src/domains/claimx/tables';
 import { decodeClaimxEvent } from '../../src/shared/claimx-event';
-import { type ClaimxApiStandin, startClaimxApiStandin } from '../../src/sample/claimx-api-standin';
+import { type ClaimxApiStandin, startClaimxApiStandin } from '../../dev/claimx-api-standin';
 
 describe('claimx enrichment (stand-in API, local lakehouse)', () => {
   let api: ClaimxApiStandin;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { CLAIMX_EVENT_TYPES, claimxEventId, decodeClaimxEvent, pythonIsoFormat } from '../../src/shared/claimx-event';
-import { sampleClaimxEvent } from '../../src/sample/sample-claimx-events';
+import { sampleClaimxEvent } from '../../src/domains/claimx/sample';
 
 /** The spec's example event (§1.2). */
 const EXAMPLE = {

@@ -3,7 +3,7 @@ import { ClaimxApiClient } from '../../src/adapters/claimx/claimx-api';
 import { ClaimxEnrichError } from '../../src/activities/claimx/enrich';
 import { linkExpiresSoon, refreshMediaLink } from '../../src/activities/claimx/media-links';
 import { isExpiredLinkFailure } from '../../src/shared/claimx-event';
-import { startClaimxApiStandin } from '../../src/sample/claimx-api-standin';
+import { startClaimxApiStandin } from '../../dev/claimx-api-standin';
 
 describe('claimx media links: expiry and refresh', () => {
   const link = (issuedMs: number, ttlMs: number) =>

@@ -10,7 +10,7 @@ import { CLAIMX_ENTITY_TABLES, type ClaimxEntity, ENTITY_MERGE } from '../../src
 import { taskRows, videoRows } from '../../src/activities/claimx/task-rows';
 import type { EntityRows } from '../../src/activities/claimx/values';
 import { type ClaimxEvent, claimxHandlerOf, decodeClaimxEvent } from '../../src/shared/claimx-event';
-import { type ClaimxApiStandin, startClaimxApiStandin } from '../../src/sample/claimx-api-standin';
+import { type ClaimxApiStandin, startClaimxApiStandin } from '../../dev/claimx-api-standin';
 
 const NOW = new Date('2026-12-04T08:00:00.000Z');
 

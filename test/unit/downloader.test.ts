@@ -3,8 +3,8 @@ import { buffer } from 'node:stream/consumers';
 import { blockedReason } from '../../src/adapters/http/address-policy';
 import { DownloadError } from '../../src/adapters/http/download-error';
 import { Downloader, type DownloaderOptions } from '../../src/adapters/http/downloader';
-import { sampleBody } from '../../src/sample/sample-files';
-import { startSampleServer, type SampleServer } from '../../src/sample/sample-server';
+import { sampleBody } from '../../dev/sample-files';
+import { startFileServerStandin, type FileServerStandin } from '../../dev/file-server-standin';
 
 const hosts = new Set(['127.0.0.1', 'localhost', 'internal.test']);
 const base: DownloaderOptions = {
@@ -31,8 +31,8 @@ async function failure(d: Downloader, url: string): Promise<DownloadError> {
 }
 
 describe('SSRF-safe downloader', () => {
-  let server: SampleServer;
-  before(async () => (server = await startSampleServer()));
+  let server: FileServerStandin;
+  before(async () => (server = await startFileServerStandin()));
   after(() => server.close());
 
   it('streams the exact body with its content type', async () => {

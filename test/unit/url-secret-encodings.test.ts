@@ -3,7 +3,7 @@ import { xactEventRow } from '../../src/activities/rows';
 import { redactedInput } from '../../src/cli/dlq/dlq-format';
 import { archiveRow } from '../../src/dlq/archive-tables';
 import { createLogger, redactUrls } from '../../src/observability/logger';
-import { sampleEvent } from '../../src/sample/sample-events';
+import { sampleEvent } from '../../src/domains/xact/sample';
 import {
   redactJsonSecrets,
   redactSecrets,

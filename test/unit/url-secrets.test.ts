@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { xactAttachmentRow, xactEventRow } from '../../src/activities/rows';
 import { redactedInput } from '../../src/cli/dlq/dlq-format';
-import { sampleEvent } from '../../src/sample/sample-events';
+import { sampleEvent } from '../../src/domains/xact/sample';
 import { redactJsonSecrets, redactSecrets, redactSecretsDeep, redactUrlSecrets } from '../../src/shared/urls';
 import { decodeXactEvent } from '../../src/shared/xact-event';
 

@@ -50,7 +50,7 @@ export function registerSampleCommands(program: Command): void {
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--token <token>', 'the Basic credential it accepts (CLAIMX_API_TOKEN of the worker)', 'standin')
     .action(async (opts: { port: string; host: string; token: string }) => {
-      const { startClaimxApiStandin } = await import('../../sample/claimx-api-standin');
+      const { startClaimxApiStandin } = await import('../../../dev/claimx-api-standin');
       const api = await startClaimxApiStandin({ token: opts.token, port: Number(opts.port), host: opts.host });
       console.log(`ClaimX API stand-in on ${api.url} (CLAIMX_API_URL; Ctrl-C stops it)`);
       await new Promise<void>((resolve) => {
@@ -61,12 +61,12 @@ export function registerSampleCommands(program: Command): void {
     });
   program
     .command('sample-server')
-    .description('Serve deterministic sample attachments (see src/sample/sample-server.ts for the routes)')
+    .description('Serve deterministic sample attachments (see dev/file-server-standin.ts for the routes)')
     .option('--port <port>', 'port to listen on', '8765')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .action(async (opts: { port: string; host: string }) => {
-      const { startSampleServer } = await import('../../sample/sample-server');
-      const server = await startSampleServer({ port: Number(opts.port), host: opts.host });
+      const { startFileServerStandin } = await import('../../../dev/file-server-standin');
+      const server = await startFileServerStandin({ port: Number(opts.port), host: opts.host });
       console.log(`sample file server on ${server.url} (Ctrl-C stops it)`);
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);

@@ -2,7 +2,7 @@ import { kafkaProducer } from '../../adapters/kafka/kafka-producer';
 import type { KafkaSettings } from '../../config/settings';
 import type { DomainConfig } from '../../domains/domain';
 import { domainNamed } from '../../domains/registry';
-import { attachmentCounts } from '../../sample/sample-events';
+import { attachmentCounts } from '../../domains/xact/sample';
 
 /** Publishes a domain's sample events to its events topic, 500 per request; returns the topic. */
 export async function produceSampleEvents(

@@ -4,8 +4,8 @@ import { kafkaProducer } from '../../adapters/kafka/kafka-producer';
 import type { Config } from '../../config/config';
 import { domains } from '../../domains/registry';
 import { processLogger, type Logger } from '../../observability/logger';
-import { startClaimxApiStandin } from '../../sample/claimx-api-standin';
-import { startSampleServer } from '../../sample/sample-server';
+import { startClaimxApiStandin } from '../../../dev/claimx-api-standin';
+import { startFileServerStandin } from '../../../dev/file-server-standin';
 import { PROCESS_MALLOC_ENV, WORKER_NODE_OPTIONS } from '../../worker/node-options';
 import { runStackScript, stackServerRunning } from '../common/stack';
 import { cliConfig } from '../common/cli-config';
@@ -132,7 +132,7 @@ function watchParent(log: Logger, orphaned: () => void): () => void {
  * a newcomer sees files and rows appear.
  */
 async function startDemo(config: Config, log: Logger): Promise<() => Promise<void>> {
-  const server = await startSampleServer({ port: DEMO_SAMPLE_PORT });
+  const server = await startFileServerStandin({ port: DEMO_SAMPLE_PORT });
   const api = await startClaimxApiStandin({ token: DEMO_CLAIMX_TOKEN, port: DEMO_CLAIMX_API_PORT });
   const producer = kafkaProducer(config, { clientId: `${config.kafkaClientId}-demo` });
   await producer.connect();

@@ -1,7 +1,7 @@
 import { CLAIMX_DOMAIN, claimxEventIdOf, claimxWorkflowId, WORKFLOW_TYPES } from '../../shared/ids';
 import type { IngestClaimxInput } from '../../shared/pipeline-types';
-import { sampleClaimxEvent } from '../../sample/sample-claimx-events';
 import type { Domain } from '../domain';
+import { sampleClaimxEvent } from './sample';
 import { CLAIMX_ENTITY_TABLES } from './tables';
 import { CLAIMX_ATTACHMENTS, CLAIMX_EVENTS } from './event-tables';
 import { toClaimxStartRequest } from './start';

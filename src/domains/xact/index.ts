@@ -1,8 +1,8 @@
 import { WORKFLOW_TYPES, XACT_DOMAIN, xactTraceIdOf, xactWorkflowId } from '../../shared/ids';
 import type { IngestXactInput } from '../../shared/pipeline-types';
 import type { XactEvent } from '../../shared/xact-event';
-import { sampleEvent } from '../../sample/sample-events';
 import type { Domain } from '../domain';
+import { sampleEvent } from './sample';
 import { XACT_ATTACHMENTS, XACT_EVENTS } from './tables';
 import { toStartRequest } from './start';
 import { XACT_REPLAY } from './replay';

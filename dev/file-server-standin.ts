@@ -16,7 +16,7 @@ import { sampleBody, sampleContentType } from './sample-files';
  *   POST /_outage/<name>?on=false             clears outage <name> (on=true starts it again); also outage(name, on)
  *   /_stats                                   JSON: requests per path (tests assert what was fetched)
  */
-export interface SampleServer {
+export interface FileServerStandin {
   readonly url: string;
   readonly port: number;
   requests(path?: string): number;
@@ -27,7 +27,7 @@ export interface SampleServer {
 
 const DEFAULT_BYTES = 100 * 1024;
 
-export async function startSampleServer(opts: { port?: number; host?: string } = {}): Promise<SampleServer> {
+export async function startFileServerStandin(opts: { port?: number; host?: string } = {}): Promise<FileServerStandin> {
   const counts = new Map<string, number>();
   const cleared = new Set<string>();
   const outage = (name: string, on: boolean) => void (on ? cleared.delete(name) : cleared.add(name));

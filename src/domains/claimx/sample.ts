@@ -1,4 +1,4 @@
-import { CLAIMX_EVENT_TYPES } from '../shared/claimx-event';
+import { CLAIMX_EVENT_TYPES } from '../../shared/claimx-event';
 
 /**
  * Sample claimx webhook events, one of each enriched type in turn (and now and then one the pipeline does not
