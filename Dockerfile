@@ -9,6 +9,8 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY packages/delta-lake/tsconfig.json ./packages/delta-lake/
 COPY packages/delta-lake/src ./packages/delta-lake/src
 COPY src ./src
+# Stand-ins for `start --demo` and the sample commands (compiled beside src/, never loaded by the worker or bridge).
+COPY dev ./dev
 COPY scripts ./scripts
 RUN npm run build && npm prune --omit=dev
 # @temporalio/core-bridge ships its native library for five platforms (~28 MB each); keep only the one this image

@@ -4,8 +4,8 @@ import { Readable } from 'node:stream';
 import { sampleBody, sampleContentType } from './sample-files';
 
 /**
- * A local file server for sample traffic and tests (`kafka-pipeline sample-server`). The URL path says how it
- * answers; the last segment is the file name:
+ * STAND-IN for the file servers that attachment URLs point at (the demo, `kafka-pipeline sample-server`, tests,
+ * bench and soak); not shipped code. The URL path says how it answers; the last segment is the file name:
  *   /files/<...>/<name>.<ext>                 200 with a deterministic body (?bytes=N, default 102400)
  *   /status/<code>/<...>/<name>.<ext>         that HTTP status
  *   /flaky/<n>/<...>/<name>.<ext>             503 for the first n requests of this exact path, then 200

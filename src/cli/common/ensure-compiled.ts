@@ -7,8 +7,10 @@ import { PROJECT_ROOT } from './stack';
 const COMPILED_ENTRY = path.join(PROJECT_ROOT, 'dist', 'src', 'cli', 'main.js');
 /** The workspace package the app imports by name; compiled code loads its dist/. */
 const PACKAGE_ENTRY = path.join(PROJECT_ROOT, 'packages', 'delta-lake', 'dist', 'index.js');
-const SOURCES = [
+/** What dist/ is compiled from: a change under any of them makes `npm start` build again. */
+export const BUILD_SOURCES = [
   'src',
+  'dev',
   'scripts',
   'package.json',
   'tsconfig.json',
@@ -42,7 +44,7 @@ export function compiledIsStale(): boolean {
   } catch {
     return true;
   }
-  return newestMtime(SOURCES) > built;
+  return newestMtime(BUILD_SOURCES) > built;
 }
 
 /**

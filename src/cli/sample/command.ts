@@ -61,7 +61,9 @@ export function registerSampleCommands(program: Command): void {
     });
   program
     .command('sample-server')
-    .description('Serve deterministic sample attachments (see dev/file-server-standin.ts for the routes)')
+    .description(
+      'Serve deterministic sample attachments: the file server STAND-IN (routes in dev/file-server-standin.ts)',
+    )
     .option('--port <port>', 'port to listen on', '8765')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .action(async (opts: { port: string; host: string }) => {

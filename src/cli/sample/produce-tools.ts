@@ -2,7 +2,6 @@ import { kafkaProducer } from '../../adapters/kafka/kafka-producer';
 import type { KafkaSettings } from '../../config/settings';
 import type { DomainConfig } from '../../domains/domain';
 import { domainNamed } from '../../domains/registry';
-import { attachmentCounts } from '../../domains/xact/sample';
 
 /** Publishes a domain's sample events to its events topic, 500 per request; returns the topic. */
 export async function produceSampleEvents(
@@ -36,4 +35,14 @@ export async function produceSampleEvents(
     await producer.disconnect();
   }
   return { produced: opts.count, topic };
+}
+
+/** Parses "K" or "MIN-MAX" into a picker of attachment counts. */
+export function attachmentCounts(spec: string, random: () => number = Math.random): () => number {
+  const m = /^(\d+)(?:-(\d+))?$/.exec(spec.trim());
+  if (!m) throw new Error(`--attachments takes a number or a range like 1-3, got ${JSON.stringify(spec)}`);
+  const min = Number(m[1]);
+  const max = m[2] === undefined ? min : Number(m[2]);
+  if (max < min) throw new Error(`--attachments range ${spec} is empty`);
+  return () => min + Math.floor(random() * (max - min + 1));
 }

@@ -4,8 +4,6 @@ import { kafkaProducer } from '../../adapters/kafka/kafka-producer';
 import type { Config } from '../../config/config';
 import { domains } from '../../domains/registry';
 import { processLogger, type Logger } from '../../observability/logger';
-import { startClaimxApiStandin } from '../../../dev/claimx-api-standin';
-import { startFileServerStandin } from '../../../dev/file-server-standin';
 import { PROCESS_MALLOC_ENV, WORKER_NODE_OPTIONS } from '../../worker/node-options';
 import { runStackScript, stackServerRunning } from '../common/stack';
 import { cliConfig } from '../common/cli-config';
@@ -128,10 +126,12 @@ function watchParent(log: Logger, orphaned: () => void): () => void {
 }
 
 /**
- * The sample file server and the ClaimX API stand-in, plus a trickle of sample events (xact and claimx in turn), so
- * a newcomer sees files and rows appear.
+ * The file server and ClaimX API stand-ins (dev/, loaded only here), plus a trickle of sample events (each domain in
+ * turn), so a newcomer sees files and rows appear.
  */
 async function startDemo(config: Config, log: Logger): Promise<() => Promise<void>> {
+  const { startFileServerStandin } = await import('../../../dev/file-server-standin');
+  const { startClaimxApiStandin } = await import('../../../dev/claimx-api-standin');
   const server = await startFileServerStandin({ port: DEMO_SAMPLE_PORT });
   const api = await startClaimxApiStandin({ token: DEMO_CLAIMX_TOKEN, port: DEMO_CLAIMX_API_PORT });
   const producer = kafkaProducer(config, { clientId: `${config.kafkaClientId}-demo` });

@@ -1,6 +1,10 @@
 import { randomUUID } from 'node:crypto';
 
-/** Realistic xact events whose attachments point at the local sample file server. */
+/**
+ * The xact domain's sample events (`produce`, `start --demo`, tests, bench): realistic XactAnalysis status events
+ * whose attachment URLs name routes of the file server stand-in (dev/file-server-standin.ts) under `sampleUrl`:
+ * `files/...` answers the file, `status/404/...` a permanent failure.
+ */
 const SUBTYPES = [
   'documentsReceived',
   'firstNoticeOfLossReceived',
@@ -56,14 +60,4 @@ export function sampleEvent(i: number, opts: SampleEventOptions): Record<string,
       contact: { type: 'Insured', name: 'Sample Person', contactMethods: { email: { address: 'sample@example.com' } } },
     },
   };
-}
-
-/** Parses "K" or "MIN-MAX" into a picker of attachment counts. */
-export function attachmentCounts(spec: string, random: () => number = Math.random): () => number {
-  const m = /^(\d+)(?:-(\d+))?$/.exec(spec.trim());
-  if (!m) throw new Error(`--attachments takes a number or a range like 1-3, got ${JSON.stringify(spec)}`);
-  const min = Number(m[1]);
-  const max = m[2] === undefined ? min : Number(m[2]);
-  if (max < min) throw new Error(`--attachments range ${spec} is empty`);
-  return () => min + Math.floor(random() * (max - min + 1));
 }
