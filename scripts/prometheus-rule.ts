@@ -42,7 +42,7 @@ export function prometheusRule(alertsYaml: string, baseUrl: string): string {
   };
   return (
     '# Generated from deploy/prometheus/alerts.yml by `npx tsx scripts/prometheus-rule.ts`; do not edit by hand\n' +
-    `# (test/unit/prometheus-rule.test.ts fails when it differs). Runbook links: ${base.href}\n` +
+    `# (test/unit/ops/prometheus-rule.test.ts fails when it differs). Runbook links: ${base.href}\n` +
     YAML.stringify(doc, { lineWidth: 0 })
   );
 }

@@ -5,7 +5,7 @@ import { XACT } from './xact';
 
 /**
  * The only place that knows the list of domains. Shared code loops over `domains()` or asks for one by name,
- * workflow type or workflow id; it never compares domain names itself (test/unit/domain-junctions.test.ts).
+ * workflow type or workflow id; it never compares domain names itself (test/unit/architecture/domain-junctions.test.ts).
  * A new domain: its folder under src/domains, exporting a `Domain`, and one line here.
  */
 const REGISTERED: Domain[] = [XACT, CLAIMX];

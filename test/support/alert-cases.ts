@@ -1,5 +1,5 @@
 /**
- * The promtool unit-test case of each alert in deploy/prometheus/alerts.yml (used by test/unit/alert-rules.test.ts):
+ * The promtool unit-test case of each alert in deploy/prometheus/alerts.yml (used by test/unit/ops/alert-rules.test.ts):
  * input series that make it fire, when, with which labels, and the variant just under its threshold.
  */
 export type Series = Record<string, string>;

@@ -11,7 +11,7 @@ import { kafkaConfig, type KafkaClientSettings, type KafkaLog } from './client-c
  * it stops), retrying until the broker answers: the rejoin then completes within about a second.
  *
  * kafkajs has no public call for a LeaveGroup on behalf of another member; this uses its internal cluster client
- * (kafkajs is pinned to an exact version; test/unit/stale-member.test.ts fails if that client moves). Without it,
+ * (kafkajs is pinned to an exact version; test/unit/adapters/kafka/stale-member.test.ts fails if that client moves). Without it,
  * the session timeout still bounds the wait.
  */
 export class StaleMemberEvictor {
