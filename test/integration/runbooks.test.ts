@@ -57,6 +57,9 @@ describe('runbook and README commands work against the local stack', function ()
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'runbooks-'));
   const env: Record<string, string> = localPipelineEnv(`runbooks-${id}`, path.join(dir, 'lakehouse'), {
     TEMPORAL_NAMESPACE: names.namespace,
+    // The claimx group of the test's own (no claimx bridge runs here): `status` checks every domain's group, and
+    // the default one may hold offsets another test's `npm start` left without members.
+    CLAIMX_CONSUMER_GROUP: `claimx-runbooks-${id}`,
     RETRY_INITIAL_INTERVAL_S: '1',
     RETRY_MAX_INTERVAL_S: '1',
     RETRY_MAX_ATTEMPTS: '2',
