@@ -1,8 +1,8 @@
 import type { SourceBatch, SourceMessage } from '../adapters/kafka/message-source';
 import { CircuitOpenError } from '../resilience/circuit-breaker';
+import { Slots } from '../shared/slots';
 import { HandedPrefix } from './handed-prefix';
 import type { PartitionPauses } from './partition-pauses';
-import { StartWindow } from './start-window';
 
 /** A message was not handed over because the bridge is stopping or lost the partition; it is fetched again. */
 export class NotHandedOver extends Error {}
@@ -14,7 +14,7 @@ const BACK_PRESSURE_POLL_MAX_MS = 2_000;
 const HOUSEKEEPING_EVERY = 10;
 
 export interface HandOverSettings {
-  /** Starts in flight at most, all batches together (BRIDGE_MAX_IN_FLIGHT): one StartWindow shared by them. */
+  /** Starts in flight at most, all batches together (BRIDGE_MAX_IN_FLIGHT): one set of Slots shared by them. */
   readonly maxInFlight: number;
   /** The partitions' pauses: resume timers and the stuck report. */
   readonly pauses: PartitionPauses;
@@ -32,16 +32,16 @@ export interface HandOverSettings {
  * When a batch's messages count as handed over and what a partition does when one is not; no Kafka, no Temporal.
  *
  * A batch is handed over with a sliding window of starts in flight (a new one begins as soon as a slot is free), its
- * slots taken from one StartWindow of `maxInFlight` shared by the batches in progress, and the offset of the handed-over prefix is resolved as it grows: an offset is committed only once
+ * slots taken from one set of Slots of `maxInFlight` shared by the batches in progress, and the offset of the handed-over prefix is resolved as it grows: an offset is committed only once
  * every message up to it was accepted. A message not handed over ends the batch: nothing after it is resolved, so it
  * is fetched again (nothing is dropped); its partition alone is paused and resumed after a backoff (the others keep
  * flowing: kafkajs fetches again only when every batch of a fetch is done).
  */
 export class HandOverPolicy {
-  private readonly window: StartWindow;
+  private readonly window: Slots;
 
   constructor(private readonly settings: HandOverSettings) {
-    this.window = new StartWindow(settings.maxInFlight);
+    this.window = new Slots(settings.maxInFlight);
   }
 
   /** Hands `batch` over, one `handOver` per message; a rejection of `handOver` means "not handed over". */

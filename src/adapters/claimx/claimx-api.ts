@@ -5,6 +5,8 @@
  * ClaimxApiError with the original's category: 401 auth, 403/404/other 4xx permanent, 429/5xx/timeouts/connection
  * errors transient.
  */
+import { Slots } from '../../shared/slots';
+
 export type ClaimxApiErrorCategory = 'auth' | 'permanent' | 'transient';
 
 export class ClaimxApiError extends Error {
@@ -49,11 +51,12 @@ export const MEDIA_IDS_PER_REQUEST = 5;
 
 export class ClaimxApiClient {
   private readonly base: string;
-  private active = 0;
-  private readonly waiting: (() => void)[] = [];
+  /** Requests in flight at most (options.maxConcurrent). */
+  private readonly slots: Slots;
 
   constructor(private readonly options: ClaimxApiOptions) {
     this.base = options.baseUrl.replace(/\/+$/, '');
+    this.slots = new Slots(options.maxConcurrent);
   }
 
   /** `GET /export/project/{id}`: `{data: {project: {...}, teamMembers: [...], companyName}}`. */
@@ -85,7 +88,7 @@ export class ClaimxApiClient {
   }
 
   private async request(method: 'GET' | 'POST', path: string, body?: Json): Promise<unknown> {
-    await this.acquire();
+    await this.slots.acquire();
     const where = `${method} ${path.split('?')[0]}`;
     const endpoint = path.split('?')[0]!.replace(/\/\d+(?=\/|$)/g, '/{id}'); // bounded label values
     const t0 = performance.now();
@@ -121,23 +124,9 @@ export class ClaimxApiClient {
         throw new ClaimxApiError(`ClaimX API ${where}: the answer is not JSON`, 'transient', res.status);
       }
     } finally {
-      this.release();
+      this.slots.release();
       this.options.observe?.(method, endpoint, status, (performance.now() - t0) / 1000);
     }
-  }
-
-  private async acquire(): Promise<void> {
-    if (this.active < this.options.maxConcurrent) {
-      this.active++;
-      return;
-    }
-    await new Promise<void>((resolve) => this.waiting.push(resolve));
-  }
-
-  private release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.active--;
   }
 }
 

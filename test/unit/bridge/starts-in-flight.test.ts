@@ -8,7 +8,6 @@ import { bridgeBreakers } from '../../../src/bridge/bridge-deps';
 import { BridgeMetrics } from '../../../src/bridge/bridge-metrics';
 import { bridgeDomain } from '../../../src/bridge/domains';
 import { KafkaBridge } from '../../../src/bridge/kafka-bridge';
-import { StartWindow } from '../../../src/bridge/start-window';
 import { loadConfig } from '../../../src/config/config';
 import { createLogger } from '../../../src/observability/logger';
 import { CircuitBreakers } from '../../../src/resilience/circuit-breaker';
@@ -102,27 +101,7 @@ async function settledUntil(what: string, cond: () => boolean): Promise<void> {
   }
 }
 
-describe('the starts in flight of the bridge, shared by the batches of a fetch (src/bridge/start-window.ts)', () => {
-  it('a window hands a freed slot to the longest waiting caller and never has more than its size taken', async () => {
-    const w = new StartWindow(2);
-    const got: string[] = [];
-    await w.acquire();
-    await w.acquire();
-    const b = w.acquire().then(() => got.push('b'));
-    const c = w.acquire().then(() => got.push('c'));
-    await new Promise((resolve) => setImmediate(resolve));
-    assert.deepEqual([got, w.inFlight()], [[], 2]);
-    w.release();
-    await b;
-    assert.deepEqual([got, w.inFlight()], [['b'], 2], 'the slot passed on, first come first served');
-    w.release();
-    await c;
-    w.release();
-    w.release();
-    assert.equal(w.inFlight(), 0);
-    assert.throws(() => new StartWindow(0), RangeError);
-  });
-
+describe('the starts in flight of the bridge, shared by the batches of a fetch (one set of src/shared/slots.ts)', () => {
   it('a batch left alone in its fetch uses every slot of BRIDGE_MAX_IN_FLIGHT, not a share of it', async () => {
     const temporal = new FakeTemporal();
     const batches = [events(0, 2), events(1, 2), events(2, 12)];

@@ -1,16 +1,16 @@
 /**
- * The starts in flight of the whole bridge (BRIDGE_MAX_IN_FLIGHT), shared by the partitions' batches handed over at
- * once. A slot given back goes to the batch that has waited longest for one (first come, first served): each batch
- * waits for one slot at a time, so every waiting batch gets a slot within one turn of the others and none starves,
- * while a batch left alone (its fetch's others done, or a partition with more messages) uses every slot instead of
- * a fixed share. Never more than `size` slots are taken.
+ * At most `size` callers at once (a counting semaphore). A slot given back goes to the caller that has waited longest
+ * for one (first come, first served), so a caller that waits for one slot at a time gets one within a turn of the
+ * others and none starves. Used for the bridge's starts in flight (BRIDGE_MAX_IN_FLIGHT, shared by the batches
+ * handed over at once: a batch left alone uses every slot) and the ClaimX API's requests in flight.
  */
-export class StartWindow {
+export class Slots {
   private taken = 0;
   private readonly waiting: (() => void)[] = [];
 
   constructor(readonly size: number) {
-    if (!Number.isInteger(size) || size < 1) throw new RangeError(`a start window of ${size} slots`);
+    if (!Number.isInteger(size) || size < 1)
+      throw new RangeError(`${size} slots: expected a whole number of at least 1`);
   }
 
   /** Resolves once a slot is taken for the caller; give it back with `release`. */
@@ -29,7 +29,7 @@ export class StartWindow {
     else if (this.taken > 0) this.taken--;
   }
 
-  /** Slots taken now (starts in flight). */
+  /** Slots taken now. */
   inFlight(): number {
     return this.taken;
   }
