@@ -117,9 +117,6 @@ export async function openBridge(
   };
 }
 
-/** The combined process waits on it too (src/combined may not import src/shared: folder layers). */
-export { aborted };
-
 /** Runs the bridge until `stop` aborts: then stops fetching, finishes in-flight starts, commits, disconnects. */
 export async function runBridge(configured: Config, log: Logger, stop: AbortSignal): Promise<void> {
   const registry = createRegistry('bridge');

@@ -1,6 +1,7 @@
 import { NativeConnection } from '@temporalio/worker';
 import { parquetThreadMemory } from '@kafka-pipeline/delta-lake';
-import { aborted, openBridge, type RunningBridge } from '../bridge/run-bridge';
+import { openBridge, type RunningBridge } from '../bridge/run-bridge';
+import { aborted } from '../shared/bounded';
 import type { Config } from '../config/config';
 import { startOpsServer, type OpsServer } from '../observability/http-server';
 import type { Logger } from '../observability/logger';

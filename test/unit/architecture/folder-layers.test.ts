@@ -19,8 +19,7 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
   // The outside world behind small ports; they take settings, never the configuration.
   adapters: ['shared', 'resilience'],
   // The domains and the pieces of the pipeline.
-  sample: ['shared'],
-  domains: ['shared', 'config', 'sample'],
+  domains: ['shared', 'config'],
   dlq: ['shared', 'observability', 'codec', 'adapters', 'domains'],
   maintenance: ['shared', 'config', 'codec', 'adapters', 'domains', 'dlq'],
   activities: ['shared', 'observability', 'resilience', 'adapters', 'domains', 'maintenance'],
@@ -43,14 +42,13 @@ const MAY_IMPORT: Readonly<Record<string, readonly string[]>> = {
     'workflows',
     'wiring',
   ],
-  combined: ['config', 'observability', 'resilience', 'wiring', 'bridge', 'worker'],
+  combined: ['shared', 'config', 'observability', 'resilience', 'wiring', 'bridge', 'worker'],
   cli: [
     'shared',
     'config',
     'observability',
     'codec',
     'adapters',
-    'sample',
     'domains',
     'dlq',
     'maintenance',
