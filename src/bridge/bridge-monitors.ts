@@ -1,13 +1,10 @@
-import type { Connection } from '@temporalio/client';
 import type { KafkaAdmin } from '../adapters/kafka/kafka-admin';
 import type { Logger } from '../observability/logger';
 import { refreshEvery } from '../observability/refresh-timer';
+import { checkTemporal, type TemporalHealth } from '../wiring/temporal';
 import type { BridgeMetrics } from './bridge-metrics';
 
 const CHECK_TIMEOUT_MS = 5_000;
-
-/** What the monitors need of a Temporal connection: a client's Connection or a worker's NativeConnection. */
-export type TemporalHealth = Pick<Connection, 'healthService' | 'withDeadline'>;
 
 /** Asks Kafka and Temporal whether they answer; problems are the readiness reasons (empty = both fine). */
 export async function dependencyProblems(
@@ -42,7 +39,7 @@ export function watchTemporal(
     intervalMs,
     async () => {
       try {
-        await connection.withDeadline(Date.now() + CHECK_TIMEOUT_MS, () => connection.healthService.check({}));
+        await checkTemporal(connection, CHECK_TIMEOUT_MS);
         metrics.connected('temporal', true);
       } catch (err) {
         metrics.connected('temporal', false);

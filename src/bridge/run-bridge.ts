@@ -3,7 +3,7 @@ import type { Registry } from 'prom-client';
 import { kafkaAdmin } from '../adapters/kafka/kafka-admin';
 import { KafkaSockets } from '../adapters/kafka/kafka-sockets';
 import { createObjectStore } from '../wiring/object-store';
-import { connectTemporal, FAST_RECONNECT_CHANNEL_ARGS } from '../wiring/temporal';
+import { checkTemporal, connectTemporal, FAST_RECONNECT_CHANNEL_ARGS, type TemporalHealth } from '../wiring/temporal';
 import type { Config } from '../config/config';
 import type { Logger } from '../observability/logger';
 import { startOpsServer } from '../observability/http-server';
@@ -14,7 +14,7 @@ import { bridgeDomain, domainConfig } from './domains';
 import { LagMonitor } from './lag-monitor';
 import { BridgeMetrics } from './bridge-metrics';
 import { Admission } from './admission';
-import { dependencyProblems, type TemporalHealth, watchTemporal } from './bridge-monitors';
+import { dependencyProblems, watchTemporal } from './bridge-monitors';
 import { bridgeBreakers, bridgeSource } from './bridge-deps';
 import { KafkaBridge } from './kafka-bridge';
 
@@ -67,9 +67,7 @@ export async function openBridge(
       store,
       log,
       metrics,
-      breakers: bridgeBreakers(host.breakers, config, () =>
-        connection.withDeadline(Date.now() + TEMPORAL_PROBE_DEADLINE_MS, () => connection.healthService.check({})),
-      ),
+      breakers: bridgeBreakers(host.breakers, config, () => checkTemporal(connection, TEMPORAL_PROBE_DEADLINE_MS)),
       admission,
       toStart: domain.toStart,
       eagerStart: host.eagerStart,

@@ -53,3 +53,11 @@ export async function connectTemporal(
 export function pipelineClient(config: Config, connection: ConnectionLike): Client {
   return new Client({ connection, namespace: config.temporalNamespace, dataConverter: temporalDataConverter(config) });
 }
+
+/** What a health check needs of a Temporal connection: a client's Connection or a worker's NativeConnection. */
+export type TemporalHealth = Pick<Connection, 'healthService' | 'withDeadline'>;
+
+/** One health check of the Temporal frontend; rejects when it does not answer within `deadlineMs`. */
+export async function checkTemporal(connection: TemporalHealth, deadlineMs: number): Promise<void> {
+  await connection.withDeadline(Date.now() + deadlineMs, () => connection.healthService.check({}));
+}

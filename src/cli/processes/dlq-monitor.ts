@@ -1,6 +1,5 @@
 // Entry point of the DLQ monitor process (`kafka-pipeline dlq-monitor`), one per deployment: wires config, logging,
 // the Temporal client and the lakehouse into the DlqMonitor (src/dlq/dlq-monitor.ts) and runs until SIGINT/SIGTERM.
-import type { Connection } from '@temporalio/client';
 import type { Config } from '../../config/config';
 import { dlqTables } from '../../config/settings';
 import { DlqMonitor } from '../../dlq/dlq-monitor';
@@ -11,7 +10,12 @@ import { processMain } from '../../observability/process-main';
 import { createRegistry } from '../../observability/registry';
 import { aborted } from '../../shared/bounded';
 import { createObjectStore } from '../../wiring/object-store';
-import { connectTemporal, FAST_RECONNECT_CHANNEL_ARGS } from '../../wiring/temporal';
+import {
+  checkTemporal,
+  connectTemporal,
+  FAST_RECONNECT_CHANNEL_ARGS,
+  type TemporalHealth,
+} from '../../wiring/temporal';
 
 const TEMPORAL_PROBE_DEADLINE_MS = 5_000;
 
@@ -55,9 +59,9 @@ export async function runDlqMonitor(config: Config, log: Logger, stop: AbortSign
 }
 
 /** Readiness: Temporal answers a health check (empty = ready). */
-async function temporalProblems(connection: Connection): Promise<string[]> {
+async function temporalProblems(connection: TemporalHealth): Promise<string[]> {
   try {
-    await connection.withDeadline(Date.now() + TEMPORAL_PROBE_DEADLINE_MS, () => connection.healthService.check({}));
+    await checkTemporal(connection, TEMPORAL_PROBE_DEADLINE_MS);
     return [];
   } catch (err) {
     return [`temporal: ${err instanceof Error ? err.message : String(err)}`];
