@@ -14,6 +14,7 @@ import { Client, Connection } from '@temporalio/client';
 import { Registry } from 'prom-client';
 import { mapBounded } from '../src/shared/bounded';
 import { bridgeBacklog, deleteTopic, terminateQueue as terminateAll } from './ceilings';
+import { rawStartRate } from './temporal-ceilings';
 import { benchTemporal, devServerSettings, startServer } from './temporal-server';
 
 // Open runs without a worker cost the server nothing; waiting for their termination took minutes on a loaded machine.
@@ -30,15 +31,7 @@ async function rawStarts(n: number): Promise<number> {
   const cpu0 = process.cpuUsage();
   const connection = await Connection.connect({ address: benchTemporal.address });
   const client = new Client({ connection });
-  const q = `bench-starts-${randomUUID().slice(0, 8)}`;
-  const t0 = performance.now();
-  await mapBounded(
-    Array.from({ length: n }, (_, i) => i),
-    64,
-    (i) =>
-      client.workflow.start('benchNoop', { taskQueue: q, workflowId: `${q}-${i}`, args: [0] }).then(() => undefined),
-  );
-  const rate = n / ((performance.now() - t0) / 1000);
+  const { perS: rate, taskQueue: q } = await rawStartRate(client, n, 64);
   const cpu = process.cpuUsage(cpu0);
   console.log(JSON.stringify({ raw: +rate.toFixed(1), rawCpuMsPerStart: (cpu.user + cpu.system) / 1000 / n }));
   await connection.close();

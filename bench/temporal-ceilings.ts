@@ -67,6 +67,23 @@ export interface TemporalCeilings {
 }
 
 /**
+ * Workflow starts accepted per second with `concurrency` in flight, on a fresh task queue no worker polls (the runs
+ * stay open: terminate the queue afterwards).
+ */
+export async function rawStartRate(
+  client: Client,
+  starts: number,
+  concurrency: number,
+): Promise<{ perS: number; taskQueue: string }> {
+  const taskQueue = `bench-starts-${randomUUID().slice(0, 8)}`;
+  const t0 = performance.now();
+  await mapBounded(range(starts), concurrency, (i) =>
+    client.workflow.start('benchNoop', { taskQueue, workflowId: `${taskQueue}-${i}`, args: [0] }).then(() => undefined),
+  );
+  return { perS: starts / ((performance.now() - t0) / 1000), taskQueue };
+}
+
+/**
  * 2. Temporal alone, same run: raw start rate at the bridge's concurrency, the empty workflow's completion rate with
  * the SDK's default worker settings (the yardstick) and with the pipeline's, and with the pipeline's settings the
  * completion rates of the workflow's shapes with no-op steps: all local (the common case), local-regular-local
@@ -81,14 +98,7 @@ export async function temporalCeilings(
 ): Promise<TemporalCeilings> {
   const connection = await Connection.connect({ address });
   const client = new Client({ connection });
-  const idle = `bench-starts-${randomUUID().slice(0, 8)}`;
-  const t0 = performance.now();
-  await mapBounded(range(starts), concurrency, (i) =>
-    client.workflow
-      .start('benchNoop', { taskQueue: idle, workflowId: `${idle}-${i}`, args: [0] })
-      .then(() => undefined),
-  );
-  const startsPerS = starts / ((performance.now() - t0) / 1000);
+  const { perS: startsPerS, taskQueue: idle } = await rawStartRate(client, starts, concurrency);
   await terminateQueue(idle, address);
   const rate = (type: string, args: unknown[], settings: CeilingSettings = 'pipeline') =>
     completionRate(client, address, type, args, completions, concurrency, settings);
