@@ -8,13 +8,16 @@ import { numberArg } from './args';
 import { SOAK_ENV } from './settings';
 import { steadyLoad } from './steady';
 
-/** `--worker-env K=V` (repeatable): extra environment for the worker only, for experiments. */
-function workerEnv(): Record<string, string> {
+/**
+ * `--worker-env K=V` / `--bridge-env K=V` (repeatable): extra environment for the worker or the bridge only, for
+ * experiments (e.g. `--bridge-env NODE_OPTIONS=--max-semi-space-size=4`).
+ */
+function envArgs(flag: '--worker-env' | '--bridge-env'): Record<string, string> {
   const env: Record<string, string> = {};
   process.argv.forEach((a, i) => {
-    if (a !== '--worker-env') return;
+    if (a !== flag) return;
     const [k, ...v] = (process.argv[i + 1] ?? '').split('=');
-    if (!k || v.length === 0) throw new Error(`--worker-env takes K=V, got ${process.argv[i + 1]}`);
+    if (!k || v.length === 0) throw new Error(`${flag} takes K=V, got ${process.argv[i + 1]}`);
     env[k] = v.join('=');
   });
   return env;
@@ -30,10 +33,18 @@ async function main(): Promise<void> {
       eventsPerS: rate,
       failEvery: 50,
       env: SOAK_ENV,
-      workerEnv: workerEnv(),
+      workerEnv: envArgs('--worker-env'),
+      bridgeEnv: envArgs('--bridge-env'),
       log: (l) => console.log(l),
     });
-    const out = { when: new Date().toISOString(), minutes, eventsPerS: rate, workerEnv: workerEnv(), ...report };
+    const out = {
+      when: new Date().toISOString(),
+      minutes,
+      eventsPerS: rate,
+      workerEnv: envArgs('--worker-env'),
+      bridgeEnv: envArgs('--bridge-env'),
+      ...report,
+    };
     const dir = path.join(ROOT, 'soak', 'results');
     fs.mkdirSync(dir, { recursive: true });
     fs.writeFileSync(path.join(dir, 'latest.json'), JSON.stringify(out, null, 2) + '\n');

@@ -34,6 +34,8 @@ export interface SteadyOptions {
   readonly env?: Record<string, string>;
   /** Extra environment for the worker only (experiments, e.g. MALLOC_ARENA_MAX). */
   readonly workerEnv?: Record<string, string>;
+  /** Extra environment for the bridge only (experiments, e.g. NODE_OPTIONS). */
+  readonly bridgeEnv?: Record<string, string>;
   readonly log?: (line: string) => void;
 }
 
@@ -106,7 +108,11 @@ export async function steadyLoad(opts: SteadyOptions): Promise<SteadyReport> {
       'worker started',
     );
     procs.push(worker);
-    const bridge = await spawnCompiled('bridge', { ...env, METRICS_PORT: String(bridgePort) }, 'bridge consuming');
+    const bridge = await spawnCompiled(
+      'bridge',
+      { ...env, METRICS_PORT: String(bridgePort), ...(opts.bridgeEnv ?? {}) },
+      'bridge consuming',
+    );
     procs.push(bridge);
     const memory = {
       worker: new MemoryTrack(worker.pid!, workerPort),

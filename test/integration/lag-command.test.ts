@@ -29,7 +29,13 @@ describe('kafka-pipeline lag (consumer lag from the image, no Java tools)', func
     await ensureStack();
     await createTopic(topic, 3);
     const kafka = new Kafka({ clientId: 'lag-test', brokers: [KAFKA_BROKER], logLevel: logLevel.NOTHING });
-    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    // Idempotent: a send retried after a timeout on a loaded machine must not write its batch twice (a CI run once
+    // saw partition 1 end at 4, its two messages written twice).
+    const producer = kafka.producer({
+      createPartitioner: Partitioners.DefaultPartitioner,
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
     await producer.connect();
     await producer.send({
       topic,
