@@ -1,5 +1,6 @@
 import type { ObjectStore } from '../adapters/storage/object-store';
-import type { ClaimCheck, IngestXactInput } from '../shared/pipeline-types';
+import type { ClaimCheck } from '../shared/pipeline-types';
+import { domainNamed } from '../domains/registry';
 import { invalid, type RawMessage, type StartRequest } from '../domains/start-request';
 import { fitInput, inputBytes } from './claim-check';
 
@@ -28,7 +29,9 @@ export async function refusedInput(
   return fitInput(entry, message, store, req.kind === 'invalid' ? 0 : maxInputBytes);
 }
 
-/** The claim check a request carries (a large event), if any. */
+/** The claim check a request carries (a large event of a domain that claim-checks them), if any. */
 export function claimCheckOf(req: StartRequest): ClaimCheck | undefined {
-  return req.kind === 'event' ? (req.args[0] as IngestXactInput).claimCheck : undefined;
+  if (req.kind !== 'event') return undefined;
+  const large = domainNamed(req.domain).largeEvent;
+  return large.kind === 'claim-check' ? large.claimCheckOf(req.args[0]) : undefined;
 }

@@ -59,7 +59,12 @@ export interface DomainIds {
  * `withClaimCheck` leaves), or sent leaner (`lean` leaves out `leftOut`; still too large: a DLQ entry saying so).
  */
 export type LargeEvent =
-  | { readonly kind: 'claim-check'; withClaimCheck(input: unknown, claimCheck: ClaimCheck): unknown }
+  | {
+      readonly kind: 'claim-check';
+      withClaimCheck(input: unknown, claimCheck: ClaimCheck): unknown;
+      /** The claim check an input carries (already stored: a refused start is not stored twice), if any. */
+      claimCheckOf(input: unknown): ClaimCheck | undefined;
+    }
   | { readonly kind: 'lean'; readonly leftOut: string; lean(input: unknown): unknown };
 
 export interface ReplayAmendments {

@@ -25,6 +25,7 @@ export const XACT: Domain = {
       const event = input as IngestXactInput;
       return { ...event, event: headline(event.event), rawJson: '', claimCheck };
     },
+    claimCheckOf: (input) => (input as IngestXactInput).claimCheck,
   },
   ids: { workflowIdOf: xactWorkflowId, traceIdOf: xactTraceIdOf },
   tables: (config) => [
