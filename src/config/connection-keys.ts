@@ -34,7 +34,32 @@ export const CONNECTION_KEYS = {
     'OAUTHBEARER token scope, e.g. https://<namespace>.servicebus.windows.net/.default',
     optional,
   ),
-  temporalTls: key('TEMPORAL_TLS', 'false', 'Connect to Temporal over TLS (implied by TEMPORAL_API_KEY)', bool),
+  kafkaSslCa: key(
+    'KAFKA_SSL_CA',
+    '',
+    "With SSL or SASL_SSL: CA certificate file (PEM) the brokers' certificates are checked against, for a private " +
+      "CA; empty: the system's trusted CAs",
+    optional,
+  ),
+  temporalTls: key(
+    'TEMPORAL_TLS',
+    'false',
+    'Connect to Temporal over TLS (implied by TEMPORAL_API_KEY, TEMPORAL_TLS_CERT and TEMPORAL_TLS_CA)',
+    bool,
+  ),
+  temporalTlsCa: key(
+    'TEMPORAL_TLS_CA',
+    '',
+    "CA certificate file (PEM) the Temporal frontend's certificate is checked against, for a private CA; empty: " +
+      "the system's trusted CAs",
+    optional,
+  ),
+  temporalTlsServerName: key(
+    'TEMPORAL_TLS_SERVER_NAME',
+    '',
+    "Name the Temporal frontend's certificate must carry, when it is not the host of TEMPORAL_ADDRESS",
+    optional,
+  ),
   temporalApiKey: secretKey('TEMPORAL_API_KEY', '', 'Temporal Cloud API key; from a Secret', optional),
   temporalTlsCert: key(
     'TEMPORAL_TLS_CERT',
@@ -97,6 +122,7 @@ interface ConnectionSettings {
   kafkaSaslUsername: string;
   kafkaSaslPassword: string;
   kafkaOauthScope: string;
+  kafkaSslCa: string;
   temporalTlsCert: string;
   temporalTlsKey: string;
   temporalPayloadEncryption: boolean;
@@ -121,6 +147,9 @@ export function connectionProblems(c: ConnectionSettings): string[] {
     problems.push(
       'KAFKA_OAUTH_SCOPE: must be set for OAUTHBEARER, e.g. https://<namespace>.servicebus.windows.net/.default',
     );
+  }
+  if (c.kafkaSslCa !== '' && c.kafkaSecurityProtocol === 'PLAINTEXT') {
+    problems.push('KAFKA_SSL_CA: needs KAFKA_SECURITY_PROTOCOL=SSL or SASL_SSL');
   }
   if ((c.temporalTlsCert === '') !== (c.temporalTlsKey === '')) {
     problems.push('TEMPORAL_TLS_CERT and TEMPORAL_TLS_KEY: set both for mTLS, or neither');

@@ -14,12 +14,19 @@ export type KafkaSettings = Pick<
   | 'kafkaSaslUsername'
   | 'kafkaSaslPassword'
   | 'kafkaOauthScope'
+  | 'kafkaSslCa'
 >;
 
 /** The configuration a Temporal connection is built from. */
 export type TemporalSettings = Pick<
   Config,
-  'temporalAddress' | 'temporalTls' | 'temporalTlsCert' | 'temporalTlsKey' | 'temporalApiKey'
+  | 'temporalAddress'
+  | 'temporalTls'
+  | 'temporalTlsCert'
+  | 'temporalTlsKey'
+  | 'temporalTlsCa'
+  | 'temporalTlsServerName'
+  | 'temporalApiKey'
 >;
 
 /** The configuration the object store is built from: STORAGE_BACKEND and the settings of each backend. */

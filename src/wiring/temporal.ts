@@ -1,9 +1,9 @@
 /** Temporal clients of the pipeline, built from the configuration for the entry points (bridge, worker, run, CLI). */
-import fs from 'node:fs';
 import { Client, Connection, type ConnectionLike, type ConnectionOptions } from '@temporalio/client';
 import { temporalDataConverter } from '../codec/data-converter';
 import type { Config } from '../config/config';
 import type { TemporalSettings } from '../config/settings';
+import { readPem } from '../adapters/pem-file';
 
 /**
  * gRPC channel settings of the bridge's and the CLI's Temporal client: reconnect at most 1 s apart (grpc-js backs
@@ -14,24 +14,43 @@ export const FAST_RECONNECT_CHANNEL_ARGS = {
   'grpc.max_reconnect_backoff_ms': 1_000,
 } as const;
 
-/** Temporal connection settings: address, TLS (server-verified, or mTLS with a client pair), Cloud API key. */
+/**
+ * Temporal connection settings: address, TLS (server-verified against the system's CAs or TEMPORAL_TLS_CA, or mTLS
+ * with a client pair), Cloud API key. The same for a client's Connection and a worker's NativeConnection.
+ */
 export function temporalConnectionOptions(config: TemporalSettings): {
   address: string;
-  tls?: boolean | { clientCertPair: { crt: Buffer; key: Buffer } };
+  tls?: true | TemporalTls;
   apiKey?: string;
 } {
-  const mtls =
-    config.temporalTlsCert !== ''
+  const tlsFields: TemporalTls = {
+    ...(config.temporalTlsCert !== ''
       ? {
-          clientCertPair: { crt: fs.readFileSync(config.temporalTlsCert), key: fs.readFileSync(config.temporalTlsKey) },
+          clientCertPair: {
+            crt: readPem('TEMPORAL_TLS_CERT', config.temporalTlsCert),
+            key: readPem('TEMPORAL_TLS_KEY', config.temporalTlsKey),
+          },
         }
-      : undefined;
-  const tls = mtls ?? (config.temporalTls || config.temporalApiKey !== '' ? true : undefined);
+      : {}),
+    ...(config.temporalTlsCa !== ''
+      ? { serverRootCACertificate: readPem('TEMPORAL_TLS_CA', config.temporalTlsCa) }
+      : {}),
+    ...(config.temporalTlsServerName !== '' ? { serverNameOverride: config.temporalTlsServerName } : {}),
+  };
+  const tls =
+    Object.keys(tlsFields).length > 0 ? tlsFields : config.temporalTls || config.temporalApiKey !== '' || undefined;
   return {
     address: config.temporalAddress,
     ...(tls ? { tls } : {}),
     ...(config.temporalApiKey ? { apiKey: config.temporalApiKey } : {}),
   };
+}
+
+/** The TLS fields the pipeline sets (the SDK's TLSConfig, the same for both connection kinds). */
+export interface TemporalTls {
+  readonly clientCertPair?: { readonly crt: Buffer; readonly key: Buffer };
+  readonly serverRootCACertificate?: Buffer;
+  readonly serverNameOverride?: string;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { DefaultAzureCredential } from '@azure/identity';
 import type { KafkaConfig, SASLOptions } from 'kafkajs';
+import { readPem } from '../pem-file';
 
 /** The settings a Kafka client is built from: the KAFKA_* keys of src/config (the adapter reads no config itself). */
 export interface KafkaClientSettings {
@@ -12,6 +13,8 @@ export interface KafkaClientSettings {
   readonly kafkaSaslUsername: string;
   readonly kafkaSaslPassword: string;
   readonly kafkaOauthScope: string;
+  /** With TLS: a CA file (PEM) for brokers with a private CA; empty: the system's trusted CAs. */
+  readonly kafkaSslCa: string;
 }
 
 /** Where the adapter's clients log: the process's structured logger. */
@@ -44,7 +47,7 @@ export function kafkaConfig(config: KafkaClientSettings, extra: Omit<KafkaConfig
     clientId: config.kafkaClientId,
     ...extra,
     brokers: [...config.kafkaBrokers],
-    ssl: tls,
+    ssl: tls && config.kafkaSslCa !== '' ? { ca: [readPem('KAFKA_SSL_CA', config.kafkaSslCa)] } : tls,
     ...(sasl ? { sasl } : {}),
   };
 }
