@@ -1,9 +1,30 @@
 // Creates the pipeline's topics on the local broker (idempotent) and checks their partition counts.
-import { Kafka, logLevel } from 'kafkajs';
+//   create-topics.ts [broker]                       the dev profile's plaintext broker (default 127.0.0.1:9092)
+//   create-topics.ts --from-env [--replication-factor N]   the brokers and security of the KAFKA_* keys in the
+//                                                   environment (the cluster profile: SASL_SSL, 3 brokers)
+import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
+import { kafkaConfig } from '../src/adapters/kafka/client-config';
+import { loadConfig } from '../src/config/config';
+import { handleProcessWarnings, printWarning } from '../src/observability/process-warnings';
 import { PIPELINE_TOPICS } from '../src/shared/topics';
 
-async function main(broker: string): Promise<void> {
-  const admin = new Kafka({ clientId: 'kafka-pipeline-stack', brokers: [broker], logLevel: logLevel.NOTHING }).admin();
+function clientConfig(args: readonly string[]): KafkaConfig {
+  const base = { clientId: 'kafka-pipeline-stack', logLevel: logLevel.NOTHING };
+  if (!args.includes('--from-env')) return { ...base, brokers: [args[0] ?? '127.0.0.1:9092'] };
+  return kafkaConfig(loadConfig(process.env), base);
+}
+
+function replicationFactor(args: readonly string[]): number {
+  const at = args.indexOf('--replication-factor');
+  const n = at < 0 ? 1 : Number(args[at + 1]);
+  if (!Number.isInteger(n) || n < 1)
+    throw new Error(`--replication-factor takes a positive integer, got ${args[at + 1]}`);
+  return n;
+}
+
+async function main(args: readonly string[]): Promise<void> {
+  const replicas = replicationFactor(args);
+  const admin = new Kafka(clientConfig(args)).admin();
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
@@ -11,7 +32,7 @@ async function main(broker: string): Promise<void> {
     if (missing.length > 0) {
       await admin.createTopics({
         waitForLeaders: true,
-        topics: missing.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: 1 })),
+        topics: missing.map((t) => ({ topic: t.name, numPartitions: t.partitions, replicationFactor: replicas })),
       });
     }
     const metadata = await admin.fetchTopicMetadata({ topics: PIPELINE_TOPICS.map((t) => t.name) });
@@ -29,7 +50,8 @@ async function main(broker: string): Promise<void> {
   }
 }
 
-main(process.argv[2] ?? '127.0.0.1:9092').catch((err: unknown) => {
+handleProcessWarnings(printWarning); // kafkajs's timer warning, as the CLI does
+main(process.argv.slice(2)).catch((err: unknown) => {
   console.error(`stack: creating topics failed: ${err instanceof Error ? err.message : String(err)}`);
   process.exitCode = 1;
 });

