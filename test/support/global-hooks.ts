@@ -1,5 +1,6 @@
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { handleProcessWarnings, printWarning } from '../../src/observability/process-warnings';
+import { stopClusterIfStartedByTests } from './cluster';
 import { stopStackIfStartedByTests } from './stack';
 
 // Keep the Temporal SDK's own lines out of the test report: many tests fail workflows on purpose, which the SDK
@@ -15,4 +16,5 @@ handleProcessWarnings((warning, nodePrint) => printWarning(warning, nodePrint));
 // Mocha global fixture: runs once after all test files.
 export async function mochaGlobalTeardown(): Promise<void> {
   await stopStackIfStartedByTests();
+  await stopClusterIfStartedByTests(); // npm run test:cluster
 }

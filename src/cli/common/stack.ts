@@ -19,15 +19,22 @@ export function runStackScript(action: 'up' | 'down' | 'status'): Promise<void> 
   });
 }
 
-/** The command-line marker stack.sh's pid_alive checks, so a reused pid is not taken for our server. */
-const MARKER = { temporal: 'start-dev', kafka: 'kafka.Kafka' } as const;
+/**
+ * Where stack.sh (dev profile) and cluster.sh (KP_STACK_PROFILE=cluster) record each server's pid, and the
+ * command-line marker their pid_alive checks, so a reused pid is not taken for our server.
+ */
+const RECORDED = {
+  dev: { temporal: ['temporal/pid', 'start-dev'], kafka: ['kafka/pid', 'kafka.Kafka'] },
+  cluster: { temporal: ['cluster/temporal/pid', 'temporal-server-'], kafka: ['cluster/kafka-1/pid', 'kafka.Kafka'] },
+} as const;
 
-/** Whether a server recorded by stack.sh (temporal | kafka) is alive and still that server (as pid_alive decides). */
+/** Whether a server recorded by the stack scripts (temporal | kafka) of the profile in use is alive and still it. */
 export function stackServerRunning(server: 'temporal' | 'kafka'): boolean {
+  const [file, marker] = RECORDED[process.env.KP_STACK_PROFILE === 'cluster' ? 'cluster' : 'dev'][server];
   try {
-    const pid = Number(fs.readFileSync(path.join(STATE_DIR, server, 'pid'), 'utf8').trim());
+    const pid = Number(fs.readFileSync(path.join(STATE_DIR, file), 'utf8').trim());
     process.kill(pid, 0);
-    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').includes(MARKER[server]);
+    return fs.readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').includes(marker);
   } catch {
     return false;
   }
