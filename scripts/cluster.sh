@@ -3,10 +3,12 @@
 #   - PostgreSQL (Temporal persistence and SQL visibility), its own data folder, port 5433
 #   - the Temporal server built from its Go module (tools/versions.env), 8 history shards, mTLS on the frontend
 #     at 127.0.0.1:7333 (a CA and certificates made here, under .state/cluster/tls)
+#   - its Web UI (github.com/temporalio/ui-server, also built from its module) at http://127.0.0.1:8333
 #   - three Kafka brokers in KRaft (each broker and controller), replication factor 3, min.insync.replicas 2, clients
 #     over SASL_SSL (PLAIN) at 127.0.0.1:9191-9193
 # and writes .state/cluster/pipeline.env: the pipeline's configuration keys for it (source it, then run as usual).
 #   scripts/cluster.sh up|down|status      (also: scripts/stack.sh up|down|status --profile cluster)
+#   scripts/cluster.sh stop postgres|temporal|kafka-N [--kill]   one server, for fault drills; `up` restarts it
 # Ports differ from the dev profile's, so both can run at once. State and logs under .state/cluster (KP_STATE_DIR).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -16,11 +18,13 @@ TOOLS="${KP_TOOLS_DIR:-$ROOT/.tools}"
 STATE="${KP_STATE_DIR:-$ROOT/.state}/cluster"
 TEMPORAL_CLI="$TOOLS/venv/bin/temporal"
 SERVER_DIR="$TOOLS/temporal-server-$TEMPORAL_SERVER_VERSION"
+UI_DIR="$TOOLS/temporal-ui-$TEMPORAL_UI_VERSION"
 KAFKA_LIBS="$TOOLS/kafka-$KAFKA_VERSION/libs"
 TLS="$STATE/tls"
 PG_PORT=5433
 FRONTEND_PORT=7333
 SERVER_METRICS_PORT=9333
+UI_PORT=8333
 HISTORY_SHARDS=8
 NAMESPACE=kafka-pipeline
 KAFKA_USER=pipeline
@@ -206,6 +210,25 @@ temporal_up() {
   log "temporal server $TEMPORAL_SERVER_VERSION started (pid $(cat "$dir/pid")), $HISTORY_SHARDS shards, mTLS 127.0.0.1:$FRONTEND_PORT"
 }
 
+# ---- Temporal Web UI ----
+
+ui_alive() { pid_alive "$STATE/ui/pid" "$UI_DIR/server"; }
+ui_serving() { curl -fsS "http://127.0.0.1:$UI_PORT/" >/dev/null; }
+
+ui_up() {
+  local dir="$STATE/ui"
+  mkdir -p "$dir/config"
+  if ui_alive; then return; fi
+  port_open "$UI_PORT" && die "port $UI_PORT is taken by a process this script did not start"
+  [ -x "$UI_DIR/server" ] || die "Temporal Web UI missing in $UI_DIR (npm run stack:install -- --cluster)"
+  sed -e "s|@FRONTEND_PORT@|$FRONTEND_PORT|g" -e "s|@UI_PORT@|$UI_PORT|g" -e "s|@NAMESPACE@|$NAMESPACE|g" \
+    -e "s|@TLS@|$TLS|g" "$ROOT/tools/cluster/temporal-ui.yaml.tmpl" >"$dir/config/development.yaml"
+  setsid "$UI_DIR/server" --root "$dir" --config config --env development start >>"$dir/server.log" 2>&1 </dev/null &
+  echo $! >"$dir/pid"
+  wait_until "temporal web ui" ui_alive "$dir/server.log" ui_serving
+  log "temporal web ui $TEMPORAL_UI_VERSION started (pid $(cat "$dir/pid")), http://127.0.0.1:$UI_PORT"
+}
+
 # ---- Kafka ----
 
 broker_alive() { pid_alive "$STATE/kafka-$1/pid" kafka.Kafka; }
@@ -259,6 +282,7 @@ pipeline_env() {
 #   set -a; source $STATE/pipeline.env; set +a
 TEMPORAL_ADDRESS=127.0.0.1:$FRONTEND_PORT
 TEMPORAL_NAMESPACE=$NAMESPACE
+TEMPORAL_UI_URL=http://127.0.0.1:$UI_PORT
 TEMPORAL_TLS_CA=$TLS/ca.pem
 TEMPORAL_TLS_CERT=$TLS/client.pem
 TEMPORAL_TLS_KEY=$TLS/client.key
@@ -281,6 +305,8 @@ status() {
     printf '%-16s running  pid %-7s %s shards, mTLS 127.0.0.1:%s %s\n' temporal-server "$(cat "$STATE/temporal/pid")" \
       "$HISTORY_SHARDS" "$FRONTEND_PORT" "$(server_healthy && echo SERVING || echo 'not serving')"
   else printf '%-16s stopped\n' temporal-server; fi
+  if ui_alive; then printf '%-16s running  pid %-7s http://127.0.0.1:%s\n' temporal-ui "$(cat "$STATE/ui/pid")" "$UI_PORT"
+  else printf '%-16s stopped\n' temporal-ui; fi
   for n in "${KAFKA_NODES[@]}"; do
     if broker_alive "$n"; then
       printf '%-16s running  pid %-7s SASL_SSL 127.0.0.1:919%s\n' "kafka-$n" "$(cat "$STATE/kafka-$n/pid")" "$n"
@@ -299,17 +325,37 @@ case "${1:-}" in
     pipeline_env
     postgres_up
     temporal_up
+    ui_up
     kafka_up
     log "up in $((SECONDS - t0))s; configuration: set -a; source $STATE/pipeline.env; set +a"
     ;;
   down)
     if pids=$(stop_pids kafka.Kafka "$STATE"/kafka-{1,2,3}/pid); then log "kafka brokers stopped (pids $pids)"; else log "kafka brokers not running"; fi
+    if pid=$(stop_pids "$UI_DIR/server" "$STATE/ui/pid"); then log "temporal web ui stopped (pid $pid)"; fi
     if pid=$(stop_pids "$SERVER_DIR/server" "$STATE/temporal/pid"); then log "temporal server stopped (pid $pid)"; else log "temporal server not running"; fi
     postgres_down
     ;;
   status) status ;;
+  stop)
+    # One server, for fault drills (test/cluster/faults.test.ts): `up` starts it again. --kill: SIGKILL, no shutdown.
+    signal=TERM; [ "${3:-}" = --kill ] && signal=KILL
+    case "${2:-}" in
+      postgres) postgres_down ;;
+      temporal) pidfile="$STATE/temporal/pid"; marker="$SERVER_DIR/server" ;;
+      kafka-1 | kafka-2 | kafka-3) pidfile="$STATE/${2}/pid"; marker=kafka.Kafka ;;
+      *) die "stop takes postgres, temporal or kafka-1..3 (and --kill)" ;;
+    esac
+    if [ "${2}" != postgres ]; then
+      pid_alive "$pidfile" "$marker" || die "${2} is not running"
+      pid=$(cat "$pidfile")
+      kill -"$signal" "$pid"
+      while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+      rm -f "$pidfile"
+      log "${2} stopped (SIG$signal, pid $pid)"
+    fi
+    ;;
   *)
-    echo "usage: scripts/cluster.sh up|down|status" >&2
+    echo "usage: scripts/cluster.sh up|down|status|stop <server> [--kill]" >&2
     exit 2
     ;;
 esac

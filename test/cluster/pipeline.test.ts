@@ -15,7 +15,14 @@ import { decodeClaimxEvent } from '../../src/shared/claimx-event';
 import { sampleEvent } from '../../src/domains/xact/sample';
 import { claimxWorkflowId, xactWorkflowId } from '../../src/shared/ids';
 import { runCli } from '../support/cli';
-import { clusterKafka, clusterTemporal, ensureCluster } from '../support/cluster';
+import {
+  clusterKafka,
+  clusterPipelineEnv,
+  clusterTemporal,
+  createClusterTopics,
+  ensureCluster,
+  runStatuses,
+} from '../support/cluster';
 import { readWithDeltaRs } from '../support/delta-rs';
 import { freePort } from '../support/free-port';
 import { until } from '../support/poll';
@@ -35,7 +42,7 @@ describe('the pipeline on the production-shaped cluster (npm run test:cluster)',
   const id = randomUUID().slice(0, 8);
   const queue = `cluster-${id}`;
   let cluster: Record<string, string>;
-  let env: Record<string, string>;
+  let env: ReturnType<typeof clusterPipelineEnv>;
   let kafka: Kafka;
   let temporal: { connection: Connection; client: Client };
   let files: FileServerStandin;
@@ -49,33 +56,9 @@ describe('the pipeline on the production-shaped cluster (npm run test:cluster)',
     files = await startFileServerStandin();
     api = await startClaimxApiStandin({ token: TOKEN });
     lakehouse = fs.mkdtempSync(path.join(os.tmpdir(), 'lakehouse-cluster-'));
-    env = {
-      ...cluster,
-      XACT_EVENTS_TOPIC: `xact.events.${queue}`,
-      XACT_CONSUMER_GROUP: queue,
-      CLAIMX_EVENTS_TOPIC: `claimx.events.${queue}`,
-      CLAIMX_CONSUMER_GROUP: `${queue}-claimx`,
-      TEMPORAL_TASK_QUEUE: queue,
-      LAKEHOUSE_DIR: lakehouse,
-      ALLOWED_ATTACHMENT_DOMAINS: '127.0.0.1',
-      DOWNLOAD_HTTP_HOSTS: '127.0.0.1',
-      DOWNLOAD_ALLOW_LOOPBACK: 'true',
-      CLAIMX_API_URL: api.url,
-      CLAIMX_API_TOKEN: TOKEN,
-      DELTA_COMMIT_INTERVAL_MS: '0',
-      MAINTENANCE_SCHEDULES: 'false',
-    };
+    env = clusterPipelineEnv(cluster, queue, lakehouse, { CLAIMX_API_URL: api.url, CLAIMX_API_TOKEN: TOKEN });
     kafka = clusterKafka(env);
-    const admin = kafka.admin();
-    await admin.connect();
-    try {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: [env.XACT_EVENTS_TOPIC!, env.CLAIMX_EVENTS_TOPIC!].map((topic) => ({ topic, numPartitions: 3 })),
-      });
-    } finally {
-      await admin.disconnect();
-    }
+    await createClusterTopics(kafka, [env.XACT_EVENTS_TOPIC, env.CLAIMX_EVENTS_TOPIC], 3);
     temporal = await clusterTemporal(env);
   });
   after(async () => {
@@ -86,7 +69,7 @@ describe('the pipeline on the production-shaped cluster (npm run test:cluster)',
     if (lakehouse) fs.rmSync(lakehouse, { recursive: true, force: true });
   });
 
-  it('is the shape production runs: topics on 3 brokers with min.insync.replicas 2, 8 history shards, mTLS', async () => {
+  it('is the shape production runs: topics on 3 brokers with min.insync.replicas 2, 8 history shards, mTLS, the Web UI', async () => {
     const admin = kafka.admin();
     await admin.connect();
     try {
@@ -113,6 +96,11 @@ describe('the pipeline on the production-shaped cluster (npm run test:cluster)',
     assert.equal(info.historyShardCount, 8);
     assert.equal(info.persistenceStore, 'postgres12');
     assert.equal(info.visibilityStore, 'postgres12');
+    // The Web UI reaches the frontend over mTLS and lists the pipeline's namespace.
+    const ui = (await (await fetch(`${cluster.TEMPORAL_UI_URL}/api/v1/namespaces`)).json()) as {
+      namespaces: { namespaceInfo: { name: string } }[];
+    };
+    assert.ok(ui.namespaces.some((n) => n.namespaceInfo.name === cluster.TEMPORAL_NAMESPACE));
 
     // Without the client certificate the frontend refuses the connection; without SASL the brokers do.
     const noCert = await Connection.connect({
@@ -185,16 +173,7 @@ describe('the pipeline on the production-shaped cluster (npm run test:cluster)',
         return claimxWorkflowId(decoded.event.eventId);
       }),
     ];
-    const statuses = async () =>
-      Promise.all(
-        ids.map((wf) =>
-          temporal.client.workflow
-            .getHandle(wf)
-            .describe()
-            .then((d) => d.status.name)
-            .catch(() => 'NOT_STARTED'),
-        ),
-      );
+    const statuses = () => runStatuses(temporal.client, ids);
     await until(
       'every run closed',
       async () => (await statuses()).every((s) => s === 'COMPLETED' || s === 'FAILED'),
