@@ -31,6 +31,7 @@ import { ROOT } from '../support/stack';
 
 const run = promisify(execFile);
 const TOKEN = 'cluster-test-token';
+const FAILING = 4; // xact events whose attachment answers 404: DLQ entries
 
 /**
  * The pipeline on the cluster profile (issue 34): the Temporal server on PostgreSQL with SQL visibility, 8 history
@@ -56,7 +57,11 @@ describe('the pipeline on the production-shaped cluster (npm run test:cluster)',
     files = await startFileServerStandin();
     api = await startClaimxApiStandin({ token: TOKEN });
     lakehouse = fs.mkdtempSync(path.join(os.tmpdir(), 'lakehouse-cluster-'));
-    env = clusterPipelineEnv(cluster, queue, lakehouse, { CLAIMX_API_URL: api.url, CLAIMX_API_TOKEN: TOKEN });
+    env = clusterPipelineEnv(cluster, queue, lakehouse, {
+      CLAIMX_API_URL: api.url,
+      CLAIMX_API_TOKEN: TOKEN,
+      DLQ_METRICS_INTERVAL_S: '2', // the DLQ monitor archives new entries this often
+    });
     kafka = clusterKafka(env);
     await createClusterTopics(kafka, [env.XACT_EVENTS_TOPIC, env.CLAIMX_EVENTS_TOPIC], 3);
     temporal = await clusterTemporal(env);
@@ -135,7 +140,7 @@ describe('the pipeline on the production-shaped cluster (npm run test:cluster)',
     await plain.disconnect();
   });
 
-  it('xact and claimx events end to end over mTLS and SASL_SSL: each once in the tables, failures in the DLQ', async () => {
+  it('xact and claimx events end to end over mTLS and SASL_SSL: each once in the tables; the DLQ archived, replayed (one, bulk) and resolved', async () => {
     for (const [cmd, extra] of [
       ['worker', {}],
       ['bridge', {}],
@@ -145,7 +150,7 @@ describe('the pipeline on the production-shaped cluster (npm run test:cluster)',
       procs.push(await startPipelineProcess(cmd, { ...env, ...extra, METRICS_PORT: String(await freePort()) }));
     }
     const xact = Array.from({ length: 12 }, (_, i) =>
-      sampleEvent(i, { sampleUrl: files.url, attachments: 1 + (i % 2), bytes: 4_000, failRate: i < 2 ? 1 : 0 }),
+      sampleEvent(i, { sampleUrl: files.url, attachments: 1 + (i % 2), bytes: 4_000, failRate: i < FAILING ? 1 : 0 }),
     );
     const claimx = Array.from({ length: 6 }, (_, i) => sampleClaimxEvent(i, { projectBase: 5_000_000 }));
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
@@ -182,32 +187,39 @@ describe('the pipeline on the production-shaped cluster (npm run test:cluster)',
     const status = await statuses();
     assert.deepEqual(
       status.map((s, i) => [ids[i], s]),
-      ids.map((wf, i) => [wf, i < 2 ? 'FAILED' : 'COMPLETED']),
+      ids.map((wf, i) => [wf, i < FAILING ? 'FAILED' : 'COMPLETED']),
     );
 
     const events = (await readWithDeltaRs(path.join(lakehouse, 'Tables', 'xact_events'))).rows;
     const traces = events.map((r) => String(r.trace_id)).sort();
     assert.deepEqual(traces, xact.map((e) => String(e.traceId)).sort(), 'each xact event once');
 
-    // The DLQ on SQL visibility: listed, viewed, one replayed with its URL fixed, the other resolved.
+    // The DLQ on SQL visibility: archived by the monitor, listed, viewed; one replayed with its URL fixed, one
+    // resolved, two replayed in bulk (a reset of each run, on a multi-shard history) and failing again.
+    const failed = xact.slice(0, FAILING).map((e) => String(e.traceId));
+    const archived = async () =>
+      (await readWithDeltaRs(path.join(lakehouse, 'Tables', 'pipeline_dlq'))).rows
+        .map((r) => String(r.workflow_id))
+        .filter((wf) => failed.some((t) => xactWorkflowId(t) === wf));
+    await until(
+      'the DLQ monitor archived every entry',
+      async () => new Set(await archived().catch(() => [])).size === FAILING,
+      async () => `${(await archived().catch(() => [])).length} archived\n${await tail()}`,
+    );
     const scope = `TaskQueue = '${queue}'`;
     const dlq = async (...args: string[]) => {
       const r = await runCli(['dlq', ...args], { ...env, USER: 'cluster-test' });
       assert.equal(r.code, 0, `dlq ${args.join(' ')}: ${r.stdout}${r.stderr}`);
       return r.stdout;
     };
-    const listed = JSON.parse(await dlq('list', '--query', scope, '--json')) as {
-      depth: number;
-      items: { traceId: string; category: string; stage: string }[];
-    };
+    type Listed = { depth: number; items: { traceId: string; category: string; stage: string; replays: number }[] };
+    const list = async () => JSON.parse(await dlq('list', '--query', scope, '--json')) as Listed;
+    const listed = await list();
     assert.deepEqual(
       listed.items.map((i) => [i.traceId, i.category, i.stage]).sort(),
-      xact
-        .slice(0, 2)
-        .map((e) => [String(e.traceId), 'permanent', 'download'])
-        .sort(),
+      failed.map((t) => [t, 'permanent', 'download']).sort(),
     );
-    const [first, second] = xact.slice(0, 2).map((e) => String(e.traceId));
+    const [first, second, ...bulk] = failed;
     assert.match(await dlq('view', first!), /Failure chain:/);
     const failedUrl = (xact[0]!.data as { attachments: string[] }).attachments[0]!;
     const fixedUrl = failedUrl.replace('/status/404/', '/files/');
@@ -216,6 +228,24 @@ describe('the pipeline on the production-shaped cluster (npm run test:cluster)',
       /outcome: completed/,
     );
     await dlq('resolve', second!, '--reason', 'cluster test: not wanted');
+    await dlq(
+      'replay',
+      '--all',
+      '--yes',
+      '--query',
+      `${scope} AND TraceId IN ('${bulk.join("', '")}')`,
+      '--reason',
+      'bulk',
+    );
+    await until(
+      'the bulk-replayed runs failed again, each listed once with one replay',
+      async () => {
+        const l = await list();
+        return l.depth === 2 && l.items.every((i) => bulk.includes(i.traceId) && i.replays === 1);
+      },
+      async () => JSON.stringify((await list()).items),
+    );
+    for (const t of bulk) await dlq('resolve', t, '--reason', 'cluster test: still 404');
     assert.equal((JSON.parse(await dlq('list', '--query', scope, '--json')) as { depth: number }).depth, 0);
   });
 
