@@ -24,11 +24,15 @@ const defaults = loadConfig({});
 const defaultsOf = (name: string) => loadConfig(services[name]?.environment ?? {});
 
 describe('docker-compose.yml', () => {
-  it('has Kafka, Temporal (server + UI), Prometheus, Grafana, the worker, a bridge per domain and the DLQ monitor', () => {
+  it('has Kafka, Temporal (PostgreSQL, server, setup, UI), Prometheus, Grafana, the worker, a bridge per domain and the DLQ monitor', () => {
     for (const name of [
       'kafka',
       'kafka-init',
+      'temporal-postgres',
+      'temporal-schema',
       'temporal',
+      'temporal-setup',
+      'temporal-ui',
       'prometheus',
       'grafana',
       'worker',
@@ -42,7 +46,8 @@ describe('docker-compose.yml', () => {
 
   it('publishes the same host ports as the local stack and npm start', () => {
     assert.deepEqual(hostPorts('kafka'), ['9092']);
-    assert.deepEqual(hostPorts('temporal'), ['7233', '8233']);
+    assert.deepEqual(hostPorts('temporal'), ['7233']);
+    assert.deepEqual(hostPorts('temporal-ui'), ['8233']);
     assert.deepEqual(hostPorts('bridge'), [String(defaults.metricsPort)]);
     assert.deepEqual(hostPorts('worker'), [String(defaults.metricsPort + 1)]);
     assert.deepEqual(hostPorts('bridge-claimx'), [String(defaults.metricsPort + 2)]);
@@ -65,9 +70,38 @@ describe('docker-compose.yml', () => {
     assert.ok(targets.includes('dlq-monitor:8000'), targets.join(','));
   });
 
-  it('runs the pinned Kafka and Temporal CLI versions', () => {
+  it('runs the pinned Kafka, Temporal server and Web UI versions (those of the cluster profile)', () => {
     assert.equal(services.kafka!.image, `apache/kafka:${versions.KAFKA_VERSION}`);
-    assert.equal(services.temporal!.image, `temporalio/temporal:${versions.TEMPORAL_BIN_VERSION}`);
+    assert.equal(services.temporal!.image, `temporalio/server:${versions.TEMPORAL_SERVER_VERSION}`);
+    assert.equal(services['temporal-schema']!.image, `temporalio/admin-tools:${versions.TEMPORAL_SERVER_VERSION}`);
+    assert.equal(services['temporal-setup']!.image, `temporalio/admin-tools:${versions.TEMPORAL_SERVER_VERSION}`);
+    assert.equal(services['temporal-ui']!.image, `temporalio/ui:${versions.TEMPORAL_UI_VERSION}`);
+  });
+
+  it('runs Temporal on PostgreSQL with the shards and dynamic configuration of the local stack', () => {
+    const env = services.temporal!.environment ?? {};
+    assert.equal(env.DB, 'postgres12');
+    const clusterScript = fs.readFileSync(path.join(ROOT, 'scripts', 'cluster.sh'), 'utf8');
+    assert.equal(env.NUM_HISTORY_SHARDS, /^HISTORY_SHARDS=(\d+)$/m.exec(clusterScript)?.[1]);
+    const conf = Object.fromEntries(
+      fs
+        .readFileSync(path.join(ROOT, 'tools', 'temporal-dev-server.conf'), 'utf8')
+        .split('\n')
+        .map((l) => l.replace(/#.*/, '').trim())
+        .filter(Boolean)
+        .map((l) => [l.slice(0, l.indexOf('=')), parse(l.slice(l.indexOf('=') + 1)) as unknown]),
+    );
+    const dynamic = parse(
+      fs.readFileSync(path.join(ROOT, 'deploy', 'compose', 'temporal-dynamicconfig.yaml'), 'utf8'),
+    ) as Record<string, { value: unknown }[]>;
+    assert.deepEqual(Object.fromEntries(Object.entries(dynamic).map(([k, v]) => [k, v[0]!.value])), conf);
+  });
+
+  it('starts the pipeline processes only once the namespace and its search attributes are set up', () => {
+    for (const name of ['worker', 'bridge', 'bridge-claimx', 'dlq-monitor']) {
+      const deps = (services[name] as { depends_on?: Record<string, { condition: string }> }).depends_on ?? {};
+      assert.equal(deps['temporal-setup']?.condition, 'service_completed_successfully', name);
+    }
   });
 
   for (const name of ['worker', 'bridge', 'bridge-claimx', 'dlq-monitor']) {
@@ -92,9 +126,7 @@ describe('docker-compose.yml', () => {
   });
 
   it('registers the same search attributes as the local stack script', () => {
-    const registered = (services.temporal!.command ?? [])
-      .filter((a) => a.startsWith('--search-attribute='))
-      .map((a) => a.slice('--search-attribute='.length));
+    const registered = (services['temporal-setup']!.environment?.SEARCH_ATTRIBUTES ?? '').split(/\s+/);
     const script = fs.readFileSync(path.join(ROOT, 'scripts', 'stack.sh'), 'utf8');
     const fromScript = /^SEARCH_ATTRIBUTES=\(([^)]*)\)/m.exec(script)?.[1]!.split(/\s+/).filter(Boolean);
     const expected = Object.values(SEARCH_ATTRIBUTES).map((k) => `${k.name}=Keyword`);
