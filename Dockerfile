@@ -23,7 +23,7 @@ RUN keep="$(node -p "require('@temporalio/core-bridge/common').getPrebuiltTarget
 
 FROM node:24.22-bookworm-slim
 ENV NODE_ENV=production
-# Worker memory: see src/worker/node-options.ts (harmless for the bridge and the CLI).
+# V8 flags of every process (worker, bridge, DLQ monitor, CLI): PROCESS_NODE_OPTIONS in src/worker/node-options.ts.
 ENV NODE_OPTIONS=--max-semi-space-size=4
 # glibc malloc arenas, for every process: PROCESS_MALLOC_ENV in src/worker/node-options.ts.
 ENV MALLOC_ARENA_MAX=2

@@ -105,12 +105,12 @@ export async function endToEnd(
     workerRssFigure(
       `worker peak RSS during the burst of ${size.burst}`,
       burst,
-      `compiled worker, WORKER_NODE_OPTIONS; backlog of ${size.drain}: ${drain.workerPeakRssMb.toFixed(0)} MB; bridge ${burst.bridgePeakRssMb.toFixed(0)} / ${drain.bridgePeakRssMb.toFixed(0)} MB`,
+      `compiled worker, PROCESS_NODE_OPTIONS; backlog of ${size.drain}: ${drain.workerPeakRssMb.toFixed(0)} MB; bridge ${burst.bridgePeakRssMb.toFixed(0)} / ${drain.bridgePeakRssMb.toFixed(0)} MB`,
     ),
     workerRssFigure(
       `worker peak RSS through the backlog of ${size.drain}`,
       drain,
-      'compiled worker, WORKER_NODE_OPTIONS; sampled every 50 ms from its start to the last run',
+      'compiled worker, PROCESS_NODE_OPTIONS; sampled every 50 ms from its start to the last run',
     ),
   ];
   const eagerPct = ((combined.eagerStartHitRatio ?? 0) * 100).toFixed(0);
@@ -130,7 +130,7 @@ export async function endToEnd(
       value: combined.workerPeakRssMb,
       unit: 'MB',
       baseline: { name: 'separate worker + bridge peak MB', value: burst.workerPeakRssMb + burst.bridgePeakRssMb },
-      note: `idle ${combined.workerIdleRssMb.toFixed(0)} MB; WORKER_NODE_OPTIONS; separate: worker ${burst.workerPeakRssMb.toFixed(0)} MB, bridge ${burst.bridgePeakRssMb.toFixed(0)} MB`,
+      note: `idle ${combined.workerIdleRssMb.toFixed(0)} MB; PROCESS_NODE_OPTIONS; separate: worker ${burst.workerPeakRssMb.toFixed(0)} MB, bridge ${burst.bridgePeakRssMb.toFixed(0)} MB`,
     },
   );
   const cpu = (r: RunFigures) =>

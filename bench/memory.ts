@@ -8,7 +8,7 @@ import { toStartRequest } from '../src/domains/xact/start';
 import { loadConfig } from '../src/config/config';
 import { sampleEvent } from '../src/domains/xact/sample';
 import type { FileServerStandin } from '../dev/file-server-standin';
-import { PROCESS_MALLOC_ENV, WORKER_NODE_OPTIONS } from '../src/worker/node-options';
+import { PROCESS_MALLOC_ENV, PROCESS_NODE_OPTIONS } from '../src/worker/node-options';
 import { ROOT } from '../test/support/stack';
 import { freePort } from '../test/support/free-port';
 import { benchTemporal } from './temporal-server';
@@ -26,7 +26,14 @@ export async function spawnCompiled(
   root = ROOT,
 ): Promise<ChildProcess> {
   const child = spawn(process.execPath, [...execArgv, path.join(root, 'bin', 'kafka-pipeline.js'), command], {
-    env: { ...process.env, ...PROCESS_MALLOC_ENV, ...env, KP_RUN_COMPILED: '1', LOG_LEVEL: 'info' },
+    env: {
+      ...process.env,
+      ...PROCESS_MALLOC_ENV,
+      NODE_OPTIONS: PROCESS_NODE_OPTIONS, // as the image runs every process; `env` may override it (variants)
+      ...env,
+      KP_RUN_COMPILED: '1',
+      LOG_LEVEL: 'info',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
@@ -54,7 +61,7 @@ export async function workerRss(sample: FileServerStandin, bytes: number): Promi
     ALLOWED_ATTACHMENT_DOMAINS: '127.0.0.1',
     DOWNLOAD_HTTP_HOSTS: '127.0.0.1',
     DOWNLOAD_ALLOW_LOOPBACK: 'true',
-    NODE_OPTIONS: WORKER_NODE_OPTIONS,
+    NODE_OPTIONS: PROCESS_NODE_OPTIONS,
   };
   const worker = await spawnCompiled('worker', env, 'worker started');
   const connection = await Connection.connect({ address: benchTemporal.address });

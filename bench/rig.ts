@@ -6,7 +6,7 @@ import path from 'node:path';
 import { parseMetrics, share, total, type Sample } from '../src/observability/scrape';
 import { sampleEvent } from '../src/domains/xact/sample';
 import type { FileServerStandin } from '../dev/file-server-standin';
-import { WORKER_NODE_OPTIONS } from '../src/worker/node-options';
+import { PROCESS_NODE_OPTIONS } from '../src/worker/node-options';
 import { freePort } from '../test/support/free-port';
 import { ROOT } from '../test/support/stack';
 import { benchTemporal } from './temporal-server';
@@ -25,7 +25,7 @@ export interface RigOptions {
   readonly root?: string;
   /** One combined process (`kafka-pipeline run`, eager start) instead of a worker and a bridge process. */
   readonly combined?: boolean;
-  /** The worker's NODE_OPTIONS instead of WORKER_NODE_OPTIONS (bench/variants.ts). */
+  /** The worker's NODE_OPTIONS instead of PROCESS_NODE_OPTIONS (bench/variants.ts). */
   readonly workerNodeOptions?: string;
   /** Node flags before the worker's script (V8 flags NODE_OPTIONS does not take, e.g. --single-threaded-gc). */
   readonly workerExecArgv?: readonly string[];
@@ -82,7 +82,7 @@ export class Rig {
 
   async startWorker(): Promise<void> {
     this.workerPort = await freePort();
-    const env = { ...this.env(this.workerPort), NODE_OPTIONS: this.options.workerNodeOptions ?? WORKER_NODE_OPTIONS };
+    const env = { ...this.env(this.workerPort), NODE_OPTIONS: this.options.workerNodeOptions ?? PROCESS_NODE_OPTIONS };
     // To profile the worker: BENCH_WORKER_EXEC_ARGV="--cpu-prof --cpu-prof-dir=/tmp/prof" npm run bench ...
     const execArgv = [
       ...(this.options.workerExecArgv ?? []),

@@ -1,13 +1,13 @@
 // Issue 32 item 4: worker settings compared in the same run (bench/variants.ts runs them; this file is the list
 // and the arithmetic, kept free of I/O so a unit test can check it).
 import path from 'node:path';
-import { WORKER_NODE_OPTIONS } from '../src/worker/node-options';
+import { PROCESS_NODE_OPTIONS } from '../src/worker/node-options';
 
 /** One way to run the compiled worker; everything not set is as shipped. */
 export interface WorkerVariant {
   readonly name: string;
   readonly note: string;
-  /** The worker's NODE_OPTIONS (default WORKER_NODE_OPTIONS). */
+  /** The worker's NODE_OPTIONS (default PROCESS_NODE_OPTIONS). */
   readonly nodeOptions?: string;
   /** Node flags NODE_OPTIONS does not take (V8 GC flags such as --single-threaded-gc). */
   readonly execArgv?: readonly string[];
@@ -19,7 +19,7 @@ export const BASELINE = 'baseline';
 const NO_VM_TIMEOUT = path.join(__dirname, 'no-vm-timeout.cjs');
 
 export const VARIANTS: readonly WorkerVariant[] = [
-  { name: BASELINE, note: `as shipped: NODE_OPTIONS=${WORKER_NODE_OPTIONS}, config defaults` },
+  { name: BASELINE, note: `as shipped: NODE_OPTIONS=${PROCESS_NODE_OPTIONS}, config defaults` },
   {
     name: 'semi-1',
     note: 'young generation semi-space up to 1 MB (before issue 32 item 4)',
@@ -36,7 +36,7 @@ export const VARIANTS: readonly WorkerVariant[] = [
   {
     name: 'no-vm-timeout',
     note: 'bench/no-vm-timeout.cjs: sandbox calls without the watchdog thread (a hack, not an SDK option)',
-    nodeOptions: `${WORKER_NODE_OPTIONS} --require ${NO_VM_TIMEOUT}`,
+    nodeOptions: `${PROCESS_NODE_OPTIONS} --require ${NO_VM_TIMEOUT}`,
   },
   { name: 'wf-threads-2', note: 'WORKER_WORKFLOW_THREADS=2', env: { WORKER_WORKFLOW_THREADS: '2' } },
   {

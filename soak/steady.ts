@@ -12,7 +12,7 @@ import { startFileServerStandin } from '../dev/file-server-standin';
 import { loadConfig } from '../src/config/config';
 import { maintenanceSchedules } from '../src/maintenance/schedules';
 import { sampleEvent } from '../src/domains/xact/sample';
-import { WORKER_NODE_OPTIONS } from '../src/worker/node-options';
+import { PROCESS_NODE_OPTIONS } from '../src/worker/node-options';
 import { spawnCompiled, stopChild } from '../bench/memory';
 import { freePort } from '../test/support/free-port';
 import { runPython } from '../test/support/delta-rs';
@@ -104,7 +104,7 @@ export async function steadyLoad(opts: SteadyOptions): Promise<SteadyReport> {
   try {
     const worker = await spawnCompiled(
       'worker',
-      { ...env, METRICS_PORT: String(workerPort), NODE_OPTIONS: WORKER_NODE_OPTIONS, ...(opts.workerEnv ?? {}) },
+      { ...env, METRICS_PORT: String(workerPort), NODE_OPTIONS: PROCESS_NODE_OPTIONS, ...(opts.workerEnv ?? {}) },
       'worker started',
     );
     procs.push(worker);

@@ -1,14 +1,16 @@
 import v8 from 'node:v8';
 
 /**
- * V8 flags the worker process runs with. A small young generation makes V8 collect the short-lived buffers of a
- * streaming download early: a 1 GiB transfer peaked at about 210 MB RSS with 1 MB semi-spaces against 260 MB with
- * V8's 16 MB (test/integration/worker-memory.test.ts). 4 MB instead of 1: in three same-run comparisons of bursts
+ * V8 flags every pipeline process runs with (the image's NODE_OPTIONS; `kafka-pipeline start`, the soak, bench and test
+ * launchers set the same). A small young generation makes V8 collect the short-lived buffers of a streaming download
+ * early: a 1 GiB transfer peaked at about 210 MB RSS with 1 MB semi-spaces against 260 MB with V8's 16 MB
+ * (test/integration/worker-memory.test.ts). 4 MB instead of 1: in three same-run comparisons of bursts
  * (`npm run bench:variants`, docs/performance.md "Issue 32 item 4") the worker used 10-15 % less CPU per event
- * (fewer young-generation collections) for 15-20 MB more peak RSS. Set by `kafka-pipeline start`, the Dockerfile
- * and the manifests.
+ * (fewer young-generation collections) for 15-20 MB more peak RSS. The bridge: in two 2-hour soaks side by side at 4
+ * events/s (docs/reliability.md, run 10) the bridge without it held ~245 MB (Node 24's young generation grew to ~130
+ * MB under load and stayed) and with it ~140 MB, for the same CPU time.
  */
-export const WORKER_NODE_OPTIONS = '--max-semi-space-size=4';
+export const PROCESS_NODE_OPTIONS = '--max-semi-space-size=4';
 
 /**
  * glibc malloc settings for every pipeline process (read by the C library at process start, so set by whatever starts

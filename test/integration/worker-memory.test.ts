@@ -11,7 +11,7 @@ import { loadConfig } from '../../src/config/config';
 import { sampleEvent } from '../../src/domains/xact/sample';
 import { startFileServerStandin, type FileServerStandin } from '../../dev/file-server-standin';
 import type { IngestSummary } from '../../src/shared/pipeline-types';
-import { PROCESS_MALLOC_ENV, WORKER_NODE_OPTIONS } from '../../src/worker/node-options';
+import { PROCESS_MALLOC_ENV, PROCESS_NODE_OPTIONS } from '../../src/worker/node-options';
 import { freePort } from '../support/free-port';
 import { ensureStack, execFileAsync, ROOT, TEMPORAL_ADDRESS } from '../support/stack';
 import { rssBytes } from '../../bench/figures';
@@ -53,7 +53,7 @@ describe('worker memory while streaming a 1 GB attachment', function () {
     };
     const config = loadConfig(env);
     worker = spawn(process.execPath, [path.join(ROOT, 'bin', 'kafka-pipeline.js'), 'worker'], {
-      env: { ...process.env, ...PROCESS_MALLOC_ENV, ...env, KP_RUN_COMPILED: '1', NODE_OPTIONS: WORKER_NODE_OPTIONS },
+      env: { ...process.env, ...PROCESS_MALLOC_ENV, ...env, KP_RUN_COMPILED: '1', NODE_OPTIONS: PROCESS_NODE_OPTIONS },
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     const metricsPort = await new Promise<number>((resolve, reject) => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
-import { PROCESS_MALLOC_ENV, WORKER_NODE_OPTIONS } from '../../src/worker/node-options';
+import { PROCESS_MALLOC_ENV, PROCESS_NODE_OPTIONS } from '../../src/worker/node-options';
 import { until } from './poll';
 import { KAFKA_BROKER, ROOT, TEMPORAL_ADDRESS } from './stack';
 
@@ -45,8 +45,8 @@ export function spawnPipelineProcess(command: PipelineCommand, env: Record<strin
     env: {
       ...process.env,
       ...PROCESS_MALLOC_ENV,
+      NODE_OPTIONS: PROCESS_NODE_OPTIONS,
       ...env,
-      ...(command === 'worker' || command === 'run' ? { NODE_OPTIONS: WORKER_NODE_OPTIONS } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

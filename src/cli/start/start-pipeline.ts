@@ -4,7 +4,7 @@ import { kafkaProducer } from '../../adapters/kafka/kafka-producer';
 import type { Config } from '../../config/config';
 import { domains } from '../../domains/registry';
 import { processLogger, type Logger } from '../../observability/logger';
-import { PROCESS_MALLOC_ENV, WORKER_NODE_OPTIONS } from '../../worker/node-options';
+import { PROCESS_MALLOC_ENV, PROCESS_NODE_OPTIONS } from '../../worker/node-options';
 import { runStackScript, stackServerRunning } from '../common/stack';
 import { cliConfig } from '../common/cli-config';
 import { ensureCompiled } from '../common/ensure-compiled';
@@ -36,12 +36,12 @@ const PORT_AFTER_BRIDGE = { worker: 1, claimxBridge: 2, dlqMonitor: 3 } as const
  */
 export function pipelineProcesses(config: Config, workerEnv: Readonly<Record<string, string>> = {}): ChildSpec[] {
   const port = (after: number) => String(config.metricsPort === 0 ? 0 : config.metricsPort + after);
-  const compiled = { KP_RUN_COMPILED: '1', ...PROCESS_MALLOC_ENV };
-  const worker = {
-    METRICS_PORT: port(PORT_AFTER_BRIDGE.worker),
-    NODE_OPTIONS: [process.env.NODE_OPTIONS, WORKER_NODE_OPTIONS].filter(Boolean).join(' '),
-    ...workerEnv,
+  const compiled = {
+    KP_RUN_COMPILED: '1',
+    ...PROCESS_MALLOC_ENV,
+    NODE_OPTIONS: [process.env.NODE_OPTIONS, PROCESS_NODE_OPTIONS].filter(Boolean).join(' '),
   };
+  const worker = { METRICS_PORT: port(PORT_AFTER_BRIDGE.worker), ...workerEnv };
   return [
     { cmd: 'bridge', env: compiled },
     {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import YAML from 'yaml';
-import { PROCESS_MALLOC_ENV, WORKER_NODE_OPTIONS } from '../../../src/worker/node-options';
+import { PROCESS_MALLOC_ENV, PROCESS_NODE_OPTIONS } from '../../../src/worker/node-options';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -16,13 +16,13 @@ function imageEnv(): Record<string, string> {
 
 /**
  * The image's processes start with the memory settings the soak measured them with (issue 31 item 5b): glibc's
- * arenas capped (without it the worker's native memory grew by ~200 MB/h) and the worker's V8 flags.
+ * arenas capped (without it the worker's native memory grew by ~200 MB/h) and the V8 flags of every process.
  */
 describe('process environment of the image', () => {
-  it('the Dockerfile sets PROCESS_MALLOC_ENV and the worker NODE_OPTIONS', () => {
+  it('the Dockerfile sets PROCESS_MALLOC_ENV and PROCESS_NODE_OPTIONS for every process', () => {
     const env = imageEnv();
     for (const [k, v] of Object.entries(PROCESS_MALLOC_ENV)) assert.equal(env[k], v, k);
-    assert.equal(env.NODE_OPTIONS, WORKER_NODE_OPTIONS);
+    assert.equal(env.NODE_OPTIONS, PROCESS_NODE_OPTIONS);
   });
 
   it('no manifest overrides them', () => {

@@ -3,6 +3,7 @@ import { buildProgram } from '../../../../src/cli/main';
 import { pipelineProcesses } from '../../../../src/cli/start/start-pipeline';
 import { loadConfig } from '../../../../src/config/config';
 import { domainNames } from '../../../../src/domains/registry';
+import { PROCESS_MALLOC_ENV, PROCESS_NODE_OPTIONS } from '../../../../src/worker/node-options';
 
 describe('the processes npm start supervises (kafka-pipeline start)', () => {
   const config = loadConfig({});
@@ -30,8 +31,12 @@ describe('the processes npm start supervises (kafka-pipeline start)', () => {
     );
   });
 
-  it('runs them compiled, with the extra environment for the worker only', () => {
-    for (const s of specs) assert.equal(s.env?.KP_RUN_COMPILED, '1', s.cmd);
+  it('runs them compiled, as the image does (its NODE_OPTIONS and malloc settings), the extra environment for the worker only', () => {
+    for (const s of specs) {
+      assert.equal(s.env?.KP_RUN_COMPILED, '1', s.cmd);
+      assert.ok(s.env?.NODE_OPTIONS?.split(' ').includes(PROCESS_NODE_OPTIONS), `${s.cmd}: ${s.env?.NODE_OPTIONS}`);
+      for (const [k, v] of Object.entries(PROCESS_MALLOC_ENV)) assert.equal(s.env?.[k], v, `${s.cmd} ${k}`);
+    }
     const withExtra = specs.filter((s) => s.env?.DOWNLOAD_ALLOW_LOOPBACK === 'true').map((s) => s.cmd);
     assert.deepEqual(withExtra, ['worker']);
   });
