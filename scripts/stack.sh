@@ -192,7 +192,7 @@ case "${1:-}" in
     status_line kafka "$STATE/kafka/pid" "$KAFKA_PORT" "kafka $KAFKA_VERSION (KRaft)" ""
     ;;
   *)
-    echo "usage: scripts/stack.sh up|down|status [temporal|kafka]" >&2
+    echo "usage: scripts/stack.sh up|down|status [temporal|kafka] [--profile dev|cluster]" >&2
     exit 2
     ;;
 esac

@@ -44,7 +44,8 @@ export const CONNECTION_KEYS = {
   temporalTls: key(
     'TEMPORAL_TLS',
     'false',
-    'Connect to Temporal over TLS (implied by TEMPORAL_API_KEY, TEMPORAL_TLS_CERT and TEMPORAL_TLS_CA)',
+    'Connect to Temporal over TLS (implied by TEMPORAL_API_KEY, TEMPORAL_TLS_CERT, TEMPORAL_TLS_CA and ' +
+      'TEMPORAL_TLS_SERVER_NAME)',
     bool,
   ),
   temporalTlsCa: key(

@@ -1,10 +1,8 @@
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { Connection } from '@temporalio/client';
 import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import type { Client } from '@temporalio/client';
@@ -27,9 +25,7 @@ import { readWithDeltaRs } from '../support/delta-rs';
 import { freePort } from '../support/free-port';
 import { until } from '../support/poll';
 import { startPipelineProcess, stopPipelineProcess, type PipelineProcess } from '../support/processes';
-import { ROOT } from '../support/stack';
 
-const run = promisify(execFile);
 const TOKEN = 'cluster-test-token';
 const FAILING = 4; // xact events whose attachment answers 404: DLQ entries
 
@@ -247,56 +243,5 @@ describe('the pipeline on the production-shaped cluster (npm run test:cluster)',
     );
     for (const t of bulk) await dlq('resolve', t, '--reason', 'cluster test: still 404');
     assert.equal((JSON.parse(await dlq('list', '--query', scope, '--json')) as { depth: number }).depth, 0);
-  });
-
-  it("docker-compose's Temporal setup (deploy/compose/temporal-setup.sh) runs against a real server: schema, namespace", async () => {
-    // The admin-tools image's two commands, from the cluster profile's own builds.
-    const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'compose-setup-bin-'));
-    fs.symlinkSync(path.join(ROOT, '.tools', 'venv', 'bin', 'temporal'), path.join(bin, 'temporal'));
-    const sqlTool = fs.readdirSync(path.join(ROOT, '.tools')).find((d) => d.startsWith('temporal-server-'))!;
-    fs.symlinkSync(path.join(ROOT, '.tools', sqlTool, 'sql'), path.join(bin, 'temporal-sql-tool'));
-    const ns = `kp-compose-${id}`;
-    const setupEnv = {
-      ...process.env,
-      PATH: `${bin}:${process.env.PATH}`,
-      POSTGRES_SEEDS: '127.0.0.1',
-      DB_PORT: '5433',
-      POSTGRES_USER: 'postgres',
-      POSTGRES_PWD: 'unused-with-trust',
-      TEMPORAL_ADDRESS: cluster.TEMPORAL_ADDRESS,
-      TEMPORAL_NAMESPACE: ns,
-      TEMPORAL_TLS_CA: cluster.TEMPORAL_TLS_CA, // the temporal CLI's variables for --tls-ca-path and the client pair
-      TEMPORAL_TLS_CLIENT_CERT_PATH: cluster.TEMPORAL_TLS_CERT,
-      TEMPORAL_TLS_CLIENT_KEY_PATH: cluster.TEMPORAL_TLS_KEY,
-      SEARCH_ATTRIBUTES: 'TraceId=Keyword Domain=Keyword',
-      SCHEMA_DIR: path.join(ROOT, '.tools', sqlTool, 'schema', 'postgresql', 'v12'),
-    };
-    const script = path.join(ROOT, 'deploy', 'compose', 'temporal-setup.sh');
-    try {
-      // On the live schema: nothing to create, nothing to update.
-      assert.match((await run('sh', [script, 'schema'], { env: setupEnv })).stdout, /schemas ready/);
-      for (let i = 0; i < 2; i++) {
-        const r = await run('sh', [script, 'namespace'], { env: setupEnv });
-        assert.match(r.stdout, new RegExp(`namespace ${ns} ready`));
-      }
-      const attrs = await temporal.connection.operatorService.listSearchAttributes({ namespace: ns });
-      assert.ok('TraceId' in (attrs.customAttributes ?? {}) && 'Domain' in (attrs.customAttributes ?? {}));
-    } finally {
-      fs.rmSync(bin, { recursive: true, force: true });
-    }
-  });
-
-  it('scripts/setup-namespace.sh creates a namespace on the real frontend with its retention and search attributes', async () => {
-    const ns = `kp-setup-${id}`;
-    const cliEnv = { ...process.env, ...cluster, TEMPORAL_NAMESPACE: ns };
-    const setup = await run('bash', [path.join(ROOT, 'scripts', 'setup-namespace.sh'), '10d'], { env: cliEnv });
-    assert.match(setup.stdout, new RegExp(`created ${ns} with retention 240h`));
-    const again = await run('bash', [path.join(ROOT, 'scripts', 'setup-namespace.sh'), '10d'], { env: cliEnv });
-    assert.match(again.stdout, new RegExp(`${ns} exists; retention set to 240h`));
-    const described = await temporal.connection.workflowService.describeNamespace({ namespace: ns });
-    assert.equal(Number(described.config?.workflowExecutionRetentionTtl?.seconds), 240 * 3600);
-    const attrs = await temporal.connection.operatorService.listSearchAttributes({ namespace: ns });
-    for (const name of ['TraceId', 'Domain', 'ErrorCategory', 'FailedStage', 'EventType'])
-      assert.ok(name in (attrs.customAttributes ?? {}), `${name} registered`);
   });
 });

@@ -34,7 +34,7 @@ const DOCS = [
 
 /** Commands that run until stopped; the test checks they are CLI commands but does not run them. */
 const LONG_RUNNING =
-  /^(?:kafka-pipeline|node bin\/kafka-pipeline\.js) (?:start|bridge|worker|dlq-monitor|sample-server|codec-server|claimx-api-standin)\b|^npm (?:start|test|run)\b/;
+  /^(?:[A-Z][A-Z0-9_]*=\S+ )*(?:(?:kafka-pipeline|node bin\/kafka-pipeline\.js) (?:start|bridge|worker|dlq-monitor|sample-server|codec-server|claimx-api-standin)\b|npm (?:start|test|run)\b)/;
 /** Set-up that installs from a package registry (as `npm run stack:install` does), done before the tests run. */
 const INSTALLS = /^export PATH="\$\(bash scripts\/use-node\.sh\)/;
 

@@ -29,6 +29,7 @@ describe('kafka-pipeline status', function () {
   let h: PipelineHarness;
   let bridgeOps: OpsServer;
   let workerOps: OpsServer;
+  let monitorOps: OpsServer;
   let workerReady = false;
   const claimx = { topic: `claimx.status-${randomUUID().slice(0, 8)}`, group: `claimx-status-${randomUUID()}` };
 
@@ -51,6 +52,16 @@ describe('kafka-pipeline status', function () {
     }
   };
 
+  /** The --bridge, --worker and --dlq-monitor flags pointing at the test's ops servers. */
+  const processUrls = () => [
+    '--bridge',
+    `http://127.0.0.1:${bridgeOps.port}`,
+    '--worker',
+    `http://127.0.0.1:${workerOps.port}`,
+    '--dlq-monitor',
+    `http://127.0.0.1:${monitorOps.port}`,
+  ];
+
   before(async () => {
     await ensureStack();
     h = await PipelineHarness.start();
@@ -59,9 +70,10 @@ describe('kafka-pipeline status', function () {
     workerOps = await startOpsServer(0, h.registry, () =>
       Promise.resolve(workerReady ? [] : ['worker state is DRAINING']),
     );
+    monitorOps = await startOpsServer(0, h.registry, () => Promise.resolve([]));
   });
   after(async () => {
-    await Promise.allSettled([bridgeOps?.close(), workerOps?.close()]);
+    await Promise.allSettled([bridgeOps?.close(), workerOps?.close(), monitorOps?.close()]);
     await h?.stop();
   });
 
@@ -71,7 +83,7 @@ describe('kafka-pipeline status', function () {
       traces.map((traceId, i) => ({ ...h.eventWith(i, [`${h.sample.url}/files/status/doc${i}.pdf`]), traceId })),
     );
     await h.waitFor(traces.map(xactWorkflowId));
-    const urls = ['--bridge', `http://127.0.0.1:${bridgeOps.port}`, '--worker', `http://127.0.0.1:${workerOps.port}`];
+    const urls = processUrls();
 
     const notReady = await status('--json', ...urls);
     assert.equal(notReady.code, 1, notReady.stdout);
@@ -88,6 +100,7 @@ describe('kafka-pipeline status', function () {
       [
         ['bridge', true],
         ['worker', false],
+        ['dlq-monitor', true],
       ],
     );
     assert.equal(s.processes[0]!.breakers.temporal, 'closed');
@@ -106,6 +119,7 @@ describe('kafka-pipeline status', function () {
     assert.equal(ready.code, dlqProblem ? 1 : 0, ready.stdout);
     assert.match(ready.stdout, /^Consumer +.* Stable, \d+ member\(s\), lag 0$/m);
     assert.match(ready.stdout, /^Worker +http:\/\/127\.0\.0\.1:\d+ {2}ready/m);
+    assert.match(ready.stdout, /^DLQ monitor +http:\/\/127\.0\.0\.1:\d+ {2}ready/m);
 
     const gone = await status(
       '--json',
@@ -113,13 +127,17 @@ describe('kafka-pipeline status', function () {
       'http://127.0.0.1:9',
       '--worker',
       `http://127.0.0.1:${workerOps.port}`,
+      '--dlq-monitor',
+      'http://127.0.0.1:7',
     );
     assert.equal(gone.code, 1);
-    assert.ok((JSON.parse(gone.stdout) as StatusJson).problems.includes('bridge: not answering at http://127.0.0.1:9'));
+    const goneProblems = (JSON.parse(gone.stdout) as StatusJson).problems;
+    assert.ok(goneProblems.includes('bridge: not answering at http://127.0.0.1:9'), goneProblems.join('\n'));
+    assert.ok(goneProblems.includes('dlq-monitor: not answering at http://127.0.0.1:7'), goneProblems.join('\n'));
   });
 
   it("shows the other domain's consumer group once it is in use, and a problem while it has no member", async () => {
-    const urls = ['--bridge', `http://127.0.0.1:${bridgeOps.port}`, '--worker', `http://127.0.0.1:${workerOps.port}`];
+    const urls = processUrls();
     workerReady = true;
     await createTopic(claimx.topic, 2);
     const unused = JSON.parse((await status('--json', ...urls)).stdout) as StatusJson;

@@ -8,6 +8,7 @@ export interface StatusFlags {
   watch?: string | boolean;
   bridge?: string;
   worker?: string;
+  dlqMonitor?: string;
 }
 
 /**
@@ -22,10 +23,11 @@ export async function statusCommand(flags: StatusFlags): Promise<number> {
     console.error(`status: --watch ${String(flags.watch)}: expected a number of seconds above 0`);
     return 2;
   }
-  // Locally (npm start) the worker serves its metrics on the port after the bridge's.
+  // Locally (npm start) the worker serves its metrics on the port after the bridge's, the DLQ monitor three after.
   const urls = {
     bridge: flags.bridge ?? `http://127.0.0.1:${config.metricsPort}`,
     worker: flags.worker ?? `http://127.0.0.1:${config.metricsPort + 1}`,
+    dlqMonitor: flags.dlqMonitor ?? `http://127.0.0.1:${config.metricsPort + 3}`,
   };
   const once = async (): Promise<number> => {
     const status = await collectStatus(config, urls);

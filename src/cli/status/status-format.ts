@@ -34,6 +34,8 @@ export function statusProblems(s: PipelineStatus): string[] {
   return out.concat(maintenanceProblems(s.maintenance ?? []));
 }
 
+const PROCESS_TITLES = { bridge: 'Bridge', worker: 'Worker', 'dlq-monitor': 'DLQ monitor' } as const;
+
 const pad = (s: string, n: number): string => (s.length >= n ? `${s} ` : s.padEnd(n));
 
 export function statusText(s: PipelineStatus, problems: readonly string[]): string {
@@ -65,7 +67,7 @@ export function statusText(s: PipelineStatus, problems: readonly string[]): stri
     const breakers = Object.entries(p.breakers)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ');
-    const name = p.name === 'bridge' ? 'Bridge' : 'Worker';
+    const name = PROCESS_TITLES[p.name];
     lines.push(`${pad(name, 11)}${p.url}  ${state}${breakers ? `; breakers: ${breakers}` : ''}`);
   }
   s.tables.forEach((t, i) => {

@@ -48,7 +48,7 @@ export interface ConsumerStatus {
 }
 
 export interface ProcessStatus {
-  readonly name: 'bridge' | 'worker';
+  readonly name: 'bridge' | 'worker' | 'dlq-monitor';
   readonly url: string;
   /** null: the process did not answer. */
   readonly ready: boolean | null;
@@ -71,14 +71,18 @@ const PROBE_TIMEOUT_MS = 3_000;
 /** Reads everything at once; a part that cannot be read is reported as such, never thrown. */
 export async function collectStatus(
   config: Config,
-  urls: { bridge: string; worker: string },
+  urls: { bridge: string; worker: string; dlqMonitor: string },
   now = new Date(),
 ): Promise<PipelineStatus> {
   const local = /^(127\.0\.0\.1|localhost):/.test(config.temporalAddress);
   const [temporalPart, kafkaPart, processes, tables] = await Promise.all([
     temporalStatus(config, now),
     kafkaStatus(config),
-    Promise.all([processStatus('bridge', urls.bridge), processStatus('worker', urls.worker)]),
+    Promise.all([
+      processStatus('bridge', urls.bridge),
+      processStatus('worker', urls.worker),
+      processStatus('dlq-monitor', urls.dlqMonitor),
+    ]),
     tableStatus(config, now),
   ]);
   return {
@@ -174,7 +178,7 @@ async function kafkaStatus(config: Config): Promise<Pick<PipelineStatus, 'kafka'
   }
 }
 
-async function processStatus(name: 'bridge' | 'worker', base: string): Promise<ProcessStatus> {
+async function processStatus(name: ProcessStatus['name'], base: string): Promise<ProcessStatus> {
   const root = base.replace(/\/+$/, '');
   const [ready, samples] = await Promise.all([readiness(`${root}/health/ready`), scrape(`${root}/metrics`)]);
   return { name, url: root, ready: ready?.ready ?? null, problems: ready?.problems ?? [], breakers: breakers(samples) };
