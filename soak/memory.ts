@@ -9,6 +9,12 @@ export interface RssSummary {
   readonly peakMb: number;
   /** Least-squares slope over the run after its first fifth (warm-up), MB per hour. */
   readonly slopeMbPerHour: number;
+  /**
+   * The same over the second half only: where a long run settles. The worker warms up for most of an hour (the
+   * day's compacted file grows to its target, the Parquet thread's WebAssembly memory to its bound), longer than the
+   * first fifth of a two-hour run (docs/reliability.md, run 10).
+   */
+  readonly slopeSecondHalfMbPerHour: number;
   readonly samples: number;
 }
 
@@ -33,6 +39,7 @@ export function summarise(samples: readonly RssSample[]): RssSummary {
     endMb: mb(samples[samples.length - 1]?.bytes ?? 0),
     peakMb: mb(peak),
     slopeMbPerHour: Math.round(rssSlope(samples.slice(Math.floor(samples.length / 5))) * 10) / 10,
+    slopeSecondHalfMbPerHour: Math.round(rssSlope(samples.slice(Math.floor(samples.length / 2))) * 10) / 10,
     samples: samples.length,
   };
 }
