@@ -26,6 +26,8 @@ function envArgs(flag: '--worker-env' | '--bridge-env'): Record<string, string> 
 async function main(): Promise<void> {
   const minutes = numberArg('minutes', 30);
   const rate = numberArg('rate', 8);
+  const workerEnv = envArgs('--worker-env');
+  const bridgeEnv = envArgs('--bridge-env');
   await ensureStack();
   try {
     const report = await steadyLoad({
@@ -33,16 +35,16 @@ async function main(): Promise<void> {
       eventsPerS: rate,
       failEvery: 50,
       env: SOAK_ENV,
-      workerEnv: envArgs('--worker-env'),
-      bridgeEnv: envArgs('--bridge-env'),
+      workerEnv,
+      bridgeEnv,
       log: (l) => console.log(l),
     });
     const out = {
       when: new Date().toISOString(),
       minutes,
       eventsPerS: rate,
-      workerEnv: envArgs('--worker-env'),
-      bridgeEnv: envArgs('--bridge-env'),
+      workerEnv,
+      bridgeEnv,
       ...report,
     };
     const dir = path.join(ROOT, 'soak', 'results');

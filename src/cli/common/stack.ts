@@ -21,11 +21,16 @@ export function runStackScript(action: 'up' | 'down' | 'status'): Promise<void> 
 
 /**
  * Where stack.sh (dev profile) and cluster.sh (KP_STACK_PROFILE=cluster) record each server's pid, and the
- * command-line marker their pid_alive checks, so a reused pid is not taken for our server.
+ * command-line marker their pid_alive checks, so a reused pid is not taken for our server (cluster.sh's markers name
+ * the server's own state folder: its `--root`, the broker's server.properties).
  */
+const CLUSTER = path.join(STATE_DIR, 'cluster');
 const RECORDED = {
   dev: { temporal: ['temporal/pid', 'start-dev'], kafka: ['kafka/pid', 'kafka.Kafka'] },
-  cluster: { temporal: ['cluster/temporal/pid', 'temporal-server-'], kafka: ['cluster/kafka-1/pid', 'kafka.Kafka'] },
+  cluster: {
+    temporal: ['cluster/temporal/pid', `--root ${path.join(CLUSTER, 'temporal')} `],
+    kafka: ['cluster/kafka-1/pid', path.join(CLUSTER, 'kafka-1', 'server.properties')],
+  },
 } as const;
 
 /** Whether a server recorded by the stack scripts (temporal | kafka) of the profile in use is alive and still it. */

@@ -7,6 +7,7 @@ import { processLogger, type Logger } from '../../observability/logger';
 import { PROCESS_MALLOC_ENV, PROCESS_NODE_OPTIONS } from '../../worker/node-options';
 import { runStackScript, stackServerRunning } from '../common/stack';
 import { cliConfig } from '../common/cli-config';
+import { PORT_AFTER_BRIDGE } from '../common/local-ports';
 import { ensureCompiled } from '../common/ensure-compiled';
 import { startStatusLine } from './status-line';
 import { type ChildSpec, supervise } from './supervise';
@@ -24,11 +25,6 @@ const DEMO_INTERVAL_MS = 2_000;
 const STATUS_INTERVAL_MS = 5_000;
 /** How often `start` checks that the process that started it (npm, a shell) is still there. */
 const PARENT_CHECK_MS = 1_000;
-/**
- * Each process serves /metrics on a port of its own: the xact bridge on METRICS_PORT, the others on the ports after
- * it (0: each any free port).
- */
-const PORT_AFTER_BRIDGE = { worker: 1, claimxBridge: 2, dlqMonitor: 3 } as const;
 
 /**
  * The processes `start` supervises, as the deployment runs them: the worker, a bridge per domain and one DLQ monitor,

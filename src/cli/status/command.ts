@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import type { StatusFlags } from './status-command';
 
 /** `kafka-pipeline status`: the health of every part of the pipeline on one screen. */
 export function registerStatusCommand(program: Command): void {
@@ -16,15 +17,7 @@ export function registerStatusCommand(program: Command): void {
       '--dlq-monitor <url>',
       "DLQ monitor's metrics and health base URL (default http://127.0.0.1:METRICS_PORT+3, as npm start runs it)",
     )
-    .action(
-      async (opts: {
-        watch?: string | boolean;
-        json?: boolean;
-        bridge?: string;
-        worker?: string;
-        dlqMonitor?: string;
-      }) => {
-        process.exitCode = await (await import('./status-command')).statusCommand(opts);
-      },
-    );
+    .action(async (opts: StatusFlags) => {
+      process.exitCode = await (await import('./status-command')).statusCommand(opts);
+    });
 }

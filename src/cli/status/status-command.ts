@@ -1,4 +1,5 @@
 import { cliConfig } from '../common/cli-config';
+import { PORT_AFTER_BRIDGE } from '../common/local-ports';
 import { statusProblems, statusText } from './status-format';
 import { collectStatus } from './status-tools';
 
@@ -26,8 +27,8 @@ export async function statusCommand(flags: StatusFlags): Promise<number> {
   // Locally (npm start) the worker serves its metrics on the port after the bridge's, the DLQ monitor three after.
   const urls = {
     bridge: flags.bridge ?? `http://127.0.0.1:${config.metricsPort}`,
-    worker: flags.worker ?? `http://127.0.0.1:${config.metricsPort + 1}`,
-    dlqMonitor: flags.dlqMonitor ?? `http://127.0.0.1:${config.metricsPort + 3}`,
+    worker: flags.worker ?? `http://127.0.0.1:${config.metricsPort + PORT_AFTER_BRIDGE.worker}`,
+    dlqMonitor: flags.dlqMonitor ?? `http://127.0.0.1:${config.metricsPort + PORT_AFTER_BRIDGE.dlqMonitor}`,
   };
   const once = async (): Promise<number> => {
     const status = await collectStatus(config, urls);
