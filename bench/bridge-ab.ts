@@ -15,7 +15,11 @@ import { Registry } from 'prom-client';
 import { mapBounded } from '../src/shared/bounded';
 import { bridgeBacklog, deleteTopic, terminateQueue as terminateAll } from './ceilings';
 import { rawStartRate } from './temporal-ceilings';
-import { benchTemporal, devServerSettings, startServer } from './temporal-server';
+import { devServerSettings, startServer } from './temporal-server';
+import { benchTarget, devTarget, useTarget } from './target';
+
+/** The dev server this diagnostic runs on (plain gRPC: the dev profile only). */
+const temporalAddress = () => benchTarget().env.TEMPORAL_ADDRESS!;
 
 // Open runs without a worker cost the server nothing; waiting for their termination took minutes on a loaded machine.
 const terminateQueue = async (q: string) => (process.argv.includes('--terminate') ? terminateAll(q) : undefined);
@@ -29,7 +33,7 @@ const roots = process.argv
 
 async function rawStarts(n: number): Promise<number> {
   const cpu0 = process.cpuUsage();
-  const connection = await Connection.connect({ address: benchTemporal.address });
+  const connection = await Connection.connect({ address: temporalAddress() });
   const client = new Client({ connection });
   const { perS: rate, taskQueue: q } = await rawStartRate(client, n, 64);
   const cpu = process.cpuUsage(cpu0);
@@ -48,7 +52,7 @@ async function shapedStarts(root: string, n: number) {
   const { sampleEvent } = await m('src/domains/xact/sample');
   const id = randomUUID().slice(0, 8);
   const config = loadConfig({
-    TEMPORAL_ADDRESS: benchTemporal.address,
+    TEMPORAL_ADDRESS: temporalAddress(),
     TEMPORAL_TASK_QUEUE: `bench-shaped-${id}`,
     METRICS_PORT: '0',
   });
@@ -63,7 +67,7 @@ async function shapedStarts(root: string, n: number) {
       timestamp: String(Date.now()),
     };
   });
-  const connection = await Connection.connect({ address: benchTemporal.address });
+  const connection = await Connection.connect({ address: temporalAddress() });
   const client = new Client({ connection });
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
@@ -90,7 +94,7 @@ async function bridgeRun(root: string, n: number) {
   const { createLogger } = await m('src/observability/logger');
   const { topic, env } = await bridgeBacklog(n);
   const config = loadConfig(env);
-  const connection = await Connection.connect({ address: benchTemporal.address });
+  const connection = await Connection.connect({ address: temporalAddress() });
   const client = new Client({ connection });
   let inFlight = 0;
   let started = 0;
@@ -181,7 +185,7 @@ async function bridgeRun(root: string, n: number) {
 
 async function main() {
   const server = await startServer(devServerSettings());
-  Object.assign(benchTemporal, { address: server.address, metricsUrl: server.metricsUrl, pid: server.pid });
+  useTarget(devTarget(server));
   const verbose = process.argv.includes('--verbose');
   try {
     await rawStarts(300); // warm-up

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { Kafka, logLevel, Partitioners } from 'kafkajs';
-import { Client, Connection } from '@temporalio/client';
+import { Partitioners } from 'kafkajs';
 import { Registry } from 'prom-client';
 import { BridgeMetrics } from '../src/bridge/bridge-metrics';
 import { bridgeBreakers, bridgeSource } from '../src/bridge/bridge-deps';
@@ -12,21 +11,45 @@ import { LocalObjectStore } from '../src/adapters/storage/local-store';
 import { loadConfig } from '../src/config/config';
 import { createLogger } from '../src/observability/logger';
 import { sampleEvent } from '../src/domains/xact/sample';
-import { execFileAsync, KAFKA_BROKER, ROOT } from '../test/support/stack';
-import { benchTemporal } from './temporal-server';
+import { ROOT } from '../test/support/stack';
+import { benchTarget, targetClient, targetConfig, targetKafka } from './target';
 import type { Figure } from './figures';
 
-export const kafka = new Kafka({ clientId: 'bench', brokers: [KAFKA_BROKER], logLevel: logLevel.NOTHING });
-
-export async function createTopic(topic: string): Promise<void> {
-  const admin = kafka.admin();
+/**
+ * Creates a bench topic (6 partitions, the brokers' default replication) and waits until every partition has a
+ * leader and all its replicas in sync. On the cluster profile a broker may answer "does not host this
+ * topic-partition" for a moment after the creation: such answers are retried until the deadline.
+ */
+export async function createTopic(topic: string, partitions = 6): Promise<void> {
+  const admin = targetKafka().admin();
   await admin.connect();
-  await admin.createTopics({ topics: [{ topic, numPartitions: 6 }], waitForLeaders: true });
-  await admin.disconnect();
+  try {
+    // Not kafkajs's own wait for leaders (its default): it gives up on the first "does not host" answer.
+    await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: false });
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const ready = await admin
+        .fetchTopicMetadata({ topics: [topic] })
+        .then(
+          ({ topics: [t] }) =>
+            t!.partitions.length === partitions &&
+            t!.partitions.every((p) => p.leader >= 0 && p.isr.length === p.replicas.length),
+        )
+        .catch((err: unknown) => {
+          if (Date.now() > deadline) throw err;
+          return false;
+        });
+      if (ready) return;
+      if (Date.now() > deadline) throw new Error(`topic ${topic}: partitions not ready within 60 s`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  } finally {
+    await admin.disconnect();
+  }
 }
 
 export async function deleteTopic(topic: string): Promise<void> {
-  const admin = kafka.admin();
+  const admin = targetKafka().admin();
   await admin.connect();
   await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
   await admin.disconnect();
@@ -40,7 +63,7 @@ export async function produceEvents(
   prefix: string,
   bytes?: number,
 ): Promise<string[]> {
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = targetKafka().producer({ createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   const traces: string[] = [];
   for (let i = 0; i < count; i += 1000) {
@@ -57,25 +80,33 @@ export async function produceEvents(
   return traces;
 }
 
-/** Terminates every run left on a bench task queue (runs started without a worker would stay open otherwise). */
 /**
  * Terminates every run left on a bench task queue (runs started without a worker would stay open otherwise) and
  * waits until the server has done so: the terminations are a batch job that would otherwise run on during the next
- * measurement (it made the empty-workflow ceiling after 2,000 starts read 28 wf/s instead of ~70).
+ * measurement (it made the empty-workflow ceiling after 2,000 starts read 28 wf/s instead of ~70). The batch job is
+ * the one `temporal workflow terminate --query` starts, asked through the target's own client (TLS, namespace).
  */
-export async function terminateQueue(taskQueue: string, address = benchTemporal.address): Promise<void> {
-  const temporal = path.join(ROOT, '.tools', 'venv', 'bin', 'temporal');
+export async function terminateQueue(taskQueue: string, target = benchTarget()): Promise<void> {
   const query = `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Running'`;
-  await execFileAsync(
-    temporal,
-    ['--address', address, 'workflow', 'terminate', '--query', query, '--reason', 'bench cleanup', '--yes'],
-    { timeout: 60_000 },
-  ).catch(() => undefined);
-  const connection = await Connection.connect({ address });
+  const namespace = targetConfig(target).temporalNamespace;
+  const { connection, client } = await targetClient(target);
   try {
-    const client = new Client({ connection });
     const deadline = Date.now() + 300_000;
+    let batchStarted = false;
     while ((await client.workflow.count(query)).count > 0 && Date.now() < deadline) {
+      // One batch job per namespace at a time by default: retried while an earlier one still runs.
+      batchStarted ||= await connection.workflowService
+        .startBatchOperation({
+          namespace,
+          visibilityQuery: query,
+          jobId: `bench-cleanup-${randomUUID()}`,
+          reason: 'bench cleanup',
+          terminationOperation: {},
+        })
+        .then(
+          () => true,
+          () => false,
+        );
       await new Promise((r) => setTimeout(r, 500));
     }
   } finally {
@@ -88,7 +119,7 @@ export async function kafkaCeiling(count: number): Promise<Figure> {
   const topic = `bench-kafka-${randomUUID().slice(0, 8)}`;
   await createTopic(topic);
   await produceEvents(topic, count, 'http://127.0.0.1:1', 'k');
-  const consumer = kafka.consumer({ groupId: `bench-${randomUUID()}` });
+  const consumer = targetKafka().consumer({ groupId: `bench-${randomUUID()}` });
   await consumer.connect();
   await consumer.subscribe({ topic, fromBeginning: true });
   let seen = 0;
@@ -124,7 +155,7 @@ export async function bridgeBacklog(count: number): Promise<{ topic: string; env
   await createTopic(topic);
   await produceEvents(topic, count, 'http://127.0.0.1:1', `b${id}`);
   const env = {
-    TEMPORAL_ADDRESS: benchTemporal.address,
+    ...benchTarget().env,
     XACT_EVENTS_TOPIC: topic,
     XACT_CONSUMER_GROUP: `bench-${id}`,
     TEMPORAL_TASK_QUEUE: `bench-bridge-${id}`,
@@ -137,13 +168,13 @@ export async function bridgeBacklog(count: number): Promise<{ topic: string; env
 export async function bridgeRate(count: number, rawStartRate: number): Promise<Figure> {
   const { topic, env } = await bridgeBacklog(count);
   const config = loadConfig(env);
-  const connection = await Connection.connect({ address: benchTemporal.address });
+  const { connection, client } = await targetClient();
   const registry = new Registry();
   const log = createLogger('bridge', { level: 'error', write: () => undefined });
   const bridge = new KafkaBridge(
     {
       config,
-      client: new Client({ connection }),
+      client,
       store: new LocalObjectStore(path.join(ROOT, '.state', 'bench-quarantine')),
       log,
       metrics: new BridgeMetrics(registry, topic, config.consumerGroup),

@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
 import { toStartRequest } from '../src/domains/xact/start';
 import { loadConfig } from '../src/config/config';
 import { sampleEvent } from '../src/domains/xact/sample';
@@ -11,7 +10,7 @@ import type { FileServerStandin } from '../dev/file-server-standin';
 import { PROCESS_MALLOC_ENV, PROCESS_NODE_OPTIONS } from '../src/worker/node-options';
 import { ROOT } from '../test/support/stack';
 import { freePort } from '../test/support/free-port';
-import { benchTemporal } from './temporal-server';
+import { benchTarget, targetClient } from './target';
 import { createTopic, deleteTopic, produceEvents, terminateQueue } from './ceilings';
 import { type Figure, rssSampler } from './figures';
 
@@ -54,7 +53,7 @@ export async function stopChild(child: ChildProcess): Promise<void> {
 export async function workerRss(sample: FileServerStandin, bytes: number): Promise<Figure> {
   const lakehouse = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-rss-'));
   const env = {
-    TEMPORAL_ADDRESS: benchTemporal.address,
+    ...benchTarget().env,
     TEMPORAL_TASK_QUEUE: `bench-rss-${randomUUID().slice(0, 8)}`,
     LAKEHOUSE_DIR: lakehouse,
     METRICS_PORT: '0',
@@ -64,7 +63,7 @@ export async function workerRss(sample: FileServerStandin, bytes: number): Promi
     NODE_OPTIONS: PROCESS_NODE_OPTIONS,
   };
   const worker = await spawnCompiled('worker', env, 'worker started');
-  const connection = await Connection.connect({ address: benchTemporal.address });
+  const { connection, client } = await targetClient();
   try {
     const config = loadConfig(env);
     const idle = rssSampler(worker.pid!).stop();
@@ -76,7 +75,7 @@ export async function workerRss(sample: FileServerStandin, bytes: number): Promi
     });
     const sampler = rssSampler(worker.pid!);
     const t0 = performance.now();
-    await new Client({ connection }).workflow.execute(req.workflowType, {
+    await client.workflow.execute(req.workflowType, {
       taskQueue: config.taskQueue,
       workflowId: `${req.workflowId}-rss-${randomUUID().slice(0, 8)}`,
       args: req.args,
@@ -110,7 +109,7 @@ export async function bridgeRss(count: number, windowS = 60): Promise<Figure> {
   await produceEvents(topic, count, 'http://127.0.0.1:1', `bl${id}`);
   const port = await freePort();
   const env = {
-    TEMPORAL_ADDRESS: benchTemporal.address,
+    ...benchTarget().env,
     // No worker runs here: back-pressure (on by default) would stop the bridge after 200 starts.
     BRIDGE_MAX_OPEN_WORKFLOWS: '0',
     XACT_EVENTS_TOPIC: topic,

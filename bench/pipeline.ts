@@ -1,13 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Partitioners } from 'kafkajs';
-import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { xactWorkflowId } from '../src/shared/ids';
 import type { FileServerStandin } from '../dev/file-server-standin';
 import { cloudActions } from './cloud-actions';
-import { benchTemporal } from './temporal-server';
-import { kafka } from './ceilings';
+import { benchTarget, targetClient, targetKafka } from './target';
 import { percentile, rssSampler } from './figures';
 import { perEventCounts, serverCounters, type ServerCounters } from './server-metrics';
 import { cpuSnapshot, Rig, scrape, sleep, type CpuPerEvent, type RigOptions } from './rig';
@@ -18,7 +16,7 @@ const MB = 2 ** 20;
 const ET = temporal.api.enums.v1.EventType;
 
 /** The Temporal server's running totals (persistence writes, workflow and activity tasks) from its metrics page. */
-const serverSnapshot = async (): Promise<ServerCounters> => serverCounters(await scrape(benchTemporal.metricsUrl));
+const serverSnapshot = async (): Promise<ServerCounters> => serverCounters(await scrape(benchTarget().metricsUrl));
 
 /** One point of a run's timeline: seconds since the first start, workflows completed or failed so far. */
 export interface TimelinePoint {
@@ -144,9 +142,8 @@ export interface PerEventCost {
 }
 
 async function perEventCost(taskQueue: string, counts: ServerCounters): Promise<PerEventCost> {
-  const connection = await Connection.connect({ address: benchTemporal.address });
+  const { connection, client } = await targetClient();
   try {
-    const client = new Client({ connection });
     const query = `TaskQueue = '${taskQueue}' AND ExecutionStatus = 'Completed'`;
     const totals = { runs: 0, events: 0, workflowTasks: 0, activityTasks: 0, cloudActions: 0 };
     for await (const info of client.workflow.list({ query, pageSize: HISTORY_SAMPLE })) {
@@ -185,13 +182,13 @@ export async function latencyAt(
   windowS: number,
 ): Promise<{ p50: number; p95: number; p99: number; measured: number; total: number }> {
   const rig = new Rig(sample);
-  const connection = await Connection.connect({ address: benchTemporal.address });
+  const { connection, client } = await targetClient();
   try {
     await rig.prepare();
     await rig.startWorker();
     await rig.startBridge();
     // One event first, so the group join and the first workflow task's bundle load are not in the figures.
-    const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner });
+    const producer = targetKafka().producer({ createPartitioner: Partitioners.DefaultPartitioner });
     await producer.connect();
     await producer.send({ topic: rig.topic, messages: [{ value: rig.event(`warm-${rig.id}`, 0) }] });
     const warmDeadline = performance.now() + 120_000;
@@ -209,11 +206,14 @@ export async function latencyAt(
     await producer.disconnect();
     const deadline = performance.now() + 10 * 60_000;
     while ((await rig.done()) < total + 1 && performance.now() < deadline) await sleep(100);
-    const client = new Client({ connection });
+    // Visibility records a run's close through a queue of its own, moments after the run closed (on SQL visibility
+    // a read right after the last completion missed 2 of 527): wait until it lists what the worker counted.
+    const query = `TaskQueue = '${rig.taskQueue}' AND ExecutionStatus = 'Completed'`;
+    const listed = performance.now() + 60_000;
+    while ((await client.workflow.count(query)).count < (await rig.done()) && performance.now() < listed)
+      await sleep(250);
     const latencies: number[] = [];
-    for await (const info of client.workflow.list({
-      query: `TaskQueue = '${rig.taskQueue}' AND ExecutionStatus = 'Completed'`,
-    })) {
+    for await (const info of client.workflow.list({ query })) {
       const at = producedAt.get(info.workflowId);
       if (at !== undefined && info.closeTime) latencies.push(info.closeTime.getTime() - at);
     }

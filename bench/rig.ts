@@ -9,7 +9,7 @@ import type { FileServerStandin } from '../dev/file-server-standin';
 import { PROCESS_NODE_OPTIONS } from '../src/worker/node-options';
 import { freePort } from '../test/support/free-port';
 import { ROOT } from '../test/support/stack';
-import { benchTemporal } from './temporal-server';
+import { benchTarget } from './target';
 import { createTopic, deleteTopic, produceEvents, terminateQueue } from './ceilings';
 import { spawnCompiled, stopChild } from './memory';
 
@@ -61,7 +61,7 @@ export class Rig {
 
   env(port: number): Record<string, string> {
     return {
-      TEMPORAL_ADDRESS: benchTemporal.address,
+      ...benchTarget().env,
       XACT_EVENTS_TOPIC: this.topic,
       XACT_CONSUMER_GROUP: `bench-${this.id}`,
       TEMPORAL_TASK_QUEUE: this.taskQueue,
@@ -154,36 +154,36 @@ export class Rig {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** CPU seconds (user + system) a process has used so far; 0 when it is gone. */
-function cpuSeconds(pid: number | undefined): number {
+/**
+ * CPU seconds (user + system) a process has used so far; 0 when it is gone. `reaped`: with its children that have
+ * exited and been waited for (PostgreSQL's backends, which come and go with connections).
+ */
+function cpuSeconds(pid: number | undefined, reaped = false): number {
   if (!pid) return 0;
   try {
     const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+    // utime, stime, cutime, cstime in clock ticks (USER_HZ = 100)
+    const ticks = Number(fields[11]) + Number(fields[12]) + (reaped ? Number(fields[13]) + Number(fields[14]) : 0);
+    return ticks / 100;
   } catch {
     return 0;
   }
 }
 
-/** A local stack server's pid (KP_STATE_DIR: the stack's state directory, as scripts/stack.sh reads it). */
-const stackPid = (server: 'temporal' | 'kafka'): number | undefined => {
-  try {
-    const state = process.env.KP_STATE_DIR ?? path.join(ROOT, '.state');
-    return Number(fs.readFileSync(path.join(state, server, 'pid'), 'utf8'));
-  } catch {
-    return undefined;
-  }
-};
-
 /** CPU milliseconds per event of each process of the run: where the machine's two cores go. */
-export type CpuPerEvent = Record<'worker' | 'bridge' | 'temporal' | 'kafka' | 'bench', number>;
+export type CpuPerEvent = Record<'worker' | 'bridge' | 'temporal' | 'database' | 'kafka' | 'bench', number>;
 
+const sumCpu = (pids: readonly number[], reaped = false) => pids.reduce((sum, pid) => sum + cpuSeconds(pid, reaped), 0);
+
+/** The CPU seconds so far of each process group of the run (the target's servers as its pids() lists them). */
 export function cpuSnapshot(rig: Rig): CpuPerEvent {
+  const servers = benchTarget().pids();
   return {
     worker: cpuSeconds(rig.worker?.pid),
     bridge: cpuSeconds(rig.bridge?.pid),
-    temporal: cpuSeconds(benchTemporal.pid ?? stackPid('temporal')),
-    kafka: cpuSeconds(stackPid('kafka')),
+    temporal: sumCpu(servers.temporal),
+    database: sumCpu(servers.database, true),
+    kafka: sumCpu(servers.kafka),
     bench: cpuSeconds(process.pid),
   };
 }

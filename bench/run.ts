@@ -11,9 +11,11 @@ import { ceilingFigures, temporalCeilings } from './temporal-ceilings';
 import { timelineSvg } from './chart';
 import { endToEnd, type EndToEnd } from './end-to-end';
 import { serverSettingsBench } from './server-settings';
-import { benchTemporal, devServerSettings, startServer } from './temporal-server';
+import { devServerSettings, startServer } from './temporal-server';
+import { devTarget, useTarget } from './target';
 import { deltaBench } from './delta';
-import { cpuTotals, type Figure, markdown } from './figures';
+import { type Figure, markdown } from './figures';
+import { summarise } from './summary';
 import { bridgeRss, workerRss } from './memory';
 
 const SIZES = {
@@ -101,7 +103,7 @@ async function main(): Promise<void> {
   await ensureStack();
   // A fresh Temporal dev server with the stack's settings, so figures do not depend on the stack's history.
   const server = await startServer(devServerSettings());
-  Object.assign(benchTemporal, { address: server.address, metricsUrl: server.metricsUrl, pid: server.pid });
+  useTarget(devTarget(server));
   try {
     const figures: Figure[] = [];
     const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
@@ -132,32 +134,7 @@ async function main(): Promise<void> {
     }
     figures.push(await step('bridge memory', () => bridgeRss(size.backlog)));
 
-    const cost = e2e.drain.cost ?? e2e.burst.cost;
-    const summary = {
-      e2eEventsPerS: e2e.burst.eventsPerS,
-      emptyWorkflowCeilingPerS: ceilings.emptyPerS,
-      pipelineShapeCeilingPerS: ceilings.shapePerS,
-      e2eRatio: e2e.burst.eventsPerS / ceilings.emptyPerS,
-      burstEventsPerS: e2e.burst.eventsPerS,
-      drainEventsPerS: e2e.drain.eventsPerS,
-      drainRatio: e2e.drain.eventsPerS / e2e.burst.eventsPerS,
-      latencyP95Ms: e2e.latency.p95,
-      bridgeRatio: bridge.ratio ?? 0,
-      workerPeakRssBurstMb: e2e.burst.workerPeakRssMb,
-      perEvent: cost ?? null,
-      // Issue 32 item 5: each measured in this run (tasks on the server's metrics, CPU from /proc).
-      emptyWorkflowCeilingPipelineSettingsPerS: ceilings.emptyPipelineSettingsPerS,
-      allLocalShapeCeilingPerS: ceilings.allLocalPerS,
-      perEventPersistenceWrites: cost?.persistenceWrites ?? null,
-      perEventWorkflowTasks: cost?.workflowTasks ?? null,
-      perEventActivityTasks: cost?.activityTasks ?? null,
-      perEventHistoryEvents: cost?.historyEvents ?? null,
-      perEventCloudActions: cost?.cloudActions ?? null,
-      cpuMsPerEvent: cpuTotals(e2e.burst.cpuMsPerEvent),
-      cpuMsPerEventDrain: cpuTotals(e2e.drain.cpuMsPerEvent),
-      workerPeakRssDrainMb: e2e.drain.workerPeakRssMb,
-      eagerStartHitRatio: e2e.combined.eagerStartHitRatio ?? null,
-    };
+    const summary = summarise(e2e, ceilings, bridge);
     const result = {
       date: new Date(started).toISOString(),
       seconds: Math.round((Date.now() - started) / 1000),

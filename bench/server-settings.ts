@@ -1,6 +1,7 @@
 import { temporalCeilings, type TemporalCeilings } from './temporal-ceilings';
 import type { Figure } from './figures';
 import { devServerSettings, startServer } from './temporal-server';
+import { devTarget } from './target';
 
 /**
  * The server settings of tools/temporal-dev-server.conf against the dev server's defaults, same run: two fresh
@@ -10,7 +11,7 @@ export async function serverSettingsBench(completions: number): Promise<Figure[]
   const measure = async (settings: readonly string[]): Promise<TemporalCeilings> => {
     const server = await startServer(settings);
     try {
-      return await temporalCeilings(200, completions, 64, server.address);
+      return await temporalCeilings(200, completions, 64, devTarget(server));
     } finally {
       await server.stop();
     }

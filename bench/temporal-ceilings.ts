@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import type { Client } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
 import { loadConfig } from '../src/config/config';
 import { mapBounded } from '../src/shared/bounded';
 import { workerTuning } from '../src/worker/create-worker';
 import { terminateQueue } from './ceilings';
 import type { Figure } from './figures';
-import { benchTemporal } from './temporal-server';
+import { benchTarget, targetClient, targetConfig, targetNativeConnection, type BenchTarget } from './target';
 
 const range = (n: number): number[] => Array.from({ length: n }, (_, i) => i);
 
@@ -21,7 +21,7 @@ const tuning = (settings: CeilingSettings) => (settings === 'pipeline' ? workerT
 /** Workflows of `type` completed per second by one in-process worker with the given settings (no eager start). */
 async function completionRate(
   client: Client,
-  address: string,
+  target: BenchTarget,
   type: string,
   args: unknown[],
   count: number,
@@ -29,9 +29,10 @@ async function completionRate(
   settings: CeilingSettings,
 ): Promise<number> {
   const queue = `bench-${type}-${randomUUID().slice(0, 8)}`;
-  const connection = await NativeConnection.connect({ address });
+  const connection = await targetNativeConnection(target);
   const worker = await Worker.create({
     connection,
+    namespace: targetConfig(target).temporalNamespace,
     taskQueue: queue,
     workflowsPath: require.resolve('./bench-workflows'),
     activities: { noop: async () => undefined },
@@ -88,20 +89,19 @@ export async function rawStartRate(
  * the SDK's default worker settings (the yardstick) and with the pipeline's, and with the pipeline's settings the
  * completion rates of the workflow's shapes with no-op steps: all local (the common case), local-regular-local
  * (a transfer on the regular activity) and the shape before session 8 (4 regular activities). `address` lets the
- * bench ask a second server with other settings the same questions.
+ * bench ask a second server, or the cluster profile, the same questions.
  */
 export async function temporalCeilings(
   starts: number,
   completions: number,
   concurrency: number,
-  address = benchTemporal.address,
+  target = benchTarget(),
 ): Promise<TemporalCeilings> {
-  const connection = await Connection.connect({ address });
-  const client = new Client({ connection });
+  const { connection, client } = await targetClient(target);
   const { perS: startsPerS, taskQueue: idle } = await rawStartRate(client, starts, concurrency);
-  await terminateQueue(idle, address);
+  await terminateQueue(idle, target);
   const rate = (type: string, args: unknown[], settings: CeilingSettings = 'pipeline') =>
-    completionRate(client, address, type, args, completions, concurrency, settings);
+    completionRate(client, target, type, args, completions, concurrency, settings);
   const emptyPerS = await rate('benchNoop', [0], 'sdk defaults');
   const emptyPipelineSettingsPerS = await rate('benchNoop', [0]);
   const shapePerS = await rate('benchPipelineShape', []);

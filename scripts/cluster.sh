@@ -25,7 +25,9 @@ PG_PORT=5433
 FRONTEND_PORT=7333
 SERVER_METRICS_PORT=9333
 UI_PORT=8333
-HISTORY_SHARDS=8
+# History shards of a new cluster; fixed once its database exists (KP_CLUSTER_HISTORY_SHARDS=1 with a KP_STATE_DIR
+# of its own gives a second, one-shard cluster, as the bench's 1-vs-8 check does).
+HISTORY_SHARDS="${KP_CLUSTER_HISTORY_SHARDS:-8}"
 NAMESPACE=kafka-pipeline
 KAFKA_USER=pipeline
 KAFKA_NODES=(1 2 3)
@@ -102,6 +104,9 @@ TEMPORAL_UI_URL=http://127.0.0.1:$UI_PORT
 TEMPORAL_TLS_CA=$TLS/ca.pem
 TEMPORAL_TLS_CERT=$TLS/client.pem
 TEMPORAL_TLS_KEY=$TLS/client.key
+# The name the frontend's certificate is checked against (it has DNS:localhost and IP:127.0.0.1); a name, not the IP,
+# because TLS clients may not send an IP address as the server name (RFC 6066; Node warns with DEP0123).
+TEMPORAL_TLS_SERVER_NAME=localhost
 KAFKA_BROKERS=127.0.0.1:9191,127.0.0.1:9192,127.0.0.1:9193
 KAFKA_SECURITY_PROTOCOL=SASL_SSL
 KAFKA_SASL_MECHANISM=PLAIN
@@ -118,7 +123,7 @@ status() {
   if pg_running; then printf '%-16s running  127.0.0.1:%s\n' postgres "$PG_PORT"; else printf '%-16s stopped\n' postgres; fi
   if server_alive; then
     printf '%-16s running  pid %-7s %s shards, mTLS 127.0.0.1:%s %s\n' temporal-server "$(cat "$STATE/temporal/pid")" \
-      "$HISTORY_SHARDS" "$FRONTEND_PORT" "$(server_healthy && echo SERVING || echo 'not serving')"
+      "$(cat "$STATE/temporal/shards" 2>/dev/null || echo "$HISTORY_SHARDS")" "$FRONTEND_PORT" "$(server_healthy && echo SERVING || echo 'not serving')"
   else printf '%-16s stopped\n' temporal-server; fi
   if ui_alive; then printf '%-16s running  pid %-7s http://127.0.0.1:%s\n' temporal-ui "$(cat "$STATE/ui/pid")" "$UI_PORT"
   else printf '%-16s stopped\n' temporal-ui; fi

@@ -44,6 +44,17 @@ tctl() { "$TEMPORAL_CLI" --address "127.0.0.1:$FRONTEND_PORT" $(tls_args) "$@"; 
 server_healthy() { tctl operator cluster health 2>/dev/null | grep -q SERVING; }
 server_alive() { pid_alive "$STATE/temporal/pid" "--root $STATE/temporal "; }
 
+# The shard count is written into the database when the server first starts and cannot change afterwards.
+shards_fixed() {
+  [[ "$HISTORY_SHARDS" =~ ^[1-9][0-9]*$ ]] || die "KP_CLUSTER_HISTORY_SHARDS must be a whole number >= 1 (got '$HISTORY_SHARDS')"
+  local file="$STATE/temporal/shards"
+  if [ -f "$file" ] && [ "$(cat "$file")" != "$HISTORY_SHARDS" ]; then
+    die "this cluster's database has $(cat "$file") history shards, not $HISTORY_SHARDS; a shard count is fixed once" \
+      "chosen: unset KP_CLUSTER_HISTORY_SHARDS, or use another KP_STATE_DIR for a cluster with $HISTORY_SHARDS"
+  fi
+  echo "$HISTORY_SHARDS" >"$file"
+}
+
 schema_up() {
   local sql="$SERVER_DIR/sql" schema="$SERVER_DIR/schema/postgresql/v12" stamp="$STATE/temporal/schema-$TEMPORAL_SERVER_VERSION"
   [ -f "$stamp" ] && return
@@ -83,6 +94,7 @@ temporal_up() {
   else
     port_open "$FRONTEND_PORT" && die "port $FRONTEND_PORT is taken by a process this script did not start"
     [ -x "$SERVER_DIR/server" ] || die "Temporal server missing in $SERVER_DIR (npm run stack:install -- --cluster)"
+    shards_fixed
     schema_up
     server_config
     setsid "$SERVER_DIR/server" --root "$dir" --config config --env development --allow-no-auth start \

@@ -28,14 +28,19 @@ export function parseEnvFile(text: string): Record<string, string> {
   return env;
 }
 
+/** Whether the cluster profile's Temporal server runs (scripts/cluster.sh status). */
+export async function clusterRunning(): Promise<boolean> {
+  const status = await run('bash', [CLUSTER_SCRIPT, 'status']);
+  return /temporal-server\s+running/.test(status.stdout);
+}
+
 /**
  * The cluster profile, up (started by `scripts/cluster.sh up` when its Temporal server is not running; `up` is
  * idempotent, so it also runs when it is), and the pipeline's configuration for it (.state/cluster/pipeline.env).
  */
 export function ensureCluster(): Promise<Record<string, string>> {
   ensured ??= (async () => {
-    const status = await run('bash', [CLUSTER_SCRIPT, 'status']);
-    startedByTests = !/temporal-server\s+running/.test(status.stdout);
+    startedByTests = !(await clusterRunning());
     await run('bash', [CLUSTER_SCRIPT, 'up'], { timeout: 900_000 });
     return parseEnvFile(fs.readFileSync(path.join(CLUSTER_STATE, 'pipeline.env'), 'utf8'));
   })();

@@ -40,4 +40,21 @@ describe('bench/results/latest.json and docs/performance.md', () => {
     assert.ok(doc.includes('](bench-timeline.svg)'));
     assert.match(fs.readFileSync(path.join(ROOT, 'docs', 'bench-timeline.svg'), 'utf8'), /^<svg [^>]*>[\s\S]*<path /);
   });
+
+  it('holds the latest full run on both profiles (npm run bench:cluster), shown in docs/performance.md', () => {
+    const cluster = JSON.parse(fs.readFileSync(path.join(ROOT, 'bench', 'results', 'cluster-latest.json'), 'utf8')) as {
+      date: string;
+      environment: { mode: string };
+      profiles: Record<'dev' | 'cluster', { historyShards: number; summary: Record<string, number> }>;
+    };
+    assert.equal(cluster.environment.mode, 'full');
+    assert.equal(cluster.profiles.cluster.historyShards, 8);
+    const section = doc.slice(doc.indexOf('## Cluster profile'));
+    assert.ok(section.includes(cluster.date.slice(0, 10)), 'the date of the run');
+    for (const p of ['dev', 'cluster'] as const) {
+      const s = cluster.profiles[p].summary;
+      for (const key of SUMMARY_FIELDS) assert.ok(typeof s[key] === 'number' && s[key]! > 0, `${p} ${key}`);
+      assert.ok(section.includes(`**${s.e2eEventsPerS!.toFixed(1)}**`), `${p}: the end-to-end rate`);
+    }
+  });
 });

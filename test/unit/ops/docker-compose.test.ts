@@ -82,7 +82,10 @@ describe('docker-compose.yml', () => {
     const env = services.temporal!.environment ?? {};
     assert.equal(env.DB, 'postgres12');
     const clusterScript = fs.readFileSync(path.join(ROOT, 'scripts', 'cluster.sh'), 'utf8');
-    assert.equal(env.NUM_HISTORY_SHARDS, /^HISTORY_SHARDS=(\d+)$/m.exec(clusterScript)?.[1]);
+    assert.equal(
+      env.NUM_HISTORY_SHARDS,
+      /^HISTORY_SHARDS="\$\{KP_CLUSTER_HISTORY_SHARDS:-(\d+)\}"$/m.exec(clusterScript)?.[1],
+    );
     const conf = Object.fromEntries(
       fs
         .readFileSync(path.join(ROOT, 'tools', 'temporal-dev-server.conf'), 'utf8')
