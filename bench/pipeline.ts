@@ -5,7 +5,7 @@ import { temporal } from '@temporalio/proto';
 import { xactWorkflowId } from '../src/shared/ids';
 import type { FileServerStandin } from '../dev/file-server-standin';
 import { cloudActions } from './cloud-actions';
-import { benchTarget, targetClient, targetKafka } from './target';
+import { benchTarget, targetClient, targetConfig, targetKafka } from './target';
 import { percentile, rssSampler } from './figures';
 import { perEventCounts, serverCounters, type ServerCounters } from './server-metrics';
 import { cpuSnapshot, Rig, scrape, sleep, type CpuPerEvent, type RigOptions } from './rig';
@@ -16,7 +16,8 @@ const MB = 2 ** 20;
 const ET = temporal.api.enums.v1.EventType;
 
 /** The Temporal server's running totals (persistence writes, workflow and activity tasks) from its metrics page. */
-const serverSnapshot = async (): Promise<ServerCounters> => serverCounters(await scrape(benchTarget().metricsUrl));
+const serverSnapshot = async (): Promise<ServerCounters> =>
+  serverCounters(await scrape(benchTarget().metricsUrl), targetConfig().temporalNamespace);
 
 /** One point of a run's timeline: seconds since the first start, workflows completed or failed so far. */
 export interface TimelinePoint {

@@ -54,12 +54,21 @@ export interface ServerCounters {
   readonly activityTasks: number;
 }
 
-export function serverCounters(text: string, namespace = 'default'): ServerCounters {
+/**
+ * A namespace as the server's Prometheus reporter writes it into a label: characters other than letters, digits and
+ * `_` become `_` (the cluster's `kafka-pipeline` is `kafka_pipeline` there).
+ */
+const metricName = (namespace: string) => namespace.replace(/[^A-Za-z0-9_]/g, '_');
+
+/** `namespace`: the pipeline's (the target's TEMPORAL_NAMESPACE: `default` on the dev server, `kafka-pipeline` on the cluster). */
+export function serverCounters(text: string, namespace: string): ServerCounters {
   const samples = parseMetrics(text);
   type Labels = Readonly<Record<string, string>>;
   const writes = (labels: Labels) => WRITE_OPERATIONS.has(labels.operation ?? '');
   const frontendCalls = (operations: ReadonlySet<string>) => (labels: Labels) =>
-    labels.service_name === 'frontend' && labels.namespace === namespace && operations.has(labels.operation ?? '');
+    labels.service_name === 'frontend' &&
+    labels.namespace === metricName(namespace) &&
+    operations.has(labels.operation ?? '');
   return {
     persistenceWrites:
       sumWhere(samples, 'persistence_requests', writes) + sumWhere(samples, 'visibility_persistence_requests', writes),

@@ -26,16 +26,27 @@ const page = (wfCompleted: number, actCompleted: number, updates: number) =>
 
 describe('bench: per-event counts from the Temporal server metrics', () => {
   it('counts workflow and activity tasks where the worker reports them, in the namespace, and every write', () => {
-    assert.deepEqual(serverCounters(page(100, 10, 50)), {
+    assert.deepEqual(serverCounters(page(100, 10, 50), 'default'), {
       workflowTasks: 102,
       activityTasks: 11,
       persistenceWrites: 50 + 3 + 7,
     });
   });
 
+  it("counts the tasks of the namespace it is given (the cluster's kafka-pipeline, kafka_pipeline in labels), not another's", () => {
+    // The server's Prometheus reporter writes characters other than letters, digits and _ as _ in label values.
+    const cluster = page(100, 10, 50).replaceAll('namespace="default"', 'namespace="kafka_pipeline"');
+    assert.deepEqual(serverCounters(cluster, 'kafka-pipeline'), {
+      workflowTasks: 102,
+      activityTasks: 11,
+      persistenceWrites: 50 + 3 + 7,
+    });
+    assert.equal(serverCounters(cluster, 'default').workflowTasks, 0);
+  });
+
   it('divides the growth between two snapshots by the events of the run', () => {
-    const before = serverCounters(page(100, 10, 50));
-    const after = serverCounters(page(300, 10, 450));
+    const before = serverCounters(page(100, 10, 50), 'default');
+    const after = serverCounters(page(300, 10, 450), 'default');
     assert.deepEqual(perEventCounts(before, after, 200), {
       workflowTasks: 1,
       activityTasks: 0,
@@ -44,12 +55,16 @@ describe('bench: per-event counts from the Temporal server metrics', () => {
   });
 
   it('refuses a run without events instead of reporting a division by zero', () => {
-    const c = serverCounters(page(1, 1, 1));
+    const c = serverCounters(page(1, 1, 1), 'default');
     assert.throws(() => perEventCounts(c, c, 0), /at least one event/);
   });
 
   it('reads a page without the counters as zero tasks', () => {
-    assert.deepEqual(serverCounters('# nothing yet\n'), { workflowTasks: 0, activityTasks: 0, persistenceWrites: 0 });
+    assert.deepEqual(serverCounters('# nothing yet\n', 'default'), {
+      workflowTasks: 0,
+      activityTasks: 0,
+      persistenceWrites: 0,
+    });
   });
 });
 
