@@ -11,42 +11,13 @@ import { LocalObjectStore } from '../src/adapters/storage/local-store';
 import { loadConfig } from '../src/config/config';
 import { createLogger } from '../src/observability/logger';
 import { sampleEvent } from '../src/domains/xact/sample';
-import { ROOT } from '../test/support/stack';
+import { createTopicOn, ROOT } from '../test/support/stack';
 import { benchTarget, targetClient, targetConfig, targetKafka } from './target';
 import type { Figure } from './figures';
 
-/**
- * Creates a bench topic (6 partitions, the brokers' default replication) and waits until every partition has a
- * leader and all its replicas in sync. On the cluster profile a broker may answer "does not host this
- * topic-partition" for a moment after the creation: such answers are retried until the deadline.
- */
-export async function createTopic(topic: string, partitions = 6): Promise<void> {
-  const admin = targetKafka().admin();
-  await admin.connect();
-  try {
-    // Not kafkajs's own wait for leaders (its default): it gives up on the first "does not host" answer.
-    await admin.createTopics({ topics: [{ topic, numPartitions: partitions }], waitForLeaders: false });
-    const deadline = Date.now() + 60_000;
-    for (;;) {
-      const ready = await admin
-        .fetchTopicMetadata({ topics: [topic] })
-        .then(
-          ({ topics: [t] }) =>
-            t!.partitions.length === partitions &&
-            t!.partitions.every((p) => p.leader >= 0 && p.isr.length === p.replicas.length),
-        )
-        .catch((err: unknown) => {
-          if (Date.now() > deadline) throw err;
-          return false;
-        });
-      if (ready) return;
-      if (Date.now() > deadline) throw new Error(`topic ${topic}: partitions not ready within 60 s`);
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  } finally {
-    await admin.disconnect();
-  }
-}
+/** Creates a bench topic (6 partitions, the brokers' default replication) on the target, ready to use. */
+export const createTopic = (topic: string, partitions = 6): Promise<void> =>
+  createTopicOn(targetKafka(), topic, partitions);
 
 export async function deleteTopic(topic: string): Promise<void> {
   const admin = targetKafka().admin();

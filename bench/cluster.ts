@@ -8,17 +8,16 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { startFileServerStandin } from '../dev/file-server-standin';
 import { CLUSTER_STATE, clusterRunning, ensureCluster, stopClusterIfStartedByTests } from '../test/support/cluster';
 import { ensureStack, ROOT, stopStackIfStartedByTests } from '../test/support/stack';
 import { bridgeRate, kafkaCeiling } from './ceilings';
 import { endToEnd } from './end-to-end';
-import { type Figure, markdown } from './figures';
+import { type Figure, markdown, step } from './figures';
 import { comparison, summarise, type ProfileRun } from './summary';
 import { benchTarget, clusterTarget, devTarget, useTarget } from './target';
 import { ceilingFigures, temporalCeilings } from './temporal-ceilings';
-import { devServerSettings, startServer } from './temporal-server';
+import { devServerSettings, quietSdkLogs, startServer } from './temporal-server';
 
 const SIZES = {
   full: {
@@ -46,26 +45,19 @@ const SIZES = {
 } as const;
 type Size = (typeof SIZES)[keyof typeof SIZES];
 
-Runtime.install({
-  logger: new DefaultLogger('ERROR'),
-  telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } },
-});
+quietSdkLogs();
 
-const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
-  const t0 = Date.now();
-  process.stderr.write(`bench: [${benchTarget().profile}] ${name}...`);
-  const out = await fn();
-  process.stderr.write(` ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
-  return out;
-};
+/** A section of the profile being measured, its progress line tagged with the profile. */
+const profileStep = <T>(name: string, fn: () => Promise<T>): Promise<T> =>
+  step(`[${benchTarget().profile}] ${name}`, fn);
 
 /** The profile's figures: Kafka and Temporal ceilings, bridge rate, then burst, backlog and latency end to end. */
 async function measure(size: Size, historyShards: number): Promise<ProfileRun> {
   const t0 = Date.now();
-  const figures: Figure[] = [await step('kafka ceiling', () => kafkaCeiling(size.kafka))];
-  const ceilings = await step('temporal ceilings', () => temporalCeilings(size.starts, size.completions, 64));
+  const figures: Figure[] = [await profileStep('kafka ceiling', () => kafkaCeiling(size.kafka))];
+  const ceilings = await profileStep('temporal ceilings', () => temporalCeilings(size.starts, size.completions, 64));
   figures.push(...ceilingFigures(ceilings, size.starts, size.completions));
-  const bridge = await step('bridge rate', () => bridgeRate(size.bridge, ceilings.startsPerS));
+  const bridge = await profileStep('bridge rate', () => bridgeRate(size.bridge, ceilings.startsPerS));
   figures.push(bridge);
   const sample = await startFileServerStandin();
   try {

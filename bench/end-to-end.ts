@@ -1,7 +1,7 @@
 import type { FileServerStandin } from '../dev/file-server-standin';
 import { loadConfig } from '../src/config/config';
 import type { TemporalCeilings } from './temporal-ceilings';
-import { cpuTotals, type Figure } from './figures';
+import { cpuTotals, type Figure, step } from './figures';
 import { ATTACHMENT_BYTES, backlogRun, latencyAt, type RunFigures, type PerEventCost } from './pipeline';
 
 export interface EndToEnd {
@@ -12,8 +12,6 @@ export interface EndToEnd {
   readonly latency: { p50: number; p95: number; p99: number; measured: number; total: number };
   readonly figures: Figure[];
 }
-
-const progress = (s: string) => process.stderr.write(s);
 
 /** The worker's peak RSS through a run, next to its RSS when idle, against the issue's 300 MB. */
 const workerRssFigure = (name: string, run: RunFigures, note: string): Figure => ({
@@ -35,28 +33,21 @@ export async function endToEnd(
   size: { burst: number; drain: number; drainCap: number; window: number },
   ceilings: TemporalCeilings,
 ): Promise<EndToEnd> {
-  const timed = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
-    const t0 = Date.now();
-    progress(`bench: ${name}...`);
-    const out = await fn();
-    progress(` ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
-    return out;
-  };
-  const burst = await timed(`burst of ${size.burst}`, () => backlogRun(sample, size.burst, 600));
-  const combined = await timed(`burst of ${size.burst}, combined process`, () =>
+  const burst = await step(`burst of ${size.burst}`, () => backlogRun(sample, size.burst, 600));
+  const combined = await step(`burst of ${size.burst}, combined process`, () =>
     backlogRun(sample, size.burst, 600, { combined: true }),
   );
-  const drain = await timed(`backlog of ${size.drain}`, () => backlogRun(sample, size.drain, size.drainCap));
+  const drain = await step(`backlog of ${size.drain}`, () => backlogRun(sample, size.drain, size.drainCap));
   // BENCH_BASELINE_ROOT: a checkout of an older commit, built (npm run build there); its compiled processes run
   // the same burst on the same server, for a before/after in one run.
   const baselineRoot = process.env.BENCH_BASELINE_ROOT;
   const before = baselineRoot
-    ? await timed(`burst of ${size.burst}, ${baselineRoot}`, () =>
+    ? await step(`burst of ${size.burst}, ${baselineRoot}`, () =>
         backlogRun(sample, size.burst, 600, { root: baselineRoot }),
       )
     : undefined;
   const half = Math.max(1, burst.eventsPerS / 2);
-  const latency = await timed('latency at half load', () => latencyAt(sample, half, size.window));
+  const latency = await step('latency at half load', () => latencyAt(sample, half, size.window));
   const defaults = loadConfig({});
   const attachment = `1 x ${ATTACHMENT_BYTES / 1024} KB attachment each`;
   const runNote = (r: RunFigures) =>

@@ -62,6 +62,20 @@ export function markdown(figures: readonly Figure[]): string {
   ].join('\n');
 }
 
+/** A bench section with its progress line on stderr: `bench: <name>... <seconds> s`. */
+export async function step<T>(name: string, fn: () => Promise<T>): Promise<T> {
+  const t0 = Date.now();
+  process.stderr.write(`bench: ${name}...`);
+  const out = await fn();
+  process.stderr.write(` ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
+  return out;
+}
+
+/** The fields of /proc/<pid>/stat after the command name (ppid is [1], utime [11], stime [12], cutime [13], cstime [14]). */
+export function procStat(pid: number): string[] {
+  return fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+}
+
 /** A process's resident set size in bytes (0 once it is gone). */
 export function rssBytes(pid: number): number {
   try {

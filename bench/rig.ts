@@ -12,6 +12,7 @@ import { ROOT } from '../test/support/stack';
 import { benchTarget } from './target';
 import { createTopic, deleteTopic, produceEvents, terminateQueue } from './ceilings';
 import { spawnCompiled, stopChild } from './memory';
+import { procStat } from './figures';
 
 /** The attachment of every bench event: one 20 KB file, as in the issue's 500-event burst. */
 export const ATTACHMENT_BYTES = 20 * 1024;
@@ -161,7 +162,7 @@ export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function cpuSeconds(pid: number | undefined, reaped = false): number {
   if (!pid) return 0;
   try {
-    const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    const fields = procStat(pid);
     // utime, stime, cutime, cstime in clock ticks (USER_HZ = 100)
     const ticks = Number(fields[11]) + Number(fields[12]) + (reaped ? Number(fields[13]) + Number(fields[14]) : 0);
     return ticks / 100;

@@ -3,7 +3,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { startFileServerStandin } from '../dev/file-server-standin';
 import { ensureStack, ROOT } from '../test/support/stack';
 import { bridgeRate, kafkaCeiling } from './ceilings';
@@ -11,10 +10,10 @@ import { ceilingFigures, temporalCeilings } from './temporal-ceilings';
 import { timelineSvg } from './chart';
 import { endToEnd, type EndToEnd } from './end-to-end';
 import { serverSettingsBench } from './server-settings';
-import { devServerSettings, startServer } from './temporal-server';
+import { devServerSettings, quietSdkLogs, startServer } from './temporal-server';
 import { devTarget, useTarget } from './target';
 import { deltaBench } from './delta';
-import { type Figure, markdown } from './figures';
+import { type Figure, markdown, step } from './figures';
 import { summarise } from './summary';
 import { bridgeRss, workerRss } from './memory';
 
@@ -89,11 +88,7 @@ function environment(mode: Mode): Record<string, unknown> {
   };
 }
 
-// SDK chatter (worker state changes) would drown the table; errors still show.
-Runtime.install({
-  logger: new DefaultLogger('ERROR'),
-  telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } },
-});
+quietSdkLogs();
 
 async function main(): Promise<void> {
   const mode: Mode = process.argv.includes('--smoke') ? 'smoke' : process.argv.includes('--quick') ? 'quick' : 'full';
@@ -106,13 +101,6 @@ async function main(): Promise<void> {
   useTarget(devTarget(server));
   try {
     const figures: Figure[] = [];
-    const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
-      const t0 = Date.now();
-      process.stderr.write(`bench: ${name}...`);
-      const out = await fn();
-      process.stderr.write(` ${((Date.now() - t0) / 1000).toFixed(0)} s\n`);
-      return out;
-    };
     // First: the Delta figures are CPU-bound on 2 cores, and the end-to-end section leaves thousands of open
     // workflows that the Temporal server keeps working on for minutes afterwards.
     const delta = await step('delta writer', () => deltaBench(size.rows, size.single));

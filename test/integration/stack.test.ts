@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import { ensureStack, execFileAsync, ROOT, STACK_SCRIPT } from '../support/stack';
+import { ensureStack, execFileAsync, ROOT, STACK_SCRIPT, STACK_STATE } from '../support/stack';
 
 const versions = Object.fromEntries(
   fs
@@ -10,8 +10,7 @@ const versions = Object.fromEntries(
     .filter((l) => /^[A-Z_]+=/.test(l))
     .map((l) => l.split('=') as [string, string]),
 );
-const STATE = process.env.KP_STATE_DIR ?? path.join(ROOT, '.state');
-const pidOf = (server: string): string => fs.readFileSync(path.join(STATE, server, 'pid'), 'utf8').trim();
+const pidOf = (server: string): string => fs.readFileSync(path.join(STACK_STATE, server, 'pid'), 'utf8').trim();
 
 describe('local stack script', function () {
   this.timeout(180_000);
@@ -34,7 +33,7 @@ describe('local stack script', function () {
   });
 
   it('a second `up` is harmless: same processes, exit 0', async function () {
-    if (!fs.existsSync(path.join(STATE, 'temporal', 'pid'))) this.skip(); // servers not started by the script
+    if (!fs.existsSync(path.join(STACK_STATE, 'temporal', 'pid'))) this.skip(); // servers not started by the script
     const before = [pidOf('temporal'), pidOf('kafka')];
     const { stdout } = await execFileAsync('bash', [STACK_SCRIPT, 'up']);
     assert.match(stdout, /temporal already running/);

@@ -7,12 +7,12 @@ import { Kafka, logLevel } from 'kafkajs';
 import { kafkaConfig } from '../../src/adapters/kafka/client-config';
 import { loadConfig } from '../../src/config/config';
 import { connectTemporal } from '../../src/wiring/temporal';
-import { ROOT } from './stack';
+import { ROOT, STACK_STATE } from './stack';
 
 const run = promisify(execFile);
 
 /** The cluster profile's state folder (scripts/cluster.sh: KP_STATE_DIR/cluster, else .state/cluster). */
-export const CLUSTER_STATE = path.join(process.env.KP_STATE_DIR ?? path.join(ROOT, '.state'), 'cluster');
+export const CLUSTER_STATE = path.join(STACK_STATE, 'cluster');
 const CLUSTER_SCRIPT = path.join(ROOT, 'scripts', 'cluster.sh');
 
 let ensured: Promise<Record<string, string>> | undefined;
