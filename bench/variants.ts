@@ -1,5 +1,5 @@
-// `npm run bench:variants [-- --events 300 --rounds 2 --only baseline,semi-4]`: worker settings compared in one run
-// (issue 32 item 4). The same burst of queued events through the compiled worker and bridge (as bench/run.ts's
+// `npm run bench:variants [-- --events 300 --rounds 2 --only baseline,semi-4] [--before DIR [--before-env K=V]]`:
+// worker settings, or this code against an older checkout's (`--before`), compared in one run (issue 32 item 4). The same burst of queued events through the compiled worker and bridge (as bench/run.ts's
 // end-to-end burst) for each variant of bench/worker-variants.ts, interleaved over rounds on one fresh Temporal
 // server, so noise from a shared machine hits every variant alike. Prints a table and writes
 // bench/results/<timestamp>-variants.json.
@@ -12,43 +12,10 @@ import { cpuTotals } from './figures';
 import { backlogRun } from './pipeline';
 import { devServerSettings, startServer } from './temporal-server';
 import { devTarget, useTarget } from './target';
-import {
-  BASELINE,
-  schedule,
-  summarise,
-  VARIANTS,
-  variantsMarkdown,
-  type VariantRun,
-  type WorkerVariant,
-} from './worker-variants';
-
-interface Options {
-  readonly events: number;
-  readonly rounds: number;
-  readonly variants: readonly WorkerVariant[];
-}
-
-function options(argv: readonly string[]): Options {
-  const value = (flag: string) => {
-    const i = argv.indexOf(flag);
-    return i >= 0 ? argv[i + 1] : undefined;
-  };
-  const events = Number(value('--events') ?? 300);
-  const rounds = Number(value('--rounds') ?? 2);
-  if (!Number.isInteger(events) || events < 1) throw new Error('--events: a positive whole number');
-  if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds: a positive whole number');
-  const only = value('--only')?.split(',');
-  const unknown = only?.filter((n) => !VARIANTS.some((v) => v.name === n)) ?? [];
-  if (unknown.length > 0) {
-    throw new Error(`unknown variant ${unknown.join(', ')}; known: ${VARIANTS.map((v) => v.name).join(', ')}`);
-  }
-  // The baseline always runs: every figure is a ratio to it.
-  const variants = VARIANTS.filter((v) => v.name === BASELINE || !only || only.includes(v.name));
-  return { events, rounds, variants };
-}
+import { schedule, summarise, variantOptions, variantsMarkdown, type VariantRun } from './worker-variants';
 
 async function main(): Promise<void> {
-  const opts = options(process.argv.slice(2));
+  const opts = variantOptions(process.argv.slice(2));
   const started = new Date();
   await ensureStack();
   const server = await startServer(devServerSettings());
@@ -67,6 +34,8 @@ async function main(): Promise<void> {
         overrides: variant.env,
         workerNodeOptions: variant.nodeOptions,
         workerExecArgv: variant.execArgv,
+        root: variant.root,
+        combined: variant.combined,
       });
       const cpu = cpuTotals(run.cpuMsPerEvent);
       runs.push({
@@ -76,11 +45,14 @@ async function main(): Promise<void> {
         workerCpuMs: run.cpuMsPerEvent.worker,
         totalCpuMs: cpu.total,
         workerPeakRssMb: run.workerPeakRssMb,
+        eagerStartHitRatio: run.eagerStartHitRatio,
         load: [load0!, os.loadavg()[0]!],
       });
       process.stderr.write(
         ` ${run.eventsPerS.toFixed(1)} events/s, worker ${run.cpuMsPerEvent.worker.toFixed(1)} ms/event, ` +
-          `${run.workerPeakRssMb.toFixed(0)} MB${run.done < run.events ? `, ONLY ${run.done} of ${run.events} done` : ''}\n`,
+          `${run.workerPeakRssMb.toFixed(0)} MB` +
+          (run.eagerStartHitRatio === undefined ? '' : `, ${(run.eagerStartHitRatio * 100).toFixed(0)} % eager`) +
+          `${run.done < run.events ? `, ONLY ${run.done} of ${run.events} done` : ''}\n`,
       );
     }
   } finally {

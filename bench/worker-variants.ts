@@ -13,6 +13,10 @@ export interface WorkerVariant {
   readonly execArgv?: readonly string[];
   /** Configuration keys of the worker and the bridge. */
   readonly env?: Record<string, string>;
+  /** Another checkout (built) whose compiled worker and bridge run instead of this code's: a before/after. */
+  readonly root?: string;
+  /** One combined process (`kafka-pipeline run`, eager start) instead of a worker and a bridge process. */
+  readonly combined?: boolean;
 }
 
 export const BASELINE = 'baseline';
@@ -45,11 +49,88 @@ export const VARIANTS: readonly WorkerVariant[] = [
     env: { WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '20' },
   },
   {
+    name: 'wft-slots-160',
+    note: 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS=160',
+    env: { WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '160' },
+  },
+  {
+    name: 'combined',
+    note: 'one combined process (kafka-pipeline run: bridge and worker on one connection, eager start)',
+    combined: true,
+  },
+  {
+    name: 'combined-slots-200',
+    note: 'the combined process with WORKER_MAX_CONCURRENT_WORKFLOW_TASKS=200 (= BRIDGE_MAX_OPEN_WORKFLOWS): a free slot for every open run, so that starts can be eager',
+    combined: true,
+    env: { WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '200' },
+  },
+  {
+    name: 'commit-50ms',
+    note: 'DELTA_COMMIT_INTERVAL_MS=50 (a chain waits less for its rows, at more commits per event)',
+    env: { DELTA_COMMIT_INTERVAL_MS: '50' },
+  },
+  {
     name: 'wft-slots-40',
     note: 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS=40 (before issue 32 item 4)',
     env: { WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '40' },
   },
 ];
+
+export const BEFORE = 'before';
+
+export interface VariantOptions {
+  readonly events: number;
+  readonly rounds: number;
+  readonly variants: readonly WorkerVariant[];
+}
+
+/**
+ * `--events N --rounds N --only a,b --before DIR --before-env K=V,K=V`. `--before` adds the variant `before`: the
+ * compiled worker and bridge of another checkout (built with `npm run build` there), with the configuration keys of
+ * `--before-env` (settings whose defaults changed in between, so that both codes run with the same settings).
+ */
+export function variantOptions(argv: readonly string[], known: readonly WorkerVariant[] = VARIANTS): VariantOptions {
+  const value = (flag: string) => {
+    const i = argv.indexOf(flag);
+    if (i >= 0 && (argv[i + 1] === undefined || argv[i + 1]!.startsWith('--'))) throw new Error(`${flag}: a value`);
+    return i >= 0 ? argv[i + 1] : undefined;
+  };
+  const events = Number(value('--events') ?? 300);
+  const rounds = Number(value('--rounds') ?? 2);
+  if (!Number.isInteger(events) || events < 1) throw new Error('--events: a positive whole number');
+  if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds: a positive whole number');
+  const before = value('--before');
+  const beforeEnv = value('--before-env');
+  if (beforeEnv !== undefined && before === undefined) throw new Error('--before-env: only with --before');
+  const env: Record<string, string> = {};
+  for (const pair of beforeEnv?.split(',') ?? []) {
+    const m = /^([A-Z][A-Z0-9_]*)=(.*)$/.exec(pair);
+    if (!m) throw new Error(`--before-env: KEY=VALUE pairs separated by commas, not ${JSON.stringify(pair)}`);
+    env[m[1]!] = m[2]!;
+  }
+  const only = value('--only')?.split(',');
+  const unknown = only?.filter((n) => n !== BEFORE && !known.some((v) => v.name === n)) ?? [];
+  if (unknown.length > 0) {
+    throw new Error(`unknown variant ${unknown.join(', ')}; known: ${known.map((v) => v.name).join(', ')}`);
+  }
+  // The baseline always runs: every figure is a ratio to it.
+  const variants = known.filter((v) => v.name === BASELINE || (only ? only.includes(v.name) : !before));
+  if (before === undefined) return { events, rounds, variants };
+  const settings = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+  return {
+    events,
+    rounds,
+    variants: [
+      ...variants,
+      {
+        name: BEFORE,
+        note: `the code of ${before}${settings.length > 0 ? ` with ${settings.join(', ')}` : ''}`,
+        root: before,
+        env,
+      },
+    ],
+  };
+}
 
 /**
  * The order of the runs: every round runs each variant once, the baseline among them, and every other round runs
@@ -73,6 +154,8 @@ export interface VariantRun {
   readonly workerCpuMs: number;
   readonly totalCpuMs: number;
   readonly workerPeakRssMb: number;
+  /** Share of starts the server handed eagerly to the combined process's own worker (combined variants only). */
+  readonly eagerStartHitRatio?: number;
   /** The machine's 1-minute load average at the run's start and end. */
   readonly load: readonly [number, number];
 }

@@ -1,5 +1,14 @@
 import assert from 'node:assert/strict';
-import { BASELINE, schedule, spread, summarise, VARIANTS, type VariantRun } from '../../../bench/worker-variants';
+import {
+  BASELINE,
+  BEFORE,
+  schedule,
+  spread,
+  summarise,
+  variantOptions,
+  VARIANTS,
+  type VariantRun,
+} from '../../../bench/worker-variants';
 
 const run = (name: string, round: number, eventsPerS: number, workerCpuMs: number, rss = 200): VariantRun => ({
   name,
@@ -23,6 +32,44 @@ describe('bench worker variants', () => {
   it('names each variant once and starts with the baseline', () => {
     assert.equal(VARIANTS[0]!.name, BASELINE);
     assert.equal(new Set(VARIANTS.map((v) => v.name)).size, VARIANTS.length);
+  });
+
+  it('runs every variant, or the baseline and those named, by default two rounds of 300', () => {
+    const all = variantOptions([]);
+    assert.deepEqual([all.events, all.rounds], [300, 2]);
+    assert.deepEqual(
+      all.variants.map((v) => v.name),
+      VARIANTS.map((v) => v.name),
+    );
+    const some = variantOptions(['--only', 'semi-2', '--rounds', '5', '--events', '500']);
+    assert.deepEqual(
+      some.variants.map((v) => v.name),
+      [BASELINE, 'semi-2'],
+    );
+    assert.deepEqual([some.events, some.rounds], [500, 5]);
+    assert.throws(() => variantOptions(['--only', 'nope']), /unknown variant nope; known: baseline/);
+    assert.throws(() => variantOptions(['--rounds', '0']), /--rounds: a positive whole number/);
+    assert.throws(() => variantOptions(['--events']), /--events: a value/);
+  });
+
+  it('--before adds the older checkout as a variant of its own, with the settings given for it', () => {
+    const o = variantOptions(['--before', '../base', '--before-env', 'WORKER_MAX_CONCURRENT_WORKFLOW_TASKS=80,A_B=']);
+    // Only the baseline (this code as shipped) and the older code: the rest of the list only when named.
+    assert.deepEqual(
+      o.variants.map((v) => v.name),
+      [BASELINE, BEFORE],
+    );
+    const before = o.variants[1]!;
+    assert.equal(before.root, '../base');
+    assert.deepEqual(before.env, { WORKER_MAX_CONCURRENT_WORKFLOW_TASKS: '80', A_B: '' });
+    assert.match(before.note, /the code of \.\.\/base with WORKER_MAX_CONCURRENT_WORKFLOW_TASKS=80/);
+    assert.deepEqual(
+      variantOptions(['--before', '../base', '--only', 'semi-2']).variants.map((v) => v.name),
+      [BASELINE, 'semi-2', BEFORE],
+    );
+    assert.equal(variantOptions(['--before', '../base']).variants[1]!.root, '../base');
+    assert.throws(() => variantOptions(['--before-env', 'A=1']), /only with --before/);
+    assert.throws(() => variantOptions(['--before', '../b', '--before-env', 'lower=1']), /KEY=VALUE pairs/);
   });
 
   it('takes the median and range over the rounds', () => {
