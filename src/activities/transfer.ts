@@ -24,12 +24,30 @@ interface AttemptMode {
  * ladder. Both write the same blob path, so a file transferred twice is one file.
  */
 export function createTransfer(deps: ActivityDeps) {
+  const attempts = createTransferAttempts(deps);
+  return {
+    /** The regular activity: heartbeats the bytes moved; its transient failures carry the ladder's delay. */
+    transferAttachment: attempts.regular,
+
+    /** The local first attempt (runs started before the one local step): bounded in time by the workflow. */
+    async transferAttachmentLocally(plan: AttachmentPlan): Promise<TransferResult> {
+      const { startToCloseTimeoutMs } = Context.current().info;
+      return attempts.local(plan, startToCloseTimeoutMs || deps.transferTimeoutMs);
+    },
+  };
+}
+
+/**
+ * The two ways one transfer is attempted: `regular` (the regular activity: heartbeats, the retry ladder's delays)
+ * and `local` (inside a local activity: bounded in bytes by TRANSFER_LOCAL_MAX_BYTES and in time by `timeoutMs`,
+ * no heartbeat). Both run inside an activity (Context.current()).
+ */
+export function createTransferAttempts(deps: ActivityDeps) {
   const now = deps.now ?? (() => new Date());
   const localMaxBytes = deps.localTransferMaxBytes ?? 0;
 
   return {
-    /** The regular activity: heartbeats the bytes moved; its transient failures carry the ladder's delay. */
-    async transferAttachment(plan: AttachmentPlan, retry?: RetrySchedule): Promise<TransferResult> {
+    async regular(plan: AttachmentPlan, retry?: RetrySchedule): Promise<TransferResult> {
       const ctx = Context.current();
       try {
         return await measured(plan, {
@@ -44,14 +62,15 @@ export function createTransfer(deps: ActivityDeps) {
       }
     },
 
-    /** The local first attempt: bounded in bytes (TRANSFER_LOCAL_MAX_BYTES) and, by the workflow, in time. */
-    async transferAttachmentLocally(plan: AttachmentPlan): Promise<TransferResult> {
+    async local(plan: AttachmentPlan, timeoutMs: number): Promise<TransferResult> {
       try {
         // TRANSFER_LOCAL_MAX_BYTES=0: every transfer is the regular activity's, without a request made here.
         if (localMaxBytes === 0) throw toFailure(tooLargeForLocal(plan, 'any file', 0), 'download');
-        const { startToCloseTimeoutMs } = Context.current().info;
-        const timeoutMs = Math.min(deps.transferTimeoutMs, startToCloseTimeoutMs || deps.transferTimeoutMs);
-        return await measured(plan, { heartbeat: null, maxBytes: localMaxBytes, timeoutMs });
+        return await measured(plan, {
+          heartbeat: null,
+          maxBytes: localMaxBytes,
+          timeoutMs: Math.min(deps.transferTimeoutMs, timeoutMs),
+        });
       } catch (err) {
         // Expected and self-healing (the regular activity takes over): not a warning.
         logFailure(plan, err, 'local attachment transfer handed to a regular activity', 'info');

@@ -1,7 +1,7 @@
 import { defaultPayloadConverter } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { redactUrls } from '../observability/logger';
-import type { AttachmentOutcome, KafkaSource } from '../shared/pipeline-types';
+import type { AttachmentOutcome, KafkaSource, LocalIngestResult } from '../shared/pipeline-types';
 
 type History = temporal.api.history.v1.IHistory;
 type Event = temporal.api.history.v1.IHistoryEvent;
@@ -143,6 +143,7 @@ export function parseRunHistory(history: History, memo?: Record<string, unknown>
       case ET.EVENT_TYPE_MARKER_RECORDED: {
         const step = failedLocalActivity(e);
         if (step) steps.push(step);
+        for (const handedOver of handedOverLocally(e)) steps.push(handedOver);
         break;
       }
       case ET.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED: {
@@ -172,6 +173,38 @@ export function parseRunHistory(history: History, memo?: Record<string, unknown>
 /** The SDK's marker of a local activity's result (sdk-core `LOCAL_ACTIVITY_MARKER_NAME`). */
 const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
 
+/** The local step whose failed transfer attempts are in its result, not in a failure (workflows/ingest-xact-event.ts). */
+const ONE_LOCAL_STEP = 'ingestXactLocally';
+
+/**
+ * The local transfer attempts that the one local step handed over to the regular activity: its marker records a
+ * completed local activity whose result lists them (`handedOver`); one failed step each, shown as the local attempt
+ * of its attachment. None for any other marker.
+ */
+function handedOverLocally(e: Event): FailedStep[] {
+  const a = e.markerRecordedEventAttributes;
+  if (a?.markerName !== LOCAL_ACTIVITY_MARKER || a.failure) return [];
+  const [data] = decode(a.details?.data) as [Record<string, unknown> | null];
+  if (data?.activity_type !== ONE_LOCAL_STEP) return [];
+  const [result] = decode(a.details?.result) as [Partial<LocalIngestResult> | null];
+  const handedOver = Array.isArray(result?.handedOver) ? result.handedOver : [];
+  return handedOver.map((h) => ({
+    activity: `${ONE_LOCAL_STEP} (local attempt)`,
+    target: typeof h.displayUrl === 'string' ? redactUrls(h.displayUrl) : null,
+    type: String(h.type ?? 'Unknown'),
+    message: redactUrls(String(h.message ?? '')),
+    httpStatus: typeof h.httpStatus === 'number' ? h.httpStatus : null,
+    attempts: 1,
+    firstAttemptAt: scheduledAt(data),
+    failedAt: timeOf(e),
+  }));
+}
+
+const scheduledAt = (data: Record<string, unknown> | null): string | null => {
+  const t = data?.original_schedule_time as { seconds?: number; nanos?: number } | null | undefined;
+  return t?.seconds ? new Date(t.seconds * 1000 + Math.floor((t.nanos ?? 0) / 1e6)).toISOString() : null;
+};
+
 /**
  * A local activity that ended in failure is recorded as a marker, not as ActivityTaskFailed: its `data` detail is
  * JSON written by sdk-core (`{"seq":1,"attempt":3,"activity_type":"recordEventAndPlan","original_schedule_time":
@@ -184,7 +217,6 @@ function failedLocalActivity(e: Event): FailedStep | null {
   const f = innermost(a.failure);
   const [details] = decode(f?.applicationFailureInfo?.details);
   const status = (details as { httpStatus?: unknown } | null)?.httpStatus;
-  const scheduled = data?.original_schedule_time as { seconds?: number; nanos?: number } | null | undefined;
   return {
     activity: typeof data?.activity_type === 'string' ? data.activity_type : 'local activity',
     target: null,
@@ -192,9 +224,7 @@ function failedLocalActivity(e: Event): FailedStep | null {
     message: redactUrls(f?.message ?? ''),
     httpStatus: typeof status === 'number' ? status : null,
     attempts: Number(data?.attempt ?? 1),
-    firstAttemptAt: scheduled?.seconds
-      ? new Date(scheduled.seconds * 1000 + Math.floor((scheduled.nanos ?? 0) / 1e6)).toISOString()
-      : null,
+    firstAttemptAt: scheduledAt(data),
     failedAt: timeOf(e),
   };
 }

@@ -110,6 +110,23 @@ export interface TransferResult {
   readonly downloadedAt: string;
 }
 
+/** A local transfer attempt that failed inside the one local step: the regular activity transfers it. */
+export interface LocalHandOver {
+  readonly mediaId: string;
+  readonly displayUrl: string;
+  /** The attempt's error type (LocalTransferTooLarge, HttpTransient, ActivityTimeout, ...) and message. */
+  readonly type: string;
+  readonly message: string;
+  readonly httpStatus: number | null;
+}
+
+/** What the one local step (ingestXactLocally) did: every plan, the transferred (rows recorded), the handed over. */
+export interface LocalIngestResult {
+  readonly plans: AttachmentPlan[];
+  readonly transferred: TransferResult[];
+  readonly handedOver: LocalHandOver[];
+}
+
 export interface AttachmentOutcome {
   readonly mediaId: string;
   readonly displayUrl: string;

@@ -1,7 +1,7 @@
 import { ApplicationFailure, setCurrentDetails } from '@temporalio/workflow';
 import { ATTACHMENTS_FAILED, classify, type ErrorCategory, type FailedStage } from '../shared/errors';
 import type { AttachmentOutcome, AttachmentPlan, IngestSummary, TransferResult } from '../shared/pipeline-types';
-import { markFailed, rootCause, step, transferStep } from './steps';
+import { markFailed, regularTransfer, rootCause, step, transferStep } from './steps';
 
 /**
  * The scaffold both domains' ingest workflows share. A domain's workflow records its event and finds its attachments
@@ -18,36 +18,45 @@ export class IngestRun<Row> {
   /** The inventory rows of the transferred attachments, in the order they ended. */
   private readonly rows: Row[] = [];
   private readonly transferOne: (plan: AttachmentPlan) => Promise<TransferResult>;
+  private readonly regularOne: (plan: AttachmentPlan) => Promise<TransferResult>;
 
   constructor(
     input: Parameters<typeof transferStep>[0],
     private readonly words: { readonly item: string; readonly done: string },
   ) {
     this.transferOne = transferStep(input);
+    this.regularOne = regularTransfer(input);
   }
 
   /**
-   * Transfers one attachment. Transferred: its outcome and inventory row (`rowOf`) are kept and null is returned.
-   * Failed: the failure's root cause is returned for the domain to decide (`failed` or another try); nothing is kept.
+   * Transfers one attachment (local first, or `regular` only: one the local step handed over). Transferred: its
+   * outcome and inventory row (`rowOf`) are kept and null is returned. Failed: the failure's root cause is returned
+   * for the domain to decide (`failed` or another try); nothing is kept.
    */
   async transfer(
     plan: AttachmentPlan,
     rowOf: (result: TransferResult) => Row,
+    how: 'local first' | 'regular' = 'local first',
   ): Promise<ReturnType<typeof rootCause> | null> {
     try {
-      const result = await this.transferOne(plan);
+      const result = await (how === 'regular' ? this.regularOne : this.transferOne)(plan);
       this.rows.push(rowOf(result));
-      this.outcomes.push({
-        mediaId: plan.mediaId,
-        displayUrl: plan.displayUrl,
-        blobPath: plan.blobPath,
-        status: 'transferred',
-        bytes: result.bytes,
-      });
+      this.recorded(plan, result);
       return null;
     } catch (err) {
       return rootCause(err);
     }
+  }
+
+  /** An attachment transferred whose inventory row is recorded already (by the one local step), or kept to be. */
+  recorded(plan: AttachmentPlan, result: TransferResult): void {
+    this.outcomes.push({
+      mediaId: plan.mediaId,
+      displayUrl: plan.displayUrl,
+      blobPath: plan.blobPath,
+      status: 'transferred',
+      bytes: result.bytes,
+    });
   }
 
   /** An attachment that failed for good (a refused plan, a failed transfer). */
@@ -84,7 +93,7 @@ export class IngestRun<Row> {
       throw ApplicationFailure.create({
         type: ATTACHMENTS_FAILED,
         nonRetryable: true,
-        message: `${failures.length} of ${shown.length} ${item}(s) failed (${this.rows.length} ${done} and recorded):\n${lines.join('\n')}`,
+        message: `${failures.length} of ${shown.length} ${item}(s) failed (${shown.length - failures.length} ${done} and recorded):\n${lines.join('\n')}`,
         details: [{ traceId, eventId, outcomes: shown }],
       });
     }

@@ -40,17 +40,17 @@ export const LOCAL_FIRST_TRANSFER_PATCH = 'local-first-transfer';
  * Time bound of the local attempt: well inside the workflow task timeout (10 s), since the workflow task waits for
  * it. A transfer that needs longer is handed to the regular activity.
  */
-const LOCAL_TRANSFER_TIMEOUT = '5 seconds';
+export const LOCAL_TRANSFER_TIMEOUT_MS = 5_000;
 
 /** One local attempt, never retried locally: any failure is the regular activity's to retry. */
 const localTransfer = proxyLocalActivities<Activities>({
-  startToCloseTimeout: LOCAL_TRANSFER_TIMEOUT,
+  startToCloseTimeout: LOCAL_TRANSFER_TIMEOUT_MS,
   retry: { maximumAttempts: 1 },
 }).transferAttachmentLocally;
 
 /**
  * A transfer, local first, regular on trouble: one local attempt inside the workflow task (bounded by
- * TRANSFER_LOCAL_MAX_BYTES and LOCAL_TRANSFER_TIMEOUT); if it fails for any reason (too large, timed out, an HTTP
+ * TRANSFER_LOCAL_MAX_BYTES and LOCAL_TRANSFER_TIMEOUT_MS); if it fails for any reason (too large, timed out, an HTTP
  * error) the transferAttachment activity takes over with the run's time limit, heartbeats and retry schedule, so
  * every real failure is in the history as that activity's failures. The local attempt's failure stays in the history
  * as its marker, which `dlq view` shows before the regular attempts.
@@ -74,7 +74,7 @@ export function transferStep(input: {
 }
 
 /** The transferAttachment activity with the run's time limit and retry schedule. */
-function regularTransfer(input: {
+export function regularTransfer(input: {
   readonly transferTimeoutMs: number;
   readonly retry: RetrySchedule;
 }): (plan: AttachmentPlan) => Promise<TransferResult> {

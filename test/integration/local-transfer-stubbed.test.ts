@@ -48,8 +48,13 @@ describe('local-first transfers with stubbed activities', function () {
     const steps = parseRunHistory(history).steps.map((s) => `${s.activity} ${s.type} ${s.attempts}`);
     assert.deepEqual(steps.slice(-1), ['transferAttachment HttpTransient 2']);
     assert.deepEqual(steps.slice(0, -1).sort(), [
-      'transferAttachmentLocally HttpTransient 1',
-      'transferAttachmentLocally LocalTransferTooLarge 1',
+      'ingestXactLocally (local attempt) HttpTransient 1',
+      'ingestXactLocally (local attempt) LocalTransferTooLarge 1',
+    ]);
+    const local = parseRunHistory(history).steps.filter((s) => s.activity.startsWith('ingestXactLocally'));
+    assert.deepEqual(local.map((s) => [s.target, s.httpStatus]).sort(), [
+      ['https://files.example/A1/big.pdf', null],
+      ['https://files.example/A1/flaky.pdf', 503],
     ]);
   });
 

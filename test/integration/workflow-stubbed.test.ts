@@ -43,7 +43,7 @@ describe('ingestXactEvent with stubbed activities', function () {
     overrides: Partial<IngestXactInput> = {},
   ) => runStubbed(testEnv(), stubs, then, overrides);
 
-  it('success: event row and plan, each transfer one local attempt, one inventory write, all in one workflow task', async () => {
+  it('success: event row and plan, each transfer one local attempt, one inventory write, all in one local step', async () => {
     const { result, calls, outcomes, history } = await run({
       recordEventAndPlan: async () => [plan('a.pdf'), plan('b.pdf')],
       transferAttachmentLocally: async (p: AttachmentPlan) => transferred(p),
@@ -69,6 +69,11 @@ describe('ingestXactEvent with stubbed activities', function () {
     const types = (history.events ?? []).map((e) => e.eventType);
     assert.equal(types.filter((t) => t === ET.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED).length, 0);
     assert.equal(types.filter((t) => t === ET.EVENT_TYPE_WORKFLOW_TASK_COMPLETED).length, 1);
+    // ...and one local activity: the one local step did the event row, both transfers and the inventory rows.
+    const locals = (history.events ?? []).filter(
+      (e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity',
+    );
+    assert.equal(locals.length, 1);
   });
 
   it('partial failure: what succeeded is recorded, then the run fails naming the failed attachment', async () => {

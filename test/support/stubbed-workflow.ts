@@ -4,6 +4,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker, type InjectedSinks } from '@temporalio/worker';
 import type { temporal } from '@temporalio/proto';
 import type { createActivities } from '../../src/activities';
+import { createLocalIngest } from '../../src/activities/local-ingest';
 import { WORKFLOW_TYPES, xactWorkflowId } from '../../src/shared/ids';
 import type { AttachmentPlan, IngestSummary, IngestXactInput, TransferResult } from '../../src/shared/pipeline-types';
 import { WORKFLOWS_PATH } from '../../src/worker/create-worker';
@@ -62,7 +63,11 @@ export interface StubbedRun {
   readonly history: temporal.api.history.v1.IHistory;
 }
 
-/** Runs one event through a worker whose activities are `stubs`; records every call, the outcome and the history. */
+/**
+ * Runs one event through a worker whose activities are `stubs`; records every call, the outcome and the history.
+ * The one local step (ingestXactLocally) is the pipeline's own composition of the stubbed parts it is made of
+ * (recordEventAndPlan, transferAttachmentLocally, recordAttachments), so `calls` lists those parts.
+ */
 export async function runStubbed(
   env: TestWorkflowEnvironment,
   stubs: Partial<Activities>,
@@ -79,7 +84,16 @@ export async function runStubbed(
         return (fn as (...a: unknown[]) => unknown)(...args);
       },
     ]),
-  );
+  ) as Partial<Activities>;
+  const missing = (name: string) => () => Promise.reject(new Error(`${name} is not stubbed in this test`));
+  const activities = {
+    ...createLocalIngest({
+      recordEventAndPlan: recorded.recordEventAndPlan ?? missing('recordEventAndPlan'),
+      transferLocally: (p) => (recorded.transferAttachmentLocally ?? missing('transferAttachmentLocally'))(p),
+      recordAttachments: recorded.recordAttachments ?? missing('recordAttachments'),
+    }),
+    ...recorded,
+  };
   const outcomes: string[] = [];
   const sinks: InjectedSinks<OutcomeSinks> = {
     outcomes: {
@@ -91,7 +105,7 @@ export async function runStubbed(
     connection: env.nativeConnection,
     taskQueue,
     workflowsPath: WORKFLOWS_PATH,
-    activities: recorded,
+    activities,
     sinks,
   });
   const traceId = randomUUID();

@@ -27,11 +27,16 @@ describe('replaying recorded histories against the current workflow code', funct
         // The shape before: local activities for the event row and plan and for the inventory rows.
         'local-steps-completed-two-attachments.pb',
         'local-steps-failed-one-of-two-attachments.pb',
-        // Today's shape: each transfer a local activity first, the regular activity only on trouble (both domains).
+        // Each transfer a local activity first, the regular activity only on trouble (both domains); claimx's shape
+        // of today, and xact's shape before the one local step.
         'local-transfer-claimx-completed.pb',
         'local-transfer-claimx-failed.pb',
         'local-transfer-completed-two-attachments.pb',
         'local-transfer-failed-one-of-two-attachments.pb',
+        // xact's shape of today: event row, plans, local transfers and their rows in one local activity; what it
+        // handed over goes to the regular activity, whose rows are a second local step.
+        'one-step-completed-two-attachments.pb',
+        'one-step-failed-one-of-two-attachments.pb',
         // Recorded from the code just before transfers ran local first (each transfer a regular activity), both
         // domains: runs of that shape may still be open when a worker of today's code takes them over.
         'regular-transfer-claimx-completed.pb',
@@ -70,6 +75,21 @@ describe('replaying recorded histories against the current workflow code', funct
           (e) => e.markerRecordedEventAttributes?.markerName === 'core_patch',
         );
         assert.equal(patches.length, 1);
+      }
+      if (file.startsWith('one-step-')) {
+        const { markers, scheduled } = shapeOf(history);
+        if (file.includes('completed')) {
+          assert.deepEqual(markers, ['ingestXactLocally']);
+          assert.deepEqual(scheduled, []);
+        } else {
+          // One attachment transferred and recorded in the step, the other handed over and failed for good.
+          assert.deepEqual(markers, ['ingestXactLocally']);
+          assert.ok(scheduled.length > 0 && scheduled.every((n) => n === 'transferAttachment'), scheduled.join(','));
+        }
+        const patches = (history.events ?? [])
+          .map((e) => e.markerRecordedEventAttributes)
+          .filter((m) => m?.markerName === 'core_patch');
+        assert.equal(patches.length, 1, 'the one-local-step patch only');
       }
       const edge = EDGE_SHAPES[file];
       if (edge) {
