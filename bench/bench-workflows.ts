@@ -31,3 +31,9 @@ export async function benchAllLocalShape(): Promise<void> {
   await local.noop();
   await local.noop();
 }
+
+/** `steps` no-op local activities one after another (bench/local-steps.ts: what one local activity costs). */
+export async function benchLocalSteps(steps: number): Promise<number> {
+  for (let i = 0; i < steps; i++) await local.noop();
+  return steps;
+}

@@ -23,6 +23,7 @@ export function summarise(e2e: EndToEnd, ceilings: TemporalCeilings, bridge: Fig
     // Issue 32 item 5: each measured in this run (tasks on the server's metrics, CPU from /proc).
     emptyWorkflowCeilingPipelineSettingsPerS: ceilings.emptyPipelineSettingsPerS,
     allLocalShapeCeilingPerS: ceilings.allLocalPerS,
+    oneLocalStepCeilingPerS: ceilings.oneLocalPerS,
     perEventPersistenceWrites: cost?.persistenceWrites ?? null,
     perEventWorkflowTasks: cost?.workflowTasks ?? null,
     perEventActivityTasks: cost?.activityTasks ?? null,
@@ -49,7 +50,8 @@ export interface ProfileRun {
 /** The figures both profiles are compared by: name, unit, and how to read it from a summary. */
 const COMPARED: readonly [string, string, (s: Summary) => number | null | undefined][] = [
   ['Temporal empty workflow (SDK default worker settings)', 'wf/s', (s) => s.emptyWorkflowCeilingPerS],
-  ['pipeline shape, no-op steps, all local', 'wf/s', (s) => s.allLocalShapeCeilingPerS],
+  ['pipeline shape, no-op steps, one local step', 'wf/s', (s) => s.oneLocalStepCeilingPerS],
+  ['pipeline shape, no-op steps, three local steps', 'wf/s', (s) => s.allLocalShapeCeilingPerS],
   ['end to end, burst', 'events/s', (s) => s.e2eEventsPerS],
   ['end to end ÷ empty workflow (same profile)', 'ratio', (s) => s.e2eRatio],
   ['end to end, backlog', 'events/s', (s) => s.drainEventsPerS],

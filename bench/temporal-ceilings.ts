@@ -18,8 +18,11 @@ export type CeilingSettings = 'sdk defaults' | 'pipeline';
 
 const tuning = (settings: CeilingSettings) => (settings === 'pipeline' ? workerTuning(loadConfig({})) : {});
 
-/** Workflows of `type` completed per second by one in-process worker with the given settings (no eager start). */
-async function completionRate(
+/**
+ * Workflows of `type` completed per second by one in-process worker with the given settings (no eager start), and
+ * the CPU this process (the client and the in-process worker) spent per workflow while timed.
+ */
+export async function completionRun(
   client: Client,
   target: BenchTarget,
   type: string,
@@ -27,7 +30,7 @@ async function completionRate(
   count: number,
   concurrency: number,
   settings: CeilingSettings,
-): Promise<number> {
+): Promise<{ perS: number; cpuMsPerWorkflow: number }> {
   const queue = `bench-${type}-${randomUUID().slice(0, 8)}`;
   const connection = await targetNativeConnection(target);
   const worker = await Worker.create({
@@ -43,15 +46,17 @@ async function completionRate(
   await mapBounded(range(Math.min(16, count)), concurrency, (i) =>
     client.workflow.execute(type, { taskQueue: queue, workflowId: `${queue}-warm-${i}`, args }),
   );
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   await mapBounded(range(count), concurrency, (i) =>
     client.workflow.execute(type, { taskQueue: queue, workflowId: `${queue}-${i}`, args }).then(() => undefined),
   );
-  const rate = count / ((performance.now() - t0) / 1000);
+  const perS = count / ((performance.now() - t0) / 1000);
+  const cpu = process.cpuUsage(cpu0);
   worker.shutdown();
   await run;
   await connection.close();
-  return rate;
+  return { perS, cpuMsPerWorkflow: (cpu.user + cpu.system) / 1000 / count };
 }
 
 export interface TemporalCeilings {
@@ -62,8 +67,10 @@ export interface TemporalCeilings {
   readonly emptyPipelineSettingsPerS: number;
   /** local, regular, local (the transfer as a regular activity: the shape on trouble, and before issue 32). */
   readonly shapePerS: number;
-  /** local, local, local (the transfer as a local activity: the common shape since issue 32). */
+  /** local, local, local (the transfer as a local activity: claimx's shape, and xact's before the one local step). */
   readonly allLocalPerS: number;
+  /** One local activity: the common xact event since the one local step (issue 32). */
+  readonly oneLocalPerS: number;
   readonly legacyShapePerS: number;
 }
 
@@ -100,15 +107,16 @@ export async function temporalCeilings(
   const { connection, client } = await targetClient(target);
   const { perS: startsPerS, taskQueue: idle } = await rawStartRate(client, starts, concurrency);
   await terminateQueue(idle, target);
-  const rate = (type: string, args: unknown[], settings: CeilingSettings = 'pipeline') =>
-    completionRate(client, target, type, args, completions, concurrency, settings);
+  const rate = async (type: string, args: unknown[], settings: CeilingSettings = 'pipeline') =>
+    (await completionRun(client, target, type, args, completions, concurrency, settings)).perS;
   const emptyPerS = await rate('benchNoop', [0], 'sdk defaults');
   const emptyPipelineSettingsPerS = await rate('benchNoop', [0]);
   const shapePerS = await rate('benchPipelineShape', []);
   const allLocalPerS = await rate('benchAllLocalShape', []);
+  const oneLocalPerS = await rate('benchLocalSteps', [1]);
   const legacyShapePerS = await rate('benchNoop', [4]);
   await connection.close();
-  return { startsPerS, emptyPerS, emptyPipelineSettingsPerS, shapePerS, allLocalPerS, legacyShapePerS };
+  return { startsPerS, emptyPerS, emptyPipelineSettingsPerS, shapePerS, allLocalPerS, oneLocalPerS, legacyShapePerS };
 }
 
 export function ceilingFigures(c: TemporalCeilings, starts: number, completions: number): Figure[] {
@@ -143,7 +151,15 @@ export function ceilingFigures(c: TemporalCeilings, starts: number, completions:
     },
     {
       section: 'ceilings',
-      name: 'pipeline workflow shape, no-op steps (local, local, local: the common case)',
+      name: 'pipeline workflow shape, no-op steps (one local step: the common xact event)',
+      value: c.oneLocalPerS,
+      unit: 'wf/s',
+      ...vsEmpty(c.oneLocalPerS),
+      note,
+    },
+    {
+      section: 'ceilings',
+      name: 'pipeline workflow shape, no-op steps (local, local, local: claimx, and xact before the one local step)',
       value: c.allLocalPerS,
       unit: 'wf/s',
       ...vsEmpty(c.allLocalPerS),
