@@ -118,7 +118,7 @@ describe('DLQ operations on failed workflows (dlq list/view/replay/resolve/stats
     assert.equal(view.run.outcomes[0]!.status, 'failed');
     assert.match(
       (await cli('view', traceId)).stdout,
-      /Failure chain:\n {2}transferAttachmentLocally: HttpTransient HTTP 503 after 1 attempt.*\n {2}transferAttachment .*HttpTransient HTTP 503 after 2 attempt/,
+      /Failure chain:\n {2}ingestXactLocally \(local attempt\) \S+: HttpTransient HTTP 503 after 1 attempt.*\n {2}transferAttachment .*HttpTransient HTTP 503 after 2 attempt/,
     );
 
     // Replayed before the fix: fails again and is listed once, with its replay count.
@@ -135,8 +135,8 @@ describe('DLQ operations on failed workflows (dlq list/view/replay/resolve/stats
     assert.equal((await json<ListJson>('list', '--query', scope)).depth, 0);
     assert.equal((await cli('replay', traceId)).code, 3, 'a completed event is not in the DLQ');
 
-    // The replay reset a run whose short steps and first transfer attempt are local activities: after the reset
-    // point they ran again (their markers are not kept across a reset), and with the source back the local transfer
+    // The replay reset a run whose event row, plan, first transfer attempt and rows are one local step: after the
+    // reset point it ran again (its marker is not kept across a reset), and with the source back the local transfer
     // succeeded, so the reset run completed without a regular activity.
     const replayed = (await h.client.workflow.getHandle(wf).fetchHistory()).events ?? [];
     const ET = temporal.api.enums.v1.EventType;
@@ -154,7 +154,7 @@ describe('DLQ operations on failed workflows (dlq list/view/replay/resolve/stats
         JSON.parse(Buffer.from(e.markerRecordedEventAttributes!.details!.data!.payloads![0]!.data!).toString()),
       )
       .map((d: { activity_type: string }) => d.activity_type);
-    assert.deepEqual(localSteps, ['recordEventAndPlan', 'transferAttachmentLocally', 'recordAttachments']);
+    assert.deepEqual(localSteps, ['ingestXactLocally']);
     assert.ok(!replayed.slice(resetAt).some((e) => e.eventType === ET.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED));
     assert.equal(replayed.at(-1)?.eventType, ET.EVENT_TYPE_WORKFLOW_EXECUTION_COMPLETED);
 

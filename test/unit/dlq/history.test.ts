@@ -85,4 +85,68 @@ describe('DLQ history: the failure chain of a run whose short steps are local ac
     const patch = parseRunHistory(history({ markerName: 'core_patch', failure: { message: 'not ours' } }));
     assert.deepEqual(patch.steps, []);
   });
+
+  it('reads the attempts the one local step handed over from its result: one local attempt each, before the rest', () => {
+    const result = {
+      plans: [],
+      transferred: [{ mediaId: 'm-ok.pdf' }],
+      handedOver: [
+        {
+          mediaId: 'm-gone.pdf',
+          displayUrl: 'https://x.example/gone.pdf?sig=secret',
+          type: 'HttpTransient',
+          message: 'HTTP 503 from https://x.example/gone.pdf?sig=secret',
+          httpStatus: 503,
+        },
+        {
+          mediaId: 'm-big.pdf',
+          displayUrl: 'https://x.example/big.pdf',
+          type: 'LocalTransferTooLarge',
+          message: 'over',
+        },
+      ],
+    };
+    const run = parseRunHistory(
+      history({
+        markerName: 'core_local_activity',
+        details: {
+          data: markerData('ingestXactLocally', 1),
+          result: { payloads: [defaultPayloadConverter.toPayload(result)] },
+        },
+      }),
+    );
+    assert.deepEqual(
+      run.steps.map((s) => [s.activity, s.type, s.httpStatus, s.attempts, s.firstAttemptAt, s.failedAt]),
+      [
+        [
+          'ingestXactLocally (local attempt)',
+          'HttpTransient',
+          503,
+          1,
+          '2026-12-03T08:35:30.000Z',
+          '2026-12-03T08:36:30.000Z',
+        ],
+        [
+          'ingestXactLocally (local attempt)',
+          'LocalTransferTooLarge',
+          null,
+          1,
+          '2026-12-03T08:35:30.000Z',
+          '2026-12-03T08:36:30.000Z',
+        ],
+      ],
+    );
+    for (const s of run.steps) assert.doesNotMatch(`${s.target} ${s.message}`, /secret/, 'query values redacted');
+    // Another local activity's result is not read as hand-overs, whatever it holds.
+    const other = parseRunHistory(
+      history({
+        markerName: 'core_local_activity',
+        details: {
+          data: markerData('recordAttachments', 1),
+          result: { payloads: [defaultPayloadConverter.toPayload(result)] },
+        },
+      }),
+    );
+    assert.deepEqual(other.steps, []);
+  });
 });
