@@ -19,7 +19,7 @@ export function createActivities(deps: ActivityDeps) {
       return { workerId: deps.workerId, pid: process.pid, taskQueue: deps.taskQueue, checkedAt: now().toISOString() };
     },
     ...records,
-    ...createTransfer(deps),
+    ...createTransfer(deps, attempts),
     ...createLocalIngest({ ...records, transferLocally: attempts.local }),
     ...createClaimxActivities(deps.claimx),
     ...createMaintenanceActivities(deps.store, deps.maintenance),

@@ -1,4 +1,4 @@
-import { mapBounded } from '../shared/bounded';
+import { mapBounded, within } from '../shared/bounded';
 import type { AttachmentPlan, LocalIngestResult, LocalHandOver, TransferResult } from '../shared/pipeline-types';
 import type { XactEvent } from '../shared/xact-event';
 import type { RecordResult } from './deps';
@@ -54,15 +54,10 @@ export function createLocalIngest(parts: LocalIngestParts) {
 
 /** Past its time bound an attempt is handed over even if it has not given up yet (the same blob path is rewritten). */
 function bounded<T>(attempt: Promise<T>, limits: LocalIngestLimits): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(
-      () => reject(new LocalAttemptTimeout(limits.transferTimeoutMs)),
-      // A little after the attempt's own bound, so that its own timeout error is the one reported.
-      limits.transferTimeoutMs + 1_000,
-    );
+  // A little after the attempt's own bound, so that its own timeout error is the one reported.
+  return within(attempt, limits.transferTimeoutMs + 1_000, () => {
+    throw new LocalAttemptTimeout(limits.transferTimeoutMs);
   });
-  return Promise.race([attempt, late]).finally(() => clearTimeout(timer));
 }
 
 class LocalAttemptTimeout extends Error {

@@ -23,8 +23,7 @@ interface AttemptMode {
  * an HTTP error) hands the attachment to `transferAttachment`, the regular activity with heartbeats and the retry
  * ladder. Both write the same blob path, so a file transferred twice is one file.
  */
-export function createTransfer(deps: ActivityDeps) {
-  const attempts = createTransferAttempts(deps);
+export function createTransfer(deps: ActivityDeps, attempts = createTransferAttempts(deps)) {
   return {
     /** The regular activity: heartbeats the bytes moved; its transient failures carry the ladder's delay. */
     transferAttachment: attempts.regular,

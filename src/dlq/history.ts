@@ -141,9 +141,7 @@ export function parseRunHistory(history: History, memo?: Record<string, unknown>
         break;
       }
       case ET.EVENT_TYPE_MARKER_RECORDED: {
-        const step = failedLocalActivity(e);
-        if (step) steps.push(step);
-        for (const handedOver of handedOverLocally(e)) steps.push(handedOver);
+        for (const step of localActivitySteps(e)) steps.push(step);
         break;
       }
       case ET.EVENT_TYPE_WORKFLOW_EXECUTION_FAILED: {
@@ -177,14 +175,38 @@ const LOCAL_ACTIVITY_MARKER = 'core_local_activity';
 const ONE_LOCAL_STEP = 'ingestXactLocally';
 
 /**
- * The local transfer attempts that the one local step handed over to the regular activity: its marker records a
- * completed local activity whose result lists them (`handedOver`); one failed step each, shown as the local attempt
- * of its attachment. None for any other marker.
+ * What a local activity's marker adds to the failure chain. Its `data` detail is JSON written by sdk-core
+ * (`{"seq":1,"attempt":3,"activity_type":"recordEventAndPlan","original_schedule_time":{"seconds":…,"nanos":…},…}`).
+ * A local activity that ended in failure is recorded as a marker, not as ActivityTaskFailed, with the failure as the
+ * marker's own: one step. The one local step, completed, lists in its result the transfer attempts it handed over to
+ * the regular activity (`handedOver`): one step each, shown as the local attempt of its attachment. Nothing for any
+ * other marker.
  */
-function handedOverLocally(e: Event): FailedStep[] {
+function localActivitySteps(e: Event): FailedStep[] {
   const a = e.markerRecordedEventAttributes;
-  if (a?.markerName !== LOCAL_ACTIVITY_MARKER || a.failure) return [];
+  if (a?.markerName !== LOCAL_ACTIVITY_MARKER) return [];
   const [data] = decode(a.details?.data) as [Record<string, unknown> | null];
+  const t = data?.original_schedule_time as { seconds?: number; nanos?: number } | null | undefined;
+  const firstAttemptAt = t?.seconds
+    ? new Date(t.seconds * 1000 + Math.floor((t.nanos ?? 0) / 1e6)).toISOString()
+    : null;
+  if (a.failure) {
+    const f = innermost(a.failure);
+    const [details] = decode(f?.applicationFailureInfo?.details);
+    const status = (details as { httpStatus?: unknown } | null)?.httpStatus;
+    return [
+      {
+        activity: typeof data?.activity_type === 'string' ? data.activity_type : 'local activity',
+        target: null,
+        type: failureType(f),
+        message: redactUrls(f?.message ?? ''),
+        httpStatus: typeof status === 'number' ? status : null,
+        attempts: Number(data?.attempt ?? 1),
+        firstAttemptAt,
+        failedAt: timeOf(e),
+      },
+    ];
+  }
   if (data?.activity_type !== ONE_LOCAL_STEP) return [];
   const [result] = decode(a.details?.result) as [Partial<LocalIngestResult> | null];
   const handedOver = Array.isArray(result?.handedOver) ? result.handedOver : [];
@@ -195,36 +217,7 @@ function handedOverLocally(e: Event): FailedStep[] {
     message: redactUrls(String(h.message ?? '')),
     httpStatus: typeof h.httpStatus === 'number' ? h.httpStatus : null,
     attempts: 1,
-    firstAttemptAt: scheduledAt(data),
+    firstAttemptAt,
     failedAt: timeOf(e),
   }));
-}
-
-const scheduledAt = (data: Record<string, unknown> | null): string | null => {
-  const t = data?.original_schedule_time as { seconds?: number; nanos?: number } | null | undefined;
-  return t?.seconds ? new Date(t.seconds * 1000 + Math.floor((t.nanos ?? 0) / 1e6)).toISOString() : null;
-};
-
-/**
- * A local activity that ended in failure is recorded as a marker, not as ActivityTaskFailed: its `data` detail is
- * JSON written by sdk-core (`{"seq":1,"attempt":3,"activity_type":"recordEventAndPlan","original_schedule_time":
- * {"seconds":…,"nanos":…},…}`) and the failure is the marker's own. Null for any other marker.
- */
-function failedLocalActivity(e: Event): FailedStep | null {
-  const a = e.markerRecordedEventAttributes;
-  if (a?.markerName !== LOCAL_ACTIVITY_MARKER || !a.failure) return null;
-  const [data] = decode(a.details?.data) as [Record<string, unknown> | null];
-  const f = innermost(a.failure);
-  const [details] = decode(f?.applicationFailureInfo?.details);
-  const status = (details as { httpStatus?: unknown } | null)?.httpStatus;
-  return {
-    activity: typeof data?.activity_type === 'string' ? data.activity_type : 'local activity',
-    target: null,
-    type: failureType(f),
-    message: redactUrls(f?.message ?? ''),
-    httpStatus: typeof status === 'number' ? status : null,
-    attempts: Number(data?.attempt ?? 1),
-    firstAttemptAt: scheduledAt(data),
-    failedAt: timeOf(e),
-  };
 }

@@ -42,15 +42,34 @@ export function clipForJson(text: string, maxBytes: number): string {
   return text.slice(0, end);
 }
 
+/**
+ * `work`'s outcome, or `late()`'s (its value, or what it throws) if `work` has not settled within `ms`; the timer is
+ * cleared either way.
+ */
+export function within<T>(work: Promise<T>, ms: number, late: () => T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<T>((resolve, reject) => {
+    timer = setTimeout(() => {
+      try {
+        resolve(late());
+      } catch (err) {
+        reject(err);
+      }
+    }, ms);
+  });
+  return Promise.race([work, deadline]).finally(() => clearTimeout(timer));
+}
+
 /** Waits for `work`, but at most `ms` (its outcome is ignored; the timer is cleared either way). */
 export async function waitAtMost(work: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const settled = work.then(
-    () => undefined,
+  await within(
+    work.then(
+      () => undefined,
+      () => undefined,
+    ),
+    ms,
     () => undefined,
   );
-  await Promise.race([settled, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
-  clearTimeout(timer);
 }
 
 /** Resolves once `stop` aborts (at once when it already has). */

@@ -21,11 +21,11 @@ export class IngestRun<Row> {
   private readonly regularOne: (plan: AttachmentPlan) => Promise<TransferResult>;
 
   constructor(
-    input: Parameters<typeof transferStep>[0],
+    input: Parameters<typeof regularTransfer>[0],
     private readonly words: { readonly item: string; readonly done: string },
   ) {
-    this.transferOne = transferStep(input);
     this.regularOne = regularTransfer(input);
+    this.transferOne = transferStep(this.regularOne);
   }
 
   /**

@@ -42,10 +42,9 @@ type Row = { plan: AttachmentPlan; result: TransferResult };
 async function ingest(input: IngestXactInput): Promise<IngestSummary> {
   const { event } = input;
   const run = new IngestRun<Row>(input, { item: 'attachment', done: 'transferred' });
-  if (input.localSteps && !input.claimCheck && patched(ONE_LOCAL_STEP_PATCH)) return ingestInOneStep(input, run);
-  const plans = await recordEventAndPlan(input);
-  await mapBounded(plans, input.maxParallelAttachments, async (plan) => {
-    const cause = plan.problem ?? (await run.transfer(plan, (result) => ({ plan, result })));
+  const { plans, left, how } = await firstSteps(input, run);
+  await mapBounded(left, input.maxParallelAttachments, async (plan) => {
+    const cause = plan.problem ?? (await run.transfer(plan, (result) => ({ plan, result }), how));
     if (cause) run.failed(plan, cause.type, cause.message);
   });
   const steps = input.localSteps ? local : legacy;
@@ -54,30 +53,31 @@ async function ingest(input: IngestXactInput): Promise<IngestSummary> {
 }
 
 /**
- * The common event in one local activity: what it transferred is recorded already; what it handed over (its local
- * attempt failed) goes to the regular activity, with its retries, and those rows are recorded in a second step.
+ * What runs before the transfers, in the shape the run was started with: every plan, the plans left to transfer (or
+ * to fail, when refused) and how. The common event since the one local step: one local activity records it and
+ * transfers what it can (recorded already); what it handed over (its local attempt failed) is left for the regular
+ * activity, with its retries, whose rows are recorded in a second step. Before it: the event row and plans only,
+ * every transfer left, local first.
  */
-async function ingestInOneStep(input: IngestXactInput, run: IngestRun<Row>): Promise<IngestSummary> {
-  const { event } = input;
-  const done = await step('delta', () =>
-    local.ingestXactLocally(event, input.rawJson, {
-      maxParallel: input.maxParallelAttachments,
-      transferTimeoutMs: LOCAL_TRANSFER_TIMEOUT_MS,
-    }),
-  );
-  const planOf = new Map(done.plans.map((p) => [p.mediaId, p]));
-  for (const result of done.transferred) run.recorded(planOf.get(result.mediaId)!, result);
-  const handedOver = new Set(done.handedOver.map((h) => h.mediaId));
-  await mapBounded(
-    done.plans.filter((p) => p.problem || handedOver.has(p.mediaId)),
-    input.maxParallelAttachments,
-    async (plan) => {
-      const cause = plan.problem ?? (await run.transfer(plan, (result) => ({ plan, result }), 'regular'));
-      if (cause) run.failed(plan, cause.type, cause.message);
-    },
-  );
-  await run.recordRows((rows) => local.recordAttachments(event, rows));
-  return run.finish({ traceId: event.traceId, eventId: xactEventId(event.traceId) }, { plans: done.plans });
+async function firstSteps(
+  input: IngestXactInput,
+  run: IngestRun<Row>,
+): Promise<{ plans: AttachmentPlan[]; left: AttachmentPlan[]; how: 'local first' | 'regular' }> {
+  if (input.localSteps && !input.claimCheck && patched(ONE_LOCAL_STEP_PATCH)) {
+    const done = await step('delta', () =>
+      local.ingestXactLocally(input.event, input.rawJson, {
+        maxParallel: input.maxParallelAttachments,
+        transferTimeoutMs: LOCAL_TRANSFER_TIMEOUT_MS,
+      }),
+    );
+    const planOf = new Map(done.plans.map((p) => [p.mediaId, p]));
+    for (const result of done.transferred) run.recorded(planOf.get(result.mediaId)!, result);
+    const handedOver = new Set(done.handedOver.map((h) => h.mediaId));
+    const left = done.plans.filter((p) => p.problem || handedOver.has(p.mediaId));
+    return { plans: done.plans, left, how: 'regular' };
+  }
+  const plans = await recordEventAndPlan(input);
+  return { plans, left: plans, how: 'local first' };
 }
 
 /** The event's row and its attachments' plans, in the shape the run was started with. */

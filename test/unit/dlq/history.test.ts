@@ -106,15 +106,18 @@ describe('DLQ history: the failure chain of a run whose short steps are local ac
         },
       ],
     };
-    const run = parseRunHistory(
-      history({
-        markerName: 'core_local_activity',
-        details: {
-          data: markerData('ingestXactLocally', 1),
-          result: { payloads: [defaultPayloadConverter.toPayload(result)] },
-        },
-      }),
-    );
+    /** The history of a run whose local activity `activityType` completed with `result`. */
+    const completed = (activityType: string) =>
+      parseRunHistory(
+        history({
+          markerName: 'core_local_activity',
+          details: {
+            data: markerData(activityType, 1),
+            result: { payloads: [defaultPayloadConverter.toPayload(result)] },
+          },
+        }),
+      );
+    const run = completed('ingestXactLocally');
     assert.deepEqual(
       run.steps.map((s) => [s.activity, s.type, s.httpStatus, s.attempts, s.firstAttemptAt, s.failedAt]),
       [
@@ -138,15 +141,6 @@ describe('DLQ history: the failure chain of a run whose short steps are local ac
     );
     for (const s of run.steps) assert.doesNotMatch(`${s.target} ${s.message}`, /secret/, 'query values redacted');
     // Another local activity's result is not read as hand-overs, whatever it holds.
-    const other = parseRunHistory(
-      history({
-        markerName: 'core_local_activity',
-        details: {
-          data: markerData('recordAttachments', 1),
-          result: { payloads: [defaultPayloadConverter.toPayload(result)] },
-        },
-      }),
-    );
-    assert.deepEqual(other.steps, []);
+    assert.deepEqual(completed('recordAttachments').steps, []);
   });
 });
