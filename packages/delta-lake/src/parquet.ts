@@ -6,12 +6,8 @@ import * as pq from 'parquet-wasm';
  * nest, are written this way, and every Parquet file is read this way. Data files are written by parquet-file.ts.
  * The writer runs these on the Parquet thread (parquet-thread.ts: `readParquetFile`, `writeParquetTable`), whose
  * WebAssembly memory is freed with the thread; called directly (tests, tools) the memory stays with the caller.
+ * Loading this module instantiates parquet-wasm (~13 MB resident): only parquet-worker.ts loads it, on first use.
  */
-export function buildVector(type: arrow.DataType, values: readonly unknown[]): arrow.Vector {
-  const builder = arrow.makeBuilder({ type, nullValues: [null, undefined] });
-  for (const v of values) builder.append(v as never);
-  return builder.finish().toVector();
-}
 
 /** A checkpoint's Parquet bytes (snappy). */
 export function encodeArrowTable(table: arrow.Table): Uint8Array {
