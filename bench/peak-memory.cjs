@@ -13,18 +13,9 @@ const path = require('node:path');
 const { setInterval } = require('node:timers');
 const threads = require('node:worker_threads');
 const v8 = require('node:v8');
+const { live } = require('../soak/live-threads.cjs');
 
 if (threads.isMainThread) {
-  const Original = threads.Worker;
-  const live = new Map();
-  threads.Worker = class extends Original {
-    constructor(file, ...rest) {
-      super(file, ...rest);
-      live.set(this, String(file).split(path.sep).slice(-2).join('/'));
-      this.once('exit', () => live.delete(this));
-    }
-  };
-
   const mb = (bytes) => Math.round((bytes / 2 ** 20) * 10) / 10;
   const heap = (s) => ({
     allocatedMb: mb(s.total_physical_size),

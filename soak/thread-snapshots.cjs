@@ -6,22 +6,12 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
-const threads = require('node:worker_threads');
-
-const Original = threads.Worker;
-const live = new Set();
-threads.Worker = class extends Original {
-  constructor(...args) {
-    super(...args);
-    live.add(this);
-    this.once('exit', () => live.delete(this));
-  }
-};
+const { live } = require('./live-threads.cjs');
 
 process.on('SIGUSR2', () => {
   const dir = process.env.THREAD_SNAPSHOT_DIR || process.cwd();
   const at = Date.now();
-  for (const w of live) {
+  for (const w of live.keys()) {
     const file = path.join(dir, `${process.pid}-${at}-thread${w.threadId}.heapsnapshot`);
     w.getHeapSnapshot().then(
       (stream) => stream.pipe(fs.createWriteStream(file)),

@@ -51,9 +51,9 @@ const localTransfer = proxyLocalActivities<Activities>({
 /**
  * A transfer, local first, regular on trouble: one local attempt inside the workflow task (bounded by
  * TRANSFER_LOCAL_MAX_BYTES and LOCAL_TRANSFER_TIMEOUT_MS); if it fails for any reason (too large, timed out, an HTTP
- * error) `regular` (the transferAttachment activity, regularTransfer) takes over with the run's time limit, heartbeats and retry schedule, so
- * every real failure is in the history as that activity's failures. The local attempt's failure stays in the history
- * as its marker, which `dlq view` shows before the regular attempts.
+ * error) `regular` (the transferAttachment activity, regularTransfer) takes over with the run's time limit, heartbeats
+ * and retry schedule, so every real failure is in the history as that activity's failures. The local attempt's
+ * failure stays in the history as its marker, which `dlq view` shows before the regular attempts.
  */
 export function transferStep(
   regular: (plan: AttachmentPlan) => Promise<TransferResult>,
