@@ -13,7 +13,7 @@ const path = require('node:path');
 const { setInterval } = require('node:timers');
 const threads = require('node:worker_threads');
 const v8 = require('node:v8');
-const { live } = require('../soak/live-threads.cjs');
+const { live } = require('./live-threads.cjs');
 
 if (threads.isMainThread) {
   const mb = (bytes) => Math.round((bytes / 2 ** 20) * 10) / 10;

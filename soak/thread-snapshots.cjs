@@ -6,7 +6,7 @@
 'use strict';
 const fs = require('node:fs');
 const path = require('node:path');
-const { live } = require('./live-threads.cjs');
+const { live } = require('../bench/live-threads.cjs');
 
 process.on('SIGUSR2', () => {
   const dir = process.env.THREAD_SNAPSHOT_DIR || process.cwd();
