@@ -72,16 +72,20 @@ export async function backlogRun(
     const timeline: TimelinePoint[] = [{ t: 0, done: 0 }];
     let done = 0;
     let next = 1000;
+    // BENCH_TRACE=FILE: every poll's starts and completions, for finding stalls (`bench/trace.ts FILE` reads it).
+    const trace = process.env.BENCH_TRACE ? ([] as { t: number; started: number; done: number }[]) : undefined;
     while (done < count && performance.now() - t0 < capS * 1000) {
-      await sleep(250);
+      await sleep(trace ? 100 : 250);
       done = await rig.done();
       const t = performance.now() - t0;
+      if (trace) trace.push({ t: Math.round(t), started: await rig.started(), done });
       if (t >= next || done >= count) {
         timeline.push({ t: t / 1000, done });
         next += 1000;
       }
     }
     const seconds = (performance.now() - t0) / 1000;
+    if (trace) fs.appendFileSync(process.env.BENCH_TRACE!, JSON.stringify({ count, trace }) + '\n');
     const cpu1 = cpuSnapshot(rig);
     // The timed window on the clock of V8's CPU profiles (CLOCK_MONOTONIC, µs): bench/cpu-profile.ts --window.
     process.stderr.write(` [profile window ${mono0}-${process.hrtime.bigint() / 1000n}, ${done} events]`);

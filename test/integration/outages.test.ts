@@ -95,9 +95,14 @@ describe('outages while events flow', function () {
     await until(
       'starts resume',
       async () => (await h.metric('pipeline_workflow_starts_total', { outcome: 'started' })) > startedBefore,
+      async () => `the bridge's last log lines:\n${h.logs.slice(-40).join('\n')}`,
     );
     // A figure for docs/reliability.md, not an assertion (timings are measured, never asserted in tests).
-    console.log(`      recovery: first start ${((Date.now() - backAt) / 1000).toFixed(1)} s after the broker was back`);
+    const restartedBy = h.logs.some((l) => l.includes('kafkajs does not retry; restarting it')) ? 'us' : 'kafkajs';
+    console.log(
+      `      recovery: first start ${((Date.now() - backAt) / 1000).toFixed(1)} s after the broker was back ` +
+        `(consumer restarted by ${restartedBy})`,
+    );
     // The consumer crashed while no broker answered; the member it was must not hold the partitions.
     assert.ok(
       h.logs.some((l) => l.includes('removed the group member this bridge was before its consumer restarted')),

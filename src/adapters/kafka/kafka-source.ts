@@ -24,14 +24,28 @@ export interface KafkaSourceSettings {
   readonly socketFactory?: SocketFactory;
 }
 
+/** The source restarts a consumer kafkajs gave up on after waiting this long, doubling up to the maximum. */
+const RESTART_DELAY_MS = { first: 200, max: 5_000 };
+
 /**
  * The bridge's message source on kafkajs: one consumer of one topic in one group. Offsets are committed only when
  * resolved (eachBatchAutoResolve off); the group member a crashed consumer leaves behind is removed at once
  * (StaleMemberEvictor).
+ *
+ * kafkajs restarts a crashed consumer only when it deems the error retriable. Some crashes a broker outage causes are
+ * not (KafkaJSGroupCoordinatorNotFound when the coordinator lookup meets a refused connection, tulios/kafkajs#1630):
+ * kafkajs then stays stopped for good while the process looks alive. The source restarts such a consumer itself,
+ * with backoff, until it runs again or the source is stopped.
  */
 export class KafkaMessageSource implements MessageSource {
   private readonly consumer: Consumer;
   private readonly evictor: StaleMemberEvictor;
+  private handle?: (batch: SourceBatch) => Promise<void>;
+  private stopped = false;
+  /** A crash kafkajs will not restart from happened and no run has begun since. */
+  private needsRestart = false;
+  private restarting?: Promise<void>;
+  private wake?: () => void;
 
   constructor(private readonly settings: KafkaSourceSettings) {
     const { kafka: config, log, socketFactory } = settings;
@@ -71,14 +85,21 @@ export class KafkaMessageSource implements MessageSource {
     this.consumer.on(on.CRASH, (e) => {
       events.crashed(e.payload.error);
       this.evictor.crashed();
+      if (!e.payload.restart) this.restartLater(e.payload.error);
     });
     this.consumer.on(on.REQUEST_TIMEOUT, (e) =>
       events.requestFailed(new Error(`request timeout: ${e.payload.apiName}`)),
     );
     this.consumer.on(on.HEARTBEAT, () => events.answered());
     this.consumer.on(on.FETCH, () => events.answered());
+    this.handle = handle;
+    await this.run();
+  }
+
+  private async run(): Promise<void> {
+    const handle = this.handle!;
     await this.consumer.connect();
-    await this.consumer.subscribe({ topic, fromBeginning: true });
+    await this.consumer.subscribe({ topic: this.settings.topic, fromBeginning: true });
     // autoCommit commits only offsets the handler resolved (eachBatchAutoResolve is off): those handed over.
     // It commits after every batch and at least every second during a long one.
     await this.consumer.run({
@@ -90,11 +111,55 @@ export class KafkaMessageSource implements MessageSource {
     });
   }
 
+  /** kafkajs stopped the consumer for good after `error` (by then it has disconnected it): run it again. */
+  private restartLater(error: Error): void {
+    if (this.stopped) return;
+    this.needsRestart = true;
+    this.settings.log.warn('the Kafka consumer stopped after an error kafkajs does not retry; restarting it', {
+      group: this.settings.group,
+      error: `${error.name}: ${error.message}`,
+    });
+    this.restarting ??= this.restartUntilRunning().finally(() => (this.restarting = undefined));
+  }
+
+  private async restartUntilRunning(): Promise<void> {
+    for (let delay = RESTART_DELAY_MS.first; this.needsRestart && !this.stopped; ) {
+      await this.pause(delay);
+      if (this.stopped) return;
+      this.needsRestart = false; // a crash during this run (no broker yet) sets it again
+      try {
+        await this.run();
+        if (this.stopped) await this.consumer.disconnect(); // stop() came while it was connecting
+      } catch (err) {
+        this.needsRestart = true;
+        this.settings.log.debug('the Kafka consumer could not start again yet', {
+          group: this.settings.group,
+          error: (err as Error).message,
+        });
+        await this.consumer.disconnect().catch(() => undefined);
+      }
+      if (this.needsRestart) delay = Math.min(delay * 2, RESTART_DELAY_MS.max);
+      else this.settings.log.info('the Kafka consumer runs again', { group: this.settings.group });
+    }
+  }
+
+  private pause(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
   resume(topic: string, partition: number): void {
     this.consumer.resume([{ topic, partitions: [partition] }]);
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.(); // a restart waiting for its delay ends; one connecting disconnects once connected
     await this.evictor.stop();
     await this.consumer.disconnect();
   }
