@@ -72,7 +72,7 @@ export async function backlogRun(
     const timeline: TimelinePoint[] = [{ t: 0, done: 0 }];
     let done = 0;
     let next = 1000;
-    // BENCH_TRACE=FILE: every poll's starts and completions, for finding stalls (`bench/trace.ts FILE` reads it).
+    // BENCH_TRACE=FILE: every poll's starts and completions, for finding stalls (`npx tsx bench/trace.ts FILE` prints them).
     const trace = process.env.BENCH_TRACE ? ([] as { t: number; started: number; done: number }[]) : undefined;
     while (done < count && performance.now() - t0 < capS * 1000) {
       await sleep(trace ? 100 : 250);

@@ -9,7 +9,7 @@ export class NotHandedOver extends Error {}
 
 const HEARTBEAT_MS = 1_000;
 const BACK_PRESSURE_POLL_MIN_MS = 100;
-const BACK_PRESSURE_POLL_MAX_MS = 2_000;
+const BACK_PRESSURE_POLL_MAX_MS = 400;
 /** A batch commits (when due) and heartbeats after every this many starts begun. */
 const HOUSEKEEPING_EVERY = 10;
 
