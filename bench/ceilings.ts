@@ -1,17 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import { Partitioners } from 'kafkajs';
-import { Registry } from 'prom-client';
-import { BridgeMetrics } from '../src/bridge/bridge-metrics';
-import { bridgeBreakers, bridgeSource } from '../src/bridge/bridge-deps';
-import { bridgeDomain } from '../src/bridge/domains';
-import { KafkaBridge } from '../src/bridge/kafka-bridge';
-import { CircuitBreakers } from '../src/resilience/circuit-breaker';
-import { LocalObjectStore } from '../src/adapters/storage/local-store';
-import { loadConfig } from '../src/config/config';
-import { createLogger } from '../src/observability/logger';
 import { sampleEvent } from '../src/domains/xact/sample';
-import { createTopicOn, ROOT } from '../test/support/stack';
+import { createTopicOn } from '../test/support/stack';
 import { benchTarget, targetClient, targetConfig, targetKafka } from './target';
 import type { Figure } from './figures';
 
@@ -133,49 +123,4 @@ export async function bridgeBacklog(count: number): Promise<{ topic: string; env
     METRICS_PORT: '0',
   };
   return { topic, env };
-}
-
-/** 3. Bridge: events/s from Kafka to accepted workflow starts (no worker on the queue: starts only). */
-export async function bridgeRate(count: number, rawStartRate: number): Promise<Figure> {
-  const { topic, env } = await bridgeBacklog(count);
-  const config = loadConfig(env);
-  const { connection, client } = await targetClient();
-  const registry = new Registry();
-  const log = createLogger('bridge', { level: 'error', write: () => undefined });
-  const bridge = new KafkaBridge(
-    {
-      config,
-      client,
-      store: new LocalObjectStore(path.join(ROOT, '.state', 'bench-quarantine')),
-      log,
-      metrics: new BridgeMetrics(registry, topic, config.consumerGroup),
-      breakers: bridgeBreakers(new CircuitBreakers(undefined), config),
-      toStart: bridgeDomain(config).toStart,
-    },
-    bridgeSource(config, log),
-  );
-  const started = async () => {
-    const m = (await registry.getMetricsAsJSON()).find((x) => x.name === 'pipeline_workflow_starts_total');
-    return ((m?.values ?? []) as { value: number }[]).reduce((n, v) => n + v.value, 0);
-  };
-  // Timed from the first accepted start, so the consumer-group join (seconds, once per process) is not counted.
-  await bridge.start();
-  while ((await started()) < 1) await new Promise((r) => setTimeout(r, 5));
-  const t0 = performance.now();
-  while ((await started()) < count) await new Promise((r) => setTimeout(r, 20));
-  const rate = (count - 1) / ((performance.now() - t0) / 1000);
-  await bridge.stop();
-  await connection.close();
-  await terminateQueue(config.taskQueue);
-  await deleteTopic(topic);
-  return {
-    section: 'bridge',
-    name: 'bridge Kafka -> accepted starts',
-    value: rate,
-    unit: 'events/s',
-    baseline: { name: 'raw starts/s', value: rawStartRate },
-    ratio: rate / rawStartRate,
-    target: 'ratio >= 0.9',
-    note: `${count} events, from the first start (group join excluded)`,
-  };
 }

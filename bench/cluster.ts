@@ -11,7 +11,8 @@ import path from 'node:path';
 import { startFileServerStandin } from '../dev/file-server-standin';
 import { CLUSTER_STATE, clusterRunning, ensureCluster, stopClusterIfStartedByTests } from '../test/support/cluster';
 import { ensureStack, ROOT, stopStackIfStartedByTests } from '../test/support/stack';
-import { bridgeRate, kafkaCeiling } from './ceilings';
+import { bridgeRate } from './bridge-rate';
+import { kafkaCeiling } from './ceilings';
 import { endToEnd } from './end-to-end';
 import { type Figure, markdown, step } from './figures';
 import { comparison, summarise, type ProfileRun } from './summary';
@@ -25,6 +26,7 @@ const SIZES = {
     starts: 1_000,
     completions: 300,
     bridge: 2_000,
+    bridgePairs: 3,
     burst: 500,
     drain: 5_000,
     drainCap: 600,
@@ -35,13 +37,24 @@ const SIZES = {
     starts: 300,
     completions: 150,
     bridge: 500,
+    bridgePairs: 3,
     burst: 200,
     drain: 1_000,
     drainCap: 300,
     window: 15,
   },
   // test/cluster/bench-smoke.test.ts: the harness on both profiles at tiny sizes; its numbers mean nothing.
-  smoke: { kafka: 1_000, starts: 30, completions: 20, bridge: 50, burst: 20, drain: 40, drainCap: 60, window: 3 },
+  smoke: {
+    kafka: 1_000,
+    starts: 30,
+    completions: 20,
+    bridge: 50,
+    bridgePairs: 1,
+    burst: 20,
+    drain: 40,
+    drainCap: 60,
+    window: 3,
+  },
 } as const;
 type Size = (typeof SIZES)[keyof typeof SIZES];
 
@@ -57,7 +70,7 @@ async function measure(size: Size, historyShards: number): Promise<ProfileRun> {
   const figures: Figure[] = [await profileStep('kafka ceiling', () => kafkaCeiling(size.kafka))];
   const ceilings = await profileStep('temporal ceilings', () => temporalCeilings(size.starts, size.completions, 64));
   figures.push(...ceilingFigures(ceilings, size.starts, size.completions));
-  const bridge = await profileStep('bridge rate', () => bridgeRate(size.bridge, ceilings.startsPerS));
+  const bridge = await profileStep('bridge rate', () => bridgeRate(size.bridge, size.bridgePairs, ceilings.startsPerS));
   figures.push(bridge);
   const sample = await startFileServerStandin();
   try {

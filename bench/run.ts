@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { startFileServerStandin } from '../dev/file-server-standin';
 import { ensureStack, ROOT } from '../test/support/stack';
-import { bridgeRate, kafkaCeiling } from './ceilings';
+import { bridgeRate } from './bridge-rate';
+import { kafkaCeiling } from './ceilings';
 import { ceilingFigures, temporalCeilings } from './temporal-ceilings';
 import { timelineSvg } from './chart';
 import { endToEnd, type EndToEnd } from './end-to-end';
@@ -24,6 +25,7 @@ const SIZES = {
     completions: 500,
     settings: 300,
     bridge: 5_000,
+    bridgePairs: 3,
     burst: 500,
     drain: 20_000,
     drainCap: 1200,
@@ -39,6 +41,7 @@ const SIZES = {
     completions: 300,
     settings: 150,
     bridge: 1_000,
+    bridgePairs: 3,
     burst: 300,
     drain: 3_000,
     drainCap: 150,
@@ -54,6 +57,7 @@ const SIZES = {
     completions: 20,
     settings: 0,
     bridge: 50,
+    bridgePairs: 1,
     burst: 20,
     drain: 40,
     drainCap: 60,
@@ -108,7 +112,7 @@ async function main(): Promise<void> {
     const ceilings = await step('temporal ceilings', () => temporalCeilings(size.starts, size.completions, 64));
     figures.push(...ceilingFigures(ceilings, size.starts, size.completions));
     if (size.settings > 0) figures.push(...(await step('server settings', () => serverSettingsBench(size.settings))));
-    const bridge = await step('bridge rate', () => bridgeRate(size.bridge, ceilings.startsPerS));
+    const bridge = await step('bridge rate', () => bridgeRate(size.bridge, size.bridgePairs, ceilings.startsPerS));
     figures.push(bridge);
     const sample = await startFileServerStandin();
     let e2e: EndToEnd;

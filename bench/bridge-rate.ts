@@ -1,0 +1,108 @@
+import path from 'node:path';
+import { Registry } from 'prom-client';
+import { BridgeMetrics } from '../src/bridge/bridge-metrics';
+import { bridgeBreakers, bridgeSource } from '../src/bridge/bridge-deps';
+import { bridgeDomain } from '../src/bridge/domains';
+import { KafkaBridge } from '../src/bridge/kafka-bridge';
+import { CircuitBreakers } from '../src/resilience/circuit-breaker';
+import { LocalObjectStore } from '../src/adapters/storage/local-store';
+import { loadConfig } from '../src/config/config';
+import { createLogger } from '../src/observability/logger';
+import { ROOT } from '../test/support/stack';
+import { bridgeBacklog, deleteTopic, terminateQueue } from './ceilings';
+import type { Figure } from './figures';
+import { rawStartRate } from './temporal-ceilings';
+import { targetClient } from './target';
+
+/** One pair of the bridge figure: raw starts and the bridge, of the same count, one right after the other. */
+export interface BridgePair {
+  readonly rawPerS: number;
+  readonly bridgePerS: number;
+}
+
+/**
+ * 3. Bridge: events/s from Kafka to accepted workflow starts (no worker on the queue: starts only), against raw
+ * starts (a client with 64 in flight, the bridge's BRIDGE_MAX_IN_FLIGHT) of the same count measured right beside it,
+ * in `pairs` pairs (every other pair the bridge first). The dev server's start rate drifts by ±15 % from one
+ * 15-second window to the next, also with a quiet machine (bench/bridge-ab.ts: raw 296-354 starts/s in one run);
+ * a lone pair's ratio ranged 0.71-1.07 with the same code, so the figure is the median of the pairs' ratios.
+ * `freshRawPerS` (the ceilings' figure on the fresh server, before thousands of runs) is reported beside it.
+ */
+export async function bridgeRate(count: number, pairs: number, freshRawPerS: number): Promise<Figure> {
+  const runs: BridgePair[] = [];
+  for (let i = 0; i < pairs; i++) {
+    const bridgeFirst = i % 2 === 1;
+    const bridgePerS = bridgeFirst ? await bridgeStartsPerS(count) : 0;
+    const rawPerS = await rawStarts(count);
+    runs.push({ rawPerS, bridgePerS: bridgeFirst ? bridgePerS : await bridgeStartsPerS(count) });
+  }
+  return bridgeFigure(runs, count, freshRawPerS);
+}
+
+/** The figure from the pairs: the median pair's bridge and raw rates and ratio (by ratio), every pair in the note. */
+export function bridgeFigure(runs: readonly BridgePair[], count: number, freshRawPerS: number): Figure {
+  if (runs.length === 0) throw new Error('bridgeFigure: no pair measured');
+  const sorted = [...runs].sort((a, b) => a.bridgePerS / a.rawPerS - b.bridgePerS / b.rawPerS);
+  const median = sorted[Math.floor((sorted.length - 1) / 2)]!;
+  const pairs = runs.map((r) => `${r.bridgePerS.toFixed(0)}/${r.rawPerS.toFixed(0)}`).join(', ');
+  return {
+    section: 'bridge',
+    name: 'bridge Kafka -> accepted starts',
+    value: median.bridgePerS,
+    unit: 'events/s',
+    baseline: { name: 'raw starts/s', value: median.rawPerS },
+    ratio: median.bridgePerS / median.rawPerS,
+    target: 'ratio >= 0.9',
+    note:
+      `${count} events, from the first start (group join excluded); the median of ${runs.length} pairs with raw ` +
+      `starts of the same count beside it (bridge/raw: ${pairs}); ` +
+      `against the fresh server's raw starts ${freshRawPerS.toFixed(0)}/s: ${(median.bridgePerS / freshRawPerS).toFixed(2)}`,
+  };
+}
+
+async function rawStarts(count: number): Promise<number> {
+  const { connection, client } = await targetClient();
+  try {
+    const { perS, taskQueue } = await rawStartRate(client, count, 64);
+    await terminateQueue(taskQueue);
+    return perS;
+  } finally {
+    await connection.close();
+  }
+}
+
+/** The bridge alone, in process: a backlog of `count` events to accepted starts per second. */
+async function bridgeStartsPerS(count: number): Promise<number> {
+  const { topic, env } = await bridgeBacklog(count);
+  const config = loadConfig(env);
+  const { connection, client } = await targetClient();
+  const registry = new Registry();
+  const log = createLogger('bridge', { level: 'error', write: () => undefined });
+  const bridge = new KafkaBridge(
+    {
+      config,
+      client,
+      store: new LocalObjectStore(path.join(ROOT, '.state', 'bench-quarantine')),
+      log,
+      metrics: new BridgeMetrics(registry, topic, config.consumerGroup),
+      breakers: bridgeBreakers(new CircuitBreakers(undefined), config),
+      toStart: bridgeDomain(config).toStart,
+    },
+    bridgeSource(config, log),
+  );
+  const started = async () => {
+    const m = (await registry.getMetricsAsJSON()).find((x) => x.name === 'pipeline_workflow_starts_total');
+    return ((m?.values ?? []) as { value: number }[]).reduce((n, v) => n + v.value, 0);
+  };
+  // Timed from the first accepted start, so the consumer-group join (seconds, once per process) is not counted.
+  await bridge.start();
+  while ((await started()) < 1) await new Promise((r) => setTimeout(r, 5));
+  const t0 = performance.now();
+  while ((await started()) < count) await new Promise((r) => setTimeout(r, 20));
+  const rate = (count - 1) / ((performance.now() - t0) / 1000);
+  await bridge.stop();
+  await connection.close();
+  await terminateQueue(config.taskQueue);
+  await deleteTopic(topic);
+  return rate;
+}
