@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { startFileServerStandin } from '../dev/file-server-standin';
 import { ensureStack, ROOT } from '../test/support/stack';
-import { bridgeRate } from './bridge-rate';
+import { bridgeRateOnOwnServer } from './bridge-rate';
 import { kafkaCeiling } from './ceilings';
 import { ceilingFigures, temporalCeilings } from './temporal-ceilings';
 import { timelineSvg } from './chart';
@@ -112,7 +112,9 @@ async function main(): Promise<void> {
     const ceilings = await step('temporal ceilings', () => temporalCeilings(size.starts, size.completions, 64));
     figures.push(...ceilingFigures(ceilings, size.starts, size.completions));
     if (size.settings > 0) figures.push(...(await step('server settings', () => serverSettingsBench(size.settings))));
-    const bridge = await step('bridge rate', () => bridgeRate(size.bridge, size.bridgePairs, ceilings.startsPerS));
+    const bridge = await step('bridge rate', () =>
+      bridgeRateOnOwnServer(size.bridge, size.bridgePairs, ceilings.startsPerS),
+    );
     figures.push(bridge);
     const sample = await startFileServerStandin();
     let e2e: EndToEnd;
