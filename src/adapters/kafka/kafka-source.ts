@@ -1,4 +1,5 @@
 import { Kafka, logLevel, type Consumer, type EachBatchPayload } from 'kafkajs';
+import { WakeableDelay } from '../../shared/wakeable-delay';
 import { kafkaConfig, type KafkaClientSettings, type KafkaLog } from './client-config';
 import { kafkaLogCreator } from './kafka-log';
 import type { SocketFactory } from './kafka-sockets';
@@ -45,7 +46,7 @@ export class KafkaMessageSource implements MessageSource {
   /** A crash kafkajs will not restart from happened and no run has begun since. */
   private needsRestart = false;
   private restarting?: Promise<void>;
-  private wake?: () => void;
+  private readonly backoff = new WakeableDelay();
 
   constructor(private readonly settings: KafkaSourceSettings) {
     const { kafka: config, log, socketFactory } = settings;
@@ -124,7 +125,7 @@ export class KafkaMessageSource implements MessageSource {
 
   private async restartUntilRunning(): Promise<void> {
     for (let delay = RESTART_DELAY_MS.first; this.needsRestart && !this.stopped; ) {
-      await this.pause(delay);
+      await this.backoff.wait(delay);
       if (this.stopped) return;
       this.needsRestart = false; // a crash during this run (no broker yet) sets it again
       try {
@@ -143,23 +144,13 @@ export class KafkaMessageSource implements MessageSource {
     }
   }
 
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      this.wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
-  }
-
   resume(topic: string, partition: number): void {
     this.consumer.resume([{ topic, partitions: [partition] }]);
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.wake?.(); // a restart waiting for its delay ends; one connecting disconnects once connected
+    this.backoff.wake(); // a restart waiting for its delay ends; one connecting disconnects once connected
     await this.evictor.stop();
     await this.consumer.disconnect();
   }

@@ -1,4 +1,5 @@
 import { type ISocketFactory, Kafka, logLevel } from 'kafkajs';
+import { WakeableDelay } from '../../shared/wakeable-delay';
 import { kafkaConfig, type KafkaClientSettings, type KafkaLog } from './client-config';
 
 /**
@@ -19,7 +20,7 @@ export class StaleMemberEvictor {
   private stale?: string;
   private stopped = false;
   private loop?: Promise<void>;
-  private wake?: () => void;
+  private readonly delay = new WakeableDelay();
   private readonly createCluster?: () => InternalCluster;
 
   constructor(
@@ -72,7 +73,7 @@ export class StaleMemberEvictor {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    this.wake?.();
+    this.delay.wake();
     await this.loop;
   }
 
@@ -99,7 +100,7 @@ export class StaleMemberEvictor {
             member_id: memberId,
             error: (err as Error).message,
           });
-          await this.pause(); // broker still down, coordinator loading or moving: try again shortly
+          await this.delay.wait(this.retryMs); // broker still down, coordinator loading or moving: try again shortly
         }
       } finally {
         await cluster.disconnect().catch(() => undefined);
@@ -109,16 +110,6 @@ export class StaleMemberEvictor {
 
   private settled(memberId: string): void {
     if (this.stale === memberId) this.stale = undefined;
-  }
-
-  private pause(): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(resolve, this.retryMs);
-      this.wake = () => {
-        clearTimeout(timer);
-        resolve();
-      };
-    });
   }
 }
 
