@@ -4,7 +4,9 @@
 // backwards) on one fresh dev server, each pair after the raw-start ceiling (64 in flight). Samples the starts in
 // flight every 10 ms (mean, p10, median, max) and records each fetch's batch sizes; `--shaped`: also the bridge's own
 // start requests at 64 in flight without Kafka; `--profile`: a V8 CPU profile of each bridge run to
-// /tmp/bridge-ab-<root>.cpuprofile (read it with bench/cpu-profile.ts); `--verbose`: the batches and in-flight samples. Run it in the stack's network namespace.
+// /tmp/bridge-ab-<root>.cpuprofile (read it with bench/cpu-profile.ts); `--verbose`: the batches and in-flight samples.
+// Every raw and bridge run prints its CPU ms per start of this process, the dev server and the broker, and the server's
+// mean StartWorkflowExecution latency. Run it in the stack's network namespace.
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
@@ -13,10 +15,12 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Registry } from 'prom-client';
 import { mapBounded } from '../src/shared/bounded';
+import { parseMetrics } from '../src/observability/scrape';
 import { bridgeBacklog, deleteTopic, terminateQueue as terminateAll } from './ceilings';
 import { rawStartRate } from './temporal-ceilings';
 import { devServerSettings, startServer } from './temporal-server';
 import { benchTarget, devTarget, useTarget } from './target';
+import { procStat } from './figures';
 
 /** The dev server this diagnostic runs on (plain gRPC: the dev profile only). */
 const temporalAddress = () => benchTarget().env.TEMPORAL_ADDRESS!;
@@ -31,13 +35,57 @@ const roots = process.argv
   .slice(2)
   .filter((a, i, all) => !a.startsWith('--') && !['--pairs', '--count'].includes(all[i - 1] ?? ''));
 
+/** CPU seconds of a process and its reaped children (0 once it is gone). */
+function cpuSeconds(pids: readonly number[]): number {
+  let ticks = 0;
+  for (const pid of pids) {
+    try {
+      const f = procStat(pid);
+      ticks += Number(f[11]) + Number(f[12]);
+    } catch {
+      // gone
+    }
+  }
+  return ticks / 100;
+}
+
+/** Where a run's time went: this process's, the Temporal server's and the broker's CPU, the server's start latency. */
+async function costs() {
+  const target = benchTarget();
+  const samples = parseMetrics(await (await fetch(target.metricsUrl)).text());
+  const start = (name: string) =>
+    samples
+      .filter((x) => x.name === name && x.labels.operation === 'StartWorkflowExecution')
+      .reduce((a, x) => a + x.value, 0);
+  const own = process.cpuUsage();
+  return {
+    own: (own.user + own.system) / 1e6,
+    server: cpuSeconds(target.pids().temporal),
+    kafka: cpuSeconds(target.pids().kafka),
+    latency: start('service_latency_sum'),
+    calls: start('service_latency_count'),
+  };
+}
+
+/** Per start between two cost snapshots: CPU ms of each process, the server's mean start latency in ms. */
+async function perStart(before: Awaited<ReturnType<typeof costs>>, n: number) {
+  const after = await costs();
+  const ms = (k: 'own' | 'server' | 'kafka') => +(((after[k] - before[k]) * 1000) / n).toFixed(3);
+  const calls = after.calls - before.calls;
+  return {
+    ownCpuMs: ms('own'),
+    serverCpuMs: ms('server'),
+    kafkaCpuMs: ms('kafka'),
+    serverStartMs: calls > 0 ? +(((after.latency - before.latency) * 1000) / calls).toFixed(1) : null,
+  };
+}
+
 async function rawStarts(n: number): Promise<number> {
-  const cpu0 = process.cpuUsage();
   const connection = await Connection.connect({ address: temporalAddress() });
   const client = new Client({ connection });
+  const c0 = await costs();
   const { perS: rate, taskQueue: q } = await rawStartRate(client, n, 64);
-  const cpu = process.cpuUsage(cpu0);
-  console.log(JSON.stringify({ raw: +rate.toFixed(1), rawCpuMsPerStart: (cpu.user + cpu.system) / 1000 / n }));
+  console.log(JSON.stringify({ raw: +rate.toFixed(1), ...(await perStart(c0, n)) }));
   await connection.close();
   await terminateQueue(q);
   return rate;
@@ -149,13 +197,13 @@ async function bridgeRun(root: string, n: number) {
     await profile.post('Profiler.setSamplingInterval', { interval: 200 });
     await profile.post('Profiler.start');
   }
-  const cpu0 = process.cpuUsage();
+  const c0 = await costs();
   await bridge.start();
   while (started < 1) await new Promise((r) => setTimeout(r, 5));
   const sampler = setInterval(() => samples.push(inFlight), 10);
   while (started < n) await new Promise((r) => setTimeout(r, 20));
   clearInterval(sampler);
-  const cpu = process.cpuUsage(cpu0);
+  const cost = await perStart(c0, n);
   if (profile) {
     const { profile: p } = await profile.post('Profiler.stop');
     fs.writeFileSync(`/tmp/bridge-ab-${path.basename(root)}.cpuprofile`, JSON.stringify(p));
@@ -177,7 +225,7 @@ async function bridgeRun(root: string, n: number) {
     max: sorted.at(-1),
     under32: below(32),
     under60: below(60),
-    cpuMsPerEvent: (cpu.user + cpu.system) / 1000 / n,
+    ...cost,
     batches: batches.map((b) => `p${b.p}:${b.size}@${(b.t0 - tFirst).toFixed(0)}-${(b.t1 - tFirst).toFixed(0)}`),
     timeline: samples.filter((_, i) => i % 20 === 0).join(' '),
   };

@@ -26,7 +26,7 @@ const SIZES = {
     starts: 1_000,
     completions: 300,
     bridge: 2_000,
-    bridgePairs: 3,
+    bridgeRuns: 3,
     burst: 500,
     drain: 5_000,
     drainCap: 600,
@@ -37,7 +37,7 @@ const SIZES = {
     starts: 300,
     completions: 150,
     bridge: 500,
-    bridgePairs: 3,
+    bridgeRuns: 3,
     burst: 200,
     drain: 1_000,
     drainCap: 300,
@@ -49,7 +49,7 @@ const SIZES = {
     starts: 30,
     completions: 20,
     bridge: 50,
-    bridgePairs: 1,
+    bridgeRuns: 1,
     burst: 20,
     drain: 40,
     drainCap: 60,
@@ -70,7 +70,7 @@ async function measure(size: Size, historyShards: number): Promise<ProfileRun> {
   const figures: Figure[] = [await profileStep('kafka ceiling', () => kafkaCeiling(size.kafka))];
   const ceilings = await profileStep('temporal ceilings', () => temporalCeilings(size.starts, size.completions, 64));
   figures.push(...ceilingFigures(ceilings, size.starts, size.completions));
-  const bridge = await profileStep('bridge rate', () => bridgeRate(size.bridge, size.bridgePairs, ceilings.startsPerS));
+  const bridge = await profileStep('bridge rate', () => bridgeRate(size.bridge, size.bridgeRuns, ceilings.startsPerS));
   figures.push(bridge);
   const sample = await startFileServerStandin();
   try {

@@ -25,7 +25,7 @@ const SIZES = {
     completions: 500,
     settings: 300,
     bridge: 5_000,
-    bridgePairs: 3,
+    bridgeRuns: 3,
     burst: 500,
     drain: 20_000,
     drainCap: 1200,
@@ -41,7 +41,7 @@ const SIZES = {
     completions: 300,
     settings: 150,
     bridge: 1_000,
-    bridgePairs: 3,
+    bridgeRuns: 3,
     burst: 300,
     drain: 3_000,
     drainCap: 150,
@@ -57,7 +57,7 @@ const SIZES = {
     completions: 20,
     settings: 0,
     bridge: 50,
-    bridgePairs: 1,
+    bridgeRuns: 1,
     burst: 20,
     drain: 40,
     drainCap: 60,
@@ -113,7 +113,7 @@ async function main(): Promise<void> {
     figures.push(...ceilingFigures(ceilings, size.starts, size.completions));
     if (size.settings > 0) figures.push(...(await step('server settings', () => serverSettingsBench(size.settings))));
     const bridge = await step('bridge rate', () =>
-      bridgeRateOnOwnServer(size.bridge, size.bridgePairs, ceilings.startsPerS),
+      bridgeRateOnOwnServer(size.bridge, size.bridgeRuns, ceilings.startsPerS),
     );
     figures.push(bridge);
     const sample = await startFileServerStandin();
