@@ -105,10 +105,17 @@ export async function temporalCeilings(
   target = benchTarget(),
 ): Promise<TemporalCeilings> {
   const { connection, client } = await targetClient(target);
-  const { perS: startsPerS, taskQueue: idle } = await rawStartRate(client, starts, concurrency);
-  await terminateQueue(idle, target);
+  // Each part's seconds on the progress line: the step took 92 s in some full runs and 360 s in others.
+  const timed = async <T>(part: string, fn: () => Promise<T>): Promise<T> => {
+    const t0 = Date.now();
+    const out = await fn();
+    process.stderr.write(` [${part} ${((Date.now() - t0) / 1000).toFixed(0)} s]`);
+    return out;
+  };
+  const { perS: startsPerS, taskQueue: idle } = await timed('starts', () => rawStartRate(client, starts, concurrency));
+  await timed('terminate', () => terminateQueue(idle, target));
   const rate = async (type: string, args: unknown[], settings: CeilingSettings = 'pipeline') =>
-    (await completionRun(client, target, type, args, completions, concurrency, settings)).perS;
+    (await timed(type, () => completionRun(client, target, type, args, completions, concurrency, settings))).perS;
   const emptyPerS = await rate('benchNoop', [0], 'sdk defaults');
   const emptyPipelineSettingsPerS = await rate('benchNoop', [0]);
   const shapePerS = await rate('benchPipelineShape', []);
