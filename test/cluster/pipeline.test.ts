@@ -83,13 +83,31 @@ describe('the pipeline on the production-shaped cluster (npm run test:cluster)',
           [1, 2, 3],
         ],
       );
-      const configs = await admin.describeConfigs({
-        includeSynonyms: false,
-        resources: [
-          { type: ConfigResourceTypes.TOPIC, name: env.XACT_EVENTS_TOPIC!, configNames: ['min.insync.replicas'] },
-        ],
-      });
-      assert.equal(configs.resources[0]!.configEntries[0]!.configValue, '2');
+      // The broker kafkajs asks may not know a topic created moments ago ("does not host this topic-partition"):
+      // asked again until it answers.
+      let minIsr: string | undefined;
+      let refused = '';
+      await until(
+        'a broker describes the topic',
+        async () => {
+          try {
+            const configs = await admin.describeConfigs({
+              includeSynonyms: false,
+              resources: [
+                { type: ConfigResourceTypes.TOPIC, name: env.XACT_EVENTS_TOPIC!, configNames: ['min.insync.replicas'] },
+              ],
+            });
+            minIsr = configs.resources[0]!.configEntries[0]!.configValue;
+            return true;
+          } catch (err) {
+            refused = String(err);
+            return false;
+          }
+        },
+        async () => refused,
+        30_000,
+      );
+      assert.equal(minIsr, '2');
     } finally {
       await admin.disconnect();
     }

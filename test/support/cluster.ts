@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Client } from '@temporalio/client';
-import { Kafka, logLevel } from 'kafkajs';
+import { ConfigResourceTypes, Kafka, logLevel } from 'kafkajs';
 import { kafkaConfig } from '../../src/adapters/kafka/client-config';
 import { loadConfig } from '../../src/config/config';
 import { connectTemporal } from '../../src/wiring/temporal';
@@ -107,8 +107,16 @@ export async function createClusterTopics(kafka: Kafka, topics: readonly string[
         const meta = await admin.fetchTopicMetadata({ topics: [...topics] });
         if (
           meta.topics.every((t) => t.partitions.length === partitions && t.partitions.every((p) => p.isr.length === 3))
-        )
+        ) {
+          // Every replica in sync on the broker asked does not mean the broker that answers DescribeConfigs (the
+          // one kafkajs takes for the controller) knows the topic yet: it refused with "This server does not host
+          // this topic-partition" once (CI, session 24). Ready when it answers too; a refusal is tried again.
+          await admin.describeConfigs({
+            includeSynonyms: false,
+            resources: topics.map((name) => ({ type: ConfigResourceTypes.TOPIC, name })),
+          });
           return;
+        }
       } catch (err) {
         if (Date.now() > deadline) throw err;
       }
