@@ -35,7 +35,7 @@ const roots = process.argv
   .slice(2)
   .filter((a, i, all) => !a.startsWith('--') && !['--pairs', '--count'].includes(all[i - 1] ?? ''));
 
-/** CPU seconds of a process and its reaped children (0 once it is gone). */
+/** CPU seconds of processes (user + system; a process that is gone adds 0). */
 function cpuSeconds(pids: readonly number[]): number {
   let ticks = 0;
   for (const pid of pids) {
@@ -55,7 +55,11 @@ async function costs() {
   const samples = parseMetrics(await (await fetch(target.metricsUrl)).text());
   const start = (name: string) =>
     samples
-      .filter((x) => x.name === name && x.labels.operation === 'StartWorkflowExecution')
+      // The frontend's: the history service reports the same operation under its own service_name.
+      .filter(
+        (x) =>
+          x.name === name && x.labels.operation === 'StartWorkflowExecution' && x.labels.service_name === 'frontend',
+      )
       .reduce((a, x) => a + x.value, 0);
   const own = process.cpuUsage();
   return {

@@ -50,7 +50,7 @@ export function bracketed(raw: readonly number[], bridge: readonly number[]): Br
 
 /**
  * bridgeRate on a fresh dev server of its own, stopped afterwards: the bridge and raw runs leave their runs open (no worker polls
- * their queues) and terminating them all took ~10 minutes of a full bench (30,000 runs), where dropping the
+ * their queues) and terminating them all took ~10 minutes of a full bench (30,000 runs then; 35,000 now), where dropping the
  * server costs nothing; the server the rest of the bench uses never sees them.
  */
 export async function bridgeRateOnOwnServer(count: number, runs: number, freshRawPerS: number): Promise<Figure> {

@@ -59,7 +59,7 @@ function cpuSeconds(pid: number): number {
 
 async function main() {
   const names = arg('--only', Object.keys(VARIANTS).join(',')).split(',');
-  if (!names.includes('raw') || names.some((n) => !VARIANTS[n]))
+  if (!names.includes('raw') || new Set(names).size !== names.length || names.some((n) => !Object.hasOwn(VARIANTS, n)))
     throw new Error(`--only: raw and some of ${Object.keys(VARIANTS).join(', ')}`);
   const server = await startServer(devServerSettings());
   const connection = await Connection.connect({ address: server.address });
@@ -102,7 +102,10 @@ async function main() {
     await connection.close();
     await server.stop();
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const median = (xs: number[]) => {
+    const s = [...xs].sort((a, b) => a - b);
+    return (s[Math.floor((s.length - 1) / 2)]! + s[Math.floor(s.length / 2)]!) / 2;
+  };
   const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
   for (const [name, rs] of Object.entries(ratios)) {
     const rate = rs.map((r) => r.rate);
