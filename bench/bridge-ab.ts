@@ -15,12 +15,12 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { Registry } from 'prom-client';
 import { mapBounded } from '../src/shared/bounded';
-import { parseMetrics } from '../src/observability/scrape';
 import { bridgeBacklog, deleteTopic, terminateQueue as terminateAll } from './ceilings';
 import { rawStartRate } from './temporal-ceilings';
 import { devServerSettings, startServer } from './temporal-server';
 import { benchTarget, devTarget, useTarget } from './target';
-import { procStat } from './figures';
+import { sumCpu } from './figures';
+import { frontendStarts } from './server-metrics';
 
 /** The dev server this diagnostic runs on (plain gRPC: the dev profile only). */
 const temporalAddress = () => benchTarget().env.TEMPORAL_ADDRESS!;
@@ -35,39 +35,17 @@ const roots = process.argv
   .slice(2)
   .filter((a, i, all) => !a.startsWith('--') && !['--pairs', '--count'].includes(all[i - 1] ?? ''));
 
-/** CPU seconds of processes (user + system; a process that is gone adds 0). */
-function cpuSeconds(pids: readonly number[]): number {
-  let ticks = 0;
-  for (const pid of pids) {
-    try {
-      const f = procStat(pid);
-      ticks += Number(f[11]) + Number(f[12]);
-    } catch {
-      // gone
-    }
-  }
-  return ticks / 100;
-}
-
 /** Where a run's time went: this process's, the Temporal server's and the broker's CPU, the server's start latency. */
 async function costs() {
   const target = benchTarget();
-  const samples = parseMetrics(await (await fetch(target.metricsUrl)).text());
-  const start = (name: string) =>
-    samples
-      // The frontend's: the history service reports the same operation under its own service_name.
-      .filter(
-        (x) =>
-          x.name === name && x.labels.operation === 'StartWorkflowExecution' && x.labels.service_name === 'frontend',
-      )
-      .reduce((a, x) => a + x.value, 0);
+  const starts = frontendStarts(await (await fetch(target.metricsUrl)).text());
   const own = process.cpuUsage();
   return {
     own: (own.user + own.system) / 1e6,
-    server: cpuSeconds(target.pids().temporal),
-    kafka: cpuSeconds(target.pids().kafka),
-    latency: start('service_latency_sum'),
-    calls: start('service_latency_count'),
+    server: sumCpu(target.pids().temporal),
+    kafka: sumCpu(target.pids().kafka),
+    latency: starts.seconds,
+    calls: starts.calls,
   };
 }
 

@@ -76,6 +76,26 @@ export function procStat(pid: number): string[] {
   return fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
 }
 
+/**
+ * CPU seconds (user + system) a process has used so far; 0 when it is gone. `reaped`: with its children that have
+ * exited and been waited for (PostgreSQL's backends, which come and go with connections).
+ */
+export function cpuSeconds(pid: number | undefined, reaped = false): number {
+  if (!pid) return 0;
+  try {
+    const fields = procStat(pid);
+    // utime, stime, cutime, cstime in clock ticks (USER_HZ = 100)
+    const ticks = Number(fields[11]) + Number(fields[12]) + (reaped ? Number(fields[13]) + Number(fields[14]) : 0);
+    return ticks / 100;
+  } catch {
+    return 0;
+  }
+}
+
+/** cpuSeconds summed over processes. */
+export const sumCpu = (pids: readonly number[], reaped = false) =>
+  pids.reduce((sum, pid) => sum + cpuSeconds(pid, reaped), 0);
+
 /** A process's resident set size in bytes (0 once it is gone). */
 export function rssBytes(pid: number): number {
   try {

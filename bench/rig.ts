@@ -12,7 +12,7 @@ import { ROOT } from '../test/support/stack';
 import { benchTarget } from './target';
 import { createTopic, deleteTopic, produceEvents, terminateQueue } from './ceilings';
 import { spawnCompiled, stopChild } from './memory';
-import { procStat } from './figures';
+import { cpuSeconds, sumCpu } from './figures';
 
 /** The attachment of every bench event: one 20 KB file, as in the issue's 500-event burst. */
 export const ATTACHMENT_BYTES = 20 * 1024;
@@ -155,26 +155,8 @@ export class Rig {
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/**
- * CPU seconds (user + system) a process has used so far; 0 when it is gone. `reaped`: with its children that have
- * exited and been waited for (PostgreSQL's backends, which come and go with connections).
- */
-function cpuSeconds(pid: number | undefined, reaped = false): number {
-  if (!pid) return 0;
-  try {
-    const fields = procStat(pid);
-    // utime, stime, cutime, cstime in clock ticks (USER_HZ = 100)
-    const ticks = Number(fields[11]) + Number(fields[12]) + (reaped ? Number(fields[13]) + Number(fields[14]) : 0);
-    return ticks / 100;
-  } catch {
-    return 0;
-  }
-}
-
 /** CPU milliseconds per event of each process of the run: where the machine's two cores go. */
 export type CpuPerEvent = Record<'worker' | 'bridge' | 'temporal' | 'database' | 'kafka' | 'bench', number>;
-
-const sumCpu = (pids: readonly number[], reaped = false) => pids.reduce((sum, pid) => sum + cpuSeconds(pid, reaped), 0);
 
 /** The CPU seconds so far of each process group of the run (the target's servers as its pids() lists them). */
 export function cpuSnapshot(rig: Rig): CpuPerEvent {

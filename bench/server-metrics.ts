@@ -87,3 +87,17 @@ export function perEventCounts(before: ServerCounters, after: ServerCounters, ev
     activityTasks: per('activityTasks'),
   };
 }
+
+/**
+ * The frontend's running totals of StartWorkflowExecution: seconds spent and calls (the history service reports the
+ * same operation under its own service_name; counted once, where the client's request arrives).
+ */
+export function frontendStarts(text: string): { seconds: number; calls: number } {
+  const samples = parseMetrics(text);
+  const starts = (labels: Readonly<Record<string, string>>) =>
+    labels.service_name === 'frontend' && labels.operation === 'StartWorkflowExecution';
+  return {
+    seconds: sumWhere(samples, 'service_latency_sum', starts),
+    calls: sumWhere(samples, 'service_latency_count', starts),
+  };
+}

@@ -12,7 +12,7 @@ import type { StartRequest } from '../src/domains/start-request';
 import { sampleEvent } from '../src/domains/xact/sample';
 import { mapBounded } from '../src/shared/bounded';
 import { SEARCH_ATTRIBUTES } from '../src/shared/search-attributes';
-import { procStat } from './figures';
+import { cpuSeconds } from './figures';
 import { devServerSettings, startServer } from './temporal-server';
 
 const arg = (f: string, d: string) => (process.argv.includes(f) ? process.argv[process.argv.indexOf(f) + 1]! : d);
@@ -50,12 +50,6 @@ const VARIANTS: Record<string, Start> = {
   noSummary: bridgeStart(() => ({ summary: '' })),
   noRawJson: bridgeStart((req) => ({ args: [{ ...req.args[0], rawJson: '' }] as StartRequest['args'] })),
 };
-
-/** CPU seconds a process has used. */
-function cpuSeconds(pid: number): number {
-  const f = procStat(pid);
-  return (Number(f[11]) + Number(f[12])) / 100;
-}
 
 async function main() {
   const names = arg('--only', Object.keys(VARIANTS).join(',')).split(',');

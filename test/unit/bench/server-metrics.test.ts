@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { perEventCounts, serverCounters } from '../../../bench/server-metrics';
+import { frontendStarts, perEventCounts, serverCounters } from '../../../bench/server-metrics';
 import { cpuTotals } from '../../../bench/figures';
 
 /** A Temporal dev server's metrics page, cut down to lines of the kinds the bench reads (and some it must skip). */
@@ -72,5 +72,16 @@ describe('bench: CPU per event totals', () => {
   it('sums the processes and keeps each one', () => {
     const byProcess = { worker: 20, bridge: 3, temporal: 25, kafka: 0.5, bench: 1.5 };
     assert.deepEqual(cpuTotals(byProcess), { total: 50, byProcess });
+  });
+
+  it("reads the starts' latency totals at the frontend only (the history service reports the same operation)", () => {
+    const text = [
+      'service_latency_sum{namespace="default",operation="StartWorkflowExecution",service_name="frontend"} 12.5',
+      'service_latency_count{namespace="default",operation="StartWorkflowExecution",service_name="frontend"} 50',
+      'service_latency_sum{namespace="default",operation="StartWorkflowExecution",service_name="history"} 11',
+      'service_latency_count{namespace="default",operation="StartWorkflowExecution",service_name="history"} 50',
+      'service_latency_count{namespace="default",operation="PollWorkflowTaskQueue",service_name="frontend"} 7',
+    ].join('\n');
+    assert.deepEqual(frontendStarts(text), { seconds: 12.5, calls: 50 });
   });
 });
