@@ -4,7 +4,8 @@
 // backwards) on one fresh dev server, each pair after the raw-start ceiling (64 in flight). Samples the starts in
 // flight every 10 ms (mean, p10, median, max) and records each fetch's batch sizes; `--shaped`: also the bridge's own
 // start requests at 64 in flight without Kafka; `--profile`: a V8 CPU profile of each bridge run to
-// /tmp/bridge-ab-<root>.cpuprofile (read it with bench/cpu-profile.ts); `--verbose`: the batches and in-flight samples.
+// /tmp/bridge-ab-<root>.cpuprofile and of each raw run to /tmp/bridge-ab-raw.cpuprofile (the last of each kept; read
+// them with bench/cpu-profile.ts, the bridge's `--against` the raw one); `--verbose`: the batches and in-flight samples.
 // Every raw and bridge run prints its CPU ms per start of this process, the dev server and the broker, and the server's
 // mean StartWorkflowExecution latency. Run it in the stack's network namespace.
 import { randomUUID } from 'node:crypto';
@@ -62,11 +63,31 @@ async function perStart(before: Awaited<ReturnType<typeof costs>>, n: number) {
   };
 }
 
-async function rawStarts(n: number): Promise<number> {
+/**
+ * With `--profile`: starts a V8 CPU profile of this process and returns what stops it and writes it to
+ * /tmp/bridge-ab-<name>.cpuprofile (the last run of each name is kept).
+ */
+async function profiler(): Promise<((name: string) => Promise<void>) | undefined> {
+  if (!process.argv.includes('--profile')) return undefined;
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  return async (name) => {
+    const { profile } = await session.post('Profiler.stop');
+    fs.writeFileSync(`/tmp/bridge-ab-${name}.cpuprofile`, JSON.stringify(profile));
+    session.disconnect();
+  };
+}
+
+async function rawStarts(n: number, warmUp = false): Promise<number> {
   const connection = await Connection.connect({ address: temporalAddress() });
   const client = new Client({ connection });
+  const profile = warmUp ? undefined : await profiler();
   const c0 = await costs();
   const { perS: rate, taskQueue: q } = await rawStartRate(client, n, 64);
+  await profile?.('raw');
   console.log(JSON.stringify({ raw: +rate.toFixed(1), ...(await perStart(c0, n)) }));
   await connection.close();
   await terminateQueue(q);
@@ -172,13 +193,7 @@ async function bridgeRun(root: string, n: number) {
     },
     source,
   );
-  const profile = process.argv.includes('--profile') ? new Session() : undefined;
-  if (profile) {
-    profile.connect();
-    await profile.post('Profiler.enable');
-    await profile.post('Profiler.setSamplingInterval', { interval: 200 });
-    await profile.post('Profiler.start');
-  }
+  const profile = await profiler();
   const c0 = await costs();
   await bridge.start();
   while (started < 1) await new Promise((r) => setTimeout(r, 5));
@@ -186,11 +201,7 @@ async function bridgeRun(root: string, n: number) {
   while (started < n) await new Promise((r) => setTimeout(r, 20));
   clearInterval(sampler);
   const cost = await perStart(c0, n);
-  if (profile) {
-    const { profile: p } = await profile.post('Profiler.stop');
-    fs.writeFileSync(`/tmp/bridge-ab-${path.basename(root)}.cpuprofile`, JSON.stringify(p));
-    profile.disconnect();
-  }
+  await profile?.(path.basename(root));
   const rate = (n - 1) / ((tLast - tFirst) / 1000);
   await bridge.stop();
   await connection.close();
@@ -218,7 +229,7 @@ async function main() {
   useTarget(devTarget(server));
   const verbose = process.argv.includes('--verbose');
   try {
-    await rawStarts(300); // warm-up
+    await rawStarts(300, true); // warm-up
     const results: Record<string, number[]> = {};
     for (let pair = 0; pair < pairs; pair++) {
       const raw = await rawStarts(2000);

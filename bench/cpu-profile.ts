@@ -1,6 +1,8 @@
-// `npx tsx bench/cpu-profile.ts <file.cpuprofile> [events] [--window from-to]`: where a V8 CPU profile (node --cpu-prof) spent its time,
-// by area (our code, Temporal SDK, Delta/Parquet, JSON, logging, GC, ...) and by function, self and inclusive, in
-// milliseconds (per event when `events` is given). docs/performance.md, "Where the time goes (profile)".
+// `npx tsx bench/cpu-profile.ts <file.cpuprofile> [events] [--window from-to] [--against <base.cpuprofile> <events>]`:
+// where a V8 CPU profile (node --cpu-prof) spent its time, by area (our code, Temporal SDK, Delta/Parquet, JSON,
+// logging, GC, ...) and by function, self and inclusive, in milliseconds (per event when `events` is given);
+// `--against`: instead, what it spent per event beyond a baseline profile (e.g. the bridge against raw starts, both
+// from bench/bridge-ab.ts --profile), by area and function. docs/performance.md, "Where the time goes (profile)".
 import fs from 'node:fs';
 
 interface ProfileNode {
@@ -116,14 +118,64 @@ export function summarise(
   };
 }
 
+export interface Difference {
+  readonly name: string;
+  /** Self time of `profile` minus the baseline's (per event of each, as summarised). */
+  readonly selfMs: number;
+  readonly baseSelfMs: number;
+}
+
+/** Each row's self time against the baseline's row of the same name (missing rows count 0), largest excess first. */
+export function difference(rows: readonly Row[], base: readonly Row[]): Difference[] {
+  const before = new Map(base.map((r) => [r.name, r.selfMs]));
+  const names = new Set([...rows.map((r) => r.name), ...before.keys()]);
+  const now = new Map(rows.map((r) => [r.name, r.selfMs]));
+  return [...names]
+    .map((name) => ({
+      name,
+      selfMs: (now.get(name) ?? 0) - (before.get(name) ?? 0),
+      baseSelfMs: before.get(name) ?? 0,
+    }))
+    .sort((a, b) => b.selfMs - a.selfMs);
+}
+
+function printDifference(file: string, s: ProfileSummary, baseFile: string, base: ProfileSummary): void {
+  const busy = (x: ProfileSummary) => x.sampledMs - (x.areas.find((r) => r.name === 'idle')?.selfMs ?? 0);
+  console.log(
+    `${file}: ${busy(s).toFixed(3)} ms/event busy; ${baseFile}: ${busy(base).toFixed(3)}; difference ${(busy(s) - busy(base)).toFixed(3)}`,
+  );
+  const table = (title: string, rows: Difference[]) => {
+    console.log(`\n| ${title} | self ms/event beyond the baseline | baseline self ms/event |\n|---|---|---|`);
+    for (const r of rows) console.log(`| ${r.name} | ${r.selfMs.toFixed(3)} | ${r.baseSelfMs.toFixed(3)} |`);
+  };
+  table(
+    'area',
+    difference(s.areas, base.areas).filter((r) => r.name !== 'idle'),
+  );
+  const top = Number(process.env.TOP ?? 25);
+  table(
+    `function (top ${top} by excess)`,
+    difference(s.functions, base.functions)
+      .filter((r) => r.name !== '(idle) :0')
+      .slice(0, top),
+  );
+}
+
 function main(): void {
   const args = process.argv.slice(2);
   const w = args.indexOf('--window'); // from-to, µs on the profile's clock (the bench prints the timed window's)
   const window = w >= 0 ? (args.splice(w, 2)[1]!.split('-').map(Number) as [number, number]) : undefined;
+  const a = args.indexOf('--against'); // base.cpuprofile events
+  const against = a >= 0 ? args.splice(a, 3).slice(1) : undefined;
   const [file, events] = args;
-  if (!file) throw new Error('usage: tsx bench/cpu-profile.ts <file.cpuprofile> [events] [--window from-to]');
+  if (!file || (against && (against.length < 2 || !events)))
+    throw new Error(
+      'usage: tsx bench/cpu-profile.ts <file.cpuprofile> [events] [--window from-to] [--against <base.cpuprofile> <events>]',
+    );
   const per = events ? Number(events) : 1;
-  const s = summarise(JSON.parse(fs.readFileSync(file, 'utf8')) as CpuProfile, per, window);
+  const read = (f: string) => JSON.parse(fs.readFileSync(f, 'utf8')) as CpuProfile;
+  const s = summarise(read(file), per, window);
+  if (against) return printDifference(file, s, against[0]!, summarise(read(against[0]!), Number(against[1])));
   const unit = events ? 'ms/event' : 'ms';
   const table = (title: string, rows: Row[]) => {
     console.log(`\n| ${title} | self ${unit} | self % | inclusive ${unit} |\n|---|---|---|---|`);

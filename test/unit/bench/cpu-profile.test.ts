@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { area, type CpuProfile, summarise } from '../../../bench/cpu-profile';
+import { area, type CpuProfile, difference, summarise } from '../../../bench/cpu-profile';
 
 const frame = (functionName: string, url = '') => ({ functionName, url, lineNumber: 0 });
 
@@ -81,5 +81,22 @@ describe('bench: CPU profile summary', () => {
       ],
     );
     assert.deepEqual(s.ourFiles, [{ name: 'dist/src/adapters/storage/local-store.js', selfMs: 0, totalMs: 1 }]);
+  });
+
+  it('gives what a profile spent beyond a baseline, by name, rows either lacks counting 0', () => {
+    const rows = [
+      { name: 'parse', selfMs: 0.03, totalMs: 0.03 },
+      { name: 'grpc', selfMs: 0.05, totalMs: 0.2 },
+    ];
+    const base = [
+      { name: 'grpc', selfMs: 0.04, totalMs: 0.1 },
+      { name: 'idle only in the baseline', selfMs: 0.02, totalMs: 0.02 },
+    ];
+    const d = difference(rows, base).map((r) => [r.name, +r.selfMs.toFixed(3), r.baseSelfMs]);
+    assert.deepEqual(d, [
+      ['parse', 0.03, 0],
+      ['grpc', 0.01, 0.04],
+      ['idle only in the baseline', -0.02, 0.02],
+    ]);
   });
 });
