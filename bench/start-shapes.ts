@@ -5,8 +5,9 @@
 // docs/performance.md, "Session 24: what separates the bridge from raw starts". Run it in a network namespace.
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import { TypedSearchAttributes, WorkflowIdConflictPolicy, WorkflowIdReusePolicy } from '@temporalio/common';
+import { TypedSearchAttributes } from '@temporalio/common';
 import { bridgeDomain } from '../src/bridge/domains';
+import { startOptions } from '../src/bridge/workflow-starter';
 import { loadConfig } from '../src/config/config';
 import type { StartRequest } from '../src/domains/start-request';
 import { sampleEvent } from '../src/domains/xact/sample';
@@ -21,20 +22,16 @@ const rounds = Number(arg('--rounds', '8'));
 
 type Start = (client: Client, req: StartRequest, queue: string, i: number) => Promise<unknown>;
 
-/** The bridge's start (src/bridge/workflow-starter.ts) with parts of the request replaced. */
+/**
+ * The bridge's start options (src/bridge/workflow-starter.ts's startOptions, without its deadline) with parts of the
+ * request replaced; an empty summary is left out rather than sent empty.
+ */
 const bridgeStart =
   (change: (req: StartRequest) => Partial<Pick<StartRequest, 'args' | 'searchAttributes' | 'summary'>>): Start =>
   (client, req, taskQueue) => {
     const r = { ...req, ...change(req) };
-    return client.workflow.start(r.workflowType, {
-      taskQueue,
-      workflowId: r.workflowId,
-      args: r.args,
-      workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-      workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
-      typedSearchAttributes: r.searchAttributes,
-      ...(r.summary ? { staticSummary: r.summary } : {}),
-    });
+    const { staticSummary, ...options } = startOptions(taskQueue, r);
+    return client.workflow.start(r.workflowType, { ...options, ...(staticSummary ? { staticSummary } : {}) });
   };
 
 const VARIANTS: Record<string, Start> = {

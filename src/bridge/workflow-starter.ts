@@ -1,4 +1,4 @@
-import { isGrpcServiceError, type Client } from '@temporalio/client';
+import { isGrpcServiceError, type Client, type WorkflowStartOptions } from '@temporalio/client';
 import {
   ValueError,
   WorkflowExecutionAlreadyStartedError,
@@ -54,6 +54,20 @@ const UNDECODABLE = /error unmarshalling request|invalid UTF-8/i;
 const SIZE_MESSAGE = /larger than max|message (size|length)|size limit|too large|exceeds? (the )?(max|limit)/i;
 const START_DEADLINE_MS = 10_000;
 
+/** The options the bridge starts a request's workflow with (id policy: see startWorkflow). */
+export function startOptions(taskQueue: string, req: StartRequest, requestEagerStart = false): WorkflowStartOptions {
+  return {
+    taskQueue,
+    workflowId: req.workflowId,
+    args: req.args,
+    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+    workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
+    typedSearchAttributes: req.searchAttributes,
+    staticSummary: req.summary,
+    ...(requestEagerStart ? { requestEagerStart } : {}),
+  };
+}
+
 /**
  * Starts one workflow; `requestEagerStart` asks the server to hand the first workflow task back in the reply (only
  * useful when `client` runs on the connection of a worker polling `taskQueue`: the combined process). Id policy:
@@ -69,16 +83,7 @@ export async function startWorkflow(
 ): Promise<StartResult> {
   try {
     const handle = await client.withDeadline(Date.now() + START_DEADLINE_MS, () =>
-      client.workflow.start(req.workflowType, {
-        taskQueue,
-        workflowId: req.workflowId,
-        args: req.args,
-        workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
-        workflowIdConflictPolicy: WorkflowIdConflictPolicy.FAIL,
-        typedSearchAttributes: req.searchAttributes,
-        staticSummary: req.summary,
-        ...(requestEagerStart ? { requestEagerStart } : {}),
-      }),
+      client.workflow.start(req.workflowType, startOptions(taskQueue, req, requestEagerStart)),
     );
     return { outcome: 'started', eagerly: handle.eagerlyStarted };
   } catch (err) {
